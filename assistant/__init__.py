@@ -1,0 +1,1 @@
+"""Answering: retrieval, fusion, answer backends and conversation."""

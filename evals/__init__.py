@@ -1,0 +1,1 @@
+"""Evaluation: known-Q&A suites, metrics, runner, reports."""

@@ -1,0 +1,1 @@
+"""Ingest: load, clean, detect structure, chunk."""

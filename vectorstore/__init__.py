@@ -1,0 +1,1 @@
+"""Storage and search: embeddings, Chroma, BM25, the chunk registry."""
