@@ -56,6 +56,9 @@ class Settings:
     chunk_size: int = _opt(1200, "Target chunk size in characters (tuned with the eval suite).")
     chunk_overlap: int = _opt(150, "Characters of overlap between consecutive chunks of one section.")
     max_file_mb: float = _opt(100.0, "Files larger than this are refused with a clear message.")
+    committee_aliases_file: str = _opt(
+        "", "TOML file of committee renames; empty means the one shipped in ingest/."
+    )
     dedup_threshold: float = _opt(
         0.8, "Shingle overlap above which two sub-documents are the same document (stored once)."
     )

@@ -1,0 +1,243 @@
+"""The Assistant: one question in, one cited Answer out (or a stream of text, then the Answer).
+
+The flow, each stage timed into ``Answer.timings``: rewrite a follow-up into a standalone query
+(rule-based for extractive, the LLM for generative backends), read filters from it (merged under
+the caller's), retrieve (dense, BM25, fuse), answer. A generated answer is checked by
+``assistant.citations``; when no sentence carries a valid, supported citation, or the backend
+fails, the extractive answer is shown instead with a note saying so. A date range that holds no
+indexed meeting is answered by saying so, without guessing from other meetings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import Iterable, Iterator
+
+from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_backend
+from assistant.backends.errors import BackendError
+from assistant.backends.extractive import Draft, ExtractiveBackend
+from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
+from assistant.filters import (
+    ParsedQuestion, committee_alias_table, describe_range, format_date, meetings_in_range,
+    merge_filters, parse_question,
+)
+from assistant.models import Answer, AnswerSentence, Turn
+from assistant.rewrite import rewrite_follow_up
+from settings import Settings
+from vectorstore.models import Filters, Passage
+
+log = logging.getLogger(__name__)
+
+# How many indexed meetings a "no meeting in that range" answer lists before "and N more".
+LISTED_MEETINGS = 12
+
+
+class Assistant:
+    """Answers questions over the records; build one with ``assistant.factory.build_assistant``.
+
+    ``retriever`` is any object with ``retrieve(query, filters, k)``; one that also has
+    ``search(query, filters, k, hints)`` (the HybridRetriever) reports per-stage timings and
+    takes the question's soft preferences. ``catalog`` returns the index's statistics (for the
+    meetings and committees the question may name); ``committee_names`` are extra canonical
+    committee names and ``aliases_of`` their other spellings.
+    """
+
+    def __init__(self, settings: Settings, retriever, extractive: ExtractiveBackend,
+                 catalog=None, committee_names: Iterable[str] = (), aliases_of=None):
+        self.settings = settings
+        self.retriever = retriever
+        self.extractive = extractive
+        self._catalog_source = catalog
+        self._committee_names = list(committee_names)
+        self._aliases_of = aliases_of
+        self._generative: dict[str, object] = {}
+        self._catalog: tuple[list[str], dict[str, str]] | None = None
+
+    # -- public ----------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: Iterable[Turn | dict] = (), filters: Filters | None = None,
+            k: int | None = None, backend: str | None = None) -> Answer:
+        """The answer to ``question`` (see ``stream`` for the arguments)."""
+        answer = None
+        for item in self.stream(question, history, filters, k, backend):
+            answer = item
+        return answer
+
+    def stream(self, question: str, history: Iterable[Turn | dict] = (),
+               filters: Filters | None = None, k: int | None = None,
+               backend: str | None = None) -> Iterator[str | Answer]:
+        """Text pieces of the answer as they are ready, then the final Answer as the last item.
+
+        ``history`` is the conversation so far (Turn or {"role", "content"}); ``filters`` the
+        caller's (they win over filters read from the question); ``k`` the passages shown;
+        ``backend`` "extractive", "openai" or "local" (default ``settings.backend``).
+        """
+        started = time.perf_counter()
+        name = check_backend_name(backend or self.settings.backend)
+        generator = self._generator(name) if name != EXTRACTIVE else None
+        turns = _turns(history)
+        k = k or self.settings.k
+        timings: dict[str, float] = {}
+        notes: list[str] = []
+
+        stage = time.perf_counter()
+        query = self._rewrite(question, turns, generator, notes)
+        timings["rewrite"] = time.perf_counter() - stage
+
+        stage = time.perf_counter()
+        meetings, committees = self.catalog()
+        parsed = parse_question(query, committees, meetings)
+        applied = merge_filters(filters, parsed.filters)
+        missing_meeting = self._no_meeting_message(applied, meetings)
+        if parsed.prefer_from or parsed.prefer_to:
+            notes.append("Passages from meetings "
+                         f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
+        timings["filters"] = time.perf_counter() - stage
+
+        stage = time.perf_counter()
+        search_filters = _without_dates(applied) if missing_meeting else applied
+        passages = self._retrieve(query, search_filters, k, parsed, timings)
+        if not passages and not missing_meeting and applied != (filters or Filters()):
+            notes.append("Nothing matched the filters read from the question; searched without them.")
+            passages = self._retrieve(query, filters, k, parsed, timings)
+        timings["retrieve"] = time.perf_counter() - stage
+
+        stage = time.perf_counter()
+        used = EXTRACTIVE
+        if missing_meeting:
+            draft = Draft(missing_meeting, [AnswerSentence(missing_meeting)], abstained=True)
+            yield missing_meeting
+        elif generator is not None:
+            draft, used = yield from self._generate(generator, query, passages, turns, parsed,
+                                                    applied, notes)
+        else:
+            draft = self._extract(question, query, passages, parsed, applied)
+            yield from _pieces(draft)
+        timings["answer"] = time.perf_counter() - stage
+        timings["total"] = time.perf_counter() - started
+
+        yield Answer(
+            question=question, answer=draft.text, standalone_query=query, filters=applied,
+            abstained=draft.abstained, citations=draft.citations, passages=passages,
+            sentences=draft.sentences, timings=timings,
+            backend=used,
+            notes=notes + draft.notes,
+        )
+
+    def catalog(self) -> tuple[list[str], dict[str, str]]:
+        """The indexed meeting dates and the committee alias table (read once, see ``refresh``)."""
+        if self._catalog is None:
+            stats = {}
+            if self._catalog_source is not None:
+                try:
+                    stats = self._catalog_source() or {}
+                except Exception:  # a missing or empty index must not stop a question
+                    log.exception("cannot read the index statistics")
+            meetings = sorted({m for m in stats.get("meetings", []) if m})
+            names = sorted({*self._committee_names, *(c for c in stats.get("committees", []) if c)})
+            self._catalog = (meetings, committee_alias_table(names, self._aliases_of))
+        return self._catalog
+
+    def refresh(self) -> None:
+        """Forget the cached meetings and committees (call after ingesting)."""
+        self._catalog = None
+
+    # -- stages ----------------------------------------------------------------------------------
+
+    def _generator(self, name: str):
+        if name not in self._generative:
+            self._generative[name] = load_generative_backend(name, self.settings)
+        return self._generative[name]
+
+    def _rewrite(self, question: str, turns: list[Turn], generator, notes: list[str]) -> str:
+        if not turns:
+            return question.strip()
+        if generator is not None:
+            try:
+                return generator.rewrite(question, turns).strip() or question.strip()
+            except BackendError as error:
+                log.warning("rewrite by %s failed: %s", generator.name, error)
+                notes.append(f"The follow-up was rewritten by rule: {error}")
+        return rewrite_follow_up(question, turns, self.catalog()[1]).query
+
+    def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
+                  timings: dict[str, float]) -> list[Passage]:
+        search = getattr(self.retriever, "search", None)
+        if search is not None:
+            result = search(query, filters, k, hints=parsed)
+            timings.update(result.timings)
+            return result.passages
+        return list(self.retriever.retrieve(query, filters or Filters(), k))
+
+    def _extract(self, question: str, query: str, passages: list[Passage], parsed: ParsedQuestion,
+                 applied: Filters) -> Draft:
+        return self.extractive.answer(question, query, passages,
+                                      resolution=parsed.resolution or applied.decisions_only)
+
+    def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
+                  parsed: ParsedQuestion, applied: Filters, notes: list[str]):
+        """Stream the generated text, check its citations, fall back to extractive if needed.
+
+        Returns (through ``yield from``) the draft and the name of the backend that wrote it.
+        """
+        pieces: list[str] = []
+        try:
+            for piece in generator.generate(query, passages, turns):
+                pieces.append(piece)
+                yield piece
+        except BackendError as error:
+            log.warning("backend %s failed: %s", generator.name, error)
+            notes.append(f"{error} The extractive answer is shown instead.")
+            return self._extract(query, query, passages, parsed, applied), EXTRACTIVE
+        text = "".join(pieces).strip()
+        sentences = parse_cited_answer(text, passages)
+        if not any_supported_citation(sentences):
+            reason = ("found no answer in the passages" if is_refusal(text)
+                      else "cited no passage that supports its answer")
+            notes.append(f"The {generator.name} model {reason}; the extractive answer is shown instead.")
+            return self._extract(query, query, passages, parsed, applied), EXTRACTIVE
+        unsupported = sum(1 for s in sentences if not s.supported)
+        if unsupported:
+            notes.append(f"{unsupported} sentence(s) of the answer are not supported by the "
+                         "passages they cite; they are marked.")
+        citations = {n: passages[n - 1] for s in sentences for n in s.citations}
+        return Draft(text, sentences, dict(sorted(citations.items()))), generator.name
+
+    def _no_meeting_message(self, applied: Filters, meetings: list[str]) -> str | None:
+        """The answer when a date range holds none of the indexed meetings, else None."""
+        if not meetings or not (applied.date_from or applied.date_to):
+            return None
+        if meetings_in_range(meetings, applied.date_from, applied.date_to):
+            return None
+        listed = ", ".join(format_date(m) for m in meetings[:LISTED_MEETINGS])
+        more = len(meetings) - LISTED_MEETINGS
+        if more > 0:
+            listed += f" and {more} more"
+        return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
+                f"the meetings indexed are {listed}.")
+
+
+def _turns(history: Iterable[Turn | dict]) -> list[Turn]:
+    turns = []
+    for turn in history or ():
+        if isinstance(turn, dict):
+            turn = Turn(role=str(turn.get("role", "")), content=str(turn.get("content", "")))
+        turns.append(turn)
+    return turns
+
+
+def _without_dates(filters: Filters) -> Filters:
+    return dataclasses.replace(filters, date_from=None, date_to=None)
+
+
+def _pieces(draft: Draft) -> Iterator[str]:
+    """An extractive answer streamed sentence by sentence (the text is ready at once)."""
+    if draft.abstained or not draft.sentences:
+        yield draft.text
+        return
+    separator = "\n\n" if any(s.quote for s in draft.sentences) else " "
+    for i, sentence in enumerate(draft.sentences):
+        marks = "".join(f" [{n}]" for n in sentence.citations)
+        yield (separator if i else "") + sentence.text + marks

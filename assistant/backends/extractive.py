@@ -1,0 +1,488 @@
+"""The default answer backend: source sentences, picked and cited, with no language model.
+
+Deterministic and faithful by construction: every sentence of an answer is a sentence of a
+retrieved passage (whitespace re-flowed, nothing reworded), followed by its [n] citation. Sentences
+are scored by the embedding model's cosine similarity to the query, by term overlap (numbers and
+names count more) and by the rank of their passage. Questions about what was resolved quote the
+RESOLVED block verbatim. When the best evidence scores below ``Settings.abstain_threshold`` the
+backend says it cannot find the answer rather than offering the nearest sentence as one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from assistant.filters import find_dates, format_date
+from assistant.models import AnswerSentence
+from assistant.rewrite import mentions_person
+from settings import Settings
+from vectorstore.models import Filters, Passage
+
+log = logging.getLogger(__name__)
+
+ABSTAIN_TEXT = "I can't find this in the records searched."
+# Sentence candidates come from the best passages only, and only the lexically most promising
+# are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores, and warm ask must stay near 150 ms.
+ANSWER_PASSAGES = 6
+MAX_SENTENCES = 60
+MAX_EMBEDDED = 16
+MAX_ANSWER_SENTENCES = 3
+# Extra sentences must come close to the best one, and add words it does not have.
+EXTRA_SENTENCE_RATIO = 0.85
+SAME_PASSAGE_RATIO = 0.95
+NOVELTY_JACCARD = 0.5
+# Weights of the sentence score: meaning, shared terms, passage rank (tuned on the eval suite).
+W_COSINE, W_OVERLAP, W_RANK = 0.55, 0.30, 0.15
+# The evidence score behind abstention leaves the rank out: the top passage is always rank 1,
+# however weak it is.
+E_COSINE, E_OVERLAP = 0.6, 0.4
+# "Who", "how many" and "when" questions need a person, a number or a date in the answering
+# sentence: one without it keeps this share of its score.
+ANSWER_TYPE_MISS = 0.75
+MAX_BLOCK_CHARS = 3000
+MAX_RESOLUTIONS = 3
+RESOLUTION_RATIO = 0.9
+
+_ABBREVIATIONS = {
+    "cllr", "cllrs", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g",
+    "i.e", "c", "ca", "approx", "para", "paras", "p", "pp", "fig", "prof", "rev", "ref", "cf",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
+    "ltd", "co", "dept", "govt", "min", "max", "est", "al",
+}
+_BULLET = re.compile(r"^\s*(?:[-–•◼●✓▪*₋◦]|\(?[a-zA-Z0-9]{1,3}[.)])\s+")
+_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Z0-9][A-Z0-9 ’'&()/,:\-–]{2,}$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9£])")
+_TERMINAL = re.compile(r"[.!?:;][\"”’)]*$")
+_RESOLVED = re.compile(r"^\s*\**\s*RESOLVED\b\s*[:\-–—.]*\s*-?\s*", re.M)
+_ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
+_WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
+_DATE_WORD = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b|\b(?:19|20)\d\d\b")
+_STOPWORDS = {
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from",
+    "about", "as", "into", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did",
+    "has", "have", "had", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
+    "many", "much", "that", "this", "these", "those", "it", "its", "there", "their", "they",
+    "them", "any", "all", "some", "can", "could", "would", "should", "will", "shall", "may",
+    "not", "no", "yes", "i", "we", "you", "our", "my", "me", "tell", "give", "list", "show",
+    "please", "also", "than", "then", "so", "if", "but", "last", "latest", "current", "recent",
+    "most", "now",
+}
+# Frame words name the kind of answer, not its topic: they count for less in term overlap.
+_FRAME_WORDS = ("say", "said", "happen", "note", "mention", "committee", "meeting", "member",
+               "resolve", "resolved", "decide", "decided", "agree", "agreed")
+FRAME_WEIGHT = 0.5
+NUMBER_WEIGHT = 2.0
+NAME_WEIGHT = 1.5
+
+
+@dataclass
+class Draft:
+    """An answer before the Assistant attaches the question, filters and timings."""
+
+    text: str
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    citations: dict[int, Passage] = field(default_factory=dict)
+    abstained: bool = False
+    evidence: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    text: str
+    passage: int  # index into the passages
+    position: int  # sentence number inside the passage
+    stems: set[str]
+    overlap: float
+    rank: float
+    fits: float  # 1.0, or ANSWER_TYPE_MISS when the sentence lacks the kind of answer asked for
+    cosine: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return (W_COSINE * self.cosine + W_OVERLAP * self.overlap + W_RANK * self.rank) * self.fits
+
+    @property
+    def evidence(self) -> float:
+        return E_COSINE * self.cosine + E_OVERLAP * self.overlap
+
+
+class CachingEmbedder:
+    """An Embedder that remembers vectors by text (LRU), shared by dense search and the backend.
+
+    The query is embedded once per ask (dense search and sentence scoring ask for the same text),
+    and sentences of passages retrieved again are not embedded again. Anything else
+    (``dimension``, ``model_name``, ``as_langchain``) is the wrapped embedder's.
+    """
+
+    def __init__(self, embedder, size: int = 20000):
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.embedder, name)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        key = ("query", text)
+        cached = self._get(key)
+        if cached is None:
+            cached = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+            self._put(key, cached)
+        return cached
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        keys = [("document", text) for text in texts]
+        found = [self._get(key) for key in keys]
+        missing = sorted({text for text, vector in zip(texts, found) if vector is None})
+        if missing:
+            vectors = np.asarray(self.embedder.embed_documents(missing), dtype=np.float32)
+            fresh = dict(zip(missing, vectors))
+            for text, vector in fresh.items():
+                self._put(("document", text), vector)
+            found = [vector if vector is not None else fresh[text] for text, vector in zip(texts, found)]
+        if not found:
+            return np.zeros((0, int(getattr(self.embedder, "dimension", 0) or 0)), dtype=np.float32)
+        return np.vstack(found)
+
+    def _get(self, key):
+        with self._lock:
+            vector = self._cache.get(key)
+            if vector is not None:
+                self._cache.move_to_end(key)
+            return vector
+
+    def _put(self, key, vector) -> None:
+        with self._lock:
+            self._cache[key] = vector
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+
+
+class ExtractiveBackend:
+    """Answers from the passages' own sentences (``name = "extractive"``)."""
+
+    name = "extractive"
+
+    def __init__(self, settings: Settings, embedder, index=None):
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+
+    def answer(self, question: str, query: str, passages: list[Passage],
+               resolution: bool = False) -> Draft:
+        """Compose a cited answer to ``query`` from ``passages`` (numbered [1].. in that order).
+
+        ``resolution`` asks for the RESOLVED text (the question was about what was resolved,
+        decided, agreed or requested).
+        """
+        if resolution and not any(w >= 1.0 for w in weighted_terms(query).values()):
+            # "What was resolved at the last meeting?": no topic to match, so every decision of
+            # the meeting(s) found is the answer, in retrieval order.
+            ranked = {i: 1.0 / (1 + i) for i, p in enumerate(passages[:ANSWER_PASSAGES])
+                      if p.is_decision and not p.is_boilerplate}
+            draft = self._resolution(passages, ranked, ratio=0.0)
+            if draft is not None:
+                return draft
+        candidates = self._score(query, passages)
+        if not candidates:
+            return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
+                         notes=["evidence_score=0.000"])
+        best = max(candidates, key=lambda c: (c.evidence, -c.passage, -c.position))
+        evidence = best.evidence
+        notes = [f"evidence_score={evidence:.3f}"]
+        if evidence < self.settings.abstain_threshold:
+            log.info("abstaining: evidence %.3f < %.3f for %r", evidence,
+                     self.settings.abstain_threshold, query)
+            return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
+                         evidence=evidence, notes=notes)
+        if resolution:
+            by_passage: dict[int, float] = {}
+            for c in candidates:
+                if passages[c.passage].is_decision:
+                    by_passage[c.passage] = max(by_passage.get(c.passage, 0.0), c.score)
+            draft = self._resolution(passages, by_passage, ratio=RESOLUTION_RATIO)
+            if draft is not None:
+                draft.evidence, draft.notes = evidence, notes + draft.notes
+                return draft
+            notes.append("No RESOLVED text was among the passages found; the answer quotes the "
+                         "closest sentences instead.")
+        chosen = self._choose(candidates)
+        sentences, citations = [], {}
+        for candidate in chosen:
+            n = candidate.passage + 1
+            citations[n] = passages[candidate.passage]
+            sentences.append(AnswerSentence(candidate.text, [n]))
+        text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+        return Draft(text, sentences, citations, evidence=evidence, notes=notes)
+
+    # -- sentence scoring --------------------------------------------------------------------
+
+    def _score(self, query: str, passages: list[Passage]) -> list[_Candidate]:
+        query_terms = weighted_terms(query)
+        total = sum(query_terms.values())
+        answer_type = _answer_type(query)
+        usable = [i for i, p in enumerate(passages[:ANSWER_PASSAGES]) if not p.is_boilerplate]
+        if not usable:
+            usable = list(range(min(len(passages), ANSWER_PASSAGES)))
+        candidates: list[_Candidate] = []
+        for i in usable:
+            rank = 1.0 / (1.0 + 0.5 * i)
+            for position, sentence in enumerate(split_sentences(passages[i].text)):
+                if position == 0 and sentence[:1].islower():
+                    continue  # a chunk that starts mid-sentence
+                stems = stem_set(sentence)
+                overlap = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
+                fits = ANSWER_TYPE_MISS if answer_type and not answer_type(sentence) else 1.0
+                candidates.append(_Candidate(sentence, i, position, stems, overlap, rank, fits))
+        if not candidates:
+            return []
+        candidates.sort(key=lambda c: (-(0.6 * c.overlap + 0.4 * c.rank) * c.fits, c.passage, c.position))
+        candidates = candidates[:MAX_SENTENCES]
+        shortlist = candidates[:MAX_EMBEDDED]
+        query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        vectors = self.embedder.embed_documents([c.text for c in shortlist])
+        for candidate, vector in zip(shortlist, vectors):
+            candidate.cosine = float(np.dot(vector, query_vector))
+        return shortlist
+
+    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
+        chosen = [ranked[0]]
+        for candidate in ranked[1:]:
+            if len(chosen) == MAX_ANSWER_SENTENCES:
+                break
+            same_passage = any(c.passage == candidate.passage for c in chosen)
+            ratio = SAME_PASSAGE_RATIO if same_passage else EXTRA_SENTENCE_RATIO
+            if candidate.score < ratio * chosen[0].score:
+                continue
+            if any(_jaccard(candidate.stems, c.stems) >= NOVELTY_JACCARD or
+                   candidate.stems <= c.stems for c in chosen):
+                continue
+            chosen.append(candidate)
+        return chosen
+
+    # -- resolutions -------------------------------------------------------------------------
+
+    def _resolution(self, passages: list[Passage], scores: dict[int, float],
+                    ratio: float) -> Draft | None:
+        """Quote the RESOLVED blocks of the best decision passages (``scores``: index -> score),
+        one per meeting item, keeping those within ``ratio`` of the best."""
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        top_score = ranked[0][1]
+        sentences, citations, seen = [], {}, set()
+        for i, score in ranked:
+            passage = passages[i]
+            where = (passage.meeting_date, passage.item)
+            if score < ratio * top_score or where in seen:
+                continue
+            block = self.resolved_text(passage)
+            if not block:
+                continue
+            seen.add(where)
+            n = i + 1
+            citations[n] = passage
+            sentences.append(AnswerSentence(f"{_where(passage)}, it was RESOLVED: “{block}”", [n],
+                                            quote=True))
+            if len(sentences) == MAX_RESOLUTIONS:
+                break
+        if not sentences:
+            return None
+        text = "\n\n".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+        return Draft(text, sentences, citations)
+
+    def resolved_text(self, passage: Passage) -> str:
+        """The RESOLVED block a decision passage belongs to, verbatim (lines re-flowed).
+
+        A block cut by chunking is completed from the neighbouring decision chunks of the same
+        document when an index is available.
+        """
+        text = passage.text
+        chunk_index = passage.metadata.get("chunk_index")
+        marker = _RESOLVED.search(text)
+        if marker is None and self.index is not None and chunk_index is not None:
+            previous = self._neighbour(passage, int(chunk_index) - 1)
+            if previous is not None and _RESOLVED.search(previous.text):
+                text = _join_overlapping(previous.text, text)
+                marker = _RESOLVED.search(text)
+        block = text[marker.end():] if marker else text
+        end = _ITEM_HEADING.search(block)
+        if end is None and self.index is not None and chunk_index is not None:
+            following = self._neighbour(passage, int(chunk_index) + 1)
+            if following is not None:
+                block = _join_overlapping(block, following.text)
+                end = _ITEM_HEADING.search(block)
+        if end is not None:
+            block = block[: end.start()]
+        block = "\n".join(reflow(block)).strip()
+        return block[:MAX_BLOCK_CHARS]
+
+    def _neighbour(self, passage: Passage, chunk_index: int) -> Passage | None:
+        doc_id = passage.metadata.get("doc_id")
+        if chunk_index < 0 or doc_id is None:
+            return None
+        for other in self.index.passages_where(Filters(source=passage.source, decisions_only=True)):
+            if other.metadata.get("doc_id") == doc_id and \
+                    other.metadata.get("chunk_index") is not None and \
+                    int(other.metadata["chunk_index"]) == chunk_index:
+                return other
+        return None
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+def reflow(text: str) -> list[str]:
+    """Paragraph units of a passage: hard-wrapped lines joined, bullets and headings kept apart.
+
+    A blank line ends a unit only when the text before it ends a sentence or the text after it
+    starts with a capital (page breaks inside bullets leave a blank line mid-sentence).
+    """
+    units: list[str] = []
+    current = ""
+    blank = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            blank = bool(current)
+            continue
+        starts_new = (
+            not current
+            or _BULLET.match(line) is not None
+            or _HEADING.match(line) is not None
+            or _HEADING.match(current) is not None
+            or (blank and (_TERMINAL.search(current) is not None or not line[:1].islower()))
+        )
+        if starts_new:
+            if current:
+                units.append(current)
+            current = line
+        elif current.endswith("-") and current[-2:-1].isalpha():
+            current += line  # a compound word wrapped at its hyphen keeps the hyphen
+        else:
+            current += " " + line
+        blank = False
+    if current:
+        units.append(current)
+    return units
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage, as in the source (whitespace aside); headings and scraps dropped."""
+    sentences: list[str] = []
+    for unit in reflow(text):
+        if _HEADING.match(unit):
+            continue
+        body = _BULLET.sub("", unit, count=1) if unit.lstrip()[:1] in "-–•◼●✓▪*₋◦" else unit
+        start = 0
+        for match in _SENTENCE_END.finditer(body):
+            before = body[start: match.start() + 1]
+            last_word = re.findall(r"[A-Za-z.]+$", before[:-1])
+            word = last_word[0].lower().strip(".") if last_word else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            if re.fullmatch(r"\s*\(?\d{1,2}(\.\d+)*", before[:-1]):
+                continue  # "1. The committee..." numbering, not a sentence
+            sentences.append(body[start: match.end()].strip())
+            start = match.end()
+        sentences.append(body[start:].strip())
+    return [s for s in sentences if len(_WORD.findall(s)) >= 4]
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripper, so 'requests', 'requested' and 'request' meet (no dictionary)."""
+    word = word.lower().replace("’", "'")
+    word = re.sub(r"'s?$", "", word)
+    if any(ch.isdigit() for ch in word):
+        return word.rstrip(".,")
+    for suffix, replacement, minimum in (("ies", "y", 5), ("sses", "ss", 5), ("ing", "", 6),
+                                         ("ed", "", 5), ("es", "", 5), ("s", "", 4), ("e", "", 5)):
+        if word.endswith(suffix) and len(word) >= minimum and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + replacement
+    return word
+
+
+def stem_set(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text)}
+
+
+def weighted_terms(query: str) -> dict[str, float]:
+    """Query content words (stemmed) and their weights: numbers and names count more.
+
+    Dates are left out: they name the meeting (a filter), and the sentences that answer rarely
+    repeat them.
+    """
+    for match in reversed(find_dates(query)):
+        query = query[: match.start] + " " + query[match.end:]
+    terms: dict[str, float] = {}
+    words = _WORD.findall(query)
+    for position, word in enumerate(words):
+        if word.lower() in _STOPWORDS:
+            continue
+        term = stem(word)
+        if not term:
+            continue
+        if any(ch.isdigit() for ch in word):
+            weight = NUMBER_WEIGHT
+        elif position == 1 and words[0].lower() in {"who", "whom"}:
+            weight = NAME_WEIGHT  # the verb of "who presented ...?" must be in the answer
+        elif term in _FRAME:
+            weight = FRAME_WEIGHT
+        elif position > 0 and word[:1].isupper():
+            weight = NAME_WEIGHT
+        else:
+            weight = 1.0
+        terms[term] = max(terms.get(term, 0.0), weight)
+    return terms
+
+
+_FRAME = {stem(w) for w in _FRAME_WORDS}
+
+
+def _answer_type(query: str) -> Callable[[str], bool] | None:
+    """What a sentence must contain to answer the question's kind: a number, a person, a date."""
+    lowered = query.lower()
+    if re.search(r"\bhow (many|much)\b|\bwhat (percentage|proportion|number)\b|\bnumber of\b", lowered):
+        return lambda sentence: bool(re.search(r"\d", sentence))
+    if re.search(r"^\s*(and\s+)?(who|whom|whose)\b|\bwhich (councillor|officer|person)\b", lowered):
+        return mentions_person
+    if re.search(r"^\s*(and\s+)?when\b|\bwhat date\b", lowered):
+        return lambda sentence: bool(_DATE_WORD.search(sentence))
+    return None
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _join_overlapping(first: str, second: str) -> str:
+    """Two consecutive chunk texts joined without repeating their overlap."""
+    probe = second.strip()[:40]
+    at = first.rfind(probe) if probe else -1
+    if at >= 0:
+        return first[:at] + second.strip()
+    return first.rstrip() + "\n" + second.lstrip()
+
+
+def _where(passage: Passage) -> str:
+    """'At the 9 December 2020 meeting of <committee> (item 5, <title>)'."""
+    parts = ["At the"]
+    parts.append(f"{format_date(passage.meeting_date)} meeting" if passage.meeting_date else "meeting")
+    if passage.committee:
+        parts.append(f"of the {passage.committee}")
+    item = ", ".join(x for x in [f"item {passage.item}" if passage.item else "",
+                                 passage.item_title or ""] if x)
+    text = " ".join(parts)
+    return f"{text} ({item})" if item else text

@@ -1,0 +1,323 @@
+"""Filters read from a question: meeting dates, committee, document type, decisions, recency.
+
+A question such as "What did the committee ask the Children's Trust for in December 2020?" names
+its own filters. Dates become a hard filter only when they are tied to a meeting (the question
+talks about a meeting, the committee, minutes or what was resolved/decided); otherwise
+("What was KPI 13 in October 2020?") the date is a soft preference, because reports, KPI packs and
+letters carry periods that differ from the date of the meeting whose pack holds them, and a hard
+filter would hide them.
+
+Committee names are matched against an alias table (alias -> canonical name) built by the caller
+from ``ingest.committees`` and the index's statistics, so this module stays free of corpus knowledge.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+from vectorstore.models import Filters
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+
+# One date expression; tried in this order, the first match at a position wins.
+_DATE_PATTERNS = [
+    ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")),
+    ("day", re.compile(r"\b(?P<day>\d{1,2})[/.](?P<mon>\d{1,2})[/.](?P<year>(?:19|20)?\d\d)\b")),
+    ("day", re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b",
+                       re.I)),
+    ("day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("month", re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    # A bare year, but not a financial or municipal year such as 2019/20 or 2020-21.
+    ("year", re.compile(r"(?<![/\-–\d£$])\b(?P<year>(?:19|20)\d\d)\b(?!\s*[/\-–]\s*\d\d)")),
+]
+
+# Words that tie a date to a meeting, making the date a hard filter.
+# A bare number such as 2000 is a year only after one of these words ("in 2019") or before
+# "meeting"/"committee" ("the 2018 committee"; but "the 2000 families" are not a year).
+_YEAR_CONTEXT = re.compile(
+    r"\b(in|of|during|for|since|before|after|until|between|from|and|to|by|year)\s+$", re.I
+)
+_MEETING_CONTEXT = re.compile(
+    r"\b(meetings?|committees?|minutes|action notes|agenda|o&s|scrutiny|resolv\w*|resolutions?|"
+    r"decid\w*|decisions?|agreed|attend\w*|present at|apologies|chair(ed|man)?)\b",
+    re.I,
+)
+_LATEST = re.compile(r"\b(latest|most recent|current(ly)?|newest|last|recent(ly)?|now)\b", re.I)
+_LAST_MEETING = re.compile(r"\b(last|latest|most recent|previous)\s+(committee\s+)?meeting\b", re.I)
+# "what was resolved/decided/agreed", "what did the committee request/ask for": the answer is the
+# text of a RESOLVED block.
+_RESOLUTION = re.compile(r"\b(resolv\w*|resolutions?|decid\w*|decisions?|agreed|agree)\b", re.I)
+_REQUEST = re.compile(r"\b(ask(ed|s)?|request(ed|s)?|call(ed|s)? for|recommend(ed|s)?)\b", re.I)
+_COMMITTEE_SUBJECT = re.compile(r"\b(committee|members|o&s|scrutiny|councillors)\b", re.I)
+# A plural noun asks for the decisions themselves, so only decision passages can answer.
+_DECISIONS_ONLY = re.compile(r"\b(resolutions|decisions)\b", re.I)
+
+# Explicit document kinds a question can name; values are ingest's doc_type names.
+DOC_TYPE_PHRASES = [
+    (re.compile(r"\b(action notes|minutes)\b", re.I), "minutes"),
+    (re.compile(r"\baction tracker\b", re.I), "action_tracker"),
+    (re.compile(r"\bwork ?programme\b", re.I), "work_programme"),
+    (re.compile(r"\bagenda\b(?!\s+(item|pack))", re.I), "agenda"),
+]
+
+# A committee alias without one of these words must be followed by one, so that a topic such as
+# "children's social care" is not read as the committee of that name.
+_INSTITUTION = r"(committee|council|cabinet|board|overview|scrutiny|panel|partnership|meeting)"
+_INSTITUTION_WORD = re.compile(rf"\b{_INSTITUTION}\b")
+_ROLE_AFTER = re.compile(r"^\s*(member|members|report|reports|officer|officers|'s)\b")
+_ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "committee")
+
+
+@dataclass
+class ParsedQuestion:
+    """What a question says about where to look.
+
+    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to`` and
+    ``resolution`` only re-rank; ``latest`` breaks ties in favour of newer meetings.
+    ``phrases`` are the pieces of the question that were recognised, for display.
+    """
+
+    filters: Filters = field(default_factory=Filters)
+    prefer_from: str | None = None
+    prefer_to: str | None = None
+    latest: bool = False
+    resolution: bool = False
+    phrases: list[str] = field(default_factory=list)
+
+    @property
+    def date_named(self) -> bool:
+        return bool(self.filters.date_from or self.filters.date_to)
+
+
+@dataclass
+class DateMatch:
+    start: int
+    end: int
+    first: date
+    last: date
+    text: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, '&' spelt out, punctuation to spaces: for name matching."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\(\s*o\s*&\s*s\s*\)", " ", text)
+    text = re.sub(r"\bo\s*&\s*s\b", "overview and scrutiny", text).replace("&", " and ")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, str]:
+    """Alias (normalised) -> canonical name, with the "committee"/"O&S" suffixes made optional.
+
+    ``aliases_of(name)`` returns extra spellings of a canonical name (``ingest.committees``'s
+    ``committee_aliases``); without it only the names themselves and their short forms are used.
+    """
+    table: dict[str, str] = {}
+    for name in names:
+        if not name:
+            continue
+        spellings = [name, *(aliases_of(name) if aliases_of else [])]
+        for spelling in spellings:
+            base = normalise(spelling)
+            variants = {base}
+            for suffix in _ALIAS_SUFFIXES:
+                if base.endswith(" " + suffix):
+                    variants.add(base[: -len(suffix)].strip())
+            for variant in variants:
+                if len(variant) >= 4:
+                    table.setdefault(variant, name)
+    return table
+
+
+def find_committee(question: str, aliases: Mapping[str, str]) -> tuple[str, str] | None:
+    """The canonical committee a question names, and the alias that matched (longest wins)."""
+    text = normalise(question)
+    for alias in sorted(aliases, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![a-z0-9']){re.escape(alias)}(?![a-z0-9])", text):
+            after = text[match.end():]
+            if _ROLE_AFTER.match(after):
+                continue
+            if _INSTITUTION_WORD.search(alias) or re.match(rf"^\s*{_INSTITUTION}\b", after):
+                return aliases[alias], alias
+    return None
+
+
+def parse_question(
+    question: str,
+    committees: Mapping[str, str] | None = None,
+    meetings: Iterable[str] | None = None,
+    doc_types: Iterable[str] | None = None,
+) -> ParsedQuestion:
+    """Read the filters and hints a question carries.
+
+    ``committees`` is an alias table from ``committee_alias_table``; ``meetings`` the indexed
+    meeting dates (YYYY-MM-DD), used for "the last meeting"; ``doc_types`` the document types the
+    index holds (a named type the index does not hold is ignored).
+    """
+    parsed = ParsedQuestion()
+    filters = parsed.filters
+    meeting_context = bool(_MEETING_CONTEXT.search(question))
+
+    span = _date_span(question)
+    if span is not None:
+        first, last, text = span
+        if meeting_context:
+            filters.date_from, filters.date_to = first, last
+        else:
+            parsed.prefer_from, parsed.prefer_to = first, last
+        parsed.phrases.append(text)
+
+    meeting_dates = sorted(m for m in (meetings or []) if m)
+    last_meeting = _LAST_MEETING.search(question)
+    if last_meeting and span is None and meeting_dates:
+        filters.date_from = filters.date_to = meeting_dates[-1]
+        parsed.phrases.append(last_meeting.group(0))
+    if _LATEST.search(question):
+        parsed.latest = True
+
+    if committees:
+        found = find_committee(question, committees)
+        if found:
+            filters.committee = found[0]
+            parsed.phrases.append(found[1])
+
+    known_types = set(doc_types) if doc_types is not None else None
+    for pattern, doc_type in DOC_TYPE_PHRASES:
+        match = pattern.search(question)
+        if match and (known_types is None or doc_type in known_types):
+            filters.doc_type = doc_type
+            parsed.phrases.append(match.group(0))
+            break
+
+    if _RESOLUTION.search(question) or (
+        _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question)
+    ):
+        parsed.resolution = True
+    if _DECISIONS_ONLY.search(question):
+        filters.decisions_only = True
+        parsed.phrases.append(_DECISIONS_ONLY.search(question).group(0))
+    return parsed
+
+
+def merge_filters(caller: Filters | None, parsed: Filters) -> Filters:
+    """The caller's filters win field by field; the question fills in what the caller left open."""
+    if caller is None:
+        return Filters(**vars(parsed))
+    merged = Filters(**vars(caller))
+    if not (caller.date_from or caller.date_to):
+        merged.date_from, merged.date_to = parsed.date_from, parsed.date_to
+    merged.committee = caller.committee or parsed.committee
+    merged.doc_type = caller.doc_type or parsed.doc_type
+    merged.decisions_only = caller.decisions_only or parsed.decisions_only
+    merged.source = caller.source or parsed.source
+    return merged
+
+
+def meetings_in_range(meetings: Iterable[str], date_from: str | None, date_to: str | None) -> list[str]:
+    """The meeting dates that fall inside an inclusive range (open ends allowed)."""
+    return sorted(
+        m for m in meetings
+        if m and (date_from is None or m >= date_from) and (date_to is None or m <= date_to)
+    )
+
+
+def format_date(iso: str) -> str:
+    """'2020-12-09' -> '9 December 2020' (the way the minutes print dates)."""
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def describe_range(date_from: str | None, date_to: str | None) -> str:
+    """A date range as words after "no meeting": 'in 2019', 'in December 2020', 'on 9 December
+    2020', 'between A and B', 'on or after A', 'on or before B'."""
+    if date_from and date_to:
+        first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
+        if first == last:
+            return f"on {format_date(date_from)}"
+        if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+            return f"in {first.year}"
+        if first.day == 1 and (first.year, first.month) == (last.year, last.month) and \
+                last.day == calendar.monthrange(last.year, last.month)[1]:
+            return f"in {calendar.month_name[first.month]} {first.year}"
+        return f"between {format_date(date_from)} and {format_date(date_to)}"
+    if date_from:
+        return f"on or after {format_date(date_from)}"
+    if date_to:
+        return f"on or before {format_date(date_to)}"
+    return "at any date"
+
+
+# -- date expressions ------------------------------------------------------------------------
+
+def find_dates(text: str) -> list[DateMatch]:
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            if kind == "year" and not _YEAR_CONTEXT.search(text[: match.start()]) and \
+                    not re.match(r"\s+(meetings?|committees?|minutes)\b", text[match.end():], re.I):
+                continue
+            bounds = _bounds(kind, match)
+            if bounds is None:
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(DateMatch(match.start(), match.end(), *bounds, match.group(0)))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _bounds(kind: str, match: re.Match) -> tuple[date, date] | None:
+    groups = match.groupdict()
+    year = int(groups["year"])
+    if year < 100:
+        year += 2000
+    try:
+        if kind == "year":
+            return date(year, 1, 1), date(year, 12, 31)
+        month = MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["mon"])
+        if kind == "month":
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        day = date(year, month, int(groups["day"]))
+        return day, day
+    except (ValueError, KeyError):
+        return None
+
+
+def _date_span(question: str) -> tuple[str | None, str | None, str] | None:
+    """The inclusive date range a question names, with the words that named it."""
+    dates = find_dates(question)
+    if not dates:
+        return None
+    first = dates[0]
+    before = question[: first.start].lower()
+    if len(dates) >= 2 and re.search(r"\b(between|from)\s+(the\s+)?$", before):
+        second = dates[1]
+        joiner = question[first.end: second.start].lower()
+        if re.fullmatch(r"\s*(and|to|until|till|-|–)\s*(the\s+)?", joiner):
+            lo, hi = sorted([first, second], key=lambda d: d.first)
+            return lo.first.isoformat(), hi.last.isoformat(), question[first.start: second.end]
+    if re.search(r"\b(before|prior to|earlier than)\s+(the\s+)?$", before):
+        return None, (first.first - timedelta(days=1)).isoformat(), "before " + first.text
+    if re.search(r"\b(after|later than)\s+(the\s+)?$", before):
+        return (first.last + timedelta(days=1)).isoformat(), None, "after " + first.text
+    if re.search(r"\bsince\s+(the\s+)?$", before):
+        return first.first.isoformat(), None, "since " + first.text
+    if re.search(r"\b(until|up to|by)\s+(the\s+)?$", before):
+        return None, first.last.isoformat(), "until " + first.text
+    return first.first.isoformat(), first.last.isoformat(), first.text

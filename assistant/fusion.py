@@ -1,0 +1,138 @@
+"""Combining and re-weighting ranked passage lists.
+
+Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) merges the dense and BM25
+rankings without calibrating their scores against each other: each list contributes
+1 / (k + rank), with k = 60, the paper's constant (``Settings.rrf_k``). The other functions
+adjust the fused scores for what the rankers cannot know: boilerplate, what the question prefers,
+and which passages are the same text stored twice.
+
+Every function returns a new list sorted by score, ties broken by passage id, so that the same
+inputs always give the same order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Callable, Mapping
+
+from vectorstore.models import Passage
+
+RRF_K = 60  # Cormack et al. 2009; also Settings.rrf_k's default.
+# A "latest"/"current" question lifts the newest passage by up to this fraction of its score:
+# enough to reorder passages that are about equally relevant, not to promote an irrelevant one.
+RECENCY_BONUS = 0.15
+# Two passages whose word sets overlap this much are the same text (a restated paragraph, a
+# duplicate document's chunk) when they also belong to the same meeting.
+SAME_TEXT_JACCARD = 0.9
+
+
+def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K) -> list[Passage]:
+    """Fuse named rankings: score = sum over lists of 1 / (k + rank), rank starting at 1.
+
+    Each fused passage keeps, in ``scores``, every list's own score and rank
+    (``scores["dense"]``, ``scores["dense_rank"]``...) and the fused value as ``scores["rrf"]``.
+    """
+    fused: dict[str, Passage] = {}
+    for name, ranking in rankings.items():
+        for rank, passage in enumerate(ranking, start=1):
+            entry = fused.get(passage.id)
+            if entry is None:
+                entry = dataclasses.replace(passage, score=0.0, scores=dict(passage.scores))
+                fused[passage.id] = entry
+            if f"{name}_rank" in entry.scores:
+                continue  # a list repeating a passage counts it once, at its best rank
+            entry.score += 1.0 / (k + rank)
+            entry.scores[name] = passage.score
+            entry.scores[f"{name}_rank"] = float(rank)
+    for entry in fused.values():
+        entry.scores["rrf"] = entry.score
+    return _sorted(fused.values())
+
+
+def reweight(passages: list[Passage], applies: Callable[[Passage], bool], factor: float,
+             label: str) -> list[Passage]:
+    """Multiply the score of the passages ``applies`` selects by ``factor`` (noted in ``scores``)."""
+    out = []
+    for passage in passages:
+        if applies(passage):
+            passage = dataclasses.replace(passage, score=passage.score * factor,
+                                          scores={**passage.scores, label: factor})
+        out.append(passage)
+    return _sorted(out)
+
+
+def down_weight_boilerplate(passages: list[Passage], weight: float) -> list[Passage]:
+    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``)."""
+    return reweight(passages, lambda p: p.is_boilerplate, weight, "boilerplate")
+
+
+def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | None,
+                 factor: float) -> list[Passage]:
+    """Lift passages whose meeting date lies in a range the question mentions without requiring it."""
+    def inside(p: Passage) -> bool:
+        return bool(p.meeting_date) and (date_from is None or p.meeting_date >= date_from) and (
+            date_to is None or p.meeting_date <= date_to)
+    return reweight(passages, inside, factor, "date_preference")
+
+
+def prefer_decisions(passages: list[Passage], factor: float) -> list[Passage]:
+    """Lift RESOLVED passages for questions about what was resolved, decided or requested."""
+    return reweight(passages, lambda p: p.is_decision and not p.is_boilerplate, factor,
+                    "decision_preference")
+
+
+def recency_tiebreak(passages: list[Passage], bonus: float = RECENCY_BONUS) -> list[Passage]:
+    """For "latest"/"current" questions: newer meetings win among about equally relevant passages.
+
+    The bonus grows linearly with the meeting date's position among the candidates' distinct
+    dates (oldest 0, newest ``bonus``); undated passages get none.
+    """
+    dates = sorted({p.meeting_date for p in passages if p.meeting_date})
+    if len(dates) < 2:
+        return list(passages)
+    position = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    out = []
+    for passage in passages:
+        lift = bonus * position.get(passage.meeting_date, 0.0)
+        out.append(dataclasses.replace(passage, score=passage.score * (1 + lift),
+                                       scores={**passage.scores, "recency": lift}))
+    return _sorted(out)
+
+
+def collapse_alternates(passages: list[Passage]) -> list[Passage]:
+    """Keep one passage per text: the best-ranked copy absorbs the others' sources as alternates.
+
+    Two passages are copies when their word sets overlap by ``SAME_TEXT_JACCARD`` and they belong
+    to the same meeting (or one lists the other's file as an alternate). The same wording at two
+    different meetings (a declaration repeated each time) stays: those are two facts.
+    """
+    kept: list[tuple[Passage, set[str]]] = []
+    for passage in _sorted(passages):
+        words = _word_set(passage.text)
+        twin = next((k for k in kept if _same_text(k[0], k[1], passage, words)), None)
+        if twin is None:
+            kept.append((dataclasses.replace(passage, alternates=list(passage.alternates)), words))
+            continue
+        keeper = twin[0]
+        for source in [passage.source, *passage.alternates]:
+            if source and source != keeper.source and source not in keeper.alternates:
+                keeper.alternates.append(source)
+    return [k[0] for k in kept]
+
+
+def _same_text(a: Passage, a_words: set[str], b: Passage, b_words: set[str]) -> bool:
+    related = (a.meeting_date == b.meeting_date or b.source in a.alternates
+               or a.source in b.alternates)
+    if not related or not a_words or not b_words:
+        return False
+    return len(a_words & b_words) / len(a_words | b_words) >= SAME_TEXT_JACCARD
+
+
+def _word_set(text: str) -> set[str]:
+    text = re.sub(r"<[^>]+>|\*\*", " ", text.lower().replace("’", "'"))
+    return set(re.findall(r"[a-z0-9']+", text))
+
+
+def _sorted(passages) -> list[Passage]:
+    return sorted(passages, key=lambda p: (-p.score, p.id))

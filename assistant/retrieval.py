@@ -1,0 +1,102 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank fusion.
+
+Dense search finds paraphrases ("children in care" for "looked after children"); BM25 finds the
+exact names, numbers and KPI labels that a 384-dimensional MiniLM vector blurs. Neither needs the
+other's scores calibrated, which is why they are fused by rank. No cross-encoder weights exist
+offline (docs: the dependency spike found none on PyPI), so re-ranking is an interface with a
+pass-through default that a real reranker can replace.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant import fusion
+from assistant.filters import ParsedQuestion
+from settings import Settings
+from vectorstore.models import Filters, Passage
+
+log = logging.getLogger(__name__)
+
+# Soft preferences from the question multiply the fused score. A month named without a meeting
+# ("KPI 13 in October 2020") should outrank other periods' passages of similar relevance; RRF
+# scores of neighbouring ranks differ by ~2-3 %, so 1.5 moves a passage several places, not to
+# the top from nowhere. Decisions get a smaller lift: RESOLVED text is usually short and sits
+# lower in both rankings than the discussion around it.
+DATE_PREFERENCE = 1.5
+DECISION_PREFERENCE = 1.3
+
+
+class Reranker(Protocol):
+    """Re-orders fused candidates (a cross-encoder, say). Returns the passages best first."""
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]: ...
+
+
+class KeepOrder:
+    """The default reranker: keeps the fused order (no offline cross-encoder weights exist)."""
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        return list(passages)
+
+
+@dataclass
+class RetrievalResult:
+    """Ranked passages and the seconds each stage took (dense, bm25, fuse, rerank)."""
+
+    passages: list[Passage]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Dense + BM25 over one ``vectorstore.index.Index``, fused, re-weighted and collapsed."""
+
+    def __init__(self, index, settings: Settings, reranker: Reranker | None = None):
+        self.index = index
+        self.settings = settings
+        self.reranker = reranker or KeepOrder()
+
+    def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
+        """The retriever interface (docs/interfaces.md): the top ``k`` passages."""
+        return self.search(query, filters, k).passages
+
+    def search(self, query: str, filters: Filters | None = None, k: int | None = None,
+               hints: ParsedQuestion | None = None) -> RetrievalResult:
+        """Retrieve with per-stage timings; ``hints`` adds the question's soft preferences."""
+        k = k or self.settings.k
+        filters = filters if filters is not None and not filters.is_empty() else None
+        n = max(self.settings.candidates, k)
+        timings: dict[str, float] = {}
+
+        started = time.perf_counter()
+        dense = self.index.dense_search(query, filters, n)
+        timings["dense"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        keyword = self.index.keyword_search(query, filters, n)
+        timings["bm25"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        fused = fusion.reciprocal_rank_fusion({"dense": dense, "bm25": keyword},
+                                              k=self.settings.rrf_k)
+        fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight)
+        if hints is not None:
+            if hints.prefer_from or hints.prefer_to:
+                fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, DATE_PREFERENCE)
+            if hints.resolution:
+                fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE)
+            if hints.latest:
+                fused = fusion.recency_tiebreak(fused)
+        fused = fusion.collapse_alternates(fused)
+        timings["fuse"] = time.perf_counter() - started
+
+        if not isinstance(self.reranker, KeepOrder):
+            started = time.perf_counter()
+            fused = self.reranker.rerank(query, fused)
+            timings["rerank"] = time.perf_counter() - started
+        log.debug("retrieved %d dense + %d bm25 -> %d fused for %r", len(dense), len(keyword),
+                  len(fused), query)
+        return RetrievalResult(fused[:k], timings)

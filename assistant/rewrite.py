@@ -1,0 +1,263 @@
+"""Rule-based rewriting of follow-up questions into standalone queries (the extractive backend's).
+
+"and what did they decide?" or "who presented it?" retrieve nothing useful on their own. Walking
+the conversation's user turns in order, each turn is either standalone (it becomes the context)
+or a follow-up, which inherits what it leaves out from the context: the topic, the meeting date,
+the committee, and the people named by the previous question or answer. Pronouns are replaced by
+what they stand for; "what about X?" swaps X for the matching part of the previous query.
+Generative backends rewrite with their LLM instead (``backend.rewrite``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from assistant.filters import find_dates, find_committee
+from assistant.models import Turn
+
+_LEAD = re.compile(r"^\s*(and|but|so|also|then|ok(ay)?|right|well)\b[\s,]*", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<rest>.+?)\s*\??\s*$", re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|she|him|her|his|these|those)\b", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"\b(this|that|the same)\s+(meeting|item|report|paper|update|decision|committee|session)\b", re.I
+)
+_BARE_DEMONSTRATIVE = re.compile(r"\b(this|that)\s*(\?|$)", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)
+_THEY = re.compile(r"\b(they|them|their)\b", re.I)
+_IT = re.compile(r"\b(it|this|that)\b(?=\s*(\?|$|\s(?:to|at|in|on|for|about|with)\b))", re.I)
+# A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
+SHORT_QUESTION_WORDS = 3
+
+_QUESTION_WORDS = {
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much",
+    "did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would",
+    "can", "could", "should", "be", "been", "being",
+}
+_STOPWORDS = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "about", "with", "by", "from", "and",
+    "or", "as", "into", "any", "there", "this", "that", "these", "those", "it", "its", "they",
+    "them", "their", "he", "she", "him", "her", "his", "we", "our", "you", "i", "me", "my",
+    "else", "also", "then", "so", "but", "same", "meeting", "committee", "committees",
+    "members", "member", "councillors", "again",
+}
+# Verbs that frame a question rather than name its topic.
+_FRAME_VERBS = {
+    "say", "said", "ask", "asked", "request", "requested", "decide", "decided", "resolve",
+    "resolved", "agree", "agreed", "discuss", "discussed", "present", "presented", "report",
+    "reported", "happen", "happened", "note", "noted", "mention", "mentioned", "tell", "told",
+    "raise", "raised", "chair", "chaired", "attend", "attended", "give", "given", "make", "made",
+    "propose", "proposed", "recommend", "recommended", "want", "wanted", "get", "got", "do",
+}
+_TITLE = r"(?:Cllr\.?|Councillor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
+_NAME = r"[A-Z][a-zA-Z'’\-]+"
+_PERSON_PATTERNS = [
+    re.compile(rf"\b{_TITLE}\s+{_NAME}(?:\s+{_NAME})?"),
+    re.compile(rf"\b({_NAME}\s+{_NAME})(?=\s+(?:presented|said|informed|confirmed|reported|"
+               rf"highlighted|acknowledged|emphasised|introduced|explained|advised|stated|noted)\b)"),
+    re.compile(rf"\b({_NAME}\s+{_NAME}),\s+(?:Chair|Chief|Director|Cabinet|Independent|Business|"
+               rf"Acting|Head|Assistant|Scrutiny|Interim|Corporate)\b"),
+]
+
+
+@dataclass
+class Rewrite:
+    """A standalone query, whether the question was a follow-up, and what was carried over."""
+
+    query: str
+    follow_up: bool = False
+    carried: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Context:
+    query: str = ""
+    topic: str = ""
+    date: str = ""
+    committee: str = ""
+    person: str = ""
+    mentions_committee: bool = False
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on an earlier turn (a pronoun, "and ...", "what about ...", ellipsis)?"""
+    text = question.strip()
+    if not text:
+        return False
+    if _LEAD.match(text) or _WHAT_ABOUT.match(text) or _DEMONSTRATIVE.search(text):
+        return True
+    if _BARE_DEMONSTRATIVE.search(text):
+        return True
+    words = re.findall(r"[\w'’]+", text)
+    if len(words) <= SHORT_QUESTION_WORDS:
+        return True
+    return bool(_PRONOUN.search(text)) and not topic_of(text)
+
+
+def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
+                      committees: Mapping[str, str] | None = None) -> Rewrite:
+    """The standalone form of ``question`` given the conversation so far.
+
+    ``committees`` is an alias table (``filters.committee_alias_table``) used to recognise a
+    committee named in an earlier turn.
+    """
+    context: _Context | None = None
+    for turn in _turns(history):
+        if turn.role == "user":
+            rewritten = _resolve(turn.content, context, committees)
+            context = _context_of(rewritten.query, committees, context)
+        elif context is not None:
+            person = last_person(turn.content)
+            if person:
+                context.person = person
+    return _resolve(question, context, committees)
+
+
+def topic_of(text: str) -> str:
+    """The content words of a question in order: no question words, dates, frames or pronouns."""
+    for match in reversed(find_dates(text)):
+        text = text[: match.start] + " " + text[match.end:]
+    words = re.findall(r"[\w'’\-]+", text)
+    kept = [w for w in words if w.lower() not in _QUESTION_WORDS | _STOPWORDS | _FRAME_VERBS]
+    return " ".join(kept)
+
+
+def mentions_person(text: str) -> bool:
+    """Whether a text names a person (a titled name, "Name Surname presented", "Name, Role")."""
+    return any(pattern.search(text) for pattern in _PERSON_PATTERNS)
+
+
+def last_person(text: str) -> str:
+    """The last person named in a text (for "he"/"she" in the next question), or ''."""
+    found: list[tuple[int, str]] = []
+    for pattern in _PERSON_PATTERNS:
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.group(match.lastindex or 0)))
+    return max(found)[1] if found else ""
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+def _turns(history: Iterable[Turn | dict]) -> list[Turn]:
+    turns = []
+    for turn in history:
+        if isinstance(turn, dict):
+            turn = Turn(role=str(turn.get("role", "")), content=str(turn.get("content", "")))
+        if turn.content.strip():
+            turns.append(turn)
+    return turns
+
+
+def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Context | None) -> _Context:
+    dates = find_dates(query)
+    committee = find_committee(query, committees) if committees else None
+    topic = topic_of(_strip_committee(query, committee))
+    context = _Context(
+        query=query,
+        topic=topic or (previous.topic if previous else ""),
+        date=_date_phrase(query, dates[0]) if dates else "",
+        committee=committee[0] if committee else (previous.committee if previous else ""),
+        person=last_person(query) or (previous.person if previous else ""),
+        mentions_committee=bool(re.search(r"\bcommittee\b", query, re.I)) or bool(committee),
+    )
+    return context
+
+
+def _resolve(question: str, context: _Context | None, committees: Mapping[str, str] | None) -> Rewrite:
+    question = question.strip()
+    if context is None or not is_follow_up(question):
+        return Rewrite(question)
+    carried: dict[str, str] = {}
+
+    swap = _WHAT_ABOUT.match(question)
+    if swap or not re.search(r"\b(what|which|who|whom|whose|when|where|why|how|did|does|do|was|were|"
+                             r"is|are|has|have|can|could|should|will|would|list|tell|show|give)\b",
+                             _LEAD.sub("", question), re.I):
+        subject = swap.group("rest") if swap else _LEAD.sub("", question).rstrip(" ?")
+        return _swap(subject, context, committees, carried)
+
+    text = _LEAD.sub("", question).rstrip(" ?")
+    text = text[:1].upper() + text[1:] if text else text
+    own_topic = topic_of(text)
+    if context.person and _PERSON_PRONOUN.search(text):
+        text = _PERSON_PRONOUN.sub(lambda m: _person_form(m.group(0), context.person), text)
+        carried["person"] = context.person
+    demonstrative = _DEMONSTRATIVE.search(text)
+    if demonstrative and demonstrative.group(2).lower() == "meeting" and context.date:
+        text = text[: demonstrative.start()] + f"the meeting {context.date}" + text[demonstrative.end():]
+        carried["date"] = context.date
+    elif demonstrative and context.topic:
+        text = text[: demonstrative.start()] + context.topic + text[demonstrative.end():]
+        carried["topic"] = context.topic
+    if context.topic and "topic" not in carried and _IT.search(text):
+        text = _IT.sub(context.topic, text, count=1)
+        carried["topic"] = context.topic
+    if context.mentions_committee and _THEY.search(text):
+        text = _THEY.sub(lambda m: "the committee's" if m.group(0).lower() == "their"
+                         else "the committee", text)
+        carried["committee"] = context.committee or "the committee"
+    if context.topic and "topic" not in carried and not own_topic:
+        text += f" about {context.topic}"
+        carried["topic"] = context.topic
+    if context.committee and context.committee.lower() not in text.lower() and \
+            not (committees and find_committee(text, committees)):
+        text += f" ({context.committee})"
+        carried["committee"] = context.committee
+    if context.date and "date" not in carried and not find_dates(text):
+        text += f" {context.date}"
+        carried["date"] = context.date
+    return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried)
+
+
+def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,
+          carried: dict[str, str]) -> Rewrite:
+    """'what about X?': X replaces the date, committee or topic of the previous query."""
+    query = context.query.rstrip(" ?")
+    dates = find_dates(subject)
+    committee = find_committee(subject, committees) if committees else None
+    if dates and context.date and context.date in query:
+        carried["topic"] = context.topic
+        query = query.replace(context.date, _date_phrase(subject, dates[0]))
+    elif dates:
+        query = f"{query} {_date_phrase(subject, dates[0])}"
+        carried["topic"] = context.topic
+    elif committee:
+        query = _strip_committee(query, find_committee(query, committees)).replace(
+            f"({context.committee})", "")
+        query = f"{query} ({committee[0]})"
+        carried["topic"] = context.topic
+    elif context.topic and context.topic in query:
+        query = query.replace(context.topic, subject)
+        if context.date:
+            carried["date"] = context.date
+    else:
+        query = " ".join(part for part in [subject, context.date, context.committee] if part)
+        carried.update({k: v for k, v in (("date", context.date), ("committee", context.committee)) if v})
+    return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried)
+
+
+def _date_phrase(text: str, match) -> str:
+    """The date with the preposition the question used, or 'in'/'on' if it had none."""
+    before = text[: match.start].rstrip()
+    preposition = re.search(r"\b(in|on|at|during|since|before|after|until|from|between)$", before, re.I)
+    if preposition:
+        return f"{preposition.group(1).lower()} {match.text}"
+    return ("on " if re.search(r"\d{1,2}\D+[A-Za-z]+\D+\d{4}|\d{4}-\d\d-\d\d", match.text) else "in ") \
+        + match.text
+
+
+def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
+    if not committee:
+        return query
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in committee[1].split()), re.I)
+    return pattern.sub(" ", query.replace("’", "'"))
+
+
+def _person_form(pronoun: str, person: str) -> str:
+    return f"{person}'s" if pronoun.lower() in {"his", "her"} else person
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,348 @@
+"""The ``minutes`` command: a thin adapter from the command line to the core.
+
+Commands and JSON shapes are the public contract (see the README). Exit status: 0 success; 1 the
+job ran but something failed (some files could not be ingested: the rest were); 2 usage or
+configuration error. Errors are one clear line on stderr; details go to the log file in the data
+directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+
+import settings as settings_module
+from settings import Settings, SettingsError
+
+log = logging.getLogger("minutes")
+
+EXAMPLES = {
+    "ingest": "minutes ingest data/sample --json",
+    "stats": "minutes stats --json",
+    "ask": 'minutes ask "What did the committee resolve about the Children\'s Trust in December 2020?"',
+    "chat": "minutes chat",
+    "eval": "minutes eval run --suite evals/suites/bundled.jsonl --out eval-results/ours",
+    "records": "minutes records decisions --meeting 2020-10-28 --csv",
+    "serve": "minutes serve --port 7860",
+    "config": "minutes config",
+}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="Folder for indexes, records, caches and logs "
+                        "(env MINUTES_DATA_DIR; default .minutes).")
+    parser.add_argument("--config", help="TOML config file (env MINUTES_CONFIG; default ./minutes.toml).")
+    parser.add_argument("-v", "--verbose", action="store_true", help="Log details to stderr.")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--committee", help="Only this committee (any of its names).")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="Meetings on or after.")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="Meetings on or before.")
+    parser.add_argument("--doc-type", help="Only this kind of document (minutes, report, ...).")
+    parser.add_argument("--decisions-only", action="store_true", help="Only RESOLVED passages.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="minutes", description="Answer questions about committee records with cited passages.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=f"{help_text}\n\nExample: {EXAMPLES[name]}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _add_common(p)
+        return p
+
+    p = command("ingest", "Add or update files and folders in the index.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--prune", action="store_true", help="Forget stored files no longer found under PATHs.")
+    p.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    p = command("stats", "What the index holds.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("ask", "Ask one question and print a cited answer.")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--backend", choices=["extractive", "openai", "local"])
+    p.add_argument("--k", type=int, help="Passages to show (default from settings).")
+    _add_filters(p)
+
+    p = command("chat", "A conversation in the terminal (follow-up questions understood).")
+    p.add_argument("--backend", choices=["extractive", "openai", "local"])
+    p.add_argument("--k", type=int)
+
+    p = command("eval", "Run an evaluation suite, or compare two runs.")
+    eval_sub = p.add_subparsers(dest="eval_command", required=True, metavar="run|compare")
+    run = eval_sub.add_parser("run", help="Run a suite and write results.jsonl, summary.json, report.html.")
+    _add_common(run)
+    run.add_argument("--suite", required=True, help="JSONL suite file.")
+    run.add_argument("--k", type=int, default=5)
+    run.add_argument("--backend", choices=["extractive", "openai", "local"])
+    run.add_argument("--out", required=True, help="Folder for the results.")
+    run.add_argument("--naive", action="store_true",
+                     help="Run the naive baseline (1000/200-character chunks, dense only) instead.")
+    run.add_argument("--baseline", help="A baseline run's folder to show beside this run in the report.")
+    run.add_argument("--gate", action="store_true",
+                     help="Exit 1 when a metric is below evals/thresholds.json.")
+    compare = eval_sub.add_parser("compare", help="Per-metric deltas and flipped items of two runs.")
+    _add_common(compare)
+    compare.add_argument("dir_a")
+    compare.add_argument("dir_b")
+
+    p = command("records", "Meetings, decisions, attendance and actions as rows.")
+    p.add_argument("kind", choices=["meetings", "decisions", "attendance", "actions"])
+    p.add_argument("--committee")
+    p.add_argument("--meeting", metavar="YYYY-MM-DD")
+    p.add_argument("--search", metavar="TEXT")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
+    p = command("serve", "Start the web chat UI.")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--ingest", metavar="PATH", action="append",
+                   help="Ingest these paths first if they changed (repeatable).")
+
+    command("config", "Print the settings in force and where each can be set.")
+    return parser
+
+
+def load_settings(args: argparse.Namespace, **overrides) -> Settings:
+    return Settings.load(args.config, data_dir=args.data_dir, **overrides)
+
+
+def configure_logging(settings: Settings, verbose: bool) -> None:
+    """Details to a log file in the data directory; warnings (one line each) to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(console)
+    try:
+        log_dir = settings.data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(log_dir / "minutes.log", encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(file_handler)
+    except OSError as error:
+        console.handle(logging.makeLogRecord({"msg": f"cannot write the log file: {error}",
+                                              "levelno": logging.WARNING, "levelname": "WARNING"}))
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_index(settings: Settings):
+    from vectorstore.index import Index
+
+    return Index(settings)
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from ingest.pipeline import Ingester
+
+    index = open_index(settings)
+    try:
+        report = Ingester(settings, index).ingest(args.paths, prune=args.prune,
+                                                  progress=sys.stderr.isatty() and not args.json)
+    finally:
+        index.close()
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        data = report.to_dict()
+        files = data["files"]
+        print(f"{files['added']} added, {files['replaced']} replaced, {files['unchanged']} unchanged, "
+              f"{files['removed']} removed, {files['failed']} failed; {data['documents']} documents, "
+              f"{data['chunks']} chunks ({data['embedded']} embedded) in {data['seconds']:.1f} s")
+    return 0 if report.ok else 1
+
+
+def cmd_stats(args, settings: Settings) -> int:
+    index = open_index(settings)
+    try:
+        stats = index.stats()
+    finally:
+        index.close()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        print(f"{stats['files']} files, {stats['documents']} documents, {stats['chunks']} chunks")
+        print("committees: " + ("; ".join(stats["committees"]) or "none"))
+        print("meetings: " + (", ".join(stats["meetings"]) or "none"))
+    return 0
+
+
+def _filters_from(args):
+    from vectorstore.models import Filters
+
+    return Filters(committee=args.committee, date_from=args.date_from, date_to=args.date_to,
+                   doc_type=args.doc_type, decisions_only=args.decisions_only)
+
+
+def format_answer(answer) -> str:
+    """An answer for the terminal: the text, then its numbered sources."""
+    lines = [answer.answer, ""]
+    if answer.standalone_query and answer.standalone_query != answer.question:
+        lines.insert(0, f"(searched for: {answer.standalone_query})")
+    shown = answer.citations or ({i + 1: p for i, p in enumerate(answer.passages[:3])}
+                                 if answer.abstained else {})
+    if shown and answer.abstained:
+        lines.append("Closest passages:")
+    for n, p in sorted(shown.items()):
+        where = ", ".join(x for x in [p.committee, p.meeting_date, p.title,
+                                      f"item {p.item}" if p.item else "",
+                                      f"p. {p.page}" if p.page else "", p.source] if x)
+        lines.append(f"[{n}] {where}")
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(settings)
+    answer = assistant.ask(args.question, filters=_filters_from(args), k=args.k, backend=args.backend)
+    print(json.dumps(answer.to_dict(), indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from assistant.factory import build_assistant
+    from assistant.models import Turn
+
+    assistant = build_assistant(settings)
+    history: list[Turn] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about the committee records (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("> " if interactive else "")
+        except EOFError:
+            break
+        if not question.strip():
+            break
+        answer = assistant.ask(question, history=history, k=args.k, backend=args.backend)
+        print(format_answer(answer), end="\n\n", flush=True)
+        history += [Turn("user", question), Turn("assistant", answer.answer)]
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    if args.eval_command == "compare":
+        from evals.compare import compare
+
+        print(compare(args.dir_a, args.dir_b))
+        return 0
+    from evals.runner import run_eval
+
+    return run_eval(settings, suite=args.suite, k=args.k, backend=args.backend, out=args.out,
+                    naive=args.naive, baseline_dir=args.baseline, gate=args.gate)
+
+
+def cmd_records(args, settings: Settings) -> int:
+    from vectorstore.records import RecordsStore
+
+    store = RecordsStore(settings.data_dir / "records.sqlite")
+    rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif args.csv:
+        if rows:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        for row in rows:
+            print(" | ".join(str(v) for k, v in row.items() if k not in ("text",) and v not in (None, "")))
+    return 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    if args.ingest:
+        from ingest.pipeline import Ingester
+
+        index = open_index(settings)
+        try:
+            report = Ingester(settings, index).ingest(args.ingest, progress=sys.stderr.isatty())
+        finally:
+            index.close()
+        data = report.to_dict()
+        log.warning("ingest: %s; %d documents, %d chunks", data["files"], data["documents"], data["chunks"])
+    import app
+
+    app.serve(settings)
+    return 0
+
+
+def cmd_config(args, settings: Settings) -> int:
+    for name, value in settings.to_dict().items():
+        print(f"{name} = {value!r}    # env MINUTES_{name.upper()}")
+    return 0
+
+
+def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
+    """One sentence for the user and the exit status; the traceback goes to the log file."""
+    kind = type(error).__name__
+    if kind in ("SuiteError", "UsageError", "FileNotFoundError"):
+        return str(error), 2
+    if kind == "BackendError":
+        return str(error), 1
+    text = str(error)
+    if settings.chroma_mode == "http" and ("connect" in text.lower() or "refused" in text.lower()):
+        return (f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}; "
+                "start it with `chroma run` or set chroma_mode=persistent"), 2
+    log_file = settings.data_dir / "logs" / "minutes.log"
+    return f"{kind}: {text} (details in {log_file})", 1
+
+
+COMMANDS = {
+    "ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval,
+    "records": cmd_records, "serve": cmd_serve, "config": cmd_config,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        overrides = {}
+        if args.command == "serve":
+            overrides = {"host": args.host, "port": args.port}
+        settings = load_settings(args, **overrides)
+    except SettingsError as error:
+        print(f"minutes: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings, getattr(args, "verbose", False))
+    try:
+        return COMMANDS[args.command](args, settings)
+    except SettingsError as error:
+        print(f"minutes: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("minutes: interrupted; run the same command again to finish.", file=sys.stderr)
+        return 1
+    except Exception as error:
+        message, status = _user_message(error, settings)
+        log.debug("command failed", exc_info=True)
+        print(f"minutes: {message}", file=sys.stderr)
+        return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

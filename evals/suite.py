@@ -1,0 +1,264 @@
+"""Evaluation suites: known questions with gold answers and the evidence that supports them.
+
+A suite is a JSONL file, one item a line, in the format of the public contract ("Evaluation suite
+format"). ``load_suite`` refuses a malformed file with an error that names the file, the line and
+what is wrong, because a silently skipped or half-read gold item corrupts every metric computed from
+it. ``validate_against_corpus`` then checks the labels against the documents themselves: that each
+evidence quote really is in its source file, that each ``must_include`` string is in the gold answer
+and the evidence, and that no other file of the suite holds the same evidence without saying so.
+
+``normalise`` is the one text normalisation used for matching answers and passages against gold
+strings; the metrics import it from here so that a suite is judged the way it was validated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CORPUS = "NOT_IN_CORPUS"
+"""The gold answer of a question the corpus cannot answer (the assistant should abstain)."""
+
+ITEM_TYPES = (
+    "fact",
+    "resolution",
+    "attendance",
+    "date",
+    "number",
+    "person-role",
+    "cross-document",
+    "unanswerable",
+    "follow-up",
+    "list",
+)
+"""The question types of the contract's suite format, in its order."""
+
+ROLES = ("user", "assistant")
+
+_REQUIRED = ("id", "question", "answer", "must_include", "source_file", "evidence", "type")
+_OPTIONAL = ("evidence2", "also_in", "history")
+
+# Quotes and dashes that PDF extraction and word processors put where a typist would use ASCII.
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SPACE = re.compile(r"\s+")
+
+
+class SuiteError(ValueError):
+    """A suite file that cannot be used; the message names the file, the line and the problem."""
+
+
+@dataclass
+class SuiteItem:
+    """One evaluation question with its gold answer and supporting evidence.
+
+    ``source_file`` holds one file name, or several joined by ";" (cross-document items);
+    ``evidence2`` is the second quote of an item that needs two; ``also_in`` lists other files
+    holding the same evidence (exact duplicates of a document); ``history`` holds the earlier turns
+    of a conversation as ``{"role", "content"}`` dicts, for follow-up questions.
+    """
+
+    id: str
+    question: str
+    answer: str
+    must_include: list[str]
+    source_file: str
+    evidence: str
+    type: str
+    evidence2: str | None = None
+    also_in: list[str] = field(default_factory=list)
+    history: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def source_files(self) -> list[str]:
+        return [name.strip() for name in self.source_file.split(";") if name.strip()]
+
+    @property
+    def answerable(self) -> bool:
+        return self.answer != NOT_IN_CORPUS
+
+    @property
+    def evidence_quotes(self) -> list[str]:
+        """The non-empty evidence quotes of the item: ``evidence`` and, if set, ``evidence2``."""
+        return [quote for quote in (self.evidence, self.evidence2) if quote]
+
+
+def normalise(text: str) -> str:
+    """Text reduced to what matching should compare, so that typography never decides a match.
+
+    Lower-cases; turns curly quotes into straight ones and the dashes – — ‐ ‑ into "-";
+    strips ``**`` bold markup; drops thousands separators between digits ("1,929" -> "1929");
+    collapses every run of whitespace (line breaks included) into one space and trims the ends.
+    It deliberately does no stemming, accent folding or punctuation removal: a gold string still
+    has to appear, word for word, in the text it is matched against.
+    """
+    text = text.translate(_QUOTES).translate(_DASHES).replace("**", "")
+    text = _THOUSANDS.sub("", text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def load_suite(path: str | Path) -> list[SuiteItem]:
+    """Read and check a suite file; raise ``SuiteError`` at the first malformed line.
+
+    Blank lines are allowed. Each other line must be a JSON object with the contract's fields
+    (no unknown ones, so a misspelt optional field cannot vanish silently) of the right types,
+    a known ``type`` and an ``id`` not used before.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SuiteError(f"{path}: cannot read the suite file ({error})") from error
+    items: list[SuiteItem] = []
+    first_line_of: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = _parse_item(line)
+        except ValueError as error:
+            raise SuiteError(f"{path}:{number}: {error}") from None
+        if item.id in first_line_of:
+            raise SuiteError(f"{path}:{number}: duplicate id {item.id!r} (first used on line {first_line_of[item.id]})")
+        first_line_of[item.id] = number
+        items.append(item)
+    if not items:
+        raise SuiteError(f"{path}: the suite holds no items")
+    log.info("loaded %d suite items from %s", len(items), path)
+    return items
+
+
+def _parse_item(line: str) -> SuiteItem:
+    """One suite line as a ``SuiteItem``; ``ValueError`` says what is wrong with it."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    missing = [name for name in _REQUIRED if name not in data]
+    if missing:
+        raise ValueError(f"missing required field {missing[0]!r}")
+    unknown = sorted(set(data) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (known: {', '.join(_REQUIRED + _OPTIONAL)})")
+    for name in ("id", "question", "answer", "type"):
+        _expect_text(data, name, allow_empty=False)
+    for name in ("source_file", "evidence"):
+        _expect_text(data, name, allow_empty=True)
+    if data.get("evidence2") is not None:
+        _expect_text(data, "evidence2", allow_empty=True)
+    _expect_strings(data, "must_include")
+    _expect_strings(data, "also_in", optional=True)
+    history = data.get("history", [])
+    if not isinstance(history, list):
+        raise ValueError(f"field 'history' must be a list of turns, got {type(history).__name__}")
+    for position, turn in enumerate(history, start=1):
+        if not isinstance(turn, dict) or set(turn) != {"role", "content"}:
+            raise ValueError(f"history turn {position} must be an object with exactly 'role' and 'content'")
+        if turn["role"] not in ROLES:
+            raise ValueError(f"history turn {position} has role {turn['role']!r}; roles are 'user' and 'assistant'")
+        if not isinstance(turn["content"], str) or not turn["content"].strip():
+            raise ValueError(f"history turn {position} has no text in 'content'")
+    item = SuiteItem(**{name: data[name] for name in _REQUIRED + _OPTIONAL if name in data})
+    _check_consistency(item)
+    return item
+
+
+def _expect_text(data: dict, name: str, allow_empty: bool) -> None:
+    value = data[name]
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} must be a string, got {type(value).__name__}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"field {name!r} is empty")
+
+
+def _expect_strings(data: dict, name: str, optional: bool = False) -> None:
+    if optional and name not in data:
+        return
+    value = data[name]
+    if not isinstance(value, list) or not all(isinstance(entry, str) and entry.strip() for entry in value):
+        raise ValueError(f"field {name!r} must be a list of non-empty strings")
+
+
+def _check_consistency(item: SuiteItem) -> None:
+    """Rules that tie fields together; a broken one means the item cannot be scored."""
+    if item.type not in ITEM_TYPES:
+        raise ValueError(f"unknown type {item.type!r} (types: {', '.join(ITEM_TYPES)})")
+    if item.type == "unanswerable" and item.answerable:
+        raise ValueError(f"an item of type 'unanswerable' must have the answer {NOT_IN_CORPUS!r}")
+    if not item.answerable:
+        if item.must_include or item.evidence or item.evidence2:
+            raise ValueError(f"an {NOT_IN_CORPUS} item must have empty 'must_include', 'evidence' and 'evidence2'")
+        return
+    if not item.evidence.strip():
+        raise ValueError("an answerable item needs an 'evidence' quote")
+    if not item.source_files:
+        raise ValueError("an answerable item needs a 'source_file'")
+    if item.type == "cross-document" and (len(item.source_files) < 2 or not item.evidence2):
+        raise ValueError("a 'cross-document' item needs two source files (joined by ';') and an 'evidence2' quote")
+    if item.type == "follow-up" and not item.history:
+        raise ValueError("a 'follow-up' item needs the earlier turns in 'history'")
+
+
+def _verbatim(text: str) -> str:
+    """Text for the verbatim test: curly quotes straightened and whitespace collapsed, nothing else.
+
+    Evidence must be a real quote, so unlike ``normalise`` this keeps case, dashes, markup and
+    thousands separators; it forgives only the line wrapping and quote style of PDF extraction.
+    """
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> list[str]:
+    """Problems with the suite's labels, judged against the documents in ``corpus_dir``.
+
+    Checks, for each answerable item: every named file (``source_file`` and ``also_in``) exists;
+    each evidence quote occurs verbatim (after ``_verbatim``) in one of the named files; each
+    ``must_include`` string occurs (after ``normalise``) in the gold answer and in the evidence;
+    and no other file named anywhere in the suite holds an evidence quote without being named by
+    the item (a duplicate document the label should list in ``also_in``). An empty list means the
+    suite is consistent with the corpus.
+    """
+    corpus_dir = Path(corpus_dir)
+    problems: list[str] = []
+    texts: dict[str, str | None] = {}
+
+    def text_of(name: str) -> str | None:
+        if name not in texts:
+            file = corpus_dir / name
+            texts[name] = _verbatim(file.read_text(encoding="utf-8", errors="replace")) if file.is_file() else None
+        return texts[name]
+
+    suite_files = sorted({name for item in items for name in item.source_files + item.also_in})
+    for item in items:
+        if not item.answerable:
+            continue
+        named = item.source_files + [name for name in item.also_in if name not in item.source_files]
+        for name in named:
+            if text_of(name) is None:
+                problems.append(f"{item.id}: source file {name!r} does not exist in {corpus_dir}")
+        for label, quote in (("evidence", item.evidence), ("evidence2", item.evidence2)):
+            if not quote:
+                continue
+            wanted = _verbatim(quote)
+            holders = [name for name in suite_files if (text_of(name) or "").find(wanted) >= 0]
+            if not any(name in holders for name in named):
+                problems.append(f"{item.id}: {label} is not a verbatim quote of {', '.join(named)}: {quote!r}")
+            for name in holders:
+                if name not in named:
+                    problems.append(f"{item.id}: {label} also appears in {name!r}; list it in 'also_in'")
+        answer = normalise(item.answer)
+        evidence = normalise(" ".join(item.evidence_quotes))
+        for key in item.must_include:
+            if normalise(key) not in answer:
+                problems.append(f"{item.id}: must_include {key!r} is not in the gold answer")
+            if normalise(key) not in evidence:
+                problems.append(f"{item.id}: must_include {key!r} is not in the evidence")
+    return problems

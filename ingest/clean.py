@@ -1,0 +1,317 @@
+"""Cleaning that keeps citations honest.
+
+Text extracted from PDFs carries page furniture: "Page 23 of 142" footers, "Item 4" stamps, page
+headers repeated on every page of a table, stray page numbers. These are taken out of the text
+(so they do not split sentences or swamp searches) but their values are kept: page markers give
+page numbers, stamps give agenda items. Hard-wrapped lines are re-flowed into paragraphs, keeping
+real compound hyphens ("multi-\\nagency" -> "multi-agency"). The raw wording is never changed
+otherwise, so a passage can be found again in the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ingest.models import LoadedFile
+from ingest.text import BULLET_GLYPHS, is_table_rule, key_of, strip_markup
+
+STAMP = re.compile(r"^\s*(?:agenda\s+)?item\s+(?:no\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.IGNORECASE)
+PAGE_MARKER = re.compile(r"^\s*page\s+(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
+COUNCIL_HEADER = re.compile(r"^[A-Z][A-Z '’&-]{2,40}\bCOUNCIL\b\s*(?:\S.*)?$")
+LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+NUMBERED_HEADING = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\)?\s+(\S.*)$")
+BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]\s|[a-z]\)\s|\(?[ivx]{{1,4}}\)\s|\d{{1,2}}\)\s)")
+TERMINAL = re.compile(r"[.:;!?)\]\"'’”]\s*$")
+
+# Repeated header: seen at least this many times, with at most this many lines between sightings.
+# (A table's header repeated on each PDF page of the table; 3 and 150 lines ~ 3 pages of text.)
+REPEAT_MIN = 3
+REPEAT_MAX_GAP = 150
+
+
+@dataclass
+class Line:
+    """One line of a file, with what cleaning learned about it."""
+
+    number: int  # 1-based line number in the file's text
+    text: str  # raw text of the line
+    page: int | None = None
+    page_start: bool = False
+    kind: str = "text"  # text | blank | stamp | page_marker | header | page_number
+    stamp_item: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.kind in ("text", "blank")
+
+    @property
+    def blank(self) -> bool:
+        return self.kind == "blank"
+
+    @property
+    def content(self) -> str:
+        """The line without markup and outer whitespace: what rules look at."""
+        return strip_markup(self.text).strip()
+
+
+@dataclass
+class Block:
+    """A paragraph, heading, bullet or table after re-flow, with where it came from."""
+
+    text: str
+    line_start: int
+    line_end: int
+    page: int | None
+    kind: str  # paragraph | heading | bullet | table
+
+
+def clean_lines(loaded: LoadedFile) -> list[Line]:
+    """Split a loaded file into classified lines with page numbers."""
+    lines: list[Line] = []
+    for page in loaded.pages:
+        for raw in page.text.split("\n"):
+            lines.append(Line(number=len(lines) + 1, text=raw.rstrip("\r"), page=page.number))
+    for line in lines:
+        if not line.text.strip() or not line.content:
+            line.kind = "blank"
+        elif match := STAMP.match(line.text):
+            line.kind, line.stamp_item = "stamp", match.group(1)
+        elif PAGE_MARKER.match(line.text):
+            line.kind = "page_marker"
+    _mark_page_starts(lines)
+    if not loaded.page_exact:
+        _number_pages(lines)
+    _mark_repeated_headers(lines)
+    _mark_lone_page_numbers(lines)
+    return lines
+
+
+def _mark_page_starts(lines: list[Line]) -> None:
+    """pdftotext-style text starts each page's first line with one space.
+
+    The rule is only trusted in a file where it fires often enough to be the extraction's habit
+    (at least 3 times and once per 150 non-blank lines); lower-case continuations and bullets
+    with one leading space are not page starts.
+    """
+    candidates = [
+        i for i, line in enumerate(lines)
+        if line.kind != "blank" and re.match(r"^ [^\sa-z]", line.text)
+        and not BULLET.match(line.text.strip() + " ")
+    ]
+    non_blank = sum(1 for line in lines if line.kind != "blank")
+    has_markers = any(line.kind == "page_marker" for line in lines)
+    if has_markers or (len(candidates) >= 3 and len(candidates) * 150 >= non_blank):
+        for i in candidates:
+            lines[i].page_start = True
+    if lines:
+        lines[0].page_start = True
+
+
+def _number_pages(lines: list[Line]) -> None:
+    """Approximate pages for text files: count page starts, anchored on "Page N of M" markers.
+
+    Page-start detection misses some pages (a page that opens with a blank line carries no
+    marker), so between two markers the count is stretched to fit the printed numbers; before the
+    first and after the last marker it is counted as is. Without markers, pages are counted from
+    1 when page starts were detected, and left unknown otherwise.
+    """
+    physical: list[int] = []
+    count = 0
+    for line in lines:
+        if line.page_start:
+            count += 1
+        physical.append(count)
+    anchors = [
+        (i, int(PAGE_MARKER.match(line.text).group(1)))
+        for i, line in enumerate(lines) if line.kind == "page_marker"
+    ]
+    if not anchors:
+        if count >= 4:
+            for i, line in enumerate(lines):
+                line.page = physical[i]
+        return
+    for i, line in enumerate(lines):
+        after = next((a for a in anchors if a[0] >= i), None)
+        before = next((a for a in reversed(anchors) if a[0] < i), None)
+        if before and after:
+            span = physical[after[0]] - physical[before[0]]
+            share = (physical[i] - physical[before[0]]) / span if span else 1.0
+            page = before[1] + 1 + round(share * (after[1] - before[1] - 1))
+        elif after:
+            page = after[1] - (physical[after[0]] - physical[i])
+        else:
+            page = before[1] + max(1, physical[i] - physical[before[0]])
+        line.page = page if page >= 1 else None
+
+
+def _mark_repeated_headers(lines: list[Line]) -> None:
+    """Drop all but the first of a short line repeated close together (a repeated page header).
+
+    Where page starts are known, only lines at the top of a page qualify, so a bullet repeated in
+    the body of a report ("- Previous 12 month cumulative performance average") stays. A
+    council-name header is never dropped: it opens a document, it does not decorate a page.
+    """
+    has_pages = sum(line.page_start for line in lines) >= 3
+    sightings: dict[str, list[int]] = defaultdict(list)
+    lines_since_page_start = 99
+    for i, line in enumerate(lines):
+        if line.page_start:
+            lines_since_page_start = 0
+        if line.kind != "text":
+            continue
+        lines_since_page_start += 1
+        content = line.content
+        if (
+            12 <= len(content) <= 120
+            and not TERMINAL.search(content)
+            and not content[:1].islower()
+            and not BULLET.match(content)
+            and not COUNCIL_HEADER.match(content)
+            and (not has_pages or lines_since_page_start <= 3)
+        ):
+            sightings[key_of(content)].append(i)
+    for positions in sightings.values():
+        if len(positions) < REPEAT_MIN:
+            continue
+        run = [positions[0]]
+        for previous, current in zip(positions, positions[1:]):
+            if current - previous <= REPEAT_MAX_GAP:
+                run.append(current)
+                continue
+            _drop_run(lines, run)
+            run = [current]
+        _drop_run(lines, run)
+
+
+def _drop_run(lines: list[Line], run: list[int]) -> None:
+    if len(run) >= REPEAT_MIN:
+        for i in run[1:]:
+            lines[i].kind = "header"
+
+
+def _mark_lone_page_numbers(lines: list[Line]) -> None:
+    """A bare number just before a page start is a printed page number, not content."""
+    for i, line in enumerate(lines):
+        if line.kind != "text" or not LONE_NUMBER.match(line.text):
+            continue
+        before = _neighbour(lines, i, -1)
+        after = _neighbour(lines, i, 1)
+        if after is not None and lines[after].page_start and (
+            before is None or not LONE_NUMBER.match(lines[before].text)
+        ):
+            line.kind = "page_number"
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> int | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].kind == "text":
+            return j
+        if lines[j].kind not in ("blank",):
+            j += step
+            continue
+        j += step
+    return None
+
+
+def is_heading_line(content: str) -> bool:
+    """A short line that names a section: numbered ("3.2 Ofsted inspection") or in capitals."""
+    if not content or len(content) > 90 or TERMINAL.search(content.rstrip(":")) and not content.endswith(":"):
+        return False
+    letters = [c for c in content if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    numbered = NUMBERED_HEADING.match(content)
+    if numbered and numbered.group(2)[:1].isupper() and len(content.split()) <= 12:
+        return True
+    upper_share = sum(c.isupper() for c in letters) / len(letters)
+    return upper_share > 0.8 and len(content.split()) <= 14
+
+
+def reflow(lines: list[Line]) -> list[Block]:
+    """Join hard-wrapped lines into paragraphs; keep headings, bullets and table rows apart.
+
+    A blank line ends a paragraph unless the paragraph has no closing punctuation and the next
+    line carries on in lower case (page breaks and double-spaced letters put blanks mid-sentence).
+    """
+    blocks: list[Block] = []
+    current: list[Line] = []
+    kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal current, kind
+        if current:
+            blocks.append(_make_block(current, kind))
+        current, kind = [], "paragraph"
+
+    kept = [line for line in lines if line.kept]
+    for index, line in enumerate(kept):
+        if line.blank:
+            if current and kind in ("paragraph", "bullet") and _continues(current[-1], kept, index):
+                continue
+            flush()
+            continue
+        content = line.content
+        if is_table_rule(line.text):
+            continue
+        is_table_row = "\t" in line.text.strip() or line.text.count(" | ") >= 2
+        if is_table_row:
+            if kind != "table":
+                flush()
+                kind = "table"
+            current.append(line)
+            continue
+        if kind == "table":
+            flush()
+        starts_new = (
+            BULLET.match(content) is not None
+            or (NUMBERED_HEADING.match(content) is not None and is_heading_line(content))
+            or (is_heading_line(content) and not (current and _is_wrapped(current[-1], content)))
+        )
+        if starts_new:
+            flush()
+            kind = "bullet" if BULLET.match(content) else (
+                "heading" if is_heading_line(content) else "paragraph")
+            current = [line]
+            if kind == "heading" and len(content) < 90:
+                flush()
+            continue
+        current.append(line)
+    flush()
+    return blocks
+
+
+def _is_wrapped(previous: Line, content: str) -> bool:
+    """True when ``content`` carries on the sentence of the previous line."""
+    prev = previous.content
+    return bool(prev) and not TERMINAL.search(prev) and (content[:1].islower() or prev.endswith(("-", ",")))
+
+
+def _continues(last: Line, kept: list[Line], blank_index: int) -> bool:
+    if TERMINAL.search(last.content):
+        return False
+    for line in kept[blank_index + 1:]:
+        if not line.blank:
+            first = line.content[:1]
+            return first.islower() or (first.isdigit() and not NUMBERED_HEADING.match(line.content))
+    return False
+
+
+def _make_block(lines: list[Line], kind: str) -> Block:
+    if kind == "table":
+        text = "\n".join(line.text.strip() for line in lines)
+    else:
+        text = ""
+        for line in lines:
+            piece = line.text.strip()
+            if not text:
+                text = piece
+            elif re.search(r"[A-Za-z]-$", text) and piece[:1].islower():
+                text += piece  # a compound split at the line end: keep the hyphen, drop the break
+            else:
+                text += " " + piece
+    pages = [line.page for line in lines if line.page is not None]
+    return Block(text=text, line_start=lines[0].number, line_end=lines[-1].number,
+                 page=pages[0] if pages else None, kind=kind)

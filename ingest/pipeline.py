@@ -1,0 +1,190 @@
+"""Ingest: files in, an up-to-date index out, with a report of what happened to each file.
+
+Per file: load -> clean -> structure -> chunk -> stored in the registry in one transaction. Then one
+``sync`` embeds what is new and brings Chroma and BM25 in line. Unchanged files (same bytes, same
+sidecar) are skipped before they are even parsed; a file that cannot be read gets one clear line
+and the batch goes on. Because the registry is the truth and sync repairs the derived indexes, an
+ingest killed at any moment is completed by running the same command again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ingest.chunking import chunk_document
+from ingest.clean import clean_lines
+from ingest.loaders import LoadError, discover, load_file, sidecar_path
+from ingest.models import Chunk, Document, LoadedFile
+from ingest.structure import detect_documents
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
+
+
+@dataclass
+class IngestReport:
+    """The contract's ``ingest --json`` shape, plus per-stage timings."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": {
+                "added": len(self.added), "unchanged": len(self.unchanged),
+                "replaced": len(self.replaced), "removed": len(self.removed),
+                "failed": len(self.failed),
+            },
+            "errors": self.errors,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "embedded": self.embedded,
+            "seconds": round(self.seconds, 3),
+            "timings": {stage: round(self.timings.get(stage, 0.0), 3) for stage in STAGES},
+            "paths": {"added": self.added, "replaced": self.replaced, "removed": self.removed,
+                      "unchanged": self.unchanged},
+        }
+
+
+def file_checksum(path: Path) -> str:
+    """sha256 of the file's bytes, and of its metadata sidecar if it has one.
+
+    An edited sidecar changes the checksum, so its new metadata is applied on the next ingest.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    sidecar = sidecar_path(path)
+    if sidecar is not None:
+        digest.update(b"\x00sidecar\x00")
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
+               ) -> tuple[list[Document], list[Chunk]]:
+    """Clean, detect structure and chunk one loaded file (no storage involved)."""
+    from vectorstore.dedup import sketch
+
+    timings = timings if timings is not None else defaultdict(float)
+    started = time.perf_counter()
+    lines = clean_lines(loaded)
+    timings["clean"] += time.perf_counter() - started
+    started = time.perf_counter()
+    parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
+                              settings.committee_aliases_file, loaded.page_exact)
+    for p in parsed:
+        p.document.fingerprint = sketch("\n".join(line.text for line in p.lines if line.kind == "text"))
+    timings["structure"] += time.perf_counter() - started
+    started = time.perf_counter()
+    chunks: list[Chunk] = []
+    for p in parsed:
+        chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
+                                     settings.chunk_size, settings.chunk_overlap))
+    timings["chunk"] += time.perf_counter() - started
+    return [p.document for p in parsed], chunks
+
+
+class Ingester:
+    """Runs ingest over paths into an Index (``vectorstore.index.Index``)."""
+
+    def __init__(self, settings: Settings, index):
+        self.settings = settings
+        self.index = index
+
+    def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True) -> IngestReport:
+        """Ingest files and folders; ``prune`` forgets stored files no longer found under them."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files, problems = discover(paths)
+        for path, reason in problems:
+            self._fail(report, str(path), reason)
+        seen: set[str] = set()
+        for path in tqdm(files, desc="files", unit="file", disable=not progress, leave=False):
+            key = str(Path(path).resolve())
+            seen.add(key)
+            self._ingest_one(Path(path), key, report)
+        if prune:
+            self._prune(paths, seen, report)
+        write_started = time.perf_counter()
+        sync = self.index.sync(progress=progress)
+        sync_seconds = time.perf_counter() - write_started
+        embed_seconds = getattr(sync, "embed_seconds", None)
+        if embed_seconds is None:
+            embed_seconds = sync_seconds if sync.embedded else 0.0
+        report.timings["embed"] += embed_seconds
+        report.timings["write"] += max(0.0, sync_seconds - embed_seconds)
+        report.embedded = sync.embedded
+        stats = self.index.stats()
+        report.documents, report.chunks = stats["documents"], stats["chunks"]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_one(self, path: Path, key: str, report: IngestReport) -> None:
+        try:
+            started = time.perf_counter()
+            checksum = file_checksum(path)
+            record = self.index.file_record(key)
+            if record is not None and record.checksum == checksum:
+                report.unchanged.append(key)
+                report.timings["load"] += time.perf_counter() - started
+                return
+            loaded = load_file(path, self.settings)
+            loaded.path, loaded.checksum = key, checksum
+            report.timings["load"] += time.perf_counter() - started
+            documents, chunks = parse_file(loaded, self.settings, report.timings)
+            if not chunks:
+                raise LoadError(path, "no text to index after cleaning")
+            started = time.perf_counter()
+            self.index.replace_file(loaded, documents, chunks)
+            report.timings["write"] += time.perf_counter() - started
+            (report.replaced if record is not None else report.added).append(key)
+            log.info("%s %s: %d documents, %d chunks", "replaced" if record else "added",
+                     path.name, len(documents), len(chunks))
+        except LoadError as error:
+            self._fail(report, key, error.reason, name=path.name)
+        except OSError as error:
+            self._fail(report, key, f"cannot be read ({error.strerror or error})", name=path.name)
+        except Exception as error:  # one bad file must not stop the batch
+            log.debug("unexpected error ingesting %s", path, exc_info=True)
+            self._fail(report, key, f"could not be processed ({type(error).__name__}: {error})",
+                       name=path.name)
+
+    def _fail(self, report: IngestReport, path: str, reason: str, name: str | None = None) -> None:
+        report.failed.append(path)
+        report.errors.append({"file": path, "error": reason})
+        log.warning("skipped %s: %s", name or path, reason)
+
+    def _prune(self, roots: list[str | Path], seen: set[str], report: IngestReport) -> None:
+        folders = [Path(root).resolve() for root in roots if Path(root).is_dir()]
+        for record in self.index.files():
+            stored = Path(record.path)
+            under_root = any(stored.is_relative_to(folder) for folder in folders)
+            if record.path not in seen and (under_root or not stored.exists()):
+                if self.index.remove_file(record.path):
+                    report.removed.append(record.path)
+                    log.info("removed %s (no longer present)", stored.name)

