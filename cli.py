@@ -89,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--k", type=int, default=5)
     run.add_argument("--backend", choices=["extractive", "openai", "local"])
     run.add_argument("--out", required=True, help="Folder for the results.")
-    run.add_argument("--naive", action="store_true",
-                     help="Run the naive baseline (1000/200-character chunks, dense only) instead.")
-    run.add_argument("--baseline", help="A baseline run's folder to show beside this run in the report.")
+    run.add_argument("--no-baseline", action="store_true",
+                     help="Skip the naive baseline (1000/200-character chunks, dense only, no structure) "
+                          "that is otherwise run into OUT/baseline and shown beside ours.")
     run.add_argument("--gate", action="store_true",
-                     help="Exit 1 when a metric is below evals/thresholds.json.")
+                     help="Exit 1 when a metric is below the thresholds in evals/thresholds.json.")
     compare = eval_sub.add_parser("compare", help="Per-metric deltas and flipped items of two runs.")
     _add_common(compare)
     compare.add_argument("dir_a")
@@ -249,10 +249,20 @@ def cmd_eval(args, settings: Settings) -> int:
 
         print(compare(args.dir_a, args.dir_b))
         return 0
-    from evals.runner import run_eval
+    from evals.runner import check_thresholds, load_thresholds, run_eval
 
-    return run_eval(settings, suite=args.suite, k=args.k, backend=args.backend, out=args.out,
-                    naive=args.naive, baseline_dir=args.baseline, gate=args.gate)
+    summary = run_eval(settings, args.suite, args.out, k=args.k, backend=args.backend,
+                       baseline=not args.no_baseline, progress=sys.stderr.isatty())
+    overall = summary.get("overall", {})
+    print(" ".join(f"{name}={value:.3f}" for name, value in overall.items()
+                   if isinstance(value, (int, float))))
+    print(f"report: {Path(args.out) / 'report.html'}")
+    if args.gate:
+        failures = check_thresholds(summary, load_thresholds())
+        for failure in failures:
+            print(f"minutes: gate: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
 
 
 def cmd_records(args, settings: Settings) -> int:
@@ -299,7 +309,7 @@ def cmd_config(args, settings: Settings) -> int:
 def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     """One sentence for the user and the exit status; the traceback goes to the log file."""
     kind = type(error).__name__
-    if kind in ("SuiteError", "UsageError", "FileNotFoundError"):
+    if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError"):
         return str(error), 2
     if kind == "BackendError":
         return str(error), 1

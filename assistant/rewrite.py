@@ -24,6 +24,7 @@ _DEMONSTRATIVE = re.compile(
     r"\b(this|that|the same)\s+(meeting|item|report|paper|update|decision|committee|session)\b", re.I
 )
 _BARE_DEMONSTRATIVE = re.compile(r"\b(this|that)\s*(\?|$)", re.I)
+_ELSE = re.compile(r"\b(else|other|another)\b", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)
 _THEY = re.compile(r"\b(they|them|their)\b", re.I)
 _IT = re.compile(r"\b(it|this|that)\b(?=\s*(\?|$|\s(?:to|at|in|on|for|about|with)\b))", re.I)
@@ -74,7 +75,8 @@ class Rewrite:
 class _Context:
     query: str = ""
     topic: str = ""
-    date: str = ""
+    date: str = ""  # with its preposition: "in December 2020"
+    date_text: str = ""  # as written: "December 2020"
     committee: str = ""
     person: str = ""
     mentions_committee: bool = False
@@ -91,6 +93,8 @@ def is_follow_up(question: str) -> bool:
         return True
     words = re.findall(r"[\w'’]+", text)
     if len(words) <= SHORT_QUESTION_WORDS:
+        return True
+    if _PERSON_PRONOUN.search(text) or _THEY.search(text):
         return True
     return bool(_PRONOUN.search(text)) and not topic_of(text)
 
@@ -157,6 +161,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
         query=query,
         topic=topic or (previous.topic if previous else ""),
         date=_date_phrase(query, dates[0]) if dates else "",
+        date_text=dates[0].text if dates else "",
         committee=committee[0] if committee else (previous.committee if previous else ""),
         person=last_person(query) or (previous.person if previous else ""),
         mentions_committee=bool(re.search(r"\bcommittee\b", query, re.I)) or bool(committee),
@@ -197,7 +202,12 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
         text = _THEY.sub(lambda m: "the committee's" if m.group(0).lower() == "their"
                          else "the committee", text)
         carried["committee"] = context.committee or "the committee"
-    if context.topic and "topic" not in carried and not own_topic:
+    if not carried and not own_topic and len(re.findall(r"[\w'’]+", text)) <= SHORT_QUESTION_WORDS:
+        # "Why?", "When?", "Who chaired?": the question is asked of the previous query.
+        carried["query"] = context.query
+        return Rewrite(_tidy(f"{text.rstrip(' ?')} — {context.query}"), follow_up=True,
+                       carried=carried)
+    if context.topic and "topic" not in carried and not own_topic and not _ELSE.search(text):
         text += f" about {context.topic}"
         carried["topic"] = context.topic
     if context.committee and context.committee.lower() not in text.lower() and \
@@ -216,9 +226,9 @@ def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,
     query = context.query.rstrip(" ?")
     dates = find_dates(subject)
     committee = find_committee(subject, committees) if committees else None
-    if dates and context.date and context.date in query:
+    if dates and context.date_text and context.date_text in query:
         carried["topic"] = context.topic
-        query = query.replace(context.date, _date_phrase(subject, dates[0]))
+        query = query.replace(context.date_text, dates[0].text)
     elif dates:
         query = f"{query} {_date_phrase(subject, dates[0])}"
         carried["topic"] = context.topic
@@ -227,14 +237,30 @@ def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,
             f"({context.committee})", "")
         query = f"{query} ({committee[0]})"
         carried["topic"] = context.topic
-    elif context.topic and context.topic in query:
-        query = query.replace(context.topic, subject)
+    elif _topic_run(query, context.topic):
+        start, end = _topic_run(query, context.topic)
+        query = query[:start] + subject + query[end:]
         if context.date:
             carried["date"] = context.date
     else:
         query = " ".join(part for part in [subject, context.date, context.committee] if part)
         carried.update({k: v for k, v in (("date", context.date), ("committee", context.committee)) if v})
     return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried)
+
+
+def _topic_run(query: str, topic: str) -> tuple[int, int] | None:
+    """Where in ``query`` the longest run of consecutive topic words is (to swap a new topic in)."""
+    topic_words = {w.lower() for w in topic.split()}
+    best, run_start, run_end = None, None, None
+    for match in re.finditer(r"[\w'’\-]+", query):
+        if match.group(0).lower() in topic_words:
+            run_start = match.start() if run_start is None else run_start
+            run_end = match.end()
+            if best is None or run_end - run_start > best[1] - best[0]:
+                best = (run_start, run_end)
+        else:
+            run_start = None
+    return best
 
 
 def _date_phrase(text: str, match) -> str:

@@ -195,7 +195,7 @@ def _check_consistency(item: SuiteItem) -> None:
         raise ValueError(f"an item of type 'unanswerable' must have the answer {NOT_IN_CORPUS!r}")
     if not item.answerable:
         if item.must_include or item.evidence or item.evidence2:
-            raise ValueError(f"an {NOT_IN_CORPUS} item must have empty 'must_include', 'evidence' and 'evidence2'")
+            raise ValueError(f"a {NOT_IN_CORPUS!r} item must have empty 'must_include', 'evidence' and 'evidence2'")
         return
     if not item.evidence.strip():
         raise ValueError("an answerable item needs an 'evidence' quote")
@@ -222,9 +222,10 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     Checks, for each answerable item: every named file (``source_file`` and ``also_in``) exists;
     each evidence quote occurs verbatim (after ``_verbatim``) in one of the named files; each
     ``must_include`` string occurs (after ``normalise``) in the gold answer and in the evidence;
-    and no other file named anywhere in the suite holds an evidence quote without being named by
-    the item (a duplicate document the label should list in ``also_in``). An empty list means the
-    suite is consistent with the corpus.
+    and no other file of ``corpus_dir`` holds an evidence quote without being named by the item
+    (a duplicate document, which the label should list in ``also_in``). Files are read as UTF-8
+    text, so this suits corpora of extracted text. An empty list means the suite is consistent
+    with the corpus.
     """
     corpus_dir = Path(corpus_dir)
     problems: list[str] = []
@@ -236,7 +237,9 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
             texts[name] = _verbatim(file.read_text(encoding="utf-8", errors="replace")) if file.is_file() else None
         return texts[name]
 
-    suite_files = sorted({name for item in items for name in item.source_files + item.also_in})
+    named_anywhere = {name for item in items for name in item.source_files + item.also_in}
+    in_folder = {path.name for path in corpus_dir.iterdir() if path.is_file() and not path.name.startswith(".")}
+    corpus_files = sorted(named_anywhere | in_folder)
     for item in items:
         if not item.answerable:
             continue
@@ -248,7 +251,7 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
             if not quote:
                 continue
             wanted = _verbatim(quote)
-            holders = [name for name in suite_files if (text_of(name) or "").find(wanted) >= 0]
+            holders = [name for name in corpus_files if (text_of(name) or "").find(wanted) >= 0]
             if not any(name in holders for name in named):
                 problems.append(f"{item.id}: {label} is not a verbatim quote of {', '.join(named)}: {quote!r}")
             for name in holders:

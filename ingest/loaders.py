@@ -195,6 +195,7 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
 
 def _load_html(path: Path, data: bytes) -> tuple[list[Page], bool]:
     """The visible text of an HTML page, one block element a line, table cells joined with " | "."""
+    _refuse_binary(path, data)
     soup = BeautifulSoup(_decode_html(path, data), "html.parser")
     for tag in soup.find_all(_HTML_DROPPED):
         tag.decompose()

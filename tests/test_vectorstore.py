@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -219,6 +218,12 @@ def test_keyword_search_returns_only_matching_passages_that_share_a_word(council
     assert with_word <= expected
 
 
+def test_selective_filter_still_fills_k_keyword_results(council_index):
+    # "drainage" ranks the Cabinet chunks above the report; the filter must not just cut a top-k
+    found = council_index.keyword_search("drainage contract tender", Filters(doc_type="report"), k=1)
+    assert [label(p) for p in found] == ["planning_mar.txt:1.0"]
+
+
 def test_keyword_search_ranks_by_bm25_and_reports_the_score(council_index):
     found = council_index.keyword_search("tower application refused", k=3)
     assert found[0].text == "RESOLVED that the tower application be refused."
@@ -266,7 +271,7 @@ def test_resync_of_unchanged_registry_embeds_nothing(council_index, fake_embedde
     assert fake_embedder.embedded == []
 
 
-def test_replacing_a_file_reembeds_only_new_texts(council_index, fake_embedder):
+def test_replacing_a_file_reembeds_only_new_texts(council_index, fake_embedder, capsys):
     loaded, documents, chunks = build_file("/records/cabinet_jan.txt", [{
         "committee": "Cabinet", "meeting_date": "2024-01-10", "chunks": [
             "Members discussed the drainage contract and the tender process.",
@@ -276,7 +281,8 @@ def test_replacing_a_file_reembeds_only_new_texts(council_index, fake_embedder):
         ]}])
     fake_embedder.embedded.clear()
     council_index.replace_file(loaded, documents, chunks)
-    report = council_index.sync()
+    report = council_index.sync(progress=True)
+    assert "Embedding" in capsys.readouterr().err
     assert report.embedded == 1
     assert fake_embedder.embedded == [chunks[2].index_text]
     # the checksum changed, so every chunk id changed: three new ids, three old ones gone

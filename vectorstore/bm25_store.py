@@ -15,7 +15,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bm25s
@@ -81,7 +81,7 @@ class BM25Store:
                 shutil.rmtree(entry, ignore_errors=True)
         log.info("BM25 index rebuilt over %d chunks", len(ids))
 
-    def _current(self) -> tuple[bm25s.BM25 | None, list[str]]:
+    def _current(self) -> tuple[str | None, bm25s.BM25 | None, list[str]]:
         """The live index, (re)loaded when another build (maybe another process) replaced it."""
         with self._lock:
             for attempt in range(3):
@@ -94,7 +94,7 @@ class BM25Store:
                     # Another process replaced the index between our reading of the pointer
                     # and of the folder: read the pointer again.
                     log.debug("BM25 index %s went away while loading (attempt %d)", live, attempt + 1)
-            return self._retriever, self._ids
+            return self._loaded, self._retriever, self._ids
 
     def _load(self, live: str | None) -> None:
         self._retriever, self._ids, self._loaded = None, [], None
@@ -108,21 +108,25 @@ class BM25Store:
 
     @property
     def ids(self) -> list[str]:
-        """Chunk ids in index order (what a weight mask lines up with)."""
-        return self._current()[1]
+        """Chunk ids in index order."""
+        return self._current()[2]
 
-    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int,
+               weights: Callable[[str, list[str]], np.ndarray] | None = None) -> list[tuple[str, float]]:
         """Up to k (chunk id, BM25 score) with a score above 0, best first.
 
-        ``mask`` (one weight per indexed chunk, in ``ids`` order) zeroes out filtered chunks
-        inside bm25s, so a selective filter still finds its k best matches.
+        ``weights(fingerprint, ids)`` gives a 0/1 weight per indexed chunk of the index being
+        searched (ids in index order); bm25s multiplies the scores by it, so a selective filter
+        still finds its k best matches instead of filtering an over-fetched list.
         """
-        retriever, ids = self._current()
+        live, retriever, ids = self._current()
         tokens = tokenize([query])
         if retriever is None or k <= 0 or not tokens[0]:
             return []
-        documents, scores = retriever.retrieve(
-            tokens, k=min(k, len(ids)), show_progress=False,
-            weight_mask=None if mask is None else mask.astype(np.float32))
+        mask = None if weights is None else np.asarray(weights(live, ids), dtype=np.float32)
+        if mask is not None and not mask.any():
+            return []
+        documents, scores = retriever.retrieve(tokens, k=min(k, len(ids)), show_progress=False,
+                                               weight_mask=mask)
         return [(ids[int(doc)], float(score)) for doc, score in zip(documents[0], scores[0])
                 if score > 0]

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -72,7 +73,10 @@ class Index:
         self.registry = Registry(settings.data_dir / "registry.sqlite")
         self.bm25 = BM25Store(settings.data_dir / "bm25")
         self._chroma: ChromaStore | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards the lazily opened Chroma and the BM25 metadata cache
+        # One sync at a time; searches do not wait for it (the registry and Chroma take their
+        # own short locks), so a long embedding run does not stall the web UI.
+        self._sync_lock = threading.Lock()
         self._bm25_metadata: tuple[str | None, list[dict[str, Any]]] = (None, [])
 
     @property
@@ -106,7 +110,7 @@ class Index:
         """Decide duplicates, then make Chroma and BM25 hold exactly the indexed chunks."""
         started = time.perf_counter()
         report = SyncReport()
-        with self._lock:
+        with self._sync_lock:
             duplicate_of = find_duplicates(self.registry.document_sketches(),
                                            self.settings.dedup_threshold)
             self.registry.set_duplicates(duplicate_of)
@@ -193,20 +197,19 @@ class Index:
 
     def keyword_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
         """The k best BM25 matches (score = BM25 score); chunks sharing no word are left out."""
-        mask = None
-        if filters is not None and not filters.is_empty():
-            mask = np.fromiter((metadata_matches(m, filters) for m in self._bm25_chunk_metadata()),
-                               dtype=np.float32)
-            if not mask.any():
-                return []
-        return self._passages(self.bm25.search(query, k, mask), "bm25")
+        weights = None if filters is None or filters.is_empty() else partial(self._bm25_weights, filters)
+        return self._passages(self.bm25.search(query, k, weights), "bm25")
 
-    def _bm25_chunk_metadata(self) -> list[dict[str, Any]]:
-        """Filterable metadata of the BM25 index's chunks in its order (cached per index build)."""
+    def _bm25_weights(self, filters: Filters, live: str, ids: list[str]) -> np.ndarray:
+        """1.0 for the BM25 index's chunks that pass the filters, 0.0 for the others."""
+        metadata = self._bm25_metadata_for(live, ids)
+        return np.fromiter((metadata_matches(m, filters) for m in metadata), dtype=np.float32,
+                           count=len(ids))
+
+    def _bm25_metadata_for(self, live: str, ids: list[str]) -> list[dict[str, Any]]:
+        """Filterable metadata of a BM25 index's chunks in its order (cached per index build)."""
         with self._lock:
-            live = self.bm25.fingerprint
             if self._bm25_metadata[0] != live:
-                ids = self.bm25.ids
                 stored = self.registry.chunks_by_id(ids)
                 self._bm25_metadata = (live, [
                     store_metadata(stored[i].metadata) if i in stored else {} for i in ids])

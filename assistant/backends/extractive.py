@@ -47,6 +47,7 @@ E_COSINE, E_OVERLAP = 0.6, 0.4
 # sentence: one without it keeps this share of its score.
 ANSWER_TYPE_MISS = 0.75
 MAX_BLOCK_CHARS = 3000
+MIN_OVERLAP = 10
 MAX_RESOLUTIONS = 3
 RESOLUTION_RATIO = 0.9
 
@@ -60,7 +61,7 @@ _BULLET = re.compile(r"^\s*(?:[-–•◼●✓▪*₋◦]|\(?[a-zA-Z0-9]{1,3}[.
 _HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Z0-9][A-Z0-9 ’'&()/,:\-–]{2,}$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9£])")
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]*$")
-_RESOLVED = re.compile(r"^\s*\**\s*RESOLVED\b\s*[:\-–—.]*\s*-?\s*", re.M)
+_RESOLVED = re.compile(r"^[ \t]*\**[ \t]*RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
 _ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 _DATE_WORD = re.compile(
@@ -398,19 +399,28 @@ def split_sentences(text: str) -> list[str]:
             sentences.append(body[start: match.end()].strip())
             start = match.end()
         sentences.append(body[start:].strip())
-    return [s for s in sentences if len(_WORD.findall(s)) >= 4]
+    return [s for s in sentences
+            if len(_WORD.findall(s)) >= 4 and not re.fullmatch(r"\(.*\)\.?", s)]
 
 
 def stem(word: str) -> str:
-    """A light suffix-stripper, so 'requests', 'requested' and 'request' meet (no dictionary)."""
+    """A light suffix-stripper, so 'requests', 'requested' and 'request' meet (no dictionary).
+
+    A plural ending goes first, then a verb ending: 'meetings' -> 'meeting' -> 'meet'.
+    """
     word = word.lower().replace("’", "'")
     word = re.sub(r"'s?$", "", word)
     if any(ch.isdigit() for ch in word):
         return word.rstrip(".,")
-    for suffix, replacement, minimum in (("ies", "y", 5), ("sses", "ss", 5), ("ing", "", 6),
-                                         ("ed", "", 5), ("es", "", 5), ("s", "", 4), ("e", "", 5)):
-        if word.endswith(suffix) and len(word) >= minimum and not word.endswith("ss"):
-            return word[: len(word) - len(suffix)] + replacement
+    if word.endswith("ies") and len(word) >= 5:
+        word = word[:-3] + "y"
+    elif re.search(r"(ss|x|z|ch|sh)es$", word) and len(word) >= 5:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us")) and len(word) >= 4:
+        word = word[:-1]
+    for suffix, minimum in (("ing", 6), ("ed", 5), ("e", 5)):
+        if word.endswith(suffix) and len(word) >= minimum:
+            return word[: -len(suffix)]
     return word
 
 
@@ -468,12 +478,13 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _join_overlapping(first: str, second: str) -> str:
-    """Two consecutive chunk texts joined without repeating their overlap."""
-    probe = second.strip()[:40]
-    at = first.rfind(probe) if probe else -1
-    if at >= 0:
-        return first[:at] + second.strip()
-    return first.rstrip() + "\n" + second.lstrip()
+    """Two consecutive chunk texts joined without repeating their overlap (the longest end of
+    ``first`` that starts ``second``, if at least ``MIN_OVERLAP`` characters)."""
+    first, second = first.rstrip(), second.strip()
+    for size in range(min(len(first), len(second)), MIN_OVERLAP - 1, -1):
+        if first.endswith(second[:size]):
+            return first + second[size:]
+    return first + "\n" + second
 
 
 def _where(passage: Passage) -> str:

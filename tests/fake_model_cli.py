@@ -1,0 +1,15 @@
+"""The ``minutes`` command with the small fake embedder, for CLI tests that are not about the model.
+
+Run as ``python -m tests.fake_model_cli ARGS...``; everything but the embedding model is real.
+"""
+
+import sys
+
+import vectorstore.index
+from cli import main
+from tests.conftest_vectorstore import FakeEmbedder
+
+vectorstore.index.Embedder = lambda settings: FakeEmbedder()
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The extractive backend: sentence splitting, sentence choice, verbatim RESOLVED quotes,
+abstention, determinism, and the embedding cache that keeps it fast."""
+
+import re
+
+import numpy as np
+import pytest
+
+from assistant.backends.extractive import (
+    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, reflow, split_sentences, stem,
+    weighted_terms,
+)
+from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
+from settings import Settings
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Cllr. Yip asked about targets. Dr O'Neill replied in full.",
+     ["Cllr. Yip asked about targets.", "Dr O'Neill replied in full."]),
+    ("The Trust, in Year 2, overspent its budget by £7m (3.5%). It reported a c. £1m overspend later.",
+     ["The Trust, in Year 2, overspent its budget by £7m (3.5%).",
+      "It reported a c. £1m overspend later."]),
+    ("- Members were informed of the review.\n- The Trust distributed 3,500 laptops to children.",
+     ["Members were informed of the review.", "The Trust distributed 3,500 laptops to children."]),
+    ("• The annual summary of the KPIs.\n• An update next year on the footprint.",
+     ["The annual summary of the KPIs.", "An update next year on the footprint."]),
+    ("5. CHILDREN'S TRUST UPDATE\n\n(See document No. 3).\n\nThe Chair welcomed Andrew Christie to the meeting.",
+     ["The Chair welcomed Andrew Christie to the meeting."]),
+    ("1. The BSCP Executive Board agreed the plan. 2. Partners signed it.",
+     ["1. The BSCP Executive Board agreed the plan.", "2. Partners signed it."]),
+    ("Further work is also needed to ensure\n\nthat partners complete their returns on time.",
+     ["Further work is also needed to ensure that partners complete their returns on time."]),
+    ("Hard wrapped lines of a report are\njoined back into one sentence here.",
+     ["Hard wrapped lines of a report are joined back into one sentence here."]),
+    ("Leaders agreed to use self-\nassessments each year from now on.",
+     ["Leaders agreed to use self-assessments each year from now on."]),
+    ("Too short. Yes.", []),
+    ("", []),
+])
+def test_split_sentences(text, sentences):
+    assert split_sentences(text) == sentences
+
+
+def test_reflow_keeps_bullets_apart_and_joins_a_bullet_broken_by_a_page():
+    units = reflow(TRUST_RESOLVED)
+    assert units[0] == "RESOLVED"
+    assert units[-1].startswith("- The Cabinet Member to report back")
+    assert units[-1].endswith("It was suggested the best time to report back would probably be "
+                              "in the spring next year.")
+
+
+@pytest.mark.parametrize("word, stemmed", [
+    ("requests", "request"), ("requested", "request"), ("request", "request"),
+    ("authorities", "authority"), ("business", "business"), ("Trust's", "trust"),
+    ("meetings", "meet"), ("meeting", "meet"), ("cases", "case"), ("KPIs", "kpi"), ("3,500", "3,500"), ("2020", "2020"),
+])
+def test_stem(word, stemmed):
+    assert stem(word) == stemmed
+
+
+def test_numbers_and_names_weigh_more_and_dates_are_left_out():
+    terms = weighted_terms("How many laptops did the Trust give out in December 2020 to 3,500 children?")
+    assert terms["3,500"] > terms["trust"] > terms["laptop"]
+    assert "2020" not in terms and "december" not in terms
+
+
+@pytest.fixture
+def backend():
+    index = FakeIndex(sample_passages())
+    return ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.3),
+                             CachingEmbedder(FakeEmbedder()), index)
+
+
+def by_id(*ids):
+    table = {p.id: p for p in sample_passages()}
+    return [table[i] for i in ids]
+
+
+def test_answer_is_source_sentences_each_with_a_citation(backend):
+    passages = by_id("dec-webcast", "dec-agency", "dec-trust-presented")
+    draft = backend.answer("How many agency social workers?", "How many agency social workers?", passages)
+    assert not draft.abstained
+    assert draft.sentences[0].text.startswith("As a snapshot today there are about 80 85 agency")
+    for sentence in draft.sentences:
+        assert sentence.citations and all(n in draft.citations for n in sentence.citations)
+        cited = draft.citations[sentence.citations[0]].text
+        assert re.sub(r"\s+", " ", sentence.text) in re.sub(r"\s+", " ", cited.replace("- ", ""))
+    assert draft.citations[2].id == "dec-agency"  # [n] numbers the passages as given
+    assert draft.text.startswith(draft.sentences[0].text + " [2]")
+
+
+def test_boilerplate_sentences_are_not_the_answer_when_content_exists(backend):
+    passages = by_id("dec-webcast", "dec-agency")
+    draft = backend.answer("Was the meeting webcast?", "Was the meeting webcast?", passages)
+    assert all(draft.citations[s.citations[0]].id != "dec-webcast" for s in draft.sentences
+               if s.citations)
+
+
+def test_who_question_prefers_a_sentence_naming_a_person(backend):
+    passages = by_id("dec-agency", "dec-trust-resolved", "dec-trust-presented")
+    query = "Who presented the Children's Trust update?"
+    draft = backend.answer(query, query, passages)
+    assert draft.sentences[0].text.startswith("Andy Couldrick presented the paper")
+
+
+def test_resolution_question_quotes_the_resolved_block_verbatim(backend):
+    passages = by_id("dec-trust-presented", "dec-trust-resolved", "dec-agency")
+    query = "What did the committee ask the Children's Trust for in December 2020?"
+    draft = backend.answer(query, query, passages, resolution=True)
+    assert len(draft.sentences) == 1 and draft.sentences[0].quote
+    assert draft.sentences[0].citations == [2]
+    assert draft.text.startswith(
+        "At the 9 December 2020 meeting of the Education and Children's Social Care Overview and "
+        "Scrutiny Committee (item 5, Children's Trust Update), it was RESOLVED: “The committee "
+        "noted the update and requested the following:\n- The report to the Children's Trust Board")
+    assert "- The annual summary of the KPIs.\n" in draft.text
+    assert draft.text.endswith("in the spring next year.” [2]")
+
+
+def test_resolution_without_a_decision_passage_says_so_and_quotes_sentences(backend):
+    passages = by_id("dec-agency", "dec-trust-presented")
+    query = "What was decided about agency social workers?"
+    draft = backend.answer(query, query, passages, resolution=True)
+    assert "RESOLVED" not in draft.text
+    assert any("No RESOLVED text" in note for note in draft.notes)
+    assert not any(s.quote for s in draft.sentences)
+
+
+def test_topicless_resolution_question_lists_the_decisions_found(backend):
+    passages = by_id("oct-send-resolved", "dec-webcast", "jan18-resolved")
+    draft = backend.answer("What was resolved?", "What was resolved?", passages, resolution=True)
+    assert [s.citations for s in draft.sentences] == [[1], [3]]
+    assert all(s.quote for s in draft.sentences)
+
+
+def test_resolved_block_cut_by_chunking_is_completed_from_the_next_chunk():
+    first = passage("c1", "6. CORPORATE PARENTING\n\nMembers discussed the survey.\n\nRESOLVED:\n\n"
+                    "- That the annual report be noted.\n- That Members attend a training",
+                    meeting_date="2018-01-17", is_decision=True, chunk_index=3, doc_id="d#1")
+    second = passage("c2", "- That Members attend a training session in March.\n- That the survey "
+                     "is repeated next year.\n\n7. WORK PROGRAMME\n\nThe work programme was noted.",
+                     meeting_date="2018-01-17", is_decision=True, chunk_index=4, doc_id="d#1")
+    backend = ExtractiveBackend(Settings(data_dir="unused"), FakeEmbedder(), FakeIndex([first, second]))
+    assert backend.resolved_text(first) == (
+        "- That the annual report be noted.\n- That Members attend a training session in March.\n"
+        "- That the survey is repeated next year.")
+    assert backend.resolved_text(second).startswith("- That the annual report be noted.")
+
+
+@pytest.mark.parametrize("query", [
+    "What is the swimming pool budget for next year?",
+    "Who won the football league?",
+])
+def test_weak_evidence_abstains_with_no_citations(backend, query):
+    draft = backend.answer(query, query, by_id("dec-agency", "quartet-schools"))
+    assert draft.abstained
+    assert draft.text == ABSTAIN_TEXT
+    assert draft.citations == {}
+    assert any(note.startswith("evidence_score=") for note in draft.notes)
+
+
+def test_no_passages_abstains(backend):
+    draft = backend.answer("What was agreed?", "What was agreed?", [])
+    assert draft.abstained and draft.text == ABSTAIN_TEXT
+
+
+def test_threshold_decides_abstention():
+    query = "How many agency social workers?"
+    passages = by_id("dec-agency")
+    strict = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.99), FakeEmbedder())
+    lenient = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    assert strict.answer(query, query, passages).abstained
+    assert not lenient.answer(query, query, passages).abstained
+
+
+def test_same_input_gives_the_same_answer(backend):
+    passages = sample_passages()
+    query = "What did the Trust do for vulnerable children during the pandemic?"
+    first = backend.answer(query, query, passages)
+    second = ExtractiveBackend(backend.settings, FakeEmbedder(), backend.index).answer(query, query, passages)
+    assert first.text == second.text and first.evidence == second.evidence
+
+
+def test_sentence_embeddings_are_cached_between_asks():
+    embedder = FakeEmbedder()
+    backend = ExtractiveBackend(Settings(data_dir="unused"), CachingEmbedder(embedder))
+    passages = sample_passages()
+    backend.answer("laptops for children", "laptops for children", passages)
+    embedded = embedder.texts_embedded
+    backend.answer("laptops for children", "laptops for children", passages)
+    assert embedder.texts_embedded == embedded
+
+
+def test_caching_embedder_returns_the_wrapped_vectors_and_evicts_oldest():
+    inner = FakeEmbedder()
+    cache = CachingEmbedder(inner, size=2)
+    vectors = cache.embed_documents(["a b", "c d", "a b"])
+    assert np.allclose(vectors, inner.embed_documents(["a b", "c d", "a b"]))
+    assert cache.dimension == inner.dimension
+    calls = inner.calls
+    cache.embed_query("q one")  # evicts "a b"
+    cache.embed_documents(["c d"])
+    assert inner.calls == calls + 1
+    cache.embed_documents(["a b"])
+    assert inner.calls == calls + 2
+    assert cache.embed_documents([]).shape == (0, inner.dimension)

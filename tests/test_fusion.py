@@ -1,0 +1,192 @@
+"""Reciprocal rank fusion, boilerplate down-weighting, soft preferences, recency tie-break,
+collapsing duplicate passages, and the hybrid retriever that chains them."""
+
+import pytest
+
+from assistant import fusion
+from assistant.filters import ParsedQuestion
+from assistant.retrieval import HybridRetriever
+from tests.assistant_fakes import FakeIndex, passage, sample_passages
+from settings import Settings
+from vectorstore.models import Filters, Passage
+
+
+def ids(passages: list[Passage]) -> list[str]:
+    return [p.id for p in passages]
+
+
+def p(pid: str, text: str = "", score: float = 0.0, **fields) -> Passage:
+    out = passage(pid, text or f"text of {pid}", **fields)
+    out.score = score
+    return out
+
+
+def test_rrf_scores_are_sums_of_reciprocal_ranks_with_k_60():
+    fused = fusion.reciprocal_rank_fusion({"dense": [p("a"), p("b")], "bm25": [p("b"), p("c")]})
+    scores = {x.id: x.score for x in fused}
+    assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores["a"] == pytest.approx(1 / 61)
+    assert scores["c"] == pytest.approx(1 / 62)
+    assert ids(fused) == ["b", "a", "c"]
+
+
+def test_rrf_keeps_each_rankers_score_and_rank():
+    fused = fusion.reciprocal_rank_fusion({"dense": [p("a", score=0.8)], "bm25": [p("a", score=7.5)]})
+    assert fused[0].scores == pytest.approx(
+        {"dense": 0.8, "dense_rank": 1.0, "bm25": 7.5, "bm25_rank": 1.0, "rrf": 2 / 61})
+
+
+def test_rrf_passage_in_both_lists_beats_a_passage_top_of_one():
+    fused = fusion.reciprocal_rank_fusion(
+        {"dense": [p("x"), p("both")], "bm25": [p("y"), p("both")]}, k=60)
+    assert fused[0].id == "both"
+
+
+@pytest.mark.parametrize("rankings, expected", [
+    ({}, []),
+    ({"dense": []}, []),
+    ({"dense": [], "bm25": [p("a")]}, ["a"]),
+    ({"dense": [p("a"), p("a")]}, ["a"]),
+])
+def test_rrf_edge_cases(rankings, expected):
+    assert ids(fusion.reciprocal_rank_fusion(rankings)) == expected
+
+
+def test_rrf_ties_are_broken_by_id_so_order_is_deterministic():
+    tie = fusion.reciprocal_rank_fusion({"dense": [p("b")], "bm25": [p("a")]})
+    assert ids(tie) == ["a", "b"]
+    tie = fusion.reciprocal_rank_fusion({"dense": [p("b"), p("a")], "bm25": [p("a"), p("b")]})
+    assert ids(tie) == ["a", "b"]
+
+
+def test_rrf_does_not_change_the_input_passages():
+    original = p("a", score=0.9)
+    fusion.reciprocal_rank_fusion({"dense": [original]})
+    assert original.score == 0.9 and original.scores == {}
+
+
+def test_boilerplate_sinks_below_content_of_similar_rank():
+    fused = [p("webcast", score=0.033, is_boilerplate=True), p("content", score=0.032)]
+    assert ids(fusion.down_weight_boilerplate(fused, 0.3)) == ["content", "webcast"]
+    assert ids(fusion.down_weight_boilerplate(fused, 1.0)) == ["webcast", "content"]
+
+
+def test_date_preference_lifts_passages_inside_the_range():
+    fused = [p("oct", score=0.032, meeting_date="2020-10-28"),
+             p("dec", score=0.030, meeting_date="2020-12-09"), p("undated", score=0.031)]
+    out = fusion.prefer_dates(fused, "2020-12-01", "2020-12-31", 1.5)
+    assert ids(out) == ["dec", "oct", "undated"]
+    assert out[0].scores["date_preference"] == 1.5
+
+
+def test_decision_preference_lifts_resolutions_but_not_boilerplate_ones():
+    fused = [p("talk", score=0.032), p("resolved", score=0.027, is_decision=True),
+             p("authority", score=0.031, is_decision=True, is_boilerplate=True)]
+    assert ids(fusion.prefer_decisions(fused, 1.3)) == ["resolved", "talk", "authority"]
+
+
+def test_recency_breaks_near_ties_in_favour_of_newer_meetings():
+    fused = [p("old", score=0.0325, meeting_date="2018-01-17"),
+             p("new", score=0.0320, meeting_date="2020-12-09")]
+    assert ids(fusion.recency_tiebreak(fused)) == ["new", "old"]
+
+
+def test_recency_does_not_promote_a_clearly_less_relevant_passage():
+    fused = [p("old", score=0.05, meeting_date="2018-01-17"),
+             p("new", score=0.03, meeting_date="2020-12-09")]
+    assert ids(fusion.recency_tiebreak(fused)) == ["old", "new"]
+
+
+def test_recency_with_one_date_changes_nothing():
+    fused = [p("a", score=0.02, meeting_date="2020-12-09"), p("b", score=0.03)]
+    assert ids(fusion.recency_tiebreak(fused)) == ["a", "b"]
+
+
+def test_same_text_of_the_same_meeting_collapses_into_alternates():
+    text = "The Trust distributed 3,500 laptops to vulnerable children so they can access learning."
+    fused = [p("pack", text, score=0.03, meeting_date="2020-12-09", source="pack.txt"),
+             p("minutes", text.replace("laptops", "laptops "), score=0.02,
+               meeting_date="2020-12-09", source="minutes.txt")]
+    out = fusion.collapse_alternates(fused)
+    assert ids(out) == ["pack"]
+    assert out[0].alternates == ["minutes.txt"]
+
+
+def test_same_text_listed_as_alternate_collapses_across_dates():
+    text = "There are 269 local authority maintained schools in Birmingham as at November 2017."
+    fused = [p("report", text, score=0.03, meeting_date="2017-12-05", source="004.txt",
+               alternates=["002.txt"]),
+             p("pack", text, score=0.02, meeting_date="2018-02-14", source="002.txt")]
+    assert ids(fusion.collapse_alternates(fused)) == ["report"]
+
+
+def test_same_wording_at_two_meetings_is_kept_twice():
+    text = "Councillor Mohammed Aikhlaq declared an interest as a Director at Leigh Multi Academy Trust."
+    fused = [p("oct", text, score=0.03, meeting_date="2020-10-28"),
+             p("dec", text, score=0.02, meeting_date="2020-12-09")]
+    assert ids(fusion.collapse_alternates(fused)) == ["oct", "dec"]
+
+
+def test_different_text_of_one_meeting_is_kept():
+    fused = [p("a", "The annual summary of the KPIs was requested by members.", score=0.03,
+               meeting_date="2020-12-09"),
+             p("b", "The Trust overspent its budget by seven million pounds.", score=0.02,
+               meeting_date="2020-12-09")]
+    assert ids(fusion.collapse_alternates(fused)) == ["a", "b"]
+
+
+class Recording:
+    """A reranker that reverses the order and records that it ran."""
+
+    def __init__(self):
+        self.seen = []
+
+    def rerank(self, query, passages):
+        self.seen.append(query)
+        return list(reversed(passages))
+
+
+@pytest.fixture
+def index():
+    return FakeIndex(sample_passages())
+
+
+def test_hybrid_retriever_fuses_dense_and_bm25_and_times_each_stage(index):
+    retriever = HybridRetriever(index, Settings(data_dir="unused", k=3))
+    result = retriever.search("agency social workers employed across the Trust")
+    assert result.passages[0].id == "dec-agency"
+    assert len(result.passages) == 3
+    assert {"dense", "bm25"} <= set(result.passages[0].scores)
+    assert set(result.timings) == {"dense", "bm25", "fuse"}
+    assert [kind for kind, _, _ in index.searches] == ["dense", "bm25"]
+
+
+def test_hybrid_retriever_passes_filters_to_both_searches(index):
+    retriever = HybridRetriever(index, Settings(data_dir="unused"))
+    filters = Filters(date_from="2018-01-01", date_to="2018-12-31")
+    passages = retriever.retrieve("Corporate Parenting annual report", filters, 5)
+    assert ids(passages) == ["jan18-resolved"]
+    assert all(f == filters for _, _, f in index.searches)
+
+
+def test_hybrid_retriever_drops_empty_filters(index):
+    HybridRetriever(index, Settings(data_dir="unused")).retrieve("webcast", Filters(), 2)
+    assert all(f is None for _, _, f in index.searches)
+
+
+def test_hybrid_retriever_applies_hints(index):
+    retriever = HybridRetriever(index, Settings(data_dir="unused"))
+    query = "What did the committee agree about the update?"
+    plain = retriever.search(query, k=8).passages
+    hinted = retriever.search(query, k=8, hints=ParsedQuestion(resolution=True)).passages
+    decisions = [x.id for x in hinted if x.is_decision]
+    assert ids(hinted)[: len(decisions)] == decisions
+    assert ids(plain) != ids(hinted)
+
+
+def test_hybrid_retriever_uses_a_reranker_when_given(index):
+    reranker = Recording()
+    retriever = HybridRetriever(index, Settings(data_dir="unused"), reranker=reranker)
+    result = retriever.search("laptops", k=8)
+    assert reranker.seen == ["laptops"]
+    assert "rerank" in result.timings

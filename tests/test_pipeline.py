@@ -1,0 +1,200 @@
+"""Ingest as a user runs it: incremental, idempotent, tolerant of bad files, repairable after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingester
+from vectorstore.index import Index
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+MINUTES_9_DEC = SAMPLE / "003_73fbab55bc149f05.txt"
+CABINET_REPORT = SAMPLE / "000_6c07806dc7cc9196.txt"
+QUARTET_REPORT = SAMPLE / "004_5bd570638586239f.txt"
+PACK_2018 = SAMPLE / "002_be6b55039acfaaad.txt"
+
+
+def consistent(index: Index) -> tuple[set[str], set[str], set[str]]:
+    """Chunk ids in the registry (indexed), in Chroma and in BM25."""
+    wanted = {c.id for c in index.registry.indexed_chunks()}
+    in_chroma = set(index.chroma.sync_hashes())
+    in_bm25 = set(index.bm25.ids)
+    return wanted, in_chroma, in_bm25
+
+
+@pytest.fixture
+def papers(tmp_path) -> Path:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    shutil.copy(MINUTES_9_DEC, folder / "minutes.txt")
+    shutil.copy(CABINET_REPORT, folder / "report.txt")
+    return folder
+
+
+def test_reingest_of_unchanged_files_embeds_nothing_and_reports_them_unchanged(make_index, papers):
+    index = make_index()
+    first = Ingester(index.settings, index).ingest([papers], progress=False)
+    assert first.to_dict()["files"]["added"] == 2 and first.embedded == first.chunks > 0
+    second = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert second["files"] == {"added": 0, "unchanged": 2, "replaced": 0, "removed": 0, "failed": 0}
+    assert second["embedded"] == 0
+    assert second["chunks"] == first.chunks
+
+
+def test_changed_file_replaces_its_chunks_and_reembeds_only_new_text(make_index, papers, fake_embedder):
+    index = make_index()
+    Ingester(index.settings, index).ingest([papers], progress=False)
+    before = {c.id for c in index.registry.indexed_chunks()}
+    target = papers / "minutes.txt"
+    target.write_text(target.read_text() + "\n12. ANY OTHER BUSINESS\n\nThe Chair thanked the officers for the quinoa report.\n")
+    fake_embedder.embedded.clear()
+    report = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert report["files"]["replaced"] == 1 and report["files"]["unchanged"] == 1
+    assert 0 < report["embedded"] < 5, "only the chunks whose text changed are embedded again"
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25 and wanted != before
+    assert any("quinoa" in p.text for p in index.keyword_search("quinoa report", k=3))
+
+
+def test_prune_removes_files_no_longer_present(make_index, papers):
+    index = make_index()
+    Ingester(index.settings, index).ingest([papers], progress=False)
+    (papers / "report.txt").unlink()
+    kept = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert kept["files"]["removed"] == 0, "without --prune nothing is forgotten"
+    report = Ingester(index.settings, index).ingest([papers], prune=True, progress=False).to_dict()
+    assert report["files"]["removed"] == 1
+    assert [Path(f.path).name for f in index.files()] == ["minutes.txt"]
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25
+
+
+def test_a_report_found_standalone_and_inside_a_pack_is_stored_once_with_both_sources(make_index, tmp_path):
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    shutil.copy(QUARTET_REPORT, folder / "quartet.txt")
+    shutil.copy(PACK_2018, folder / "pack.txt")
+    index = make_index()
+    Ingester(index.settings, index).ingest([folder], progress=False)
+    documents = index.documents()
+    duplicates = [d for d in documents if d.get("duplicate_of")]
+    assert len(duplicates) == 1 and duplicates[0]["source"] == "pack.txt"
+    canonical = next(d for d in documents if d["source"] == "quartet.txt")
+    assert "pack.txt" in canonical["alternates"]
+    hits = index.keyword_search("Improvement Quartet motion progress children's social care", k=5)
+    assert hits and all(p.source != "pack.txt" or p.title != canonical["title"] for p in hits)
+
+
+def test_sidecar_metadata_overrides_detection_and_an_edited_sidecar_is_picked_up(make_index, papers):
+    sidecar = papers / "report.meta.json"
+    sidecar.write_text(json.dumps({"url": "https://example.org/papers/report.pdf",
+                                   "meeting_date": "2018-12-12", "title": "Portfolio report"}))
+    index = make_index()
+    Ingester(index.settings, index).ingest([papers], progress=False)
+    passage = index.keyword_search("portfolio priorities Cabinet Member", k=1)[0]
+    assert passage.url == "https://example.org/papers/report.pdf" and passage.title == "Portfolio report"
+    sidecar.write_text(json.dumps({"url": "https://example.org/v2.pdf"}))
+    report = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert report["files"]["replaced"] == 1
+    assert index.keyword_search("portfolio priorities Cabinet Member", k=1)[0].url == "https://example.org/v2.pdf"
+
+
+BAD_FILES = {
+    "empty.txt": b"",
+    "blank.md": b"   \n\n  \n",
+    "binary.txt": bytes(range(256)) * 4,
+    "latin1.txt": "Caf\xe9 minutes".encode("latin-1"),
+    "truncated.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog",
+    "corrupt.docx": b"PK\x03\x04 this is not a zip archive",
+    "image.html": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+}
+
+
+def test_bad_files_get_one_line_each_and_the_batch_goes_on(make_index, papers, caplog):
+    for name, data in BAD_FILES.items():
+        (papers / name).write_bytes(data)
+    index = make_index()
+    report = Ingester(index.settings, index).ingest([papers, papers / "missing.txt"], progress=False)
+    data = report.to_dict()
+    assert data["files"]["added"] == 2
+    failed = {Path(e["file"]).name: e["error"] for e in data["errors"]}
+    assert set(failed) == set(BAD_FILES) | {"missing.txt"}
+    assert all(reason and "\n" not in reason for reason in failed.values())
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    for name in BAD_FILES:
+        assert sum(name in w for w in warnings) == 1, f"one clear line for {name}"
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25 and wanted
+
+
+def test_cli_exit_status_says_some_files_failed(tmp_path, papers):
+    (papers / "empty.txt").write_bytes(b"")
+    result = _run_cli(["ingest", str(papers), "--json"], tmp_path / "data", fake=True)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["files"]["added"] == 2 and report["files"]["failed"] == 1
+    assert "empty.txt" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def _run_cli(args: list[str], data_dir: Path, fake: bool, **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "tests.fake_model_cli" if fake else "cli", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, **popen)
+
+
+def _vectors_cached(data_dir: Path) -> int:
+    try:
+        with sqlite3.connect(data_dir / "registry.sqlite", timeout=1) as db:
+            return db.execute("select count(*) from embeddings").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_when", ["registry written, nothing embedded", "mid-embedding"])
+def test_ingest_killed_with_sigkill_is_completed_by_running_it_again(tmp_path, papers, kill_when):
+    """kill -9 the real ingest (real model, Chroma, BM25), re-run it: no duplicate or orphan chunk."""
+    data_dir = tmp_path / "data"
+    env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir), "MINUTES_EMBEDDING_BATCH_SIZE": "4"}
+    process = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(papers)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        files = 0
+        try:
+            with sqlite3.connect(data_dir / "registry.sqlite", timeout=1) as db:
+                files = db.execute("select count(*) from files").fetchone()[0]
+        except sqlite3.Error:
+            pass
+        if files == 2 and (kill_when.startswith("registry") or _vectors_cached(data_dir) >= 8):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "ingest finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    again = subprocess.run([sys.executable, "-m", "cli", "ingest", str(papers), "--json"], cwd=ROOT,
+                           env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["files"]["unchanged"] == 2
+    from settings import Settings
+
+    index = Index(Settings.load(data_dir=data_dir))
+    try:
+        wanted, in_chroma, in_bm25 = consistent(index)
+        assert wanted == in_chroma == in_bm25 and len(wanted) == report["chunks"]
+        assert index.chroma.count() == len(wanted), "no duplicate vectors"
+    finally:
+        index.close()

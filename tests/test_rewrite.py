@@ -1,0 +1,120 @@
+"""Rule-based follow-up rewriting over multi-turn conversations (the extractive backend's)."""
+
+import pytest
+
+from assistant.filters import committee_alias_table
+from assistant.models import Turn
+from assistant.rewrite import is_follow_up, last_person, rewrite_follow_up, topic_of
+
+COMMITTEE = "Education and Children's Social Care Overview and Scrutiny Committee"
+ALIASES = committee_alias_table([COMMITTEE, "City Council"])
+ASK_TRUST = "What did the committee ask the Children's Trust for in December 2020?"
+
+
+def history(*turns: str) -> list[dict]:
+    """Alternate user and assistant turns, starting with the user."""
+    return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
+
+
+@pytest.mark.parametrize("question, follow_up", [
+    ("and what did they decide?", True),
+    ("who presented it?", True),
+    ("What about KPI 14?", True),
+    ("how about the BSCP?", True),
+    ("And in 2018?", True),
+    ("Why?", True),
+    ("What did he say about staff?", True),
+    ("What was resolved at that meeting?", True),
+    ("Who presented this item?", True),
+    ("What did the committee ask the Children's Trust for in December 2020?", False),
+    ("How many agency social workers did the Trust employ?", False),
+    ("What is the Trust doing about its vacancies?", False),
+    ("", False),
+])
+def test_follow_ups_are_detected(question, follow_up):
+    assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize("turns, question, expected", [
+    # pronoun "they" -> the committee; topic and date carried over
+    ((ASK_TRUST, "The committee requested ... [1]"), "and what did they decide?",
+     "What did the committee decide about Children's Trust in December 2020?"),
+    # "it" -> the topic
+    ((ASK_TRUST, "The committee requested ... [1]"), "who presented it?",
+     "Who presented Children's Trust in December 2020?"),
+    # "what about X" swaps the matching part of the previous query
+    (("What was KPI 13 in October 2020?", "..."), "what about KPI 14?",
+     "What was KPI 14 in October 2020?"),
+    (("What was resolved about Corporate Parenting at the January 2018 meeting?", "..."),
+     "And in October 2020?",
+     "What was resolved about Corporate Parenting at the October 2020 meeting?"),
+    (("How many agency social workers did the Trust have in December 2020?", "About 80 85 [1]"),
+     "and vacancies?", "How many vacancies did the Trust have in December 2020?"),
+    # "that meeting" -> the meeting date; "else" asks for other things, so no topic
+    (("What did the committee decide about the Trust at the 9 December 2020 meeting?", "..."),
+     "what else was resolved at that meeting?",
+     "What else was resolved at the meeting on 9 December 2020?"),
+    # he/she -> the last person named, here in the assistant's answer
+    (("What was resolved about the SEND update at the October 2020 meeting?", "...",
+      "Who presented it?", "Andy Couldrick presented the paper. [1]"),
+     "what did he say about staff?", "What did Andy Couldrick say about staff in October 2020?"),
+    # a bare "why?" is asked of the previous query
+    (("What did the City Council decide about schools in December 2017?", "..."), "why?",
+     "Why — What did the City Council decide about schools in December 2017?"),
+    # a standalone question is left alone, even mid-conversation
+    ((ASK_TRUST, "..."), "What was the Trust's overspend in Year 2?",
+     "What was the Trust's overspend in Year 2?"),
+    # no history: nothing to carry
+    ((), "and what did they decide?", "and what did they decide?"),
+])
+def test_follow_ups_are_rewritten_into_standalone_queries(turns, question, expected):
+    assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
+
+
+def test_context_accumulates_over_several_follow_ups():
+    turns = history(ASK_TRUST, "The committee requested the annual summary of the KPIs [1]",
+                    "and who presented it?", "Andy Couldrick presented the paper [2]")
+    rewritten = rewrite_follow_up("and what did he say about vacancies?", turns, ALIASES)
+    assert rewritten.query == "What did Andy Couldrick say about vacancies in December 2020?"
+    assert rewritten.follow_up
+    assert rewritten.carried == {"person": "Andy Couldrick", "date": "in December 2020"}
+
+
+def test_a_new_standalone_question_resets_the_context():
+    turns = history(ASK_TRUST, "...", "What was resolved about Corporate Parenting in January 2018?", "...")
+    rewritten = rewrite_follow_up("who presented it?", turns, ALIASES)
+    assert rewritten.query == "Who presented Corporate Parenting in January 2018?"
+
+
+def test_committee_named_earlier_is_carried_over():
+    turns = history("What did the Education and Children's Social Care O&S committee decide "
+                    "about the Trust in December 2020?", "...")
+    rewritten = rewrite_follow_up("and who presented it?", turns, ALIASES)
+    assert rewritten.carried["committee"] == COMMITTEE
+    assert COMMITTEE in rewritten.query
+
+
+def test_history_accepts_turn_objects_and_skips_empty_turns():
+    turns = [Turn("user", ASK_TRUST), Turn("assistant", ""), Turn("user", "  ")]
+    assert rewrite_follow_up("who presented it?", turns).query == \
+        "Who presented Children's Trust in December 2020?"
+
+
+@pytest.mark.parametrize("text, topic", [
+    (ASK_TRUST, "Children's Trust"),
+    ("What was the Trust's overspend in Year 2?", "Trust's overspend Year 2"),
+    ("Who presented it?", ""),
+    ("", ""),
+])
+def test_topic_is_the_content_words(text, topic):
+    assert topic_of(text) == topic
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Andy Couldrick presented the paper.", "Andy Couldrick"),
+    ("The Chair thanked Cllr Kath Scott and then Dr Tim O'Neill spoke.", "Dr Tim O'Neill"),
+    ("Penny Thompson, Independent Chair, BSCP, introduced the report.", "Penny Thompson"),
+    ("The committee noted the update.", ""),
+])
+def test_last_person_named(text, person):
+    assert last_person(text) == person
