@@ -126,6 +126,8 @@ def _same_text(a: Passage, a_words: set[str], b: Passage, b_words: set[str]) -> 
                or a.source in b.alternates)
     if not related or not a_words or not b_words:
         return False
+    if min(len(a_words), len(b_words)) < SAME_TEXT_JACCARD * max(len(a_words), len(b_words)):
+        return False  # the sizes alone rule the overlap out
     return len(a_words & b_words) / len(a_words | b_words) >= SAME_TEXT_JACCARD
 
 

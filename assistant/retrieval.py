@@ -9,6 +9,7 @@ pass-through default that a real reranker can replace.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 # lower in both rankings than the discussion around it.
 DATE_PREFERENCE = 1.5
 DECISION_PREFERENCE = 1.3
+# Candidates of the extra decisions-only searches run for resolution questions.
+DECISION_CANDIDATES = 10
+# Only the head of the fused list is checked for duplicate texts (the check is pairwise).
+COLLAPSE_WINDOW = 4
 
 
 class Reranker(Protocol):
@@ -79,9 +84,18 @@ class HybridRetriever:
         keyword = self.index.keyword_search(query, filters, n)
         timings["bm25"] = time.perf_counter() - started
 
+        rankings = {"dense": dense, "bm25": keyword}
+        if hints is not None and hints.resolution and not (filters and filters.decisions_only):
+            # RESOLVED blocks are short and drown in the discussion around them; a search among
+            # decisions only gives them their own rankings to fuse.
+            started = time.perf_counter()
+            decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
+            rankings["dense_decisions"] = self.index.dense_search(query, decisions, DECISION_CANDIDATES)
+            rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, DECISION_CANDIDATES)
+            timings["decisions"] = time.perf_counter() - started
+
         started = time.perf_counter()
-        fused = fusion.reciprocal_rank_fusion({"dense": dense, "bm25": keyword},
-                                              k=self.settings.rrf_k)
+        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
         fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:
@@ -90,7 +104,7 @@ class HybridRetriever:
                 fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE)
             if hints.latest:
                 fused = fusion.recency_tiebreak(fused)
-        fused = fusion.collapse_alternates(fused)
+        fused = fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])
         timings["fuse"] = time.perf_counter() - started
 
         if not isinstance(self.reranker, KeepOrder):

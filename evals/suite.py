@@ -228,10 +228,12 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     with the corpus.
     """
     corpus_dir = Path(corpus_dir)
-    problems: list[str] = []
+    if not corpus_dir.is_dir():
+        return [f"corpus folder {corpus_dir} does not exist"]
     texts: dict[str, str | None] = {}
 
     def text_of(name: str) -> str | None:
+        """The file's verbatim-comparison text, read once; None if the file does not exist."""
         if name not in texts:
             file = corpus_dir / name
             texts[name] = _verbatim(file.read_text(encoding="utf-8", errors="replace")) if file.is_file() else None
@@ -240,6 +242,7 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     named_anywhere = {name for item in items for name in item.source_files + item.also_in}
     in_folder = {path.name for path in corpus_dir.iterdir() if path.is_file() and not path.name.startswith(".")}
     corpus_files = sorted(named_anywhere | in_folder)
+    problems: list[str] = []
     for item in items:
         if not item.answerable:
             continue
@@ -251,12 +254,14 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
             if not quote:
                 continue
             wanted = _verbatim(quote)
-            holders = [name for name in corpus_files if (text_of(name) or "").find(wanted) >= 0]
-            if not any(name in holders for name in named):
+            holders = [name for name in corpus_files if wanted in (text_of(name) or "")]
+            if not set(holders) & set(named):
                 problems.append(f"{item.id}: {label} is not a verbatim quote of {', '.join(named)}: {quote!r}")
-            for name in holders:
-                if name not in named:
-                    problems.append(f"{item.id}: {label} also appears in {name!r}; list it in 'also_in'")
+            problems.extend(
+                f"{item.id}: {label} also appears in {name!r}; list it in 'also_in'"
+                for name in holders
+                if name not in named
+            )
         answer = normalise(item.answer)
         evidence = normalise(" ".join(item.evidence_quotes))
         for key in item.must_include:

@@ -45,7 +45,9 @@ class FakeEmbedder:
 
     def embed_documents(self, texts, progress: bool = False) -> np.ndarray:
         self.embedded.extend(texts)
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.stack([self._vector(t) for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)

@@ -222,7 +222,14 @@ VALID = {
     "evidence": "Councillor Kath Scott (Chair)",
     "type": "attendance",
 }
-UNANSWERABLE = {**VALID, "answer": NOT_IN_CORPUS, "must_include": [], "evidence": "", "source_file": "", "type": "unanswerable"}
+UNANSWERABLE = {
+    **VALID,
+    "answer": NOT_IN_CORPUS,
+    "must_include": [],
+    "evidence": "",
+    "source_file": "",
+    "type": "unanswerable",
+}
 
 
 def _without(mapping: dict, key: str) -> dict:
@@ -340,7 +347,9 @@ def tiny_corpus(tmp_path: Path) -> Path:
         "Budget 2017\u201318 was agreed.\n",
         encoding="utf-8",
     )
-    (tmp_path / "b.txt").write_text("Copy: The Trust distributed 3,500 laptops to vulnerable children.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Copy: The Trust distributed 3,500 laptops to vulnerable children.\n", encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -372,12 +381,15 @@ def test_validate_forgives_line_wrapping_and_curly_quotes_only(tiny_corpus):
     ("changes", "expected"),
     [
         ({"evidence": "The trust distributed 3,500 laptops"}, "evidence is not a verbatim quote"),
-        ({"evidence": "Budget 2017-18 was agreed.", "must_include": ["2017"], "answer": "2017"}, "not a verbatim quote"),
+        ({"evidence": "Budget 2017-18 was agreed.", "must_include": ["2017"], "answer": "2017"}, "not a verbatim"),
         ({"evidence2": "no such sentence"}, "evidence2 is not a verbatim quote"),
         ({"source_file": "c.txt"}, "source file 'c.txt' does not exist"),
         ({"also_in": ["c.txt"]}, "source file 'c.txt' does not exist"),
         ({"must_include": ["4,000"], "answer": "4,000 laptops"}, "must_include '4,000' is not in the evidence"),
-        ({"must_include": ["laptops", "3500 laptops"], "answer": "laptops"}, "must_include '3500 laptops' is not in the gold answer"),
+        (
+            {"must_include": ["laptops", "3500 laptops"], "answer": "laptops"},
+            "must_include '3500 laptops' is not in the gold answer",
+        ),
         ({"also_in": []}, "evidence also appears in 'b.txt'; list it in 'also_in'"),
     ],
 )
@@ -390,6 +402,11 @@ def test_validate_reports_each_kind_of_label_problem(tiny_corpus, changes, expec
 def test_validate_matches_must_include_after_normalising(tiny_corpus):
     item = _item(must_include=["3500 LAPTOPS"], answer="It gave out 3,500\nlaptops.")
     assert validate_against_corpus([item], tiny_corpus) == []
+
+
+def test_validate_reports_a_missing_corpus_folder(tmp_path):
+    nowhere = tmp_path / "nowhere"
+    assert validate_against_corpus([_item()], nowhere) == [f"corpus folder {nowhere} does not exist"]
 
 
 def test_validate_skips_unanswerable_items(tiny_corpus):

@@ -69,17 +69,20 @@ def similarity(a: list[int], b: list[int]) -> float:
     return both / len(union_sample)
 
 
+DocumentKey = tuple[str, int]  # (path, ordinal): unique in the registry
+
+
 @dataclass(frozen=True)
 class DocumentSketch:
     """What dedup needs to know of a stored document."""
 
-    key: tuple[str, int]  # (path, ordinal): unique in the registry
+    key: DocumentKey
     path: str
     file_documents: int  # how many documents the document's file holds
     fingerprint: tuple[int, ...]
 
 
-def find_duplicates(documents: list[DocumentSketch], threshold: float) -> dict[tuple[str, int], tuple[str, int]]:
+def find_duplicates(documents: list[DocumentSketch], threshold: float) -> dict[DocumentKey, DocumentKey]:
     """Map each duplicate document's key to the key of its canonical copy.
 
     Only documents of different files are compared. The canonical copy is the one from the file
@@ -94,7 +97,7 @@ def find_duplicates(documents: list[DocumentSketch], threshold: float) -> dict[t
         for value in document.fingerprint:
             postings[value].append(position)
 
-    duplicate_of: dict[tuple[str, int], tuple[str, int]] = {}
+    duplicate_of: dict[DocumentKey, DocumentKey] = {}
     for position, document in enumerate(ranked):
         if document.key in duplicate_of:
             continue

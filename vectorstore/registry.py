@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ingest.models import Chunk, Document, LoadedFile
-from vectorstore.dedup import DocumentSketch
+from vectorstore.dedup import DocumentKey, DocumentSketch
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +169,13 @@ class Registry:
                 [(path, c.id, c.metadata.get("doc_ordinal"), n, c.text, c.index_text,
                   json.dumps(c.metadata)) for n, c in enumerate(chunks)],
             )
+        log.debug("stored %s: %d documents, %d chunks", path, len(documents), len(chunks))
 
     def remove_file(self, path: str) -> bool:
         with self._transaction() as db:
-            return self._delete_file(db, str(path))
+            removed = self._delete_file(db, str(path))
+        log.debug("removed %s: %s", path, "done" if removed else "was not stored")
+        return removed
 
     @staticmethod
     def _delete_file(db: sqlite3.Connection, path: str) -> bool:
@@ -203,14 +206,14 @@ class Registry:
         return [DocumentSketch(key=(r[0], r[1]), path=r[0], file_documents=r[3],
                                fingerprint=tuple(json.loads(r[2]))) for r in rows]
 
-    def set_duplicates(self, duplicate_of: dict[tuple[str, int], tuple[str, int]]) -> int:
+    def set_duplicates(self, duplicate_of: dict[DocumentKey, DocumentKey]) -> int:
         """Record the dedup decision for every document (one transaction); returns how many
         documents changed state."""
         rows = self._query("SELECT path, ordinal, doc_id, json_extract(data, '$.source'),"
                            " duplicate_of, alternates FROM documents")
         doc_ids = {(r[0], r[1]): r[2] for r in rows}
         sources = {(r[0], r[1]): r[3] for r in rows}
-        alternates: dict[tuple[str, int], list[str]] = {}
+        alternates: dict[DocumentKey, list[str]] = {}
         for duplicate, canonical in duplicate_of.items():
             alternates.setdefault(canonical, []).append(sources[duplicate])
         changes = []

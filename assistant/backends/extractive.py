@@ -48,6 +48,11 @@ E_COSINE, E_OVERLAP = 0.6, 0.4
 ANSWER_TYPE_MISS = 0.75
 MAX_BLOCK_CHARS = 3000
 MIN_OVERLAP = 10
+# Lines up to this long without closing punctuation are headings ("1. Introduction").
+TITLE_CHARS = 60
+# Sentences are embedded by their opening only: the cost grows with length and the opening
+# carries the subject (the full sentence is still what the answer quotes).
+EMBED_CHARS = 300
 MAX_RESOLUTIONS = 3
 RESOLUTION_RATIO = 0.9
 
@@ -253,7 +258,7 @@ class ExtractiveBackend:
         candidates = candidates[:MAX_SENTENCES]
         shortlist = candidates[:MAX_EMBEDDED]
         query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-        vectors = self.embedder.embed_documents([c.text for c in shortlist])
+        vectors = self.embedder.embed_documents([c.text[:EMBED_CHARS] for c in shortlist])
         for candidate, vector in zip(shortlist, vectors):
             candidate.cosine = float(np.dot(vector, query_vector))
         return shortlist
@@ -349,10 +354,12 @@ def reflow(text: str) -> list[str]:
     """Paragraph units of a passage: hard-wrapped lines joined, bullets and headings kept apart.
 
     A blank line ends a unit only when the text before it ends a sentence or the text after it
-    starts with a capital (page breaks inside bullets leave a blank line mid-sentence).
+    starts with a capital (page breaks inside bullets leave a blank line mid-sentence). A short
+    single line without closing punctuation followed by a capitalised line is a heading.
     """
     units: list[str] = []
     current = ""
+    lines_in_current = 0
     blank = False
     for raw in text.splitlines():
         line = raw.strip()
@@ -365,26 +372,34 @@ def reflow(text: str) -> list[str]:
             or _HEADING.match(line) is not None
             or _HEADING.match(current) is not None
             or (blank and (_TERMINAL.search(current) is not None or not line[:1].islower()))
+            or (lines_in_current == 1 and _is_title(current) and line[:1].isupper())
         )
         if starts_new:
             if current:
                 units.append(current)
-            current = line
+            current, lines_in_current = line, 1
         elif current.endswith("-") and current[-2:-1].isalpha():
             current += line  # a compound word wrapped at its hyphen keeps the hyphen
+            lines_in_current += 1
         else:
             current += " " + line
+            lines_in_current += 1
         blank = False
     if current:
         units.append(current)
     return units
 
 
+def _is_title(unit: str) -> bool:
+    """A heading-like unit: short, and not closed by sentence punctuation."""
+    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a passage, as in the source (whitespace aside); headings and scraps dropped."""
     sentences: list[str] = []
     for unit in reflow(text):
-        if _HEADING.match(unit):
+        if _HEADING.match(unit) or _is_title(unit):
             continue
         body = _BULLET.sub("", unit, count=1) if unit.lstrip()[:1] in "-–•◼●✓▪*₋◦" else unit
         start = 0
