@@ -113,7 +113,7 @@ class Assistant:
             draft, used = yield from self._generate(generator, query, passages, turns, parsed,
                                                     applied, notes)
         else:
-            draft = self._extract(question, query, passages, parsed, applied)
+            draft = self._extract(query, passages, parsed, applied)
             yield from _pieces(draft)
         timings["answer"] = time.perf_counter() - stage
         timings["total"] = time.perf_counter() - started
@@ -171,9 +171,9 @@ class Assistant:
             return result.passages
         return list(self.retriever.retrieve(query, filters or Filters(), k))
 
-    def _extract(self, question: str, query: str, passages: list[Passage], parsed: ParsedQuestion,
+    def _extract(self, query: str, passages: list[Passage], parsed: ParsedQuestion,
                  applied: Filters) -> Draft:
-        return self.extractive.answer(question, query, passages,
+        return self.extractive.answer(query, passages,
                                       resolution=parsed.resolution or applied.decisions_only)
 
     def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
@@ -190,14 +190,14 @@ class Assistant:
         except BackendError as error:
             log.warning("backend %s failed: %s", generator.name, error)
             notes.append(f"{error} The extractive answer is shown instead.")
-            return self._extract(query, query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied), EXTRACTIVE
         text = "".join(pieces).strip()
         sentences = parse_cited_answer(text, passages)
         if not any_supported_citation(sentences):
             reason = ("found no answer in the passages" if is_refusal(text)
                       else "cited no passage that supports its answer")
             notes.append(f"The {generator.name} model {reason}; the extractive answer is shown instead.")
-            return self._extract(query, query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied), EXTRACTIVE
         unsupported = sum(1 for s in sentences if not s.supported)
         if unsupported:
             notes.append(f"{unsupported} sentence(s) of the answer are not supported by the "

@@ -5,7 +5,7 @@ format"). ``load_suite`` refuses a malformed file with an error that names the f
 what is wrong, because a silently skipped or half-read gold item corrupts every metric computed from
 it. ``validate_against_corpus`` then checks the labels against the documents themselves: that each
 evidence quote really is in its source file, that each ``must_include`` string is in the gold answer
-and the evidence, and that no other file of the suite holds the same evidence without saying so.
+and the evidence, and that no other corpus file holds the same evidence without saying so.
 
 ``normalise`` is the one text normalisation used for matching answers and passages against gold
 strings; the metrics import it from here so that a suite is judged the way it was validated.

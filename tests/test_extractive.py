@@ -78,7 +78,7 @@ def by_id(*ids):
 
 def test_answer_is_source_sentences_each_with_a_citation(backend):
     passages = by_id("dec-webcast", "dec-agency", "dec-trust-presented")
-    draft = backend.answer("How many agency social workers?", "How many agency social workers?", passages)
+    draft = backend.answer("How many agency social workers?", passages)
     assert not draft.abstained
     assert draft.sentences[0].text.startswith("As a snapshot today there are about 80 85 agency")
     for sentence in draft.sentences:
@@ -91,7 +91,7 @@ def test_answer_is_source_sentences_each_with_a_citation(backend):
 
 def test_boilerplate_sentences_are_not_the_answer_when_content_exists(backend):
     passages = by_id("dec-webcast", "dec-agency")
-    draft = backend.answer("Was the meeting webcast?", "Was the meeting webcast?", passages)
+    draft = backend.answer("Was the meeting webcast?", passages)
     assert all(draft.citations[s.citations[0]].id != "dec-webcast" for s in draft.sentences
                if s.citations)
 
@@ -99,14 +99,14 @@ def test_boilerplate_sentences_are_not_the_answer_when_content_exists(backend):
 def test_who_question_prefers_a_sentence_naming_a_person(backend):
     passages = by_id("dec-agency", "dec-trust-resolved", "dec-trust-presented")
     query = "Who presented the Children's Trust update?"
-    draft = backend.answer(query, query, passages)
+    draft = backend.answer(query, passages)
     assert draft.sentences[0].text.startswith("Andy Couldrick presented the paper")
 
 
 def test_resolution_question_quotes_the_resolved_block_verbatim(backend):
     passages = by_id("dec-trust-presented", "dec-trust-resolved", "dec-agency")
     query = "What did the committee ask the Children's Trust for in December 2020?"
-    draft = backend.answer(query, query, passages, resolution=True)
+    draft = backend.answer(query, passages, resolution=True)
     assert len(draft.sentences) == 1 and draft.sentences[0].quote
     assert draft.sentences[0].citations == [2]
     assert draft.text.startswith(
@@ -120,7 +120,7 @@ def test_resolution_question_quotes_the_resolved_block_verbatim(backend):
 def test_resolution_without_a_decision_passage_says_so_and_quotes_sentences(backend):
     passages = by_id("dec-agency", "dec-trust-presented")
     query = "What was decided about agency social workers?"
-    draft = backend.answer(query, query, passages, resolution=True)
+    draft = backend.answer(query, passages, resolution=True)
     assert "RESOLVED" not in draft.text
     assert any("No RESOLVED text" in note for note in draft.notes)
     assert not any(s.quote for s in draft.sentences)
@@ -128,7 +128,7 @@ def test_resolution_without_a_decision_passage_says_so_and_quotes_sentences(back
 
 def test_topicless_resolution_question_lists_the_decisions_found(backend):
     passages = by_id("oct-send-resolved", "dec-webcast", "jan18-resolved")
-    draft = backend.answer("What was resolved?", "What was resolved?", passages, resolution=True)
+    draft = backend.answer("What was resolved?", passages, resolution=True)
     assert [s.citations for s in draft.sentences] == [[1], [3]]
     assert all(s.quote for s in draft.sentences)
 
@@ -152,7 +152,7 @@ def test_resolved_block_cut_by_chunking_is_completed_from_the_next_chunk():
     "Who won the football league?",
 ])
 def test_weak_evidence_abstains_with_no_citations(backend, query):
-    draft = backend.answer(query, query, by_id("dec-agency", "quartet-schools"))
+    draft = backend.answer(query, by_id("dec-agency", "quartet-schools"))
     assert draft.abstained
     assert draft.text == ABSTAIN_TEXT
     assert draft.citations == {}
@@ -160,7 +160,7 @@ def test_weak_evidence_abstains_with_no_citations(backend, query):
 
 
 def test_no_passages_abstains(backend):
-    draft = backend.answer("What was agreed?", "What was agreed?", [])
+    draft = backend.answer("What was agreed?", [])
     assert draft.abstained and draft.text == ABSTAIN_TEXT
 
 
@@ -169,15 +169,15 @@ def test_threshold_decides_abstention():
     passages = by_id("dec-agency")
     strict = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.99), FakeEmbedder())
     lenient = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
-    assert strict.answer(query, query, passages).abstained
-    assert not lenient.answer(query, query, passages).abstained
+    assert strict.answer(query, passages).abstained
+    assert not lenient.answer(query, passages).abstained
 
 
 def test_same_input_gives_the_same_answer(backend):
     passages = sample_passages()
     query = "What did the Trust do for vulnerable children during the pandemic?"
-    first = backend.answer(query, query, passages)
-    second = ExtractiveBackend(backend.settings, FakeEmbedder(), backend.index).answer(query, query, passages)
+    first = backend.answer(query, passages)
+    second = ExtractiveBackend(backend.settings, FakeEmbedder(), backend.index).answer(query, passages)
     assert first.text == second.text and first.evidence == second.evidence
 
 
@@ -185,9 +185,9 @@ def test_sentence_embeddings_are_cached_between_asks():
     embedder = FakeEmbedder()
     backend = ExtractiveBackend(Settings(data_dir="unused"), CachingEmbedder(embedder))
     passages = sample_passages()
-    backend.answer("laptops for children", "laptops for children", passages)
+    backend.answer("laptops for children", passages)
     embedded = embedder.texts_embedded
-    backend.answer("laptops for children", "laptops for children", passages)
+    backend.answer("laptops for children", passages)
     assert embedder.texts_embedded == embedded
 
 

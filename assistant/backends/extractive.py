@@ -31,8 +31,7 @@ ABSTAIN_TEXT = "I can't find this in the records searched."
 # Sentence candidates come from the best passages only, and only the lexically most promising
 # are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores, and warm ask must stay near 150 ms.
 ANSWER_PASSAGES = 6
-MAX_SENTENCES = 60
-MAX_EMBEDDED = 16
+MAX_EMBEDDED = 8
 MAX_ANSWER_SENTENCES = 3
 # Extra sentences must come close to the best one, and add words it does not have.
 EXTRA_SENTENCE_RATIO = 0.85
@@ -186,8 +185,7 @@ class ExtractiveBackend:
         self.embedder = embedder
         self.index = index
 
-    def answer(self, question: str, query: str, passages: list[Passage],
-               resolution: bool = False) -> Draft:
+    def answer(self, query: str, passages: list[Passage], resolution: bool = False) -> Draft:
         """Compose a cited answer to ``query`` from ``passages`` (numbered [1].. in that order).
 
         ``resolution`` asks for the RESOLVED text (the question was about what was resolved,
@@ -255,7 +253,6 @@ class ExtractiveBackend:
         if not candidates:
             return []
         candidates.sort(key=lambda c: (-(0.6 * c.overlap + 0.4 * c.rank) * c.fits, c.passage, c.position))
-        candidates = candidates[:MAX_SENTENCES]
         shortlist = candidates[:MAX_EMBEDDED]
         query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         vectors = self.embedder.embed_documents([c.text[:EMBED_CHARS] for c in shortlist])
@@ -415,7 +412,7 @@ def split_sentences(text: str) -> list[str]:
             start = match.end()
         sentences.append(body[start:].strip())
     return [s for s in sentences
-            if len(_WORD.findall(s)) >= 4 and not re.fullmatch(r"\(.*\)\.?", s)]
+            if len(_WORD.findall(s)) >= 4 and not _is_title(s) and not re.fullmatch(r"\(.*\)\.?", s)]
 
 
 def stem(word: str) -> str:

@@ -1,0 +1,208 @@
+"""List and structured questions answered from the records store, every row cited.
+
+"List every decision of the 28 October 2020 meeting", "who sent apologies on 9 December 2020?",
+"which actions are still open?", "what has the committee resolved about corporate parenting?":
+top-k retrieval returns a sample of passages for these, the records store returns all the rows.
+The rules below recognise such questions (one regular expression per kind of question, tried in
+order); anything else returns None and goes through retrieval as before. So does a structured
+question the store holds no rows for, so an empty store never hides an answer retrieval could give.
+
+Each row becomes a sentence citing the passage the row came from; rows sharing a passage (two
+people in one apologies paragraph) share its number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from assistant.filters import find_dates, format_date
+from assistant.models import Answer, AnswerSentence
+from vectorstore.models import Filters, Passage
+
+# Words that make a question ask for a complete list rather than an explanation.
+_LIST = r"(?:list|what|which|all|every|show|give|tell me|name)"
+_DECISION = r"(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)"
+
+DECISIONS_ON_TOPIC = re.compile(
+    rf"\b(?:{_DECISION}|resolve)\b.*?\b(?:about|on|regarding|concerning|in relation to|relating to|"
+    rf"for|re)\s+(?:the\s+)?(?P<topic>[^?]{{3,80}}?)\s*\??$",
+    re.I,
+)
+DECISIONS = re.compile(rf"\b{_LIST}\b.*\b{_DECISION}\b|\b{_DECISION}\b.*\b(?:meeting|committee)\b", re.I)
+APOLOGIES = re.compile(r"\bapolog(?:y|ies|ised|ized)\b|\b(?:absent|absence|did not attend|"
+                       r"didn't attend|couldn't attend|could not attend)\b", re.I)
+ATTENDANCE = re.compile(r"\b(?:who|which\s+\w+)\b.*\b(?:attend(?:ed|ing)?|present|there)\b|"
+                        r"\battendance\b|\b(?:attendees|members present)\b", re.I)
+DECLARATIONS = re.compile(r"\bdeclar(?:e|ed|ation|ations)\b.*\binterests?\b|"
+                          r"\binterests?\b.*\bdeclar(?:e|ed|ation|ations)\b", re.I)
+OPEN_ACTIONS = re.compile(
+    r"\b(?:outstanding|open|pending|incomplete|unresolved|still to (?:be )?(?:done|completed)|"
+    r"not (?:yet )?(?:done|completed|closed)|remain(?:ing)?)\b.*\bactions?\b|"
+    r"\bactions?\b.*\b(?:outstanding|open|pending|incomplete|unresolved|not (?:yet )?(?:done|"
+    r"completed|closed)|still (?:open|outstanding))\b",
+    re.I,
+)
+ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tracker\b", re.I)
+LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
+# A person named in a question ("did Councillor Yip declare ...?", "Cllr Alex Yip").
+PERSON = re.compile(r"\b(?:councillor|cllr\.?|dr|mr|mrs|ms)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", re.I)
+_STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "committee", "meeting", "meetings",
+         "what", "has", "have", "did", "does", "about", "its", "their", "this", "that"}
+
+
+@dataclass
+class Route:
+    """What a structured question asks for: the store query and how rows become sentences."""
+
+    kind: str
+    label: str
+    keep: Callable[[dict[str, Any]], bool]
+    search: str | None = None
+
+
+def classify(question: str) -> Route | None:
+    """The structured question ``question`` asks, or None for an ordinary question."""
+    if OPEN_ACTIONS.search(question):
+        return Route("actions", "outstanding actions", lambda row: row["status"] != "done")
+    if DECLARATIONS.search(question):
+        return Route("attendance", "declarations of interest", lambda row: row["role"] == "declaration")
+    if APOLOGIES.search(question):
+        return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
+    topic = DECISIONS_ON_TOPIC.search(question)
+    if topic and not find_dates(topic.group("topic")) and not LAST_MEETING.search(topic.group("topic")):
+        return Route("decisions", "decisions", lambda row: True, search=topic.group("topic").strip())
+    if DECISIONS.search(question):
+        return Route("decisions", "decisions", lambda row: True)
+    if ATTENDANCE.search(question):
+        return Route("attendance", "attendance",
+                     lambda row: row["role"] in ("present", "also present"))
+    if ACTIONS.search(question):
+        return Route("actions", "actions", lambda row: True)
+    return None
+
+
+def answer_from_records(question: str, filters: Filters | None, store) -> Answer | None:
+    """An Answer listing every matching row, or None (not a structured question, or no rows).
+
+    ``filters`` are the caller's (committee and meeting dates narrow the rows); a date the
+    question names wins over none, and "the last meeting" means the latest one the store holds.
+    """
+    route = classify(question)
+    if route is None:
+        return None
+    filters = filters or Filters()
+    date_from, date_to = filters.date_from, filters.date_to
+    dates = find_dates(question)
+    if dates:
+        date_from, date_to = dates[0].first.isoformat(), dates[-1].last.isoformat()
+    elif LAST_MEETING.search(question):
+        held = store.meeting_dates()
+        if held:
+            date_from = date_to = held[-1]
+    needs_meeting = route.kind == "attendance" and route.label in ("attendance", "apologies")
+    if needs_meeting and not (date_from or date_to):
+        return None  # "who attended?" with no meeting named: retrieval asks for or finds context
+    rows = store.query(route.kind, committee=filters.committee, date_from=date_from, date_to=date_to)
+    rows = [row for row in rows if route.keep(row)]
+    if route.search:
+        rows = _about(rows, route.search)
+    person = PERSON.search(question)
+    if person and route.kind == "attendance":
+        surname = person.group("name").split()[-1].lower()
+        rows = [row for row in rows if surname in row["name"].lower()]
+    if not rows:
+        return None
+    return _answer(question, route, rows, filters, date_from, date_to)
+
+
+def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
+    """Decisions on a topic: the phrase itself, or every content word of it, in the decision or
+    its item title (so "corporate parenting" finds "engage Members as corporate parents")."""
+    phrase = _fold(topic)
+    words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in _STOP]
+    stems = [w[:-3] if w.endswith("ing") and len(w) > 5 else w for w in words]
+    found = []
+    for row in rows:
+        text = _fold(f"{row.get('item_title') or ''} {row.get('decision') or ''}")
+        if phrase in text or (stems and all(stem in text for stem in stems)):
+            found.append(row)
+    return found
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").lower().split())
+
+
+def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Filters,
+            date_from: str | None, date_to: str | None) -> Answer:
+    numbers: dict[tuple, int] = {}
+    citations: dict[int, Passage] = {}
+    sentences: list[AnswerSentence] = []
+    meetings = sorted({row["meeting_date"] for row in rows if row.get("meeting_date")})
+    scope = (f"the meeting of {format_date(meetings[0])}" if len(meetings) == 1
+             else f"{len(meetings)} meetings" if meetings else "the records")
+    if route.search:
+        scope += f", about {route.search}"
+    header = f"{len(rows)} {route.label if len(rows) != 1 else _singular(route.label)} in {scope}:"
+    sentences.append(AnswerSentence(header))
+    for row in rows:
+        key = (row["source"], row["line_start"], row["line_end"])
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations[numbers[key]] = _passage(row, route.kind)
+        n = numbers[key]
+        text, quote = _sentence(route.kind, row)
+        sentences.append(AnswerSentence(text, citations=[n], quote=quote))
+    answer_text = "\n".join(
+        f"{s.text} [{s.citations[0]}]" if s.citations else s.text for s in sentences)
+    applied = Filters(committee=filters.committee, date_from=date_from, date_to=date_to,
+                      doc_type=filters.doc_type, decisions_only=route.kind == "decisions",
+                      source=filters.source)
+    return Answer(
+        question=question, answer=answer_text, standalone_query=question, filters=applied,
+        citations=citations, passages=list(citations.values()), sentences=sentences,
+        route="records",
+        notes=[f"Listed from the meeting records store ({len(rows)} rows); every row cites the "
+               "passage it was read from."],
+    )
+
+
+def _singular(label: str) -> str:
+    return {"decisions": "decision", "outstanding actions": "outstanding action",
+            "actions": "action", "declarations of interest": "declaration of interest",
+            "apologies": "apology"}.get(label, label)
+
+
+def _sentence(kind: str, row: dict[str, Any]) -> tuple[str, bool]:
+    """A row as one sentence; a decision is quoted verbatim."""
+    when = format_date(row["meeting_date"]) if row.get("meeting_date") else "an undated meeting"
+    if kind == "decisions":
+        item = f"item {row['item']} ({row['item_title']})" if row.get("item") else "a meeting"
+        decision = " ".join(row["decision"].split())
+        return f"{when}, {item}: RESOLVED {decision}", True
+    if kind == "actions":
+        update = f" Update: {row['update']}" if row.get("update") else " No update recorded."
+        raised = f"raised {when}" + (f" under {row['item']}" if row.get("item") else "")
+        return f"{row['action']} ({raised}; {row['status']}).{update}", False
+    who = ("Councillor " if row.get("councillor") else "") + row["name"]
+    capacity = f", {row['capacity']}" if row.get("capacity") else ""
+    if row["role"] == "declaration":
+        return f"{when}: {who} declared {row['interest']}.", False
+    if row["role"] == "apologies":
+        return f"{when}: apologies from {who}{capacity}.", False
+    verb = "was present" if row["role"] == "present" else "was also present"
+    return f"{when}: {who}{capacity} {verb}.", False
+
+
+def _passage(row: dict[str, Any], kind: str) -> Passage:
+    return Passage(
+        id=f"records:{row['source']}:{row['line_start']}-{row['line_end']}",
+        text=row["text"], source=row["source"], path=row.get("path"),
+        committee=row.get("committee"), meeting_date=row.get("meeting_date"),
+        doc_type=row.get("doc_type"), title=row.get("title"),
+        item=row.get("item") if kind == "decisions" else None, page=row.get("page"),
+        item_title=row.get("item_title"), is_decision=kind == "decisions",
+        is_boilerplate=bool(row.get("boilerplate")), score=1.0,
+    )

@@ -1,0 +1,761 @@
+"""Meeting records as rows: meetings, agenda items, decisions, attendance and tracked actions.
+
+Questions such as "list every decision of the 28 October 2020 meeting" or "which actions are
+still open?" need every matching record, which top-k passage retrieval cannot promise. So at
+ingest the structure the pipeline already detects (documents, their type and meeting date, the
+numbered items of a set of minutes) is read once more, by general rules, into rows:
+
+- meetings: from a set of minutes' opening line ("1000 hours on Wednesday, 28th October 2020,
+  Online Meeting") or an agenda's date line ("WEDNESDAY, 09 DECEMBER 2020 AT 10:00 HOURS" then
+  "IN ..." venue lines);
+- agenda items: the numbered item headings of minutes and the items of an agenda;
+- decisions: each RESOLVED block, verbatim, up to the next RESOLVED, the next item or the end of
+  the meeting;
+- attendance: the "Present:" and "Also Present:" lists, the apologies item, and every "X declared
+  ..." sentence of the minutes (declarations of interest, wherever in the minutes they are made);
+- actions: the rows of an action tracker (a Date / Agenda Item / Action / Update table that PDF
+  extraction flattened into lines; see ``_tracker_rows`` for how the columns are told apart).
+
+Every row keeps the passage it came from (``text``, ``source``, ``page``, lines) so an answer can
+cite it. Pure functions over ``ParsedDocument``; storage is ``vectorstore.records``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from ingest.chunking import BOILERPLATE_TEXT
+from ingest.clean import Block, Line, reflow
+from ingest.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTHS, first_date, meeting_line_date
+from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
+from ingest.text import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
+
+# -- row types -------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Provenance:
+    """Where a row came from: the passage an answer cites."""
+
+    source: str
+    path: str
+    doc_type: str
+    title: str
+    page: int | None
+    line_start: int
+    line_end: int
+    text: str
+
+
+@dataclass(kw_only=True)
+class MeetingRecord(Provenance):
+    committee: str | None
+    committee_printed: str | None
+    meeting_date: str | None
+    time: str | None
+    venue: str | None
+    online: bool
+    ended: str | None
+    record: str  # "minutes" (the meeting's own record) or "agenda" (the meeting as announced)
+
+
+@dataclass(kw_only=True)
+class ItemRecord(Provenance):
+    committee: str | None
+    meeting_date: str | None
+    number: str
+    item_title: str
+    record: str
+
+
+@dataclass(kw_only=True)
+class DecisionRecord(Provenance):
+    committee: str | None
+    meeting_date: str | None
+    item: str | None
+    item_title: str | None
+    decision: str  # the RESOLVED text, verbatim (wrapped lines joined)
+    boilerplate: bool  # the standing "authority to chair" resolution and the like
+
+
+@dataclass(kw_only=True)
+class AttendanceRecord(Provenance):
+    committee: str | None
+    meeting_date: str | None
+    role: str  # present | also present | apologies | declaration
+    name: str
+    councillor: bool
+    capacity: str | None  # "Chair", "Parent Governor Representative", "Director, Education..."
+    group: str | None  # the list's label: "Councillors", "Other Voting Representatives"
+    interest: str | None  # for declarations: what was declared, verbatim
+
+
+@dataclass(kw_only=True)
+class ActionRecord(Provenance):
+    committee: str | None
+    meeting_date: str | None  # the meeting that raised the action ("Date" column)
+    item: str | None  # the "Agenda Item" column: an item title of that meeting
+    action: str
+    update: str
+    status: str  # open | in progress | done (see ``action_status``)
+    tracker_date: str | None  # the meeting whose pack holds the tracker
+
+
+ROW_TYPES = {
+    "meetings": MeetingRecord, "items": ItemRecord, "decisions": DecisionRecord,
+    "attendance": AttendanceRecord, "actions": ActionRecord,
+}
+PROVENANCE_FIELDS = ("source", "path", "doc_type", "title", "page", "line_start", "line_end", "text")
+
+
+def row_dict(row: Provenance) -> dict[str, Any]:
+    """A row as a flat dict: its own fields first, then where it came from (``text`` last)."""
+    data = asdict(row)
+    own = {k: v for k, v in data.items() if k not in PROVENANCE_FIELDS}
+    return {**own, **{k: data[k] for k in PROVENANCE_FIELDS}}
+
+
+@dataclass
+class Records:
+    """All rows extracted from one file."""
+
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    items: list[ItemRecord] = field(default_factory=list)
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    attendance: list[AttendanceRecord] = field(default_factory=list)
+    actions: list[ActionRecord] = field(default_factory=list)
+
+    def by_kind(self) -> dict[str, list[Provenance]]:
+        return {kind: getattr(self, kind) for kind in ROW_TYPES}
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(rows) for kind, rows in self.by_kind().items()}
+
+
+def extract_records(parsed_documents: list[ParsedDocument]) -> Records:
+    """The meeting records of one file's detected documents."""
+    records = Records()
+    for parsed in parsed_documents:
+        doc_type = parsed.document.doc_type
+        if doc_type == "minutes":
+            _minutes(parsed, records)
+        elif doc_type == "agenda":
+            _agenda(parsed, records)
+        elif doc_type == "action_tracker":
+            records.actions.extend(_tracker_rows(parsed))
+    return records
+
+
+# -- shared helpers --------------------------------------------------------------------------------
+
+def _text_lines(lines: list[Line]) -> list[Line]:
+    return [line for line in lines if line.kind == "text"]
+
+
+def _provenance(parsed: ParsedDocument, lines: list[Line], text: str | None = None) -> dict[str, Any]:
+    """Provenance fields for a row built from ``lines`` (their reflowed text unless ``text``)."""
+    doc = parsed.document
+    kept = _text_lines(lines) or lines
+    pages = [line.page for line in kept if line.page is not None]
+    if text is None:
+        text = "\n".join(block.text for block in reflow(lines))
+    return {
+        "source": doc.source, "path": doc.path, "doc_type": doc.doc_type, "title": doc.title,
+        "page": pages[0] if pages else None, "line_start": kept[0].number,
+        "line_end": kept[-1].number, "text": text,
+    }
+
+
+def _block_provenance(parsed: ParsedDocument, block: Block) -> dict[str, Any]:
+    doc = parsed.document
+    return {
+        "source": doc.source, "path": doc.path, "doc_type": doc.doc_type, "title": doc.title,
+        "page": block.page, "line_start": block.line_start, "line_end": block.line_end,
+        "text": block.text,
+    }
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", strip_markup(text)).strip()
+
+
+def _hhmm(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    return f"{digits[:-2].zfill(2)}:{digits[-2:]}"
+
+
+ONLINE = re.compile(r"\b(on-?line|virtual|remote|microsoft teams|zoom|webex)\b", re.I)
+
+
+# -- minutes ---------------------------------------------------------------------------------------
+
+ENDED = re.compile(r"\bthe meeting ended at\s+(\d{1,2}[.:]\d{2})", re.I)
+RULE_LINE = re.compile(r"^[_\-=]{5,}$")
+# "RESOLVED", "RESOLVED:", "RESOLVED:-", "RESOLVED – That ..."; a line that opens with the word.
+RESOLVED_LABEL = re.compile(r"^\W*RESOLVED\b\s*[:\-–—]*\s*-?\s*(?P<rest>.*)$", re.I)
+# The label of a list in the attendance block, or of the apologies paragraph.
+ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s*:\s*(?P<rest>.*)$", re.I)
+ROLE_FOR_LABEL = {"present": "present", "also present": "also present", "in attendance": "also present"}
+APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
+APOLOGIES_LEAD = re.compile(
+    r"^apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had been)\s+)?"
+    r"(?:submitted|received|given|tendered|noted|sent)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
+    re.I,
+)
+NONE_TEXT = re.compile(r"^\W*(none|nil|no apologies|no declarations)\b", re.I)
+# "<names> declared <interest>": the minutes' way of recording a declaration of interest.
+DECLARED = re.compile(r"^(?P<who>.{3,160}?)\s+declared\s+(?P<interest>.+?)\.?$", re.S)
+
+
+def _minutes(parsed: ParsedDocument, records: Records) -> None:
+    doc = parsed.document
+    lines = parsed.lines
+    items = minutes_items(lines)
+    first_item = items[0][0] if items else len(lines)
+    common = {"committee": doc.committee, "meeting_date": doc.meeting_date}
+
+    meeting_index = next((i for i, line in enumerate(lines[:first_item])
+                          if line.kind == "text" and meeting_line_date(line.content)), None)
+    time = venue = None
+    if meeting_index is not None:
+        content = fold_quotes(lines[meeting_index].content)
+        match = MEETING_LINE.search(content)
+        time = _hhmm(re.match(r"\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
+        venue = re.sub(r"\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
+                       flags=re.I).strip(" ,;-–")
+        venue = venue or None
+    ended = next((ENDED.search(line.content).group(1) for line in lines
+                  if line.kind == "text" and ENDED.search(line.content)), None)
+    header = lines[: (meeting_index + 1) if meeting_index is not None else min(len(lines), 8)]
+    records.meetings.append(MeetingRecord(
+        **common, committee_printed=doc.committee_printed, time=time, venue=venue,
+        online=bool(venue and ONLINE.search(venue)), ended=_hhmm(ended) if ended else None,
+        record="minutes", **_provenance(parsed, header),
+    ))
+
+    records.attendance.extend(_attendance_block(parsed, lines[:first_item], common))
+    bounds = [i for i, _, _ in items] + [len(lines)]
+    for (start, number, title), end in zip(items, bounds[1:]):
+        span = lines[start:end]
+        title = _wrapped_title(title, span)
+        records.items.append(ItemRecord(**common, number=number, item_title=title, record="minutes",
+                                        **_provenance(parsed, span[:1], text=span[0].text.strip())))
+        records.decisions.extend(_decisions(parsed, span[1:], number, title, common))
+        if APOLOGIES_ITEM.search(title):
+            records.attendance.extend(_apologies(parsed, span[1:], common))
+    for block in reflow(lines[first_item:]):
+        records.attendance.extend(_declarations(parsed, block, common))
+
+
+def _wrapped_title(title: str, span: list[Line]) -> str:
+    """An item heading wrapped over two lines ("... PETITIONS RECEIVED (IF" / "ANY)")."""
+    following = _text_lines(span[1:2 + 2])
+    if title.count("(") > title.count(")") and following:
+        nxt = following[0].content
+        if len(nxt) <= 40 and nxt.upper() == nxt:
+            return f"{title} {fold_quotes(nxt)}"
+    return title
+
+
+def _decisions(parsed: ParsedDocument, span: list[Line], number: str, title: str,
+               common: dict) -> list[DecisionRecord]:
+    """Each RESOLVED block of one item: from the label to the next label, rule or meeting end."""
+    out: list[DecisionRecord] = []
+    starts = [i for i, line in enumerate(span)
+              if line.kind == "text" and RESOLVED_LABEL.match(line.content)
+              and _is_label(RESOLVED_LABEL.match(line.content).group("rest"))]
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(span)
+        block = [span[start]]
+        for line in span[start + 1:end]:
+            if line.kind == "text" and (ENDED.search(line.content) or RULE_LINE.match(line.content)):
+                break
+            block.append(line)
+        body_blocks = reflow(block)
+        head = RESOLVED_LABEL.match(body_blocks[0].text.strip())
+        pieces = ([head.group("rest")] if head and head.group("rest") else []) + \
+            [b.text for b in body_blocks[1:]]
+        decision = "\n".join(piece.strip() for piece in pieces if piece.strip())
+        if not decision:
+            continue
+        out.append(DecisionRecord(
+            **common, item=number, item_title=title, decision=decision,
+            boilerplate=bool(BOILERPLATE_TEXT.search(decision)),
+            **_provenance(parsed, block, text="\n".join(b.text for b in body_blocks)),
+        ))
+    return out
+
+
+def _is_label(rest: str) -> bool:
+    """"RESOLVED" alone, or followed by the resolution ("That ...", "To note ..."), not prose."""
+    rest = rest.strip()
+    return not rest or rest[:1].isupper() or rest.lower().startswith(("that", "to "))
+
+
+# -- people lists ----------------------------------------------------------------------------------
+
+# Words that make a list part a role or an organisation rather than a person's name. Gathered from
+# the "Present"/"Apologies" lists of English council minutes (co-opted members, officers, partners).
+ROLE_WORDS = re.compile(
+    r"\b(chair|chairman|chairwoman|vice|deputy|representative|governor|diocese|member|members|"
+    r"cabinet|director|officer|manager|head|lead|leader|executive|chief|assistant|acting|ad|"
+    r"worker|advisor|adviser|inspector|superintendent\b(?=\s*$)|commissioner|council|trust|board|"
+    r"partnership|service|services|scrutiny|police|forum|team|group|authority|ccg|nhs|"
+    r"education|skills|safeguarding|care|health|policy|research|secretary|clerk|"
+    r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb)\b",
+    re.I,
+)
+COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?)\.?\s+", re.I)
+NAME_WORD = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*|O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z]\.)$")
+LIST_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{2,60}?)\s*:\s*(?P<rest>.+)$")
+
+
+@dataclass
+class Person:
+    name: str
+    councillor: bool
+    capacity: str | None
+    group: str | None
+
+
+BRACKETED = re.compile(r"\s*[\[(]([^\])]+)[\])]\s*$")
+
+
+def _looks_like_name(part: str, min_words: int = 1) -> bool:
+    words = COUNCILLOR.sub("", BRACKETED.sub("", part)).split()
+    return min_words <= len(words) <= 5 and all(NAME_WORD.match(w) for w in words) \
+        and not ROLE_WORDS.search(" ".join(words))
+
+
+def _person(part: str, capacity: str | None, group: str | None, councillor: bool = False) -> Person:
+    part = part.strip(" .;")
+    bracket = BRACKETED.search(part)
+    if bracket:
+        capacity = capacity or bracket.group(1).strip()
+        part = part[: bracket.start()]
+    is_councillor = councillor or bool(COUNCILLOR.match(part))
+    return Person(COUNCILLOR.sub("", part).strip(), is_councillor, capacity, group)
+
+
+def parse_people(entry: str, single: bool = False) -> list[Person]:
+    """People named in one entry of an attendance or apologies list.
+
+    ``single`` entries name one person: "Councillor Kath Scott (Chair)", "Dr Tim O'Neill,
+    Director, Education and Skills" (the name, then the role after the first comma). Other
+    entries are lists: "Councillors: A, B and C", "Other Voting Representatives: A, Role and B,
+    Role", "Councillor A and B, Role". In a list, parts alternate between names and the roles that
+    follow them; a part is a name when it has the shape of one (two to five capitalised words, no
+    role word from ``ROLE_WORDS``), otherwise it belongs to the role of the person before it.
+    """
+    entry = _clean(entry).rstrip(".")
+    if not entry or NONE_TEXT.match(entry):
+        return []
+    group = None
+    label = LIST_LABEL.match(entry)
+    if label:
+        group, entry = label.group("label").strip(), label.group("rest")
+    plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", group or entry, re.I)
+    if plural and not group:
+        entry = entry[plural.end():]
+    if single and not group and not plural:
+        name, _, role = entry.partition(",")
+        return [_person(name, role.strip() or None, None)]
+    people: list[Person] = []
+    for part in (p.strip() for p in re.split(r",\s*|\s+and\s+|\s*;\s*", entry)):
+        if not part:
+            continue
+        if _looks_like_name(part, min_words=2) or (not people and _looks_like_name(part)):
+            people.append(_person(part, None, group, bool(plural)))
+        elif people:
+            last = people[-1]
+            last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+    return people
+
+
+def _entries(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into entries: a blank line or a list label starts a new entry."""
+    entries: list[list[Line]] = []
+    current: list[Line] = []
+    after_label = False
+    for line in lines:
+        if line.kind == "blank":
+            if current:
+                entries.append(current)
+            current, after_label = [], False
+            continue
+        if line.kind != "text":
+            continue
+        is_label = bool(ATTENDANCE_LABEL.match(line.content))
+        if (is_label or after_label) and current:
+            entries.append(current)
+            current = []
+        current.append(line)
+        after_label = is_label and not ATTENDANCE_LABEL.match(line.content).group("rest")
+    if current:
+        entries.append(current)
+    return entries
+
+
+def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict) -> list[AttendanceRecord]:
+    """Present / Also Present lists before the first item of a set of minutes."""
+    out: list[AttendanceRecord] = []
+    start = next((i for i, line in enumerate(lines)
+                  if line.kind == "text" and ATTENDANCE_LABEL.match(line.content)), None)
+    if start is None:
+        return out
+    block = lines[start:]
+    role = None
+    for entry in _entries(block):
+        text = " ".join(line.text.strip() for line in entry)
+        label = ATTENDANCE_LABEL.match(_clean(text))
+        if label:
+            role = ROLE_FOR_LABEL[label.group("label").lower()]
+            text = label.group("rest")
+        if role is None or not text.strip():
+            continue
+        for person in parse_people(text, single=True):
+            out.append(AttendanceRecord(
+                **common, role=role, name=person.name, councillor=person.councillor,
+                capacity=person.capacity, group=person.group, interest=None,
+                **_provenance(parsed, block),
+            ))
+    return out
+
+
+def _apologies(parsed: ParsedDocument, span: list[Line], common: dict) -> list[AttendanceRecord]:
+    out: list[AttendanceRecord] = []
+    body = [line for line in span if line.kind in ("text", "blank")]
+    for entry in _entries(body):
+        text = _clean(" ".join(line.text.strip() for line in entry))
+        text = APOLOGIES_LEAD.sub("", text) if text.lower().startswith("apolog") else text
+        for person in parse_people(text):
+            out.append(AttendanceRecord(
+                **common, role="apologies", name=person.name, councillor=person.councillor,
+                capacity=person.capacity, group=person.group, interest=None,
+                **_provenance(parsed, span),
+            ))
+    return out
+
+
+def _declarations(parsed: ParsedDocument, block: Block, common: dict) -> list[AttendanceRecord]:
+    out: list[AttendanceRecord] = []
+    if "declared" not in block.text:
+        return out
+    for sentence in split_sentences(_clean(block.text)):
+        match = DECLARED.match(sentence)
+        if not match:
+            continue
+        who = match.group("who")
+        names = [p for p in re.split(r",\s*|\s+and\s+", COUNCILLOR.sub("", who)) if p.strip()]
+        if not names or not all(_looks_like_name(n) for n in names):
+            continue
+        councillor = bool(COUNCILLOR.match(who))
+        for name in names:
+            out.append(AttendanceRecord(
+                **common, role="declaration", name=name.strip(), councillor=councillor,
+                capacity=None, group=None, interest=match.group("interest").strip(),
+                **_block_provenance(parsed, block),
+            ))
+    return out
+
+
+# -- agendas ---------------------------------------------------------------------------------------
+
+AGENDA_WHEN = re.compile(rf"{DAY_MONTH_YEAR.pattern}\s*(?:,?\s*at\s+(?P<time>\d{{1,2}}[:.]\d{{2}})"
+                         rf"\s*(?:hours|hrs|am|pm)?)?", re.I)
+AGENDA_MARK = re.compile(r"^(a g e n d a|agenda)$", re.I)
+
+
+def _agenda(parsed: ParsedDocument, records: Records) -> None:
+    """The meeting an agenda announces (date, time, venue) and its numbered items."""
+    doc = parsed.document
+    texts = _text_lines(parsed.lines)
+    when_index = next((i for i, line in enumerate(texts[:20]) if AGENDA_WHEN.search(line.content)), None)
+    if when_index is None:
+        return
+    when = AGENDA_WHEN.search(texts[when_index].content)
+    venue_lines: list[str] = []
+    for line in texts[when_index + 1: when_index + 5]:
+        content = line.content
+        if AGENDA_MARK.match(content) or AGENDA_ITEM.match(content):
+            break
+        venue_lines.append(content)
+    venue = re.sub(r"^in\s+", "", " ".join(venue_lines), flags=re.I).strip() or None
+    used = texts[max(0, when_index - 6): when_index + 1 + len(venue_lines)]
+    common = {"committee": doc.committee, "meeting_date": first_date(when.group(0))}
+    records.meetings.append(MeetingRecord(
+        **common, committee_printed=doc.committee_printed,
+        time=_hhmm(when.group("time")) if when.group("time") else None, venue=venue,
+        online=bool(venue and ONLINE.search(venue)), ended=None, record="agenda",
+        **_provenance(parsed, used, text="\n".join(line.text.strip() for line in used)),
+    ))
+    by_number = {line.content: line for line in texts}
+    for item in parsed.agenda_items:
+        line = next((l for c, l in by_number.items()
+                     if (m := AGENDA_ITEM.match(c)) and m.group(1) == item.number), None)
+        if line is None:
+            continue
+        records.items.append(ItemRecord(**common, number=item.number, item_title=item.title,
+                                        record="agenda",
+                                        **_provenance(parsed, [line], text=line.text.strip())))
+
+
+# -- action trackers -------------------------------------------------------------------------------
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "17 Jul 2020 SEND Home to School", "16 Sep" (the year on the next line), "18.11.20 ..."
+ROW_DATE = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\.?"
+                      rf"(?:\s+(?P<year>(?:19|20)\d\d))?\b\s*(?P<rest>.*)$", re.I)
+NUMERIC_ROW_DATE = re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{2}|\d{4})\b\s*(?P<rest>.*)$")
+YEAR_LINE = re.compile(r"^(?P<year>(?:19|20)\d\d)\b\s*(?P<rest>.*)$")
+COLUMN_HEADER = re.compile(r"^date\b.*\baction\b", re.I)
+SMALL_WORDS = {"to", "and", "of", "on", "in", "for", "the", "a", "an", "at", "by", "with", "from",
+               "&", "-", "–"}
+# Update-column wording: what was done about an action ("E-mailed Members ...", "Letter sent on",
+# "Members e-mailed ...", "Held this on", "Programmed for ...", "Marie Dobson to action").
+STATUS_VERBS = ("e-mailed", "emailed", "sent", "held", "programmed", "scheduled", "completed",
+                "circulated", "received", "provided", "done", "closed", "noted", "answered",
+                "arranged", "published", "shared", "forwarded", "presented")
+_STATUS = "|".join(verb.replace("-", "-?") for verb in STATUS_VERBS)
+UPDATE_OPENER = re.compile(rf"^\W*(?i:{_STATUS})\b|^\W*(?:\S+\s+){{1,2}}(?:{_STATUS})\b|"
+                           r"^\W*(?i:as (?:at|of))\b|\b(?i:to action)\b")
+# Where, inside a cell's first line, the update column starts after the action column: at a
+# capitalised status verb ("SEND Dashboard E-mailed Members ...") or a new sentence ("... to be
+# provided. The Chief Executive has commissioned ...").
+UPDATE_IN_LINE = re.compile(
+    r"\s+(?=(?:" + "|".join(v[0].upper() + v[1:].replace("-", "-?") for v in STATUS_VERBS) + r")\b)"
+    r"|(?<=[.?])\s+(?=[A-Z])")
+# Action-column wording: a request ("A report on ...", "Details on ...", "What portion ...").
+ACTION_OPENER = re.compile(
+    r"^\W*(?:an?|information|details?|confirmation|clarity|updates?|regular updates?|timeline|"
+    r"the number|the presentation|what|which|how|whether|why|when|who)\b", re.I)
+# ... or "<subject of at most five words> to <verb> / will / requested / undertook" with no finite
+# verb before it ("Officers to check", "Alan Michell to be invited", "The Chair requested").
+ACTION_SUBJECT = re.compile(
+    r"^\W*(?!(?:as|in|at|on|for|with|from|of|by|if|when|while)\b)(?=[A-Za-z])(?P<subject>(?:\S+\s+){1,5}?)(?:to\s+(?!this\b)\w+|will\b|shall\b|be\s+\w+ed\b|"
+    r"requested\b|undertook\b|agreed to\b|asked\b)", re.I)
+FINITE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|cannot)\b", re.I)
+# A cell that carries on the one above: lower-case start, a bullet, or a linking phrase.
+CONTINUATION = re.compile(
+    rf"^(?:[a-z]|[{re.escape(BULLET_GLYPHS)}]\s|(?i:to this end|this|these|also|however|"
+    r"in addition|further(?:more)?|therefore)\b)")
+# An update that says the action is finished opens with a delivery verb.
+DONE = re.compile(r"^\W*(?:\S+\s+){0,2}(?:e-?mailed|emailed|sent|held|completed|done|closed|"
+                  r"circulated|provided|received|answered|noted)\b", re.I)
+
+
+def action_status(update: str) -> str:
+    """The status of a tracker row, by a stated rule.
+
+    "open" when there is no update; "done" when the update opens (within its first three words)
+    with a delivery verb: e-mailed, sent, held, completed, done, closed, circulated, provided,
+    received, answered, noted; otherwise "in progress" (work reported or a date programmed, but
+    nothing delivered). Outstanding actions are the open and in-progress ones.
+    """
+    if not update.strip():
+        return "open"
+    return "done" if DONE.match(update) else "in progress"
+
+
+def _is_title_words(text: str) -> bool:
+    """A line of an item title: at most ten words, each capitalised except small joining words."""
+    words = text.split()
+    return bool(words) and len(words) <= 10 and not re.search(r"[.:;?!]$", text) and all(
+        w.lower() in SMALL_WORDS or w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+def _split_title_prefix(text: str) -> tuple[str, str]:
+    """"SEND WSOA Update Scrutiny to be kept..." -> ("SEND WSOA Update", "Scrutiny to be kept...").
+
+    The action starts at the capitalised word before the first lower-case word that is not a
+    small joining word; the item title is what comes before it.
+    """
+    words = text.split()
+    for i, word in enumerate(words):
+        if word[:1].islower() and word.lower() not in SMALL_WORDS:
+            j = i - 1
+            while j > 0 and words[j].lower() in SMALL_WORDS:
+                j -= 1
+            return " ".join(words[:j]), " ".join(words[j:])
+    return text, ""
+
+
+# A cell without a finite verb and at most this many words is a request ("WSoA Action Plan and
+# Progress"); longer verbless cells are lists of figures reported back.
+NOUN_PHRASE_WORDS = 15
+
+
+def _classify(text: str) -> str:
+    """The column of a cell of a flattened tracker: "continue" (the cell above), "update", "action"."""
+    if CONTINUATION.match(text):
+        return "continue"
+    if UPDATE_OPENER.search(text):
+        return "update"
+    if ACTION_OPENER.match(text):
+        return "action"
+    subject = ACTION_SUBJECT.match(text)
+    if subject and not FINITE_VERB.search(subject.group("subject")):
+        return "action"
+    if not FINITE_VERB.search(text) and len(text.split()) <= NOUN_PHRASE_WORDS:
+        return "action"  # a short noun phrase names what was asked for ("SEND Dashboard")
+    return "update"
+
+
+def _split_update(text: str) -> tuple[str, str]:
+    """An action and its update on one line, split where the request ends and the report begins."""
+    for match in UPDATE_IN_LINE.finditer(text):
+        left, right = text[: match.start()].strip(), text[match.end():].strip()
+        if left and right and _classify(right) == "update" and _classify(left) == "action":
+            return left, right
+    return text, ""
+
+
+@dataclass
+class _Tracker:
+    """The state of reading a flattened tracker: the current date group, item and rows so far."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    date: str | None = None
+    item: str | None = None
+    in_item: bool = False
+    pending: tuple[str, str] | None = None  # (day, month) of a date whose year is on the next line
+    last: str | None = None  # the column of the last cell
+
+    def open_group(self, match: re.Match) -> None:
+        self.item, self.in_item, self.last, self.pending = None, True, None, None
+        if match.re is NUMERIC_ROW_DATE:
+            year = int(match["year"])
+            self.date = _iso(year + 2000 if year < 100 else year, int(match["month"]), int(match["day"]))
+        elif match["year"]:
+            self.date = first_date(f"{match['day']} {match['month']} {match['year']}")
+        else:
+            self.date, self.pending = None, (match["day"], match["month"])
+
+    def cell(self, kind: str, text: str, lines: list[Line]) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if kind == "continue":
+            kind = self.last or "action"
+            if self.rows:
+                self.rows[-1][kind] = _join(self.rows[-1][kind], text)
+                self.rows[-1]["lines"].extend(lines)
+                return
+        if kind == "action" or not self.rows:
+            self.rows.append({"date": self.date, "item": self.item, "action": "", "update": "",
+                              "lines": []})
+        self.rows[-1][kind] = _join(self.rows[-1][kind], text)
+        self.rows[-1]["lines"].extend(lines)
+        self.last = kind
+
+    def emit(self, texts: list[str], lines: list[Line]) -> None:
+        """One cell (a paragraph), whose first line may hold an action and the start of its update."""
+        left, right = _split_update(texts[0])
+        if right:
+            self.cell("action", left, lines[:1])
+            self.cell("update", _join_lines([right, *texts[1:]]), lines)
+            return
+        text = _join_lines(texts)
+        self.cell(_classify(text), text, lines)
+
+
+def _tracker_rows(parsed: ParsedDocument) -> list[ActionRecord]:
+    """Rows of a Date / Agenda Item / Action / Update table that PDF extraction flattened.
+
+    The columns arrive as lines with blank lines between cells. A row date ("17 Jul 2020", or
+    "16 Sep" with the year on the next line) at the start of a paragraph opens a group; the
+    title-case lines after it are the agenda item. The cells that follow are read in order: a cell
+    is an action when it reads as a request (``ACTION_OPENER``, ``ACTION_SUBJECT``), an update when
+    it reports (``UPDATE_OPENER``, or a statement with a finite verb), and it carries on the cell
+    above when it starts in lower case, with a bullet or a linking phrase. An update belongs to
+    the latest action. Repeated page headers and stamps were set aside by cleaning.
+    """
+    doc = parsed.document
+    lines = [line for line in parsed.lines if line.kind in ("text", "blank")]
+    header = next((i for i, line in enumerate(lines)
+                   if line.kind == "text" and COLUMN_HEADER.match(line.content)), None)
+    if header is None:
+        return []
+    tracker = _Tracker()
+    for paragraph in _paragraphs(lines[header + 1:]):
+        cell_texts: list[str] = []
+        cell_lines: list[Line] = []
+        for position, line in enumerate(paragraph):
+            text = fold_quotes(line.content)
+            if tracker.pending and (year := YEAR_LINE.match(text)):
+                day, month = tracker.pending
+                tracker.date, tracker.pending = first_date(f"{day} {month} {year['year']}"), None
+                text = year["rest"]
+            elif position == 0 and (date := ROW_DATE.match(text) or NUMERIC_ROW_DATE.match(text)):
+                tracker.open_group(date)
+                text = date["rest"]
+            if not text:
+                continue
+            if tracker.in_item:
+                left, right = _split_update(text)
+                if right:
+                    tracker.in_item = False
+                    tracker.cell("action", left, [line])
+                    tracker.cell("update", right, [line])
+                    continue
+                if _is_title_words(text):
+                    tracker.item = _join(tracker.item or "", text)
+                    continue
+                title, text = _split_title_prefix(text)
+                tracker.item = _join(tracker.item or "", title) or None
+                tracker.in_item = False
+                if not text:
+                    continue
+            cell_texts.append(text)
+            cell_lines.append(line)
+        if cell_texts:
+            tracker.emit(cell_texts, cell_lines)
+    return [
+        ActionRecord(
+            committee=doc.committee, meeting_date=row["date"], item=row["item"],
+            action=row["action"], update=row["update"], status=action_status(row["update"]),
+            tracker_date=doc.meeting_date,
+            **_provenance(parsed, row["lines"], text=_join(row["action"], row["update"], "\n")),
+        )
+        for row in tracker.rows
+    ]
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    out: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.kind == "blank":
+            if current:
+                out.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        out.append(current)
+    return out
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _join_lines(texts: list[str]) -> str:
+    """Wrapped lines as one text; a compound split at a line end keeps its hyphen ("self-assessments")."""
+    out = ""
+    for text in texts:
+        if re.search(r"[A-Za-z]-$", out) and text[:1].islower():
+            out += text
+        else:
+            out = _join(out, text)
+    return out
+
+
+def _join(first: str, second: str, sep: str = " ") -> str:
+    return f"{first}{sep}{second}".strip() if first and second else (first or second)
