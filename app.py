@@ -28,10 +28,12 @@ import app_views as views
 from app_auth import Authenticator, check_binding, load_users
 from settings import Settings, SettingsError
 from vectorstore.models import Filters
+from vectorstore.records import RecordsStore
 
 log = logging.getLogger(__name__)
 
 UPLOADS_DIR = "uploads"
+RECORDS_FILE = "records.sqlite"  # where ingest.pipeline keeps the records store
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 WARM_UP_QUESTION = "warm-up"
@@ -84,13 +86,21 @@ element.addEventListener('keydown', (event) => {
 });
 """
 
-VIEWER_JS = """
-watch('value', () => {
-  const mark = element.querySelector('#passage');
-  const body = element.querySelector('.viewer-body');
-  if (mark && body) { body.scrollTop = mark.offsetTop - body.offsetTop - 40; }
-  element.scrollIntoView({block: 'nearest'});
-});
+# Run after the viewer is filled: scroll its text to the cited passage (after the DOM update).
+SCROLL_TO_PASSAGE_JS = """
+() => {
+  const scroll = () => {
+    const mark = document.querySelector('#viewer #passage');
+    const body = document.querySelector('#viewer .viewer-body');
+    if (!mark || !body) return false;
+    body.scrollTop += mark.getBoundingClientRect().top - body.getBoundingClientRect().top - 40;
+    document.querySelector('#viewer-col').scrollIntoView({block: 'nearest'});
+    return true;
+  };
+  let tries = 0;
+  const retry = () => { if (!scroll() && ++tries < 20) setTimeout(retry, 50); };
+  setTimeout(retry, 30);
+}
 """
 
 
@@ -110,6 +120,7 @@ class AppCore:
         self.auth = auth
         self.ingester = Ingester(settings, index)
         self.uploads = (settings.data_dir / UPLOADS_DIR).resolve()
+        self.records = RecordsStore(settings.data_dir / RECORDS_FILE)
         self._write_lock = threading.Lock()
         self._cache: dict[str, Any] = {}
 
@@ -177,6 +188,25 @@ class AppCore:
                 starts.append((span[0], chunk.page))
         return starts
 
+    # -- decisions -----------------------------------------------------------------------------
+    def decisions(self, committee: str | None, meeting: str | None, search: str | None,
+                  standing: bool) -> list[dict[str, Any]]:
+        """Decision rows from the records store; standing resolutions only when asked for."""
+        rows = self.records.query("decisions", committee=committee or None, meeting=meeting or None,
+                                  search=(search or "").strip() or None)
+        return rows if standing else [r for r in rows if not r.get("boilerplate")]
+
+    def decision_viewer(self, row: dict[str, Any]) -> str:
+        """The viewer at the passage a decision row came from (the chunk holding its first line)."""
+        line = int(row.get("line_start") or 0)
+        candidates = [p for p in self.index.passages_where(Filters(source=row.get("source")))
+                      if p.path == row.get("path")
+                      and int(p.metadata.get("line_start") or 0) <= line <= int(p.metadata.get("line_end") or 0)]
+        if not candidates:
+            return "<div class='viewer muted'>The passage of this decision is not in the index.</div>"
+        best = max(candidates, key=lambda p: views.find_flexible(p.text, row.get("decision") or "") is not None)
+        return self.viewer(best.id, views.sentence_fragments(row.get("decision") or ""))
+
     # -- documents -----------------------------------------------------------------------------
     def accept_upload(self, path: str) -> tuple[Path | None, str]:
         """Copy one uploaded file into the uploads folder; (None, reason) if it is refused."""
@@ -224,6 +254,7 @@ class AppCore:
             return "That file is not in the index."
         with self._write_lock:
             self.index.remove_file(path)
+            self.records.remove_file(path)
             self.index.sync()
             self.refresh()
         stored = Path(path)
@@ -284,11 +315,11 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                                     allow_custom_value=False, elem_id="filter-committee")
             with gr.Row():
                 date_from = gr.Dropdown(label="From meeting", choices=core.meeting_choices(),
-                                        allow_custom_value=True, elem_id="filter-from")
+                                        value=None, allow_custom_value=True, elem_id="filter-from")
                 date_to = gr.Dropdown(label="To meeting", choices=core.meeting_choices(),
-                                      allow_custom_value=True, elem_id="filter-to")
+                                      value=None, allow_custom_value=True, elem_id="filter-to")
             doc_type = gr.Dropdown(label="Document type", choices=core.doc_type_choices(),
-                                   elem_id="filter-doc-type")
+                                   value=None, elem_id="filter-doc-type")
             decisions = gr.Checkbox(label="Decisions only (RESOLVED)", elem_id="filter-decisions")
             clear_filters = gr.Button("Clear filters", size="sm", variant="secondary")
             filter_inputs = [committee, date_from, date_to, doc_type, decisions]
@@ -304,7 +335,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                         conversation = gr.HTML(
                             views.conversation_html([], views.example_questions(core.stats())),
                             js_on_load=CONVERSATION_JS, elem_id="conversation", autoscroll=True,
-                            apply_default_css=True)
+                            min_height="55vh", max_height="70vh")
                         with gr.Row(elem_id="ask-row"):
                             question = gr.Textbox(
                                 placeholder="Ask a question about the minutes, reports or decisions…",
@@ -317,7 +348,27 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                         with gr.Row():
                             gr.Markdown("### Document")
                             close_viewer = gr.Button("Close", size="sm", scale=0, elem_id="close-viewer")
-                        viewer = gr.HTML("", js_on_load=VIEWER_JS, elem_id="viewer")
+                        viewer = gr.HTML("", elem_id="viewer")
+
+            with gr.Tab("Decisions", id="decisions"):
+                gr.Markdown("Every RESOLVED decision in the minutes. Choose a row to read it in its document.")
+                with gr.Row():
+                    dec_committee = gr.Dropdown(label="Committee", choices=core.committees(), value=None,
+                                                elem_id="decisions-committee")
+                    dec_meeting = gr.Dropdown(label="Meeting", choices=core.meeting_choices(), value=None,
+                                              elem_id="decisions-meeting")
+                    dec_search = gr.Textbox(label="Search", placeholder="Words in the decision or item",
+                                            elem_id="decisions-search")
+                    dec_standing = gr.Checkbox(label="Include standing resolutions", value=False)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        dec_rows = gr.State([])
+                        dec_table = gr.Dataframe(headers=views.DECISION_COLUMNS, interactive=False, wrap=True,
+                                                 datatype=["str"] * len(views.DECISION_COLUMNS),
+                                                 elem_id="decisions-table")
+                        dec_csv = gr.DownloadButton("Download CSV", size="sm", elem_id="decisions-csv")
+                    with gr.Column(scale=2):
+                        dec_viewer = gr.HTML("", elem_id="decision-viewer")
 
             with gr.Tab("Documents", id="documents", visible=not core.auth.enabled) as docs_tab:
                 gr.Markdown("Documents in the index, with the metadata detected when they were read.")
@@ -339,7 +390,8 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                         ingest_result = gr.Markdown(elem_id="ingest-result")
                     with gr.Column():
                         remove_choice = gr.Dropdown(label="Remove a file from the index",
-                                                    choices=core.file_choices(), elem_id="remove-choice")
+                                                    choices=core.file_choices(), value=None,
+                                                    elem_id="remove-choice")
                         remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
                         remove_result = gr.Markdown(elem_id="remove-result")
 
@@ -389,13 +441,31 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
             return core.viewer(passage_id, passage_fragments(turns, passage_id)), gr.Column(visible=True)
 
         conversation.open_passage(open_passage, [turns_state], [viewer, viewer_col],
-                                  api_visibility="private")
+                                  api_visibility="private").then(
+            None, None, None, js=SCROLL_TO_PASSAGE_JS, api_visibility="private")
         close_viewer.click(lambda: gr.Column(visible=False), None, viewer_col, api_visibility="private")
 
+        def show_decisions(committee_v, meeting_v, search_v, standing_v):
+            rows = core.decisions(committee_v, meeting_v, search_v, standing_v)
+            return views.decision_rows(rows), rows, write_csv(rows)
+
+        decision_inputs = [dec_committee, dec_meeting, dec_search, dec_standing]
+        for trigger in (dec_committee.change, dec_meeting.change, dec_search.submit, dec_standing.change):
+            trigger(show_decisions, decision_inputs, [dec_table, dec_rows, dec_csv], api_visibility="private")
+
+        def open_decision(rows, evt: gr.SelectData):
+            row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+            if not rows or row is None or row >= len(rows):
+                return ""
+            return core.decision_viewer(rows[row])
+
+        dec_table.select(open_decision, [dec_rows], [dec_viewer], api_visibility="private")
+
         def documents_outputs():
-            return (views.document_rows(core.documents()), gr.Dropdown(choices=core.file_choices(), value=None),
-                    gr.Dropdown(choices=core.committees()), gr.Dropdown(choices=core.meeting_choices()),
-                    gr.Dropdown(choices=core.meeting_choices()), gr.Dropdown(choices=core.doc_type_choices()))
+            # gr.update keeps what the user has chosen; only the choices change.
+            return (views.document_rows(core.documents()), gr.update(choices=core.file_choices()),
+                    gr.update(choices=core.committees()), gr.update(choices=core.meeting_choices()),
+                    gr.update(choices=core.meeting_choices()), gr.update(choices=core.doc_type_choices()))
 
         refreshed = [documents_table, remove_choice, committee, date_from, date_to, doc_type]
 
@@ -430,6 +500,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
             return (gr.Tab(visible=admin), who, render([]), *documents_outputs())
 
         demo.load(on_load, None, [docs_tab, user_info, conversation, *refreshed], api_visibility="private")
+        demo.load(show_decisions, decision_inputs, [dec_table, dec_rows, dec_csv], api_visibility="private")
 
         # -- API for scripts (gradio_client) -------------------------------------------------
         def ask(question: str, history: list[dict] | None = None, committee: str = "",
@@ -453,6 +524,30 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
 
     demo.queue(default_concurrency_limit=2)
     return demo
+
+
+def write_csv(rows: list[dict[str, Any]]) -> str:
+    """The decision rows as a CSV file for download, in the temp folder Gradio may serve.
+
+    Named by its content, so the same table is written once however often it is shown.
+    """
+    import csv
+    import hashlib
+    import io
+    import tempfile
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(views.DECISION_CSV_FIELDS)
+    for row in rows:
+        writer.writerow(["" if row.get(name) is None else row[name] for name in views.DECISION_CSV_FIELDS])
+    data = buffer.getvalue()
+    folder = Path(tempfile.gettempdir()) / "minutes-assistant"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"decisions-{hashlib.sha1(data.encode()).hexdigest()[:12]}.csv"
+    if not path.exists():
+        path.write_text(data, encoding="utf-8")
+    return str(path)
 
 
 def ingest_message(summary: dict[str, list[str]]) -> str:

@@ -374,10 +374,28 @@ def document_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
+DECISION_COLUMNS = ["Meeting", "Committee", "Item", "Decision", "Source"]
+DECISION_CSV_FIELDS = ["meeting_date", "committee", "item", "item_title", "decision", "source", "page",
+                       "line_start", "line_end"]
+
+
+def decision_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of the Decisions table (cells are plain text)."""
+    out = []
+    for row in rows:
+        item = " ".join(str(v) for v in (row.get("item"), row.get("item_title")) if v)
+        source = row.get("source") or ""
+        if row.get("page") is not None:
+            source += f", page {row['page']}"
+        out.append([row.get("meeting_date") or "", row.get("committee") or "", item,
+                    row.get("decision") or "", source])
+    return out
+
+
 # Styles for the HTML above; Gradio's theme variables keep it in step with light and dark mode.
 CSS = """
 .brand h2 { margin: 0 0 .25rem 0; }
-#conversation { min-height: 55vh; max-height: 72vh; overflow-y: auto; padding: .25rem .5rem; }
+#conversation { padding: .25rem .75rem .25rem .25rem; }
 .welcome { max-width: 720px; margin: 3rem auto; text-align: center; }
 .welcome h2 { font-size: 1.6rem; margin-bottom: .5rem; }
 .welcome p { color: var(--body-text-color-subdued); font-size: 1.05rem; }
@@ -431,7 +449,7 @@ mark.support { background: #fef08a; color: inherit; padding: 0 .1em; border-radi
 .muted { color: var(--body-text-color-subdued); font-size: .85rem; }
 details.how { margin-top: .7rem; border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: .4rem .8rem; font-size: .88rem; }
-details.how summary { cursor: pointer; font-weight: 600; color: var(--body-text-color-subdued); }
+details.how summary { cursor: pointer; font-weight: 600; color: var(--body-text-color); }
 details.how dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .6rem 0; }
 details.how dt { font-weight: 600; }
 details.how dd { margin: 0; }

@@ -255,7 +255,7 @@ def cmd_eval(args, settings: Settings) -> int:
                        baseline=not args.no_baseline, progress=sys.stderr.isatty())
     overall = summary.get("overall", {})
     print(" ".join(f"{name}={value:.3f}" for name, value in overall.items()
-                   if isinstance(value, (int, float))))
+                   if isinstance(value, float) and not name.startswith("n_")))
     print(f"report: {Path(args.out) / 'report.html'}")
     if args.gate:
         failures = check_thresholds(summary, load_thresholds())

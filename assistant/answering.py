@@ -24,6 +24,7 @@ from assistant.filters import (
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
+from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
 from settings import Settings
 from vectorstore.models import Filters, Passage
@@ -37,9 +38,8 @@ LISTED_MEETINGS = 12
 class Assistant:
     """Answers questions over the records; build one with ``assistant.factory.build_assistant``.
 
-    ``retriever`` is any object with ``retrieve(query, filters, k)``; one that also has
-    ``search(query, filters, k, hints)`` (the HybridRetriever) reports per-stage timings and
-    takes the question's soft preferences. ``catalog`` returns the index's statistics (for the
+    ``retriever`` is any object with ``retrieve(query, filters, k)``; the HybridRetriever also
+    reports per-stage timings and takes the question's soft preferences. ``catalog`` returns the index's statistics (for the
     meetings and committees the question may name); ``committee_names`` are extra canonical
     committee names and ``aliases_of`` their other spellings.
     """
@@ -101,6 +101,7 @@ class Assistant:
         passages = self._retrieve(query, search_filters, k, parsed, timings)
         if not passages and not missing_meeting and applied != (filters or Filters()):
             notes.append("Nothing matched the filters read from the question; searched without them.")
+            applied = filters or Filters()
             passages = self._retrieve(query, filters, k, parsed, timings)
         timings["retrieve"] = time.perf_counter() - stage
 
@@ -121,9 +122,7 @@ class Assistant:
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
             abstained=draft.abstained, citations=draft.citations, passages=passages,
-            sentences=draft.sentences, timings=timings,
-            backend=used,
-            notes=notes + draft.notes,
+            sentences=draft.sentences, timings=timings, backend=used, notes=notes + draft.notes,
         )
 
     def catalog(self) -> tuple[list[str], dict[str, str]]:
@@ -164,9 +163,8 @@ class Assistant:
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:
-        search = getattr(self.retriever, "search", None)
-        if search is not None:
-            result = search(query, filters, k, hints=parsed)
+        if isinstance(self.retriever, HybridRetriever):
+            result = self.retriever.search(query, filters, k, hints=parsed)
             timings.update(result.timings)
             return result.passages
         return list(self.retriever.retrieve(query, filters or Filters(), k))

@@ -47,7 +47,8 @@ OPEN_ACTIONS = re.compile(
 ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tracker\b", re.I)
 LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
 # A person named in a question ("did Councillor Yip declare ...?", "Cllr Alex Yip").
-PERSON = re.compile(r"\b(?:councillor|cllr\.?|dr|mr|mrs|ms)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", re.I)
+PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
+                    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "committee", "meeting", "meetings",
          "what", "has", "have", "did", "does", "about", "its", "their", "this", "that"}
 

@@ -50,7 +50,7 @@ class KeepOrder:
 
 @dataclass
 class RetrievalResult:
-    """Ranked passages and the seconds each stage took (dense, bm25, fuse, rerank)."""
+    """Ranked passages and the seconds each stage took (dense, bm25, decisions, fuse, rerank)."""
 
     passages: list[Passage]
     timings: dict[str, float] = field(default_factory=dict)

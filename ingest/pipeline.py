@@ -23,6 +23,7 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_lines
 from ingest.loaders import LoadError, discover, load_file, sidecar_path
 from ingest.models import Chunk, Document, LoadedFile
+from ingest.records import Records, extract_records
 from ingest.structure import detect_documents
 from settings import Settings
 
@@ -86,8 +87,8 @@ def file_checksum(path: Path) -> str:
 
 
 def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
-               ) -> tuple[list[Document], list[Chunk]]:
-    """Clean, detect structure and chunk one loaded file (no storage involved)."""
+               ) -> tuple[list[Document], list[Chunk], Records]:
+    """Clean, detect structure, chunk and extract meeting records from one file (no storage)."""
     from vectorstore.dedup import sketch
 
     timings = timings if timings is not None else defaultdict(float)
@@ -106,7 +107,10 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
         chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
                                      settings.chunk_size, settings.chunk_overlap))
     timings["chunk"] += time.perf_counter() - started
-    return [p.document for p in parsed], chunks
+    started = time.perf_counter()
+    records = extract_records(parsed)
+    timings["structure"] += time.perf_counter() - started
+    return [p.document for p in parsed], chunks, records
 
 
 class Ingester:
@@ -115,9 +119,19 @@ class Ingester:
     def __init__(self, settings: Settings, index):
         self.settings = settings
         self.index = index
+        self.records = None  # the records store, open during ingest()
 
     def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True) -> IngestReport:
         """Ingest files and folders; ``prune`` forgets stored files no longer found under them."""
+        from vectorstore.records import RecordsStore
+
+        self.records = RecordsStore(self.settings.data_dir / "records.sqlite")
+        try:
+            return self._ingest(paths, prune, progress)
+        finally:
+            self.records.close()
+
+    def _ingest(self, paths: list[str | Path], prune: bool, progress: bool) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         files, problems = discover(paths)
@@ -156,10 +170,13 @@ class Ingester:
             loaded = load_file(path, self.settings)
             loaded.path, loaded.checksum = key, checksum
             report.timings["load"] += time.perf_counter() - started
-            documents, chunks = parse_file(loaded, self.settings, report.timings)
+            documents, chunks, records = parse_file(loaded, self.settings, report.timings)
             if not chunks:
                 raise LoadError(path, "no text to index after cleaning")
             started = time.perf_counter()
+            # Records first: if a kill lands between the two writes, the registry still holds the
+            # old checksum, so the next run re-ingests the file and replaces its records too.
+            self.records.replace_file(loaded.path, loaded.source, records)
             self.index.replace_file(loaded, documents, chunks)
             report.timings["write"] += time.perf_counter() - started
             (report.replaced if record is not None else report.added).append(key)
@@ -185,6 +202,7 @@ class Ingester:
             stored = Path(record.path)
             under_root = any(stored.is_relative_to(folder) for folder in folders)
             if record.path not in seen and (under_root or not stored.exists()):
+                self.records.remove_file(record.path)
                 if self.index.remove_file(record.path):
                     report.removed.append(record.path)
                     log.info("removed %s (no longer present)", stored.name)

@@ -509,7 +509,8 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "17 Jul 2020 SEND Home to School", "16 Sep" (the year on the next line), "18.11.20 ..."
 ROW_DATE = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\.?"
                       rf"(?:\s+(?P<year>(?:19|20)\d\d))?\b\s*(?P<rest>.*)$", re.I)
-NUMERIC_ROW_DATE = re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{2}|\d{4})\b\s*(?P<rest>.*)$")
+NUMERIC_ROW_DATE = re.compile(
+    r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{2}|\d{4})\b\s*(?P<rest>.*)$")
 YEAR_LINE = re.compile(r"^(?P<year>(?:19|20)\d\d)\b\s*(?P<rest>.*)$")
 COLUMN_HEADER = re.compile(r"^date\b.*\baction\b", re.I)
 SMALL_WORDS = {"to", "and", "of", "on", "in", "for", "the", "a", "an", "at", "by", "with", "from",
@@ -535,8 +536,10 @@ ACTION_OPENER = re.compile(
 # ... or "<subject of at most five words> to <verb> / will / requested / undertook" with no finite
 # verb before it ("Officers to check", "Alan Michell to be invited", "The Chair requested").
 ACTION_SUBJECT = re.compile(
-    r"^\W*(?!(?:as|in|at|on|for|with|from|of|by|if|when|while)\b)(?=[A-Za-z])(?P<subject>(?:\S+\s+){1,5}?)(?:to\s+(?!this\b)\w+|will\b|shall\b|be\s+\w+ed\b|"
-    r"requested\b|undertook\b|agreed to\b|asked\b)", re.I)
+    r"^\W*(?!(?:as|in|at|on|for|with|from|of|by|if|when|while)\b)(?=[A-Za-z])"
+    r"(?P<subject>(?:\S+\s+){1,5}?)"
+    r"(?:to\s+(?!this\b)\w+|will\b|shall\b|be\s+\w+ed\b|requested\b|undertook\b|agreed to\b|asked\b)",
+    re.I)
 FINITE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|cannot)\b", re.I)
 # A cell that carries on the one above: lower-case start, a bullet, or a linking phrase.
 CONTINUATION = re.compile(

@@ -102,6 +102,7 @@ def test_nothing_matching_the_question_filters_retries_without_them(tmp_path):
     answer = assistant.ask(f"What did the {COMMITTEE} agree about the SEND update in October 2020?")
     assert answer.passages
     assert any("searched without them" in note for note in answer.notes)
+    assert answer.filters.committee is None
 
 
 def test_unknown_backend_lists_the_valid_ones(assistant):
