@@ -86,22 +86,24 @@ element.addEventListener('keydown', (event) => {
 });
 """
 
-# Run after the viewer is filled: scroll its text to the cited passage (after the DOM update).
-SCROLL_TO_PASSAGE_JS = """
+
+def scroll_to_passage_js(viewer_id: str) -> str:
+    """JS run after a viewer is filled: scroll its text to the cited passage (once it is drawn)."""
+    return """
 () => {
   const scroll = () => {
-    const mark = document.querySelector('#viewer #passage');
-    const body = document.querySelector('#viewer .viewer-body');
+    const mark = document.querySelector('#%(id)s #passage');
+    const body = document.querySelector('#%(id)s .viewer-body');
     if (!mark || !body) return false;
     body.scrollTop += mark.getBoundingClientRect().top - body.getBoundingClientRect().top - 40;
-    document.querySelector('#viewer-col').scrollIntoView({block: 'nearest'});
+    document.querySelector('#%(id)s').scrollIntoView({block: 'nearest'});
     return true;
   };
   let tries = 0;
   const retry = () => { if (!scroll() && ++tries < 20) setTimeout(retry, 50); };
   setTimeout(retry, 30);
 }
-"""
+""" % {"id": viewer_id}
 
 
 class AppCore:
@@ -365,7 +367,8 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                         dec_rows = gr.State([])
                         dec_table = gr.Dataframe(headers=views.DECISION_COLUMNS, interactive=False, wrap=True,
                                                  datatype=["str"] * len(views.DECISION_COLUMNS),
-                                                 elem_id="decisions-table")
+                                                 column_widths=["13%", "20%", "17%", "35%", "15%"],
+                                                 max_height=640, elem_id="decisions-table")
                         dec_csv = gr.DownloadButton("Download CSV", size="sm", elem_id="decisions-csv")
                     with gr.Column(scale=2):
                         dec_viewer = gr.HTML("", elem_id="decision-viewer")
@@ -374,7 +377,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                 gr.Markdown("Documents in the index, with the metadata detected when they were read.")
                 documents_table = gr.Dataframe(
                     headers=views.DOCUMENT_COLUMNS, value=views.document_rows(core.documents()),
-                    interactive=False, wrap=True, elem_id="documents-table",
+                    interactive=False, wrap=True, elem_id="documents-table", max_height=520,
                     datatype=["str"] * len(views.DOCUMENT_COLUMNS))
                 with gr.Row():
                     with gr.Column():
@@ -442,7 +445,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
 
         conversation.open_passage(open_passage, [turns_state], [viewer, viewer_col],
                                   api_visibility="private").then(
-            None, None, None, js=SCROLL_TO_PASSAGE_JS, api_visibility="private")
+            None, None, None, js=scroll_to_passage_js("viewer"), api_visibility="private")
         close_viewer.click(lambda: gr.Column(visible=False), None, viewer_col, api_visibility="private")
 
         def show_decisions(committee_v, meeting_v, search_v, standing_v):
@@ -459,7 +462,8 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                 return ""
             return core.decision_viewer(rows[row])
 
-        dec_table.select(open_decision, [dec_rows], [dec_viewer], api_visibility="private")
+        dec_table.select(open_decision, [dec_rows], [dec_viewer], api_visibility="private").then(
+            None, None, None, js=scroll_to_passage_js("decision-viewer"), api_visibility="private")
 
         def documents_outputs():
             # gr.update keeps what the user has chosen; only the choices change.

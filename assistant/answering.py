@@ -45,8 +45,9 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings, retriever, extractive: ExtractiveBackend,
-                 catalog=None, committee_names: Iterable[str] = (), aliases_of=None):
+                 catalog=None, committee_names: Iterable[str] = (), aliases_of=None, records=None):
         self.settings = settings
+        self.records = records  # RecordsStore: list questions are answered from it, every row cited
         self.retriever = retriever
         self.extractive = extractive
         self._catalog_source = catalog
@@ -95,6 +96,21 @@ class Assistant:
             notes.append("Passages from meetings "
                          f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
         timings["filters"] = time.perf_counter() - stage
+
+        if self.records is not None and not missing_meeting:
+            from assistant.records_route import answer_from_records
+
+            stage = time.perf_counter()
+            listed = answer_from_records(query, applied, self.records)
+            timings["records"] = time.perf_counter() - stage
+            if listed is not None:
+                timings["total"] = time.perf_counter() - started
+                listed.question, listed.standalone_query = question, query
+                listed.timings, listed.backend = timings, EXTRACTIVE
+                listed.notes = notes + listed.notes
+                yield listed.answer
+                yield listed
+                return
 
         stage = time.perf_counter()
         search_filters = _without_dates(applied) if missing_meeting else applied

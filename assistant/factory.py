@@ -26,6 +26,7 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     the query embedded by dense search is reused by the extractive backend.
     """
     settings = settings or Settings.load()
+    retriever_given = retriever is not None
     if index is None and retriever is None:
         from vectorstore.index import Index
 
@@ -42,6 +43,14 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     if retriever is None:
         retriever = HybridRetriever(index, settings)
     names, aliases_of = _committee_names(getattr(settings, "committee_aliases_file", ""))
+    # Structured records answer list questions, unless a custom retriever is being measured
+    # (the eval's naive baseline must not borrow our structure).
+    records = None
+    records_path = settings.data_dir / "records.sqlite"
+    if retriever_given is False and records_path.exists():
+        from vectorstore.records import RecordsStore
+
+        records = RecordsStore(records_path)
     return Assistant(
         settings,
         retriever,
@@ -49,6 +58,7 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
         catalog=index.stats if index is not None else None,
         committee_names=names,
         aliases_of=aliases_of,
+        records=records,
     )
 
 
