@@ -378,6 +378,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                 documents_table = gr.Dataframe(
                     headers=views.DOCUMENT_COLUMNS, value=views.document_rows(core.documents()),
                     interactive=False, wrap=True, elem_id="documents-table", max_height=520,
+                    column_widths=["24%", "10%", "18%", "9%", "5%", "6%", "13%", "7%", "8%"],
                     datatype=["str"] * len(views.DOCUMENT_COLUMNS))
                 with gr.Row():
                     with gr.Column():
