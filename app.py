@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import settings  # noqa: F401  (first: sets the offline and no-telemetry environment)
 
+import json
 import logging
 import re
 import shutil
@@ -508,20 +509,25 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         demo.load(show_decisions, decision_inputs, [dec_table, dec_rows, dec_csv], api_visibility="private")
 
         # -- API for scripts (gradio_client) -------------------------------------------------
+        # Replies are JSON text, not dicts: Gradio treats any dict with a "path" key (as a
+        # Passage has) as a file to serve or download.
         def ask(question: str, history: list[dict] | None = None, committee: str = "",
                 date_from: str = "", date_to: str = "", doc_type: str = "",
-                decisions_only: bool = False) -> dict:
-            """Answer a question; the contract's ``ask --json`` shape (history: role/content dicts)."""
+                decisions_only: bool = False) -> str:
+            """Answer a question: the contract's ``ask --json`` shape as JSON text.
+
+            ``history`` is the conversation so far, a list of {"role", "content"}.
+            """
             filters = parse_filters(committee, date_from, date_to, doc_type, decisions_only)
-            return core.assistant.ask(question, history or [], filters).to_dict()
+            return json.dumps(core.assistant.ask(question, history or [], filters).to_dict())
 
-        def documents() -> list[dict]:
-            """The indexed documents with their detected metadata."""
-            return core.documents()
+        def documents() -> str:
+            """The indexed documents with their detected metadata, as JSON text."""
+            return json.dumps(core.documents())
 
-        def stats() -> dict:
-            """The contract's ``stats --json`` shape, plus the answer backend in use."""
-            return {**core.stats(), "backend": settings.backend}
+        def stats() -> str:
+            """The contract's ``stats --json`` shape plus the answer backend, as JSON text."""
+            return json.dumps({**core.stats(), "backend": settings.backend})
 
         gr.api(ask, api_name="ask")
         gr.api(documents, api_name="documents")

@@ -59,8 +59,8 @@ def conversation(url: str, user: int, turns: int, auth: tuple[str, str] | None,
                     else FOLLOW_UPS[(user + turn) % len(FOLLOW_UPS)])
         began = time.perf_counter()
         try:
-            answer = client.predict(question=question, history=history, api_name="/ask")
-            if not isinstance(answer, dict) or "answer" not in answer:
+            answer = json.loads(client.predict(question=question, history=history, api_name="/ask"))
+            if "answer" not in answer:
                 raise ValueError(f"unexpected reply {str(answer)[:120]!r}")
         except Exception as error:
             errors.append(f"user {user} turn {turn + 1}: {type(error).__name__}: {error}")
