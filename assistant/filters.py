@@ -57,11 +57,15 @@ _LATEST = re.compile(r"\b(latest|most recent|current(ly)?|newest|last|recent(ly)
 _LAST_MEETING = re.compile(r"\b(last|latest|most recent|previous)\s+(committee\s+)?meeting\b", re.I)
 # "what was resolved/decided/agreed", "what did the committee request/ask for": the answer is the
 # text of a RESOLVED block.
-_RESOLUTION = re.compile(r"\b(resolv\w*|resolutions?|decid\w*|decisions?|agreed|agree)\b", re.I)
+# "agreed to <do something>" is a person's undertaking, not a committee decision.
+_RESOLUTION = re.compile(r"\b(resolv\w*|resolutions?|decid\w*|decisions?|agreed(?!\s+to\b)|agree(?!\s+to\b))\b", re.I)
 _REQUEST = re.compile(r"\b(ask(ed|s)?|request(ed|s)?|call(ed|s)? for|recommend(ed|s)?)\b", re.I)
 _COMMITTEE_SUBJECT = re.compile(r"\b(committee|members|o&s|scrutiny|councillors)\b", re.I)
-# A plural noun asks for the decisions themselves, so only decision passages can answer.
-_DECISIONS_ONLY = re.compile(r"\b(resolutions|decisions)\b", re.I)
+# Asking for the decisions themselves ("list the decisions", "the committee's resolutions"), so
+# only decision passages can answer; "Rapid Review decisions" is a topic, not such a request.
+_DECISIONS_ONLY = re.compile(
+    r"\b(?:list|all|every|the|its|their|which|what|committee'?s?)\s+(?:of\s+the\s+)?"
+    r"(?:resolutions|decisions)\b", re.I)
 
 # Explicit document kinds a question can name; values are ingest's doc_type names.
 DOC_TYPE_PHRASES = [
@@ -173,7 +177,11 @@ def parse_question(
     span = _date_span(question)
     if span is not None:
         first, last, text = span
-        if meeting_context:
+        # An open range ("before December 2020") places the answer in time but does not say
+        # which meeting's papers hold it (a later meeting's minutes often report the earlier
+        # event), so it only prefers; a named date or period of a meeting filters.
+        resolution = bool(_RESOLUTION.search(question))
+        if meeting_context and ((first is not None and last is not None) or resolution):
             filters.date_from, filters.date_to = first, last
         else:
             parsed.prefer_from, parsed.prefer_to = first, last

@@ -27,8 +27,12 @@ RECENCY_BONUS = 0.15
 SAME_TEXT_JACCARD = 0.9
 
 
-def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K) -> list[Passage]:
-    """Fuse named rankings: score = sum over lists of 1 / (k + rank), rank starting at 1.
+def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K,
+                           weights: Mapping[str, float] | None = None) -> list[Passage]:
+    """Fuse named rankings: score = sum over lists of weight / (k + rank), rank starting at 1.
+
+    ``weights`` (default 1.0 a list) lets a weaker ranker count for less: on council papers the
+    small embedding model ranks worse than BM25 (see ``Settings.dense_weight``).
 
     Each fused passage keeps, in ``scores``, every list's own score and rank
     (``scores["dense"]``, ``scores["dense_rank"]``...) and the fused value as ``scores["rrf"]``.
@@ -42,7 +46,7 @@ def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K
                 fused[passage.id] = entry
             if f"{name}_rank" in entry.scores:
                 continue  # a list repeating a passage counts it once, at its best rank
-            entry.score += 1.0 / (k + rank)
+            entry.score += (weights or {}).get(name, 1.0) / (k + rank)
             entry.scores[name] = passage.score
             entry.scores[f"{name}_rank"] = float(rank)
     for entry in fused.values():

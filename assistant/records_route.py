@@ -31,6 +31,9 @@ DECISIONS_ON_TOPIC = re.compile(
     re.I,
 )
 DECISIONS = re.compile(rf"\b{_LIST}\b.*\b{_DECISION}\b|\b{_DECISION}\b.*\b(?:meeting|committee)\b", re.I)
+# "What did the committee decide under urgent business / when it considered X" asks for one
+# decision, which retrieval answers by quoting its RESOLVED block, not for a meeting's list.
+ONE_DECISION = re.compile(r"\b(?:under|regarding|concerning|when (?:it|they)|in relation to)\b", re.I)
 APOLOGIES = re.compile(r"\bapolog(?:y|ies|ised|ized)\b|\b(?:absent|absence|did not attend|"
                        r"didn't attend|couldn't attend|could not attend)\b", re.I)
 ATTENDANCE = re.compile(r"\b(?:who|which\s+\w+)\b.*\b(?:attend(?:ed|ing)?|present|there)\b|"
@@ -74,7 +77,7 @@ def classify(question: str) -> Route | None:
     topic = DECISIONS_ON_TOPIC.search(question)
     if topic and not find_dates(topic.group("topic")) and not LAST_MEETING.search(topic.group("topic")):
         return Route("decisions", "decisions", lambda row: True, search=topic.group("topic").strip())
-    if DECISIONS.search(question):
+    if DECISIONS.search(question) and not ONE_DECISION.search(question):
         return Route("decisions", "decisions", lambda row: True)
     if ATTENDANCE.search(question):
         return Route("attendance", "attendance",

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # lower in both rankings than the discussion around it.
 DATE_PREFERENCE = 1.5
 DECISION_PREFERENCE = 1.3
+# The decisions-only rankings are extra votes for RESOLVED passages, worth half a full ranking so
+# they lift a decision without burying the passage that answers the question.
+DECISION_LIST_WEIGHT = 0.5
 # Candidates of the extra decisions-only searches run for resolution questions.
 DECISION_CANDIDATES = 10
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
@@ -95,7 +98,11 @@ class HybridRetriever:
             timings["decisions"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k)
+        dense_weight = self.settings.dense_weight
+        weights = {"dense": dense_weight, "bm25": 1.0,
+                   "dense_decisions": dense_weight * DECISION_LIST_WEIGHT,
+                   "bm25_decisions": DECISION_LIST_WEIGHT}
+        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:

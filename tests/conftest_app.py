@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,15 +48,15 @@ class RunningApp:
 
 def start_app(args: list[str], data_dir: Path, env: dict[str, str] | None = None,
               timeout: float = STARTUP_SECONDS) -> RunningApp:
-    """Start ``python cli.py --data-dir DIR serve ...`` on a free loopback port; wait until it answers."""
+    """Start ``python cli.py serve ...`` over ``data_dir`` on a free loopback port; wait until it answers."""
     port = free_port()
     log = data_dir.parent / f"{data_dir.name}-server.log"
     # Only the settings the test gives: no users or config inherited from the developer's shell.
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("MINUTES_")}
-    full_env = {**inherited, "MINUTES_CONFIG": os.devnull, **(env or {})}
+    full_env = {**inherited, "MINUTES_CONFIG": os.devnull, "MINUTES_DATA_DIR": str(data_dir), **(env or {})}
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "--data-dir", str(data_dir), "serve",
+            [sys.executable, str(ROOT / "cli.py"), "serve",
              "--host", "127.0.0.1", "--port", str(port), *args],
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     app = RunningApp(f"http://127.0.0.1:{port}/", data_dir, log, process)
@@ -64,9 +65,10 @@ def start_app(args: list[str], data_dir: Path, env: dict[str, str] | None = None
         if process.poll() is not None:
             raise RuntimeError(f"the app exited with {process.returncode}:\n{app.log_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(app.url + "config", timeout=5) as response:
-                if response.status == 200:
-                    return app
+            with urllib.request.urlopen(app.url + "config", timeout=5):
+                return app
+        except urllib.error.HTTPError:  # 401 with login on: the server is up
+            return app
         except OSError:
             time.sleep(1)
     stop_app(app)
