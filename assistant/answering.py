@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from typing import Iterable, Iterator
 
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 
 # How many indexed meetings a "no meeting in that range" answer lists before "and N more".
 LISTED_MEETINGS = 12
+
+
+# A question that names a meeting outright: only then does "no meeting in that range" answer it.
+EXPLICIT_MEETING = re.compile(r"\b(meetings?|minutes|action notes|agenda|committee)\b", re.I)
 
 
 class Assistant:
@@ -92,6 +97,14 @@ class Assistant:
         parsed = parse_question(query, committees, meetings)
         applied = merge_filters(filters, parsed.filters)
         missing_meeting = self._no_meeting_message(applied, meetings)
+        caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
+        if missing_meeting and not caller_dates and not EXPLICIT_MEETING.search(query):
+            # The date places an event ("Vice Chair from 18 March 2020"), not a meeting: the
+            # papers of a later meeting report it, so search them rather than refuse.
+            missing_meeting = None
+            parsed.prefer_from = parsed.prefer_from or applied.date_from
+            parsed.prefer_to = parsed.prefer_to or applied.date_to
+            applied = _without_dates(applied)
         if parsed.prefer_from or parsed.prefer_to:
             notes.append("Passages from meetings "
                          f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")

@@ -1,0 +1,202 @@
+"""The web UI in headless Chromium: ask, read the cited sources, filter, follow up, upload.
+
+Drives the real app (tests/conftest_app.py) with Debian's chromium through Playwright and saves
+screenshots to test-artifacts/ for a person to look at. Every test also checks that the page
+asked nothing of any host but the app's own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ANSWER_TIMEOUT = 120_000
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+SCRIPT_PAPER = """PARKS AND PLAYGROUNDS COMMITTEE
+REPORT ON PLAYGROUND SAFETY INSPECTIONS
+
+<script>window.__xss = 1;</script>
+<img src=x onerror="window.__xss = 2">
+The annual playground inspection found that the zip wire at Elm Park needs a new brake unit.
+The inspector recommended closing the zip wire until the brake unit is replaced.
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    """A fresh page on the app; fails the test if it requested anything from another host."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda request: foreign.append(request.url)
+            if urlparse(request.url).hostname not in ("127.0.0.1", None) else None)
+    page.goto(app_server.url)
+    page.wait_for_selector(".welcome")
+    yield page
+    context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def ask(page, question: str) -> None:
+    turns = page.locator(".turn").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask-button").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.turn').length > n && "
+        "!document.querySelector('.turn:last-child .pending')", arg=turns, timeout=ANSWER_TIMEOUT)
+
+
+def last_answer(page):
+    return page.locator(".turn").last.locator(".answer")
+
+
+def choose(page, elem_id: str, option: str) -> None:
+    """Pick an option of a Gradio dropdown."""
+    page.locator(f"#{elem_id} input").click()
+    page.locator("ul[role=listbox] li", has_text=option).first.click()
+
+
+def test_welcome_offers_example_questions_that_ask_when_clicked(page, artifacts_dir):
+    examples = page.locator("[data-example]")
+    assert examples.count() >= 3
+    assert "9 December 2020" in examples.first.inner_text()
+    page.screenshot(path=artifacts_dir / "app-welcome.png")
+    question = examples.first.inner_text()
+    examples.first.click()
+    page.wait_for_selector(".turn .answer .card", timeout=ANSWER_TIMEOUT)
+    assert page.locator(".turn .question").inner_text() == question
+
+
+def test_a_question_gets_a_cited_answer_with_numbered_source_cards(page, artifacts_dir):
+    ask(page, "What was resolved about the Children's Trust update?")
+    answer = last_answer(page)
+    assert answer.locator(".cite-ref").count() >= 1
+    cards = answer.locator(".card")
+    assert cards.count() >= 1
+    first = cards.first
+    assert first.locator(".cite-n").inner_text() == "1"
+    text = first.inner_text()
+    assert "Action Notes of the meeting of 9 December 2020" in text
+    assert "Meeting 9 December 2020" in text and "Item 5" in text
+    assert first.locator("mark.support").count() >= 1          # supporting sentences highlighted
+    how = answer.locator("details.how")
+    assert how.get_attribute("open") is None                   # collapsed
+    page.screenshot(path=artifacts_dir / "app-answer.png", full_page=False)
+    how.locator("summary").click()
+    assert "Search query" in how.inner_text() and answer.locator("table.scores tr").count() > 1
+    answer.screenshot(path=artifacts_dir / "app-how-i-searched.png")
+
+
+def test_opening_a_citation_shows_the_whole_document_at_the_passage(page, artifacts_dir):
+    ask(page, "What was resolved about the Children's Trust update?")
+    last_answer(page).locator(".card").first.click()
+    viewer = page.locator("#viewer")
+    viewer.locator("mark.passage").wait_for()
+    assert "Action Notes of the meeting of 9 December 2020" in viewer.locator(".viewer-title").inner_text()
+    body_text = viewer.locator(".viewer-body").inner_text()
+    assert body_text.startswith("BIRMINGHAM CITY COUNCIL")        # the whole document
+    page.wait_for_timeout(500)
+    in_view = page.evaluate("""() => {
+        const mark = document.querySelector('#viewer #passage').getBoundingClientRect();
+        const body = document.querySelector('#viewer .viewer-body').getBoundingClientRect();
+        return mark.top >= body.top - 1 && mark.top < body.bottom; }""")
+    assert in_view, "the viewer did not scroll to the cited passage"
+    page.screenshot(path=artifacts_dir / "app-viewer.png")
+
+
+def test_a_document_type_filter_narrows_the_search(page, artifacts_dir):
+    choose(page, "filter-doc-type", "Cabinet member report")
+    ask(page, "What did the report say about Ofsted inspections?")
+    answer = last_answer(page)
+    types = answer.locator(".card .doc-type").all_inner_texts()
+    assert types and set(types) == {"Cabinet member report"}
+    answer.locator("details.how summary").click()
+    assert "doc type: cabinet_member_report" in answer.locator("details.how").inner_text()
+    page.screenshot(path=artifacts_dir / "app-filter.png")
+
+
+def test_a_follow_up_question_is_answered_in_context(page, artifacts_dir):
+    ask(page, "What did the Cabinet Member for Children's Wellbeing say about Ofsted?")
+    ask(page, "And what about the budget?")
+    assert page.locator(".turn").count() == 2
+    answer = last_answer(page)
+    answer.locator("details.how summary").click()
+    query = answer.locator("details.how dd").first.inner_text()
+    assert query != "And what about the budget?" and "budget" in query.lower()
+    page.screenshot(path=artifacts_dir / "app-follow-up.png")
+
+
+def test_copy_as_markdown_puts_the_answer_and_its_sources_on_the_clipboard(page):
+    ask(page, "What was resolved about the Children's Trust update?")
+    last_answer(page).locator("button.copy").click()
+    page.wait_for_function("() => document.querySelector('.turn:last-child button.copy').textContent === 'Copied'")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("**Q:** What was resolved about the Children's Trust update?")
+    assert "**Sources**" in copied and re.search(r"^1\. Action Notes", copied, re.M)
+
+
+def test_a_question_the_records_do_not_answer_gets_a_friendly_message(page, artifacts_dir):
+    ask(page, "What is the opening time of the municipal swimming pool on Sundays?")
+    answer = last_answer(page)
+    assert "The records I have don't answer this." in answer.inner_text()
+    page.screenshot(path=artifacts_dir / "app-no-answer.png")
+
+
+def test_decisions_tab_lists_decisions_that_open_their_passage(page, artifacts_dir):
+    page.get_by_role("tab", name="Decisions").click()
+    table = page.locator("#decisions-table")
+    table.get_by_text("The action notes of the 28th October 2020 were agreed").first.click()
+    viewer = page.locator("#decision-viewer")
+    viewer.locator("mark.support").first.wait_for()
+    assert "28th October 2020 were agreed" in viewer.locator("mark.support").first.inner_text()
+    page.locator("#decisions-search input, #decisions-search textarea").first.fill("Corporate Parenting")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#decisions-table').innerText.includes('28th October 2020 were agreed')")
+    assert "Corporate Parenting" in table.inner_text()
+    page.screenshot(path=artifacts_dir / "app-decisions.png")
+
+
+def test_uploaded_document_with_script_is_shown_as_text_and_never_runs(page, artifacts_dir, tmp_path):
+    paper = tmp_path / "playground-safety.txt"
+    paper.write_text(SCRIPT_PAPER)
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#upload input[type=file]").set_input_files(str(paper))
+    page.locator("#ingest-button").click()
+    page.locator("#ingest-result").get_by_text("playground-safety.txt").wait_for(timeout=ANSWER_TIMEOUT)
+    assert "Added" in page.locator("#ingest-result").inner_text()
+    page.locator("#documents-table").get_by_text("playground-safety.txt").first.wait_for()
+    page.screenshot(path=artifacts_dir / "app-upload.png")
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "What did the playground inspection find about the zip wire at Elm Park?")
+    card = last_answer(page).locator(".card", has_text="playground-safety.txt").first
+    card.wait_for()
+    card.click()
+    viewer_text = page.locator("#viewer .viewer-body").inner_text()
+    assert "<script>window.__xss = 1;</script>" in viewer_text
+    assert '<img src=x onerror="window.__xss = 2">' in viewer_text
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("#viewer img, #conversation img").count() == 0
+    page.screenshot(path=artifacts_dir / "app-script-as-text.png")
