@@ -161,19 +161,25 @@ class AppCore:
     def stream(self, question: str, history: list[dict[str, str]], filters: Filters) -> Iterator[Any]:
         return self.assistant.stream(question, history, filters)
 
-    def viewer(self, passage_id: str, fragments: list[str]) -> str:
-        """The viewer's HTML for the document holding ``passage_id`` (only indexed documents)."""
-        found = self.index.get_passages([passage_id]) if passage_id else []
-        if not found:
-            return "<div class='viewer muted'>This passage is no longer in the index.</div>"
-        passage = found[0]
-        doc_id = passage.metadata.get("doc_id")
-        document = next((d for d in self.documents() if d.get("doc_id") == doc_id), None)
-        if document is None:
-            return "<div class='viewer muted'>This document is no longer in the index.</div>"
-        text = self.index.document_text(doc_id)
-        return views.viewer_html(document, text, passage.to_dict(), fragments,
-                                 self._page_starts(document, text))
+    def viewer(self, passage: dict[str, Any] | None, fragments: list[str]) -> str:
+        """The viewer's HTML: the indexed document holding ``passage``, scrolled to it.
+
+        The document is the one the passage's chunk belongs to, or, for a passage that is not a
+        chunk (a records row), the document of the same file whose text contains it. Documents
+        come from the index only; nothing here reads a path the browser sent.
+        """
+        if not passage:
+            return "<div class='viewer muted'>This passage is not part of the conversation.</div>"
+        found = self.index.get_passages([passage["id"]]) if passage.get("id") else []
+        doc_id = found[0].metadata.get("doc_id") if found else None
+        candidates = [d for d in self.documents() if d.get("source") == passage.get("source")]
+        candidates.sort(key=lambda d: d.get("doc_id") != doc_id)
+        for document in candidates:
+            text = self.index.document_text(document["doc_id"])
+            if document.get("doc_id") == doc_id or views.find_flexible(text, passage.get("text") or ""):
+                return views.viewer_html(document, text, passage, fragments,
+                                         self._page_starts(document, text))
+        return "<div class='viewer muted'>This document is no longer in the index.</div>"
 
     def _page_starts(self, document: dict[str, Any], text: str) -> list[tuple[int, int]]:
         """Where each page begins in the document text, from its chunks' page numbers."""
@@ -200,15 +206,8 @@ class AppCore:
         return rows if standing else [r for r in rows if not r.get("boilerplate")]
 
     def decision_viewer(self, row: dict[str, Any]) -> str:
-        """The viewer at the passage a decision row came from (the chunk holding its first line)."""
-        line = int(row.get("line_start") or 0)
-        candidates = [p for p in self.index.passages_where(Filters(source=row.get("source")))
-                      if p.path == row.get("path")
-                      and int(p.metadata.get("line_start") or 0) <= line <= int(p.metadata.get("line_end") or 0)]
-        if not candidates:
-            return "<div class='viewer muted'>The passage of this decision is not in the index.</div>"
-        best = max(candidates, key=lambda p: views.find_flexible(p.text, row.get("decision") or "") is not None)
-        return self.viewer(best.id, views.sentence_fragments(row.get("decision") or ""))
+        """The viewer at the passage a decision row came from, its decision highlighted."""
+        return self.viewer(row, views.sentence_fragments(row.get("decision") or ""))
 
     # -- documents -----------------------------------------------------------------------------
     def accept_upload(self, path: str) -> tuple[Path | None, str]:
@@ -287,13 +286,17 @@ def history_of(turns: list[views.ChatTurn]) -> list[dict[str, str]]:
     return history
 
 
-def passage_fragments(turns: list[views.ChatTurn], passage_id: str) -> list[str]:
-    """Supporting-sentence fragments for a passage cited in the conversation (latest first)."""
+def find_passage(turns: list[views.ChatTurn], passage_id: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """A passage shown in the conversation (cited or closest), and the fragments citing it."""
     for turn in reversed(turns):
-        for citation in (turn.answer or {}).get("citations") or []:
+        answer = turn.answer or {}
+        for citation in answer.get("citations") or []:
             if citation.get("id") == passage_id:
-                return views.supporting_fragments(turn.answer, citation["n"])
-    return []
+                return citation, views.supporting_fragments(answer, citation["n"])
+        for passage in answer.get("passages") or []:
+            if passage.get("id") == passage_id:
+                return passage, []
+    return None, []
 
 
 def build_app(settings: Settings, assistant=None, index=None, auth: Authenticator | None = None) -> gr.Blocks:
@@ -442,8 +445,8 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                             api_visibility="private")
 
         def open_passage(turns, evt: gr.EventData):
-            passage_id = getattr(evt, "passage", "")
-            return core.viewer(passage_id, passage_fragments(turns, passage_id)), gr.Column(visible=True)
+            passage, fragments = find_passage(turns, getattr(evt, "passage", ""))
+            return core.viewer(passage, fragments), gr.Column(visible=True)
 
         conversation.open_passage(open_passage, [turns_state], [viewer, viewer_col],
                                   api_visibility="private").then(

@@ -23,6 +23,8 @@ CLOSEST_SHOWN = 3
 CARD_CHARS = 900
 
 _CITE = re.compile(r"\s*\[(\d+)\]")
+# Where an answer sentence may join pieces of a passage: sentence ends, "label: text", list dashes.
+_JOINS = re.compile(r"(?<=[.;:!?])\s+|\s+[-•–]\s+")
 _QUOTED = re.compile(r"[“\"]([^”\"]{%d,})[”\"]" % MIN_FRAGMENT)
 _SCORE_KEYS = ("dense", "bm25", "rrf")
 
@@ -61,11 +63,13 @@ def find_flexible(text: str, fragment: str, start: int = 0, end: int | None = No
 def sentence_fragments(sentence: str) -> list[str]:
     """The pieces of an answer sentence worth looking for in a passage.
 
-    The whole sentence, each line of it, and any quoted part: an extractive answer may wrap a
-    quoted RESOLVED block in words of its own ("At the ... meeting it was RESOLVED: “...”").
+    The whole sentence, each line of it, any quoted part, and the pieces between sentence ends,
+    colons and list dashes: an extractive answer may wrap a RESOLVED block in words of its own
+    ("At the ... meeting it was RESOLVED: “...”") or join the block's lines into one.
     """
     text = _CITE.sub("", sentence).strip()
     pieces = [text, *text.splitlines(), *_QUOTED.findall(text)]
+    pieces += [piece for line in pieces[:] for piece in _JOINS.split(line)]
     out: list[str] = []
     for piece in pieces:
         piece = piece.strip().lstrip("-•").strip().strip("“”\"")

@@ -39,12 +39,24 @@ def test_find_flexible_matches_words_whatever_the_whitespace(text, fragment, exp
     ("The committee noted the update. [2]", ["The committee noted the update."]),
     ("At the meeting it was RESOLVED: “The committee noted the update and asked for more.”",
      ["At the meeting it was RESOLVED: “The committee noted the update and asked for more.",
-      "The committee noted the update and asked for more."]),
+      "The committee noted the update and asked for more.", "At the meeting it was RESOLVED:"]),
     ("RESOLVED:\n- The first long resolution line\n- x", ["RESOLVED:\n- The first long resolution line\n- x",
                                                           "The first long resolution line"]),
 ])
 def test_sentence_fragments_include_lines_and_quoted_parts(sentence, expected):
     assert views.sentence_fragments(sentence) == expected
+
+
+def test_highlight_finds_a_resolution_whose_lines_the_answer_joined_behind_a_label():
+    passage = "RESOLVED\nThe committee noted the update and requested the following:\n" \
+              "- The report to the Board on the workforce review.\n- The annual summary of the KPIs."
+    sentence = ("9 December 2020, item 5 (TRUST UPDATE): RESOLVED The committee noted the update and "
+                "requested the following: - The report to the Board on the workforce review. "
+                "- The annual summary of the KPIs.")
+    out = views.highlight(passage, views.sentence_fragments(sentence))
+    assert '<mark class="support">RESOLVED\nThe committee noted the update and requested the following:</mark>' in out
+    assert '<mark class="support">The report to the Board on the workforce review.</mark>' in out
+    assert '<mark class="support">The annual summary of the KPIs.</mark>' in out
 
 
 def test_highlight_marks_the_supporting_sentence_across_line_breaks():

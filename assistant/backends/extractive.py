@@ -388,8 +388,12 @@ def reflow(text: str) -> list[str]:
 
 
 def _is_title(unit: str) -> bool:
-    """A heading-like unit: short, and not closed by sentence punctuation."""
-    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None
+    """A heading-like unit: short, not closed by sentence punctuation, and no list of parts.
+
+    A line with commas ("Rachel O'Connor, Assistant Chief Executive, Birmingham and Solihull
+    CCG") is a record of who is who, the answer to a question about a person's role.
+    """
+    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None and "," not in unit
 
 
 def split_sentences(text: str) -> list[str]:
