@@ -15,7 +15,6 @@ import logging
 import sys
 from pathlib import Path
 
-import settings as settings_module
 from settings import Settings, SettingsError
 
 log = logging.getLogger("minutes")

@@ -22,22 +22,19 @@ import threading
 from collections.abc import Iterator
 
 from assistant.backends import local_model
+from assistant.backends.chat import ChatBackend
 from assistant.backends.errors import BackendError
-from assistant.models import Turn
-from assistant.prompts import answer_messages, clean_rewrite, rewrite_messages
-from vectorstore.models import Passage
 
 log = logging.getLogger(__name__)
 
 # Context window: five 1,200-character passages, the instructions and the history come to about
 # 1,300 tokens, plus max_answer_tokens; 4096 leaves room and keeps the KV cache near 120 MB.
 CONTEXT_TOKENS = 4096
-REWRITE_MAX_TOKENS = 96
 INSTALL_HINT = "pip install -e '.[llm]'"
 _END = object()
 
 
-class LocalBackend:
+class LocalBackend(ChatBackend):
     """Streams a cited answer from a GGUF model loaded in this process (loaded on first use)."""
 
     name = "local"
@@ -47,18 +44,6 @@ class LocalBackend:
         self._server = None
         self._lock = threading.Lock()
 
-    def generate(self, question: str, passages: list[Passage],
-                 history: list[Turn]) -> Iterator[str]:
-        """The answer's text as llama.cpp produces it, with [n] markers into ``passages``."""
-        yield from self.complete(answer_messages(question, passages, history),
-                                 self.settings.max_answer_tokens)
-
-    def rewrite(self, question: str, history: list[Turn]) -> str:
-        """``question`` as a standalone search query (unchanged when there is no history)."""
-        if not history:
-            return question
-        reply = "".join(self.complete(rewrite_messages(question, history), REWRITE_MAX_TOKENS))
-        return clean_rewrite(reply, question)
 
     def complete(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         """Stream the reply to ``messages`` (greedy decoding); raise BackendError on failure.

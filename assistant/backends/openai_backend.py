@@ -15,15 +15,11 @@ from collections.abc import Iterable, Iterator
 
 import httpx
 
+from assistant.backends.chat import ChatBackend
 from assistant.backends.errors import BackendError
-from assistant.models import Turn
-from assistant.prompts import answer_messages, clean_rewrite, rewrite_messages
-from vectorstore.models import Passage
 
 log = logging.getLogger(__name__)
 
-# A standalone question is one line; this bounds a model that starts answering instead.
-REWRITE_MAX_TOKENS = 96
 
 # What to check, by HTTP status, for the one-sentence error.
 _STATUS_HINTS = {
@@ -34,7 +30,7 @@ _STATUS_HINTS = {
 }
 
 
-class OpenAIBackend:
+class OpenAIBackend(ChatBackend):
     """Streams a cited answer from ``{openai_base_url}/chat/completions``."""
 
     name = "openai"
@@ -46,18 +42,6 @@ class OpenAIBackend:
     def url(self) -> str:
         return self.settings.openai_base_url.rstrip("/") + "/chat/completions"
 
-    def generate(self, question: str, passages: list[Passage],
-                 history: list[Turn]) -> Iterator[str]:
-        """The answer's text as it arrives, with [n] markers pointing into ``passages``."""
-        yield from self.complete(answer_messages(question, passages, history),
-                                 self.settings.max_answer_tokens)
-
-    def rewrite(self, question: str, history: list[Turn]) -> str:
-        """``question`` as a standalone search query (unchanged when there is no history)."""
-        if not history:
-            return question
-        reply = "".join(self.complete(rewrite_messages(question, history), REWRITE_MAX_TOKENS))
-        return clean_rewrite(reply, question)
 
     def complete(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         """Stream the reply to ``messages`` (temperature 0); raise BackendError on any failure."""
