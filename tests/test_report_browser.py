@@ -25,7 +25,6 @@ TYPES = ["fact", "resolution", "date", "number", "cross-document", "unanswerable
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
 ]
 
 
