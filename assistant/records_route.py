@@ -75,8 +75,9 @@ def classify(question: str) -> Route | None:
     if APOLOGIES.search(question):
         return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
     topic = DECISIONS_ON_TOPIC.search(question)
-    if topic and not find_dates(topic.group("topic")) and not LAST_MEETING.search(topic.group("topic")):
-        return Route("decisions", "decisions", lambda row: True, search=topic.group("topic").strip())
+    subject = _without_dates(topic.group("topic")) if topic else ""
+    if subject and not LAST_MEETING.search(subject):
+        return Route("decisions", "decisions", lambda row: True, search=subject)
     if DECISIONS.search(question) and not ONE_DECISION.search(question):
         return Route("decisions", "decisions", lambda row: True)
     if ATTENDANCE.search(question):
@@ -85,6 +86,17 @@ def classify(question: str) -> Route | None:
     if ACTIONS.search(question):
         return Route("actions", "actions", lambda row: True)
     return None
+
+
+def _without_dates(topic: str) -> str:
+    """The topic with its dates taken out ("the Trust update in December 2020" -> "the Trust update").
+
+    The dates still narrow the rows (``answer_from_records`` reads them from the question).
+    """
+    for found in sorted(find_dates(topic), key=lambda d: d.start, reverse=True):
+        topic = topic[:found.start] + topic[found.end:]
+    topic = re.sub(r"\s+(?:in|on|at|of|from|during|the)(?:\s+(?:the|meeting))*\s*$", "", topic.strip(), flags=re.I)
+    return topic.strip() if len(topic.strip()) >= 3 else ""
 
 
 def answer_from_records(question: str, filters: Filters | None, store) -> Answer | None:

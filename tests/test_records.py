@@ -494,6 +494,13 @@ def test_decisions_on_a_topic(store):
     assert "engage Members as corporate parents" in answer.answer
 
 
+def test_a_topic_with_a_date_lists_only_that_topics_decisions_of_that_meeting(store):
+    answer = answer_from_records(
+        "What did the committee resolve about the Children's Trust update in December 2020?", None, store)
+    assert len(answer.sentences) == 2  # the header line and the one decision
+    assert "CHILDREN'S TRUST UPDATE" in answer.answer and "WORK PROGRAMME" not in answer.answer
+
+
 def test_declarations_of_a_named_member(store):
     answer = answer_from_records("Did Councillor Yip declare an interest?", None, store)
     assert {s.text.split(":")[0] for s in answer.sentences[1:]} == {"28 October 2020", "8 January 2018"}
