@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.clean import Block, Line, reflow
+from ingest.clean import Block, reflow
 from ingest.dates import human_date
 from ingest.models import Chunk, Document
 from ingest.structure import ParsedDocument, minutes_items
@@ -102,26 +102,9 @@ def _item_starts(parsed: ParsedDocument) -> list[tuple[int, str, str]]:
     """(line number, number, title) where each item starts: minutes items, or agenda items."""
     if parsed.document.doc_type == "minutes":
         return [(parsed.lines[i].number, n, t) for i, n, t in minutes_items(parsed.lines)]
-    if parsed.document.doc_type == "agenda" and parsed.agenda_items:
-        starts = []
-        numbered = {a.number: a.title for a in parsed.agenda_items}
-        for i, n, t in minutes_items_agenda(parsed.lines):
-            if n in numbered:
-                starts.append((parsed.lines[i].number, n, numbered[n]))
-        return starts
+    if parsed.document.doc_type == "agenda":
+        return [(a.line, a.number, a.title) for a in parsed.agenda_items]
     return []
-
-
-def minutes_items_agenda(lines: list[Line]) -> list[tuple[int, str, str]]:
-    """Agenda headings are numbered without a dot ("5 CHILDREN'S TRUST UPDATE")."""
-    from ingest.structure import AGENDA_ITEM
-
-    found = []
-    for i, line in enumerate(lines):
-        if line.kind == "text" and (match := AGENDA_ITEM.match(line.text.replace("**", ""))):
-            if not found or int(match.group(1)) == int(found[-1][1]) + 1:
-                found.append((i, match.group(1), match.group(2)))
-    return found
 
 
 def _item_at(items: list[tuple[int, str, str]], block: Block, doc: Document):

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import COUNCIL_HEADER, NUMBERED_HEADING, TERMINAL, Line, is_heading_line
+from ingest.clean import COUNCIL_HEADER, TERMINAL, Line
 from ingest.committees import COMMITTEE_NAME, canonical_committee, find_committee
-from ingest.dates import DAY_MONTH_YEAR, find_dates, first_date, human_date, meeting_line_date
+from ingest.dates import DAY_MONTH_YEAR, first_date, human_date, meeting_line_date
 from ingest.models import Document
 from ingest.text import fold_quotes, strip_markup
 
@@ -77,6 +77,7 @@ class AgendaItem:
     title: str
     description: str = ""
     pages: tuple[int, int] | None = None
+    line: int = 0  # line number of the item's heading in the file
 
 
 @dataclass
@@ -328,8 +329,9 @@ def _attach_pack_context(parsed: list[ParsedDocument], aliases_file: str, page_e
     pack_committee = first.document.committee_printed or next(
         (p.document.committee_printed for p in parsed if p.document.committee_printed), None)
     pack_date = first.document.doc_date if first.document.doc_type == "agenda" else None
-    if is_pack:
+    if first.document.doc_type == "agenda":
         first.agenda_items = parse_agenda(first.lines)
+    if is_pack:
         _assign_items(parsed[1:], first.agenda_items, page_exact)
     for p in parsed:
         doc = p.document
@@ -363,7 +365,8 @@ def parse_agenda(lines: list[Line]) -> list[AgendaItem]:
             continue
         match = AGENDA_ITEM.match(line.text.replace("**", ""))
         if match and (not items or int(match.group(1)) == int(items[-1].number) + 1):
-            items.append(AgendaItem(match.group(1), fold_quotes(match.group(2)).strip(" *"), pages=pending_pages))
+            items.append(AgendaItem(match.group(1), fold_quotes(match.group(2)).strip(" *"),
+                                    pages=pending_pages, line=line.number))
             pending_pages = None
             continue
         if items and len(items[-1].description) < 400:
@@ -471,6 +474,3 @@ def minutes_items(lines: list[Line]) -> list[tuple[int, str, str]]:
             found.append((i, number, fold_quotes(title)))
     return found
 
-
-__all__ = ["AgendaItem", "ParsedDocument", "detect_documents", "is_heading_line", "minutes_items",
-           "parse_agenda", "NUMBERED_HEADING", "find_dates"]
