@@ -147,11 +147,8 @@ class Ingester:
         write_started = time.perf_counter()
         sync = self.index.sync(progress=progress)
         sync_seconds = time.perf_counter() - write_started
-        embed_seconds = getattr(sync, "embed_seconds", None)
-        if embed_seconds is None:
-            embed_seconds = sync_seconds if sync.embedded else 0.0
-        report.timings["embed"] += embed_seconds
-        report.timings["write"] += max(0.0, sync_seconds - embed_seconds)
+        report.timings["embed"] += sync.embed_seconds
+        report.timings["write"] += max(0.0, sync_seconds - sync.embed_seconds)
         report.embedded = sync.embedded
         stats = self.index.stats()
         report.documents, report.chunks = stats["documents"], stats["chunks"]

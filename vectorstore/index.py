@@ -48,6 +48,7 @@ class SyncReport:
     duplicates: int = 0
     bm25_rebuilt: bool = False
     seconds: float = 0.0
+    embed_seconds: float = 0.0  # the part of ``seconds`` spent computing vectors
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +118,9 @@ class Index:
             report.duplicates = len(duplicate_of)
             wanted = self.registry.indexed_chunks()
             keys = {c.id: embedding_key(self.embedder.identity, c.index_text) for c in wanted}
+            embed_started = time.perf_counter()
             report.embedded = self._embed_missing(wanted, keys, progress)
+            report.embed_seconds = round(time.perf_counter() - embed_started, 3)
             report.added, report.updated, report.deleted = self._sync_chroma(wanted, keys)
             chunk_set = fingerprint((c.id, c.index_text) for c in wanted)
             if self.bm25.fingerprint != chunk_set:
