@@ -108,13 +108,16 @@ class Assistant:
         if parsed.prefer_from or parsed.prefer_to:
             notes.append("Passages from meetings "
                          f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
+        if parsed.committee and not applied.committee:
+            notes.append(f"Passages of the {parsed.committee} are preferred.")
         timings["filters"] = time.perf_counter() - stage
 
         if self.records is not None and not missing_meeting:
             from assistant.records_route import answer_from_records
 
             stage = time.perf_counter()
-            listed = answer_from_records(query, applied, self.records)
+            own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
+            listed = answer_from_records(query, own_records, self.records)
             timings["records"] = time.perf_counter() - stage
             if listed is not None:
                 timings["total"] = time.perf_counter() - started

@@ -87,14 +87,19 @@ _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "
 class ParsedQuestion:
     """What a question says about where to look.
 
-    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to`` and
-    ``resolution`` only re-rank; ``latest`` breaks ties in favour of newer meetings.
+    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to``, ``committee``
+    and ``resolution`` only re-rank; ``latest`` breaks ties in favour of newer meetings.
     ``phrases`` are the pieces of the question that were recognised, for display.
+
+    A committee the question names is a preference, not a filter: "When did City Council debate
+    the transport report?" is answered by the scrutiny committee's papers that report the debate.
+    Lists of a committee's own records (its decisions, attendance) are narrowed to it.
     """
 
     filters: Filters = field(default_factory=Filters)
     prefer_from: str | None = None
     prefer_to: str | None = None
+    committee: str | None = None
     latest: bool = False
     resolution: bool = False
     phrases: list[str] = field(default_factory=list)
@@ -198,7 +203,7 @@ def parse_question(
     if committees:
         found = find_committee(question, committees)
         if found:
-            filters.committee = found[0]
+            parsed.committee = found[0]
             parsed.phrases.append(found[1])
 
     known_types = set(doc_types) if doc_types is not None else None

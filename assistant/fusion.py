@@ -16,6 +16,7 @@ import dataclasses
 import re
 from typing import Callable, Mapping
 
+from assistant.terms import STOPWORDS, stem_set
 from vectorstore.models import Passage
 
 RRF_K = 60  # Cormack et al. 2009; also Settings.rrf_k's default.
@@ -25,6 +26,9 @@ RECENCY_BONUS = 0.15
 # Two passages whose word sets overlap this much are the same text (a restated paragraph, a
 # duplicate document's chunk) when they also belong to the same meeting.
 SAME_TEXT_JACCARD = 0.9
+# Words of procedural item titles that any question may use without asking about the item.
+_TITLE_NOISE = stem_set("committee committees meeting meetings item items date council officer "
+                        "officers member members " + " ".join(STOPWORDS))
 
 
 def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K,
@@ -66,9 +70,19 @@ def reweight(passages: list[Passage], applies: Callable[[Passage], bool], factor
     return _sorted(out)
 
 
-def down_weight_boilerplate(passages: list[Passage], weight: float) -> list[Passage]:
-    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``)."""
-    return reweight(passages, lambda p: p.is_boilerplate, weight, "boilerplate")
+def down_weight_boilerplate(passages: list[Passage], weight: float,
+                            query: str = "") -> list[Passage]:
+    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``).
+
+    A procedural item that the question names by its title ("under urgent business", "when is
+    the next meeting") is what the question asks about, so it keeps its score.
+    """
+    asked = stem_set(query) - _TITLE_NOISE
+
+    def sinks(passage: Passage) -> bool:
+        return passage.is_boilerplate and not (stem_set(passage.item_title or "") & asked)
+
+    return reweight(passages, sinks, weight, "boilerplate")
 
 
 def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | None,
@@ -78,6 +92,13 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
         return bool(p.meeting_date) and (date_from is None or p.meeting_date >= date_from) and (
             date_to is None or p.meeting_date <= date_to)
     return reweight(passages, inside, factor, "date_preference")
+
+
+def prefer_committee(passages: list[Passage], committee: str, factor: float) -> list[Passage]:
+    """Lift the passages of a committee the question names (see ``ParsedQuestion.committee``)."""
+    wanted = committee.casefold()
+    return reweight(passages, lambda p: (p.committee or "").casefold() == wanted, factor,
+                    "committee_preference")
 
 
 def prefer_decisions(passages: list[Passage], factor: float) -> list[Passage]:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # lower in both rankings than the discussion around it.
 DATE_PREFERENCE = 1.5
 DECISION_PREFERENCE = 1.3
+# A committee named in the question lifts its passages as much as a named month does.
+COMMITTEE_PREFERENCE = 1.5
 # The decisions-only rankings are extra votes for RESOLVED passages, worth half a full ranking so
 # they lift a decision without burying the passage that answers the question.
 DECISION_LIST_WEIGHT = 0.5
@@ -103,10 +105,12 @@ class HybridRetriever:
                    "dense_decisions": dense_weight * DECISION_LIST_WEIGHT,
                    "bm25_decisions": DECISION_LIST_WEIGHT}
         fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
-        fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight)
+        fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight, query)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:
                 fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, DATE_PREFERENCE)
+            if hints.committee and not (filters and filters.committee):
+                fused = fusion.prefer_committee(fused, hints.committee, COMMITTEE_PREFERENCE)
             if hints.resolution:
                 fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE)
             if hints.latest:

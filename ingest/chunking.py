@@ -21,8 +21,8 @@ from ingest.text import normalise_for_index, split_sentences
 RESOLVED = re.compile(r"^\W*resolved\b", re.IGNORECASE)
 ATTENDANCE = re.compile(r"^\W*(present|also present|apologies|in attendance)\s*:", re.IGNORECASE)
 BOILERPLATE_ITEMS = re.compile(
-    r"notice of recording|webcast|authority to chair|other urgent business|call[- ]in|"
-    r"councillor call for action|date (?:and time )?of (?:the )?next meeting|date of future meetings",
+    r"notice of recording|webcast|authority to chair|other urgent business|"
+    r"date (?:and time )?of (?:the )?next meeting|date of future meetings",
     re.IGNORECASE,
 )
 BOILERPLATE_TEXT = re.compile(

@@ -29,6 +29,9 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Bump when cleaning, structure detection, chunking or record extraction changes what a file
+# parses into: files ingested by an older version are then parsed again (see ``parser_key``).
+PARSER_VERSION = "2"
 STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
 
 
@@ -84,6 +87,23 @@ def file_checksum(path: Path) -> str:
         digest.update(b"\x00sidecar\x00")
         digest.update(sidecar.read_bytes())
     return digest.hexdigest()
+
+
+def parser_key(settings: Settings) -> str:
+    """What decides how a file is parsed, besides its bytes: the rules' version and the settings.
+
+    A stored file whose key differs is parsed again on the next ingest even though its checksum
+    matches, so an upgrade or a new chunk size reaches files ingested before it. Unchanged chunk
+    texts keep their cached vectors, so this costs parsing, not embedding.
+    """
+    parts = [PARSER_VERSION, str(settings.chunk_size), str(settings.chunk_overlap)]
+    aliases = settings.committee_aliases_file
+    if aliases:
+        try:
+            parts.append(hashlib.sha256(Path(aliases).read_bytes()).hexdigest()[:16])
+        except OSError:
+            parts.append("unreadable-aliases")
+    return "/".join(parts)
 
 
 def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
@@ -159,8 +179,9 @@ class Ingester:
         try:
             started = time.perf_counter()
             checksum = file_checksum(path)
+            parser = parser_key(self.settings)
             record = self.index.file_record(key)
-            if record is not None and record.checksum == checksum:
+            if record is not None and record.checksum == checksum and record.parser == parser:
                 report.unchanged.append(key)
                 report.timings["load"] += time.perf_counter() - started
                 return
@@ -174,7 +195,7 @@ class Ingester:
             # Records first: if a kill lands between the two writes, the registry still holds the
             # old checksum, so the next run re-ingests the file and replaces its records too.
             self.records.replace_file(loaded.path, loaded.source, records)
-            self.index.replace_file(loaded, documents, chunks)
+            self.index.replace_file(loaded, documents, chunks, parser)
             report.timings["write"] += time.perf_counter() - started
             (report.replaced if record is not None else report.added).append(key)
             log.info("%s %s: %d documents, %d chunks", "replaced" if record else "added",

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from assistant.backends.extractive import (
-    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, reflow, split_sentences, stem,
-    weighted_terms,
+    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, reflow, split_sentences,
 )
+from assistant.terms import stem, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
 from settings import Settings
 

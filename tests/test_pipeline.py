@@ -52,6 +52,37 @@ def test_reingest_of_unchanged_files_embeds_nothing_and_reports_them_unchanged(m
     assert second["chunks"] == first.chunks
 
 
+def test_new_parsing_rules_or_chunk_size_reparse_unchanged_files(make_index, papers, monkeypatch):
+    index = make_index()
+    first = Ingester(index.settings, index).ingest([papers], progress=False)
+    monkeypatch.setattr("ingest.pipeline.PARSER_VERSION", "next")
+    upgraded = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert upgraded["files"]["replaced"] == 2 and upgraded["embedded"] == 0, \
+        "an upgrade re-parses every file; unchanged chunk texts keep their vectors"
+    assert upgraded["chunks"] == first.chunks
+    again = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert again["files"]["unchanged"] == 2
+
+    index.settings.chunk_size //= 2
+    smaller = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert smaller["files"]["replaced"] == 2 and smaller["chunks"] > first.chunks
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25
+
+
+def test_registry_written_before_parser_keys_is_upgraded_in_place(make_index, papers):
+    index = make_index()
+    Ingester(index.settings, index).ingest([papers], progress=False)
+    path = index.registry.path
+    index.close()
+    with sqlite3.connect(path) as db:  # the files table as the first release wrote it
+        db.executescript("ALTER TABLE files DROP COLUMN parser;")
+    index = make_index()
+    assert {r.parser for r in index.files()} == {""}
+    report = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
+    assert report["files"]["replaced"] == 2 and report["embedded"] == 0
+
+
 def test_changed_file_replaces_its_chunks_and_reembeds_only_new_text(make_index, papers, fake_embedder):
     index = make_index()
     Ingester(index.settings, index).ingest([papers], progress=False)

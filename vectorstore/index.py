@@ -95,12 +95,14 @@ class Index:
     def files(self) -> list[FileRecord]:
         return self.registry.files()
 
-    def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk]) -> None:
+    def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk],
+                     parser: str = "") -> None:
         """Store a file's documents and chunks in place of its old ones (one transaction).
 
-        Searches see the change after the next ``sync()``.
+        ``parser`` names the rules that produced them (``ingest.pipeline.parser_key``). Searches
+        see the change after the next ``sync()``.
         """
-        self.registry.replace_file(loaded, documents, chunks)
+        self.registry.replace_file(loaded, documents, chunks, parser)
 
     def remove_file(self, path) -> bool:
         """Forget a file; False if it was not stored. Its chunks leave the indexes at ``sync()``."""

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS files (
     source TEXT NOT NULL,
     checksum TEXT NOT NULL,
     size INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    parser TEXT NOT NULL DEFAULT ''  -- ingest.pipeline.parser_key() the file was parsed with
 );
 CREATE TABLE IF NOT EXISTS documents (
     path TEXT NOT NULL,
@@ -82,6 +83,7 @@ class FileRecord:
     n_documents: int
     n_chunks: int
     ingested_at: str = ""
+    parser: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -121,6 +123,9 @@ class Registry:
             )
         with self._lock:  # executescript commits as it goes; every statement is idempotent
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+            if "parser" not in columns:  # a registry written before files recorded their parser
+                self._db.execute("ALTER TABLE files ADD COLUMN parser TEXT NOT NULL DEFAULT ''")
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -144,8 +149,12 @@ class Registry:
             self._db.close()
 
     # -- files ---------------------------------------------------------------------------------
-    def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk]) -> None:
-        """Swap the file's documents and chunks for new ones, in one transaction."""
+    def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk],
+                     parser: str = "") -> None:
+        """Swap the file's documents and chunks for new ones, in one transaction.
+
+        ``parser`` names the rules and settings that produced them (``ingest.pipeline.parser_key``).
+        """
         path = str(loaded.path)
         ids = [chunk.id for chunk in chunks]
         if len(set(ids)) != len(ids):
@@ -154,8 +163,9 @@ class Registry:
         with self._transaction() as db:
             self._delete_file(db, path)
             db.execute(
-                "INSERT INTO files (path, source, checksum, size, ingested_at) VALUES (?, ?, ?, ?, ?)",
-                (path, loaded.source, loaded.checksum, loaded.size_bytes, now),
+                "INSERT INTO files (path, source, checksum, size, ingested_at, parser)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (path, loaded.source, loaded.checksum, loaded.size_bytes, now, parser),
             )
             db.executemany(
                 "INSERT INTO documents (path, ordinal, doc_id, data, fingerprint, indexable)"
@@ -186,14 +196,14 @@ class Registry:
     def files(self, path: str | None = None) -> list[FileRecord]:
         where = "WHERE f.path = ?" if path is not None else ""
         rows = self._query(
-            "SELECT f.path, f.source, f.checksum, f.size, f.ingested_at,"
+            "SELECT f.path, f.source, f.checksum, f.size, f.ingested_at, f.parser,"
             " (SELECT COUNT(*) FROM documents d WHERE d.path = f.path),"
             " (SELECT COUNT(*) FROM chunks c WHERE c.path = f.path)"
             f" FROM files f {where} ORDER BY f.path",
             () if path is None else (str(path),),
         )
         return [FileRecord(path=r[0], source=r[1], checksum=r[2], size=r[3], ingested_at=r[4],
-                           n_documents=r[5], n_chunks=r[6]) for r in rows]
+                           parser=r[5], n_documents=r[6], n_chunks=r[7]) for r in rows]
 
     # -- documents and dedup -------------------------------------------------------------------
     def document_sketches(self) -> list[DocumentSketch]:
