@@ -72,17 +72,19 @@ def reweight(passages: list[Passage], applies: Callable[[Passage], bool], factor
 
 def down_weight_boilerplate(passages: list[Passage], weight: float,
                             query: str = "") -> list[Passage]:
-    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``).
+    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``)."""
+    return reweight(passages, lambda p: is_noise(p, query), weight, "boilerplate")
+
+
+def is_noise(passage: Passage, query: str) -> bool:
+    """A boilerplate passage the question does not ask about.
 
     A procedural item that the question names by its title ("under urgent business", "when is
-    the next meeting") is what the question asks about, so it keeps its score.
+    the next meeting", "what authority was given to the Chair") is the answer, not noise.
     """
-    asked = stem_set(query) - _TITLE_NOISE
-
-    def sinks(passage: Passage) -> bool:
-        return passage.is_boilerplate and not (stem_set(passage.item_title or "") & asked)
-
-    return reweight(passages, sinks, weight, "boilerplate")
+    if not passage.is_boilerplate:
+        return False
+    return not (stem_set(passage.item_title or "") & (stem_set(query) - _TITLE_NOISE))
 
 
 def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | None,
@@ -101,9 +103,10 @@ def prefer_committee(passages: list[Passage], committee: str, factor: float) -> 
                     "committee_preference")
 
 
-def prefer_decisions(passages: list[Passage], factor: float) -> list[Passage]:
-    """Lift RESOLVED passages for questions about what was resolved, decided or requested."""
-    return reweight(passages, lambda p: p.is_decision and not p.is_boilerplate, factor,
+def prefer_decisions(passages: list[Passage], factor: float, query: str = "") -> list[Passage]:
+    """Lift RESOLVED passages for questions about what was resolved, decided or requested
+    (procedural resolutions only when the question names their item)."""
+    return reweight(passages, lambda p: p.is_decision and not is_noise(p, query), factor,
                     "decision_preference")
 
 

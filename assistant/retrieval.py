@@ -112,7 +112,7 @@ class HybridRetriever:
             if hints.committee and not (filters and filters.committee):
                 fused = fusion.prefer_committee(fused, hints.committee, COMMITTEE_PREFERENCE)
             if hints.resolution:
-                fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE)
+                fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE, query)
             if hints.latest:
                 fused = fusion.recency_tiebreak(fused)
         fused = fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

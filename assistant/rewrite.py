@@ -51,14 +51,18 @@ _FRAME_VERBS = {
     "raise", "raised", "chair", "chaired", "attend", "attended", "give", "given", "make", "made",
     "propose", "proposed", "recommend", "recommended", "want", "wanted", "get", "got", "do",
 }
-_TITLE = r"(?:Cllr\.?|Councillor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
+_TITLE = r"(?:Cllrs?\.?|Councillors?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
 _NAME = r"[A-Z][a-zA-Z'’\-]+"
+# Words that follow "Name Surname, " in the who-is-who lines of minutes and reports.
+_ROLE = (r"(?:Chair|Vice|Chief|Director|Cabinet|Independent|Business|Acting|Head|Assistant|Scrutiny|"
+         r"Interim|Corporate|Deputy|Senior|Strategic|Principal|Programme|Project|Service|Lead|"
+         r"Manager|Officer|Executive|Representative|Parent|Governor|Partnership|Member|AD|HMI)")
 _PERSON_PATTERNS = [
-    re.compile(rf"\b{_TITLE}\s+{_NAME}(?:\s+{_NAME})?"),
+    re.compile(rf"\b({_TITLE}\s+{_NAME}(?:\s+{_NAME})?)"),
     re.compile(rf"\b({_NAME}\s+{_NAME})(?=\s+(?:presented|said|informed|confirmed|reported|"
                rf"highlighted|acknowledged|emphasised|introduced|explained|advised|stated|noted)\b)"),
-    re.compile(rf"\b({_NAME}\s+{_NAME}),\s+(?:Chair|Chief|Director|Cabinet|Independent|Business|"
-               rf"Acting|Head|Assistant|Scrutiny|Interim|Corporate)\b"),
+    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),?\s+\(?{_ROLE}\b"),
+    re.compile(rf"\b({_NAME}\s+{_NAME})\s+and\s+(?={_NAME}\s+{_NAME}\s*,?\s+\(?{_ROLE}\b)"),
 ]
 
 
@@ -130,6 +134,15 @@ def topic_of(text: str) -> str:
 def mentions_person(text: str) -> bool:
     """Whether a text names a person (a titled name, "Name Surname presented", "Name, Role")."""
     return any(pattern.search(text) for pattern in _PERSON_PATTERNS)
+
+
+def person_names(text: str) -> list[str]:
+    """The people a text names, by the patterns of ``mentions_person``, in order of appearance."""
+    found = {}
+    for pattern in _PERSON_PATTERNS:
+        for match in pattern.finditer(text):
+            found.setdefault(match.start(), match.group(match.lastindex or 0))
+    return [found[start] for start in sorted(found)]
 
 
 def last_person(text: str) -> str:

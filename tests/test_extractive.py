@@ -91,9 +91,16 @@ def test_answer_is_source_sentences_each_with_a_citation(backend):
 
 def test_boilerplate_sentences_are_not_the_answer_when_content_exists(backend):
     passages = by_id("dec-webcast", "dec-agency")
-    draft = backend.answer("Was the meeting webcast?", passages)
+    draft = backend.answer("What was said at the meeting about the Council's agency workers?", passages)
     assert all(draft.citations[s.citations[0]].id != "dec-webcast" for s in draft.sentences
                if s.citations)
+
+
+def test_a_procedural_item_named_by_the_question_is_the_answer(backend):
+    passages = by_id("dec-webcast", "dec-agency")
+    draft = backend.answer("Was the meeting webcast?", passages)
+    assert draft.sentences[0].text.startswith("The Chairman advised that this meeting would be webcast")
+    assert draft.citations[draft.sentences[0].citations[0]].id == "dec-webcast"
 
 
 def test_who_question_prefers_a_sentence_naming_a_person(backend):
@@ -204,3 +211,55 @@ def test_caching_embedder_returns_the_wrapped_vectors_and_evicts_oldest():
     cache.embed_documents(["a b"])
     assert inner.calls == calls + 2
     assert cache.embed_documents([]).shape == (0, inner.dimension)
+
+
+def test_a_sentence_that_introduces_a_list_brings_its_items(backend):
+    text = ("1.2 The committee dealing with education matters shall include in its membership the "
+            "following voting representatives:\n"
+            "a) Church of England diocese representative (one).\n"
+            "b) Roman Catholic diocese representative (one).\n"
+            "c) Parent Governor representatives (two).\n\n"
+            "1.3 The committee meets monthly during term time at the Council House in the city.")
+    draft = backend.answer("Which voting representatives must the education committee include?",
+                           [passage("membership", text)])
+    shown = [s.text for s in draft.sentences]
+    assert shown[0].endswith("the following voting representatives:")
+    assert shown[1:4] == ["a) Church of England diocese representative (one).",
+                          "b) Roman Catholic diocese representative (one).",
+                          "c) Parent Governor representatives (two)."]
+    assert all(s.citations == [1] for s in draft.sentences)
+
+
+def test_an_on_topic_sentence_without_the_date_asked_for_is_completed_by_its_neighbour(backend):
+    text = ("Alan Michell to be invited to a meeting to cover school absence and exclusions, "
+            "including children with SEND.\nProgrammed for the 20th January 2021 committee meeting.")
+    draft = backend.answer("When is the committee due to discuss school absence and exclusions "
+                           "with Alan Michell?", [passage("programme", text)])
+    assert [s.text for s in draft.sentences][-1] == \
+        "Programmed for the 20th January 2021 committee meeting."
+
+
+@pytest.mark.parametrize("question, sentence, fits", [
+    ("How many laptops did the Trust give out?", "The Trust gave out 3,500 laptops.", True),
+    ("How many laptops did the Trust give out?", "Figure 2 shows the laptops given out.", False),
+    ("When did Ofsted visit in February 2020?", "Ofsted visited in February 2020.", False),
+    ("When did Ofsted visit?", "Ofsted visited on 20 February 2020.", True),
+    ("Who were the inspectors?", "The inspectors were Peter McEntee HMI and Dominic Stevens HMI.", True),
+    ("Who were the inspectors?", "Latest Ofsted Inspection – Children’s Services was published.", False),
+    ("What post does Rachel O'Connor hold?", "Rachel O'Connor, Assistant Chief Executive, CCG", True),
+    ("What post does Rachel O'Connor hold?", "Rachel O'Connor is happy to attend a meeting.", False),
+    ("What share of plans were issued within 20 weeks?", "Of plans, 93.1% were issued in 20 weeks.", True),
+    ("What share of plans were issued within 20 weeks?", "Plans are issued within 20 weeks.", False),
+])
+def test_typed_questions_need_a_new_number_date_person_or_post(question, sentence, fits):
+    from assistant.backends.extractive import _answer_type
+    assert _answer_type(question)(sentence) is fits
+
+
+def test_a_sentence_restating_the_question_counts_for_less(backend):
+    from assistant.backends.extractive import RESTATEMENT
+    text = ("This was the first Ofsted monitoring visit to the Children's Trust. Ofsted found "
+            "further progress in the quality of services for young people leaving care.")
+    question = "What did the first Ofsted monitoring visit to the Children's Trust find?"
+    fits = {c.text[:9]: c.fits for c in backend._score(question, [passage("visit", text)])}
+    assert fits == {"This was ": RESTATEMENT, "Ofsted fo": 1.0}

@@ -71,6 +71,32 @@ def test_boilerplate_sinks_below_content_of_similar_rank():
     assert ids(fusion.down_weight_boilerplate(fused, 1.0)) == ["webcast", "content"]
 
 
+@pytest.mark.parametrize("question, sinks", [
+    ("What did the committee decide about the Youth Service?", True),
+    ("When is the date of the next committee meeting?", False),  # "next" names the item
+    ("What did Councillor Yip raise under urgent business?", False),
+    ("What authority was given to the Chair between meetings?", False),
+])
+def test_boilerplate_named_by_the_question_keeps_its_score(question, sinks):
+    fused = [p("urgent", score=0.033, is_boilerplate=True, item_title="OTHER URGENT BUSINESS"),
+             p("next", score=0.033, is_boilerplate=True, item_title="DATE OF NEXT MEETING"),
+             p("authority", score=0.033, is_boilerplate=True,
+               item_title="AUTHORITY TO CHAIRMAN AND OFFICERS"),
+             p("content", score=0.032)]
+    out = {x.id: x for x in fusion.down_weight_boilerplate(fused, 0.3, question)}
+    named = [pid for pid in ("urgent", "next", "authority") if "boilerplate" not in out[pid].scores]
+    assert (named == []) == sinks
+    assert len(named) <= 1, "only the item the question names keeps its score"
+
+
+def test_committee_preference_lifts_that_committees_passages():
+    fused = [p("scrutiny", score=0.032, committee="Education O&S Committee"),
+             p("council", score=0.030, committee="City Council")]
+    out = fusion.prefer_committee(fused, "city council", 1.5)
+    assert ids(out) == ["council", "scrutiny"]
+    assert out[0].scores["committee_preference"] == 1.5
+
+
 def test_date_preference_lifts_passages_inside_the_range():
     fused = [p("oct", score=0.032, meeting_date="2020-10-28"),
              p("dec", score=0.030, meeting_date="2020-12-09"), p("undated", score=0.031)]
@@ -81,8 +107,11 @@ def test_date_preference_lifts_passages_inside_the_range():
 
 def test_decision_preference_lifts_resolutions_but_not_boilerplate_ones():
     fused = [p("talk", score=0.032), p("resolved", score=0.027, is_decision=True),
-             p("authority", score=0.031, is_decision=True, is_boilerplate=True)]
+             p("authority", score=0.031, is_decision=True, is_boilerplate=True,
+               item_title="Authority to Chairman and Officers")]
     assert ids(fusion.prefer_decisions(fused, 1.3)) == ["resolved", "talk", "authority"]
+    asked = fusion.prefer_decisions(fused, 1.3, "What authority did the committee give the Chair?")
+    assert ids(asked) == ["authority", "resolved", "talk"]
 
 
 def test_recency_breaks_near_ties_in_favour_of_newer_meetings():

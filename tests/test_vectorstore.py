@@ -657,3 +657,15 @@ def test_round_trip_with_the_real_model(make_index, real_embedder):
     assert {p.meeting_date for p in june} == {"2024-06-20"}
     assert index.keyword_search("Acme", Filters(committee="Cabinet"), k=1)[0].id == top.id
     assert index.sync().embedded == 0
+
+
+def test_chroma_explores_enough_candidates_for_repeatable_rankings(vs_settings, fake_embedder):
+    from vectorstore.chroma_store import SEARCH_EF, ChromaStore, make_client
+
+    client = make_client(vs_settings)  # a collection as an earlier release created it
+    client.get_or_create_collection(vs_settings.collection, embedding_function=None,
+                                    metadata={"hnsw:space": "cosine", "embedder": fake_embedder.identity})
+    store = ChromaStore(vs_settings, fake_embedder.identity)
+    reopened = make_client(vs_settings).get_collection(store.name)
+    assert reopened.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    assert reopened.configuration["hnsw"]["space"] == "cosine"

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import warnings
 from typing import Any
 
 import chromadb
@@ -27,6 +28,12 @@ log = logging.getLogger(__name__)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # Rows read back per call when listing the collection.
 _PAGE = 5000
+# How many candidates HNSW explores per query. With Chroma's default (100) the neighbours past
+# the first ten or so varied from one process to the next: below its sync threshold Chroma
+# rebuilds the graph on load, and approximate search over a different graph finds different
+# neighbours. Rankings must be repeatable (the eval suite compares runs), and exploring 400 costs
+# well under a millisecond at the size of a council's records.
+SEARCH_EF = 400
 
 
 def date_number(date: str | None) -> int | None:
@@ -127,16 +134,22 @@ class ChromaStore:
         self.collection = self._open()
 
     def _open(self):
-        metadata = {"hnsw:space": "cosine", "embedder": self.identity}
+        metadata = {"embedder": self.identity}
+        configuration = {"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}}
         collection = self.client.get_or_create_collection(
-            self.name, embedding_function=None, metadata=metadata)
+            self.name, embedding_function=None, metadata=metadata, configuration=configuration)
         recorded = (collection.metadata or {}).get("embedder")
         if recorded != self.identity:
             log.warning("Chroma collection %s holds vectors of %s, not %s: emptying it; the next "
                         "sync re-fills it", self.name, recorded, self.identity)
             self.client.delete_collection(self.name)
             collection = self.client.get_or_create_collection(
-                self.name, embedding_function=None, metadata=metadata)
+                self.name, embedding_function=None, metadata=metadata, configuration=configuration)
+        with warnings.catch_warnings():  # Chroma warns about its own legacy config on reading
+            warnings.simplefilter("ignore", DeprecationWarning)
+            hnsw = (collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != SEARCH_EF:  # a collection made before this setting
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
         return collection
 
     def count(self) -> int:

@@ -20,9 +20,10 @@ from typing import Callable
 import numpy as np
 
 from assistant.filters import format_date
+from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.rewrite import mentions_person
-from assistant.terms import WORD, stem_set, weighted_terms
+from assistant.rewrite import person_names
+from assistant.terms import STOPWORDS, WORD, stem_set, weighted_terms
 from settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -39,13 +40,24 @@ EXTRA_SENTENCE_RATIO = 0.85
 SAME_PASSAGE_RATIO = 0.95
 NOVELTY_JACCARD = 0.5
 # Weights of the sentence score: meaning, shared terms, passage rank (tuned on the eval suite).
-W_COSINE, W_OVERLAP, W_RANK = 0.55, 0.30, 0.15
+W_COSINE = 0.55
+W_OVERLAP = 0.30
+W_RANK = 0.15
 # The evidence score behind abstention leaves the rank out: the top passage is always rank 1,
 # however weak it is.
 E_COSINE, E_OVERLAP = 0.6, 0.4
 # "Who", "how many" and "when" questions need a person, a number or a date in the answering
 # sentence: one without it keeps this share of its score.
 ANSWER_TYPE_MISS = 0.75
+# A sentence with fewer new content words than this restates the question ("This was the first
+# Ofsted monitoring visit to the Trust." for "What did the first Ofsted visit to the Trust find?").
+NEW_TERMS = 3
+RESTATEMENT = 0.7
+# The items shown after a sentence that introduces a list, and the longest an item may be.
+LIST_ITEMS = 8
+LIST_ITEM_CHARS = 250
+# Where the sentence that completes an on-topic one is looked for: after it first.
+NEIGHBOUR_OFFSETS = (1, 2, -1, 3, -2)
 MAX_BLOCK_CHARS = 3000
 MIN_OVERLAP = 10
 # Lines up to this long without closing punctuation are headings ("1. Introduction").
@@ -206,12 +218,10 @@ class ExtractiveBackend:
                 return draft
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
-        chosen = self._choose(candidates)
         sentences, citations = [], {}
-        for candidate in chosen:
-            n = candidate.passage + 1
-            citations[n] = passages[candidate.passage]
-            sentences.append(AnswerSentence(candidate.text, [n]))
+        for i, text in _completed(self._choose(candidates), passages, _answer_type(query)):
+            citations[i + 1] = passages[i]
+            sentences.append(AnswerSentence(text, [i + 1]))
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
         return Draft(text, sentences, citations, evidence=evidence, notes=notes)
 
@@ -219,9 +229,10 @@ class ExtractiveBackend:
 
     def _score(self, query: str, passages: list[Passage]) -> list[_Candidate]:
         query_terms = weighted_terms(query)
+        asked = stem_set(query) | STOP_STEMS
         total = sum(query_terms.values())
         answer_type = _answer_type(query)
-        usable = [i for i, p in enumerate(passages[:ANSWER_PASSAGES]) if not p.is_boilerplate]
+        usable = [i for i, p in enumerate(passages[:ANSWER_PASSAGES]) if not is_noise(p, query)]
         if not usable:
             usable = list(range(min(len(passages), ANSWER_PASSAGES)))
         candidates: list[_Candidate] = []
@@ -233,6 +244,8 @@ class ExtractiveBackend:
                 stems = stem_set(sentence)
                 overlap = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
                 fits = ANSWER_TYPE_MISS if answer_type and not answer_type(sentence) else 1.0
+                if len(stems - asked) < NEW_TERMS:
+                    fits *= RESTATEMENT  # says back what the question said, answers nothing
                 candidates.append(_Candidate(sentence, i, position, stems, overlap, rank, fits))
         if not candidates:
             return []
@@ -329,6 +342,41 @@ class ExtractiveBackend:
         return None
 
 
+def _completed(chosen: list[_Candidate], passages: list[Passage],
+               answer_type: Callable[[str], bool] | None) -> list[tuple[int, str]]:
+    """The chosen sentences as (passage index, text), each followed by what completes it.
+
+    A sentence that ends in a colon introduces a list: its items follow it. When the best
+    sentence is on topic but lacks the kind of answer asked for ("Alan Michell to be invited to a
+    meeting to cover exclusions." for "when ..."), the nearest sentence of the same passage that
+    has it follows ("Programmed for the 20th January 2021 committee meeting.").
+    """
+    out: list[tuple[int, str]] = []
+    taken: set[tuple[int, int]] = set()
+
+    def add(passage: int, position: int, text: str) -> None:
+        if (passage, position) not in taken:
+            taken.add((passage, position))
+            out.append((passage, text))
+
+    for n, candidate in enumerate(chosen):
+        add(candidate.passage, candidate.position, candidate.text)
+        sentences = split_sentences(passages[candidate.passage].text)
+        if candidate.text.rstrip().endswith(":"):
+            for position in range(candidate.position + 1,
+                                  min(len(sentences), candidate.position + 1 + LIST_ITEMS)):
+                if len(sentences[position]) > LIST_ITEM_CHARS:
+                    break
+                add(candidate.passage, position, sentences[position])
+        elif n == 0 and answer_type is not None and not answer_type(candidate.text):
+            for offset in NEIGHBOUR_OFFSETS:
+                position = candidate.position + offset
+                if 0 <= position < len(sentences) and answer_type(sentences[position]):
+                    add(candidate.passage, position, sentences[position])
+                    break
+    return out
+
+
 # -- text helpers ------------------------------------------------------------------------------
 
 def reflow(text: str) -> list[str]:
@@ -404,15 +452,56 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _answer_type(query: str) -> Callable[[str], bool] | None:
-    """What a sentence must contain to answer the question's kind: a number, a person, a date."""
+    """What a sentence must contain to answer the question's kind, beyond the question's own
+    words: a number, a date, a person or a post, a proper name. None for other questions.
+
+    "When did Ofsted visit in February 2020?" is not answered by a sentence whose only date is
+    "February 2020": the thing asked for has to be new, which is what separates an answer from a
+    sentence that merely restates the question.
+    """
     lowered = query.lower()
-    if re.search(r"\bhow (many|much)\b|\bwhat (percentage|proportion|number)\b|\bnumber of\b", lowered):
-        return lambda sentence: bool(re.search(r"\d", sentence))
-    if re.search(r"^\s*(and\s+)?(who|whom|whose)\b|\bwhich (councillor|officer|person)\b", lowered):
-        return mentions_person
-    if re.search(r"^\s*(and\s+)?when\b|\bwhat date\b", lowered):
-        return lambda sentence: bool(_DATE_WORD.search(sentence))
-    return None
+    asked = stem_set(query)
+    kind = next((kind for kind, pattern in _ANSWER_KINDS if pattern.search(lowered)), None)
+    if kind is None:
+        return None
+    finder = {"number": _NUMBER, "date": _DATE_WORD, "name": _PROPER_NAME, "post": _POST}.get(kind)
+
+    def fits(sentence: str) -> bool:
+        found = person_names(sentence) if kind == "person" else \
+            (match.group(0) for match in finder.finditer(_REFERENCE.sub(" ", sentence)))
+        return any(not stem_set(text) <= asked for text in found)
+    return fits
+
+
+STOP_STEMS = frozenset(stem_set(" ".join(STOPWORDS)))
+# Question forms and the kind of answer they ask for, tried in order.
+_ANSWER_KINDS = [
+    ("number", re.compile(
+        r"\bhow (many|much|long|often)\b|\bnumber of\b|\bwhat (was |is |were |are )?(the )?"
+        r"(percentage|proportion|share|number|rate|figure|total|amount|cost|budget|average|level|"
+        r"score|value|size|population|caseload)\b")),
+    ("date", re.compile(
+        r"^\s*(and\s+)?(since |until |till |by )?when\b|\bwhat (date|dates|day|month|year|period|time)\b|"
+        r"\bwhich (date|dates|day|month|year|period)\b|\bon what dates?\b")),
+    ("post", re.compile(r"\bwhat (post|role|position|job|title|job title)\b|\b(post|role|job title|position) (does|did|do)\b")),
+    ("person", re.compile(
+        r"^\s*(and\s+)?(who|whom|whose)\b|\bwhich (councillors?|officers?|person|people|inspectors?|"
+        r"members?|representatives?|directors?|chairs?|speakers?)\b")),
+    ("name", re.compile(
+        r"\bwhat (is|was) the name\b|\bname of\b|\bwhat (campaign|system|organisation|company|firm|"
+        r"charity|body|school|scheme|programme|strategy)\b|\bwhich (organisation|company|firm|"
+        r"council|councils|authorities|body|bodies|charity|school|schools)\b")),
+]
+# "Figure 2", "Appendix 3", "paragraph 4.1": numbers that point elsewhere rather than count.
+_REFERENCE = re.compile(r"\b(?:Figure|Fig\.|Table|Appendix|Item|Section|Part|paragraph|para\.?|page|"
+                        r"REF|KPI|Priority|Action|Recommendation)\s+\d[\d.]*", re.I)
+_NUMBER = re.compile(r"[£$]?\d[\d,.]*\s*(%|per ?cent|m\b|k\b|million|bn|billion)?")
+# Two or more capitalised words in a row (not at a sentence start only), or a quoted title.
+_PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][a-zA-Z'’\-]+)+"
+                          r"|[‘“\"'][A-Z][^‘“”\"]{3,60}[’”\"']")
+_POST = re.compile(r"\b(Chief|Director|Head|Manager|Officer|Chair(?:man|woman|person)?|Lead|Executive|"
+                   r"Assistant|Councillor|Inspector|Member|Principal|Commissioner|Leader|Adviser|"
+                   r"Advisor|Secretary|Representative|Governor|Deputy|Interim|Coordinator|Consultant)\b")
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
