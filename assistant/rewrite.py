@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from assistant.filters import find_dates, find_committee
 from assistant.models import Turn
@@ -28,6 +28,14 @@ _ELSE = re.compile(r"\b(else|other|another)\b", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)
 _THEY = re.compile(r"\b(they|them|their)\b", re.I)
 _IT = re.compile(r"\b(it|this|that)\b(?=\s*(\?|$|\s(?:to|at|in|on|for|about|with)\b))", re.I)
+# Words that point back at something the question does not name: "signed up to it", "those
+# children", "what does that add up to", "did they".
+_POINTING = re.compile(
+    r"\b(?:to|about|on|for|with|from|of|into|in|at|by)\s+(?:it|them)\b|\b(?:it|them)\s*\??\s*$|"
+    r"\b(?:those|these)\s+[a-z]|\b(?:does|did|is|was|has|had|do|will|would)\s+(?:that|this)\b|"
+    r"\b(?:they|them|their)\b", re.I)
+# A proper name: capitalised words in a row, joined by "of"/"and"/"for" ("Children's Trust").
+_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'’\-]*(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w'’\-]*)*")
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
 
@@ -55,15 +63,21 @@ _TITLE = r"(?:Cllrs?\.?|Councillors?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Pro
 _NAME = r"[A-Z][a-zA-Z'’\-]+"
 # Words that follow "Name Surname, " in the who-is-who lines of minutes and reports.
 _ROLE = (r"(?:Chair|Vice|Chief|Director|Cabinet|Independent|Business|Acting|Head|Assistant|Scrutiny|"
-         r"Interim|Corporate|Deputy|Senior|Strategic|Principal|Programme|Project|Service|Lead|"
-         r"Manager|Officer|Executive|Representative|Parent|Governor|Partnership|Member|AD|HMI)")
+         r"Interim|Corporate|Deputy|Senior|Strategic|Principal|Lead|Manager|Officer|Executive|"
+         r"Representative|Parent|Governor|AD)")
 _PERSON_PATTERNS = [
     re.compile(rf"\b({_TITLE}\s+{_NAME}(?:\s+{_NAME})?)"),
     re.compile(rf"\b({_NAME}\s+{_NAME})(?=\s+(?:presented|said|informed|confirmed|reported|"
                rf"highlighted|acknowledged|emphasised|introduced|explained|advised|stated|noted)\b)"),
-    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),?\s+\(?{_ROLE}\b"),
-    re.compile(rf"\b({_NAME}\s+{_NAME})\s+and\s+(?={_NAME}\s+{_NAME}\s*,?\s+\(?{_ROLE}\b)"),
+    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?:(?:the|its|our)\s+)?(?:{_NAME}\s+){{0,2}}{_ROLE}\b"),
+    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),?\s+\(?HMI\b"),  # inspectors
 ]
+
+
+# The last word of an organisation's name: "Birmingham Children's Trust, Chair" names no person.
+_ORGANISATION = re.compile(
+    r"\b(?:Partnership|Trust|Board|Council|Services?|Committee|Team|Group|Forum|Agency|Authority|"
+    r"School|College|University|Department|Office|Panel|Network|Foundation|Centre|CCG|NHS)$")
 
 
 @dataclass
@@ -83,6 +97,7 @@ class _Context:
     date_text: str = ""  # as written: "December 2020"
     committee: str = ""
     person: str = ""
+    subject: str = ""  # the last proper name of the query: what "it" most likely stands for
     mentions_committee: bool = False
 
 
@@ -98,7 +113,7 @@ def is_follow_up(question: str) -> bool:
     words = re.findall(r"[\w'’]+", text)
     if len(words) <= SHORT_QUESTION_WORDS:
         return True
-    if _PERSON_PRONOUN.search(text) or _THEY.search(text):
+    if _PERSON_PRONOUN.search(text) or _POINTING.search(text):
         return True
     return bool(_PRONOUN.search(text)) and not topic_of(text)
 
@@ -133,25 +148,30 @@ def topic_of(text: str) -> str:
 
 def mentions_person(text: str) -> bool:
     """Whether a text names a person (a titled name, "Name Surname presented", "Name, Role")."""
-    return any(pattern.search(text) for pattern in _PERSON_PATTERNS)
+    return any(True for _ in _people(text))
 
 
 def person_names(text: str) -> list[str]:
     """The people a text names, by the patterns of ``mentions_person``, in order of appearance."""
-    found = {}
-    for pattern in _PERSON_PATTERNS:
-        for match in pattern.finditer(text):
-            found.setdefault(match.start(), match.group(match.lastindex or 0))
+    found: dict[int, str] = {}
+    for start, name in _people(text):
+        found.setdefault(start, name)
     return [found[start] for start in sorted(found)]
 
 
 def last_person(text: str) -> str:
     """The last person named in a text (for "he"/"she" in the next question), or ''."""
-    found: list[tuple[int, str]] = []
+    found = list(_people(text))
+    return max(found)[1] if found else ""
+
+
+def _people(text: str) -> Iterator[tuple[int, str]]:
+    """(start, name) of every match of the person patterns that is not an organisation's name."""
     for pattern in _PERSON_PATTERNS:
         for match in pattern.finditer(text):
-            found.append((match.start(), match.group(match.lastindex or 0)))
-    return max(found)[1] if found else ""
+            name = match.group(match.lastindex or 0)
+            if not _ORGANISATION.search(name):
+                yield match.start(), name
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -177,6 +197,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
         date_text=dates[0].text if dates else "",
         committee=committee[0] if committee else (previous.committee if previous else ""),
         person=last_person(query) or (previous.person if previous else ""),
+        subject=_last_proper_name(_strip_committee(_without_dates(query, dates), committee)),
         mentions_committee=bool(re.search(r"\bcommittee\b", query, re.I)) or bool(committee),
     )
     return context
@@ -208,9 +229,9 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
     elif demonstrative and context.topic:
         text = text[: demonstrative.start()] + context.topic + text[demonstrative.end():]
         carried["topic"] = context.topic
-    if context.topic and "topic" not in carried and _IT.search(text):
-        text = _IT.sub(context.topic, text, count=1)
-        carried["topic"] = context.topic
+    if (context.subject or context.topic) and "topic" not in carried and _IT.search(text):
+        text = _IT.sub(context.subject or context.topic, text, count=1)
+        carried["topic"] = context.subject or context.topic
     if context.mentions_committee and _THEY.search(text):
         text = _THEY.sub(lambda m: "the committee's" if m.group(0).lower() == "their"
                          else "the committee", text)
@@ -220,7 +241,9 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
         carried["query"] = context.query
         return Rewrite(_tidy(f"{text.rstrip(' ?')} — {context.query}"), follow_up=True,
                        carried=carried)
-    if context.topic and "topic" not in carried and not own_topic and not _ELSE.search(text):
+    pointing = _POINTING.search(text) is not None and "committee" not in carried
+    if context.topic and "topic" not in carried and (pointing or not own_topic) and \
+            not _ELSE.search(text):
         text += f" about {context.topic}"
         carried["topic"] = context.topic
     if context.committee and context.committee.lower() not in text.lower() and \
@@ -291,6 +314,18 @@ def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
         return query
     pattern = re.compile(r"\s+".join(re.escape(w) for w in committee[1].split()), re.I)
     return pattern.sub(" ", query.replace("’", "'"))
+
+
+def _without_dates(text: str, dates) -> str:
+    for match in reversed(dates):
+        text = text[: match.start] + " " + text[match.end:]
+    return text
+
+
+def _last_proper_name(query: str) -> str:
+    """The last run of capitalised words that is not the question's first word ('' if none)."""
+    names = [m.group(0) for m in _PROPER.finditer(query.strip()) if m.start() > 0]
+    return names[-1] if names else ""
 
 
 def _person_form(pronoun: str, person: str) -> str:

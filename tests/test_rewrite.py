@@ -29,6 +29,10 @@ def history(*turns: str) -> list[dict]:
     ("What did the committee ask the Children's Trust for in December 2020?", False),
     ("How many agency social workers did the Trust employ?", False),
     ("What is the Trust doing about its vacancies?", False),
+    ("How many schools and colleges had signed up to it?", True),
+    ("How often are those children meant to be seen?", True),
+    ("What does that add up to each year?", True),
+    ("What themes did they look at?", True),
     ("", False),
 ])
 def test_follow_ups_are_detected(question, follow_up):
@@ -64,6 +68,22 @@ def test_follow_ups_are_detected(question, follow_up):
     # a standalone question is left alone, even mid-conversation
     ((ASK_TRUST, "..."), "What was the Trust's overspend in Year 2?",
      "What was the Trust's overspend in Year 2?"),
+    # "it" -> the thing the previous question named, not all of its words
+    (("What size of budget did the January 2018 Cabinet report give for the Children's Trust?",
+      "About £190m [1]"), "And how many staff were expected to transfer to it?",
+     "How many staff were expected to transfer to Children's Trust in January 2018?"),
+    # a pointing word the rules cannot replace brings the previous topic along
+    (("Why did child protection visits dip in December 2017?", "The holiday period [1]"),
+     "How often are those children meant to be seen?",
+     "How often are those children meant to be seen about child protection visits dip in December 2017?"),
+    (("Who chaired the first Children and Young People Strategic Partnership?", "Paul Jennings [1]"),
+     "What themes did they look at?",
+     "What themes did they look at about first Children Young People Strategic Partnership?"),
+    # she -> the person the answer introduced, not the organisation after her post
+    (("Who introduced the safeguarding item on 9 December 2020?",
+      "Penny Thompson, Independent Chair of the Birmingham Safeguarding Children's Partnership "
+      "(BSCP), introduced it. [1]"), "How did she describe her own report?",
+     "How did Penny Thompson describe Penny Thompson's own report on 9 December 2020?"),
     # no history: nothing to carry
     ((), "and what did they decide?", "and what did they decide?"),
 ])
@@ -114,6 +134,9 @@ def test_topic_is_the_content_words(text, topic):
     ("Andy Couldrick presented the paper.", "Andy Couldrick"),
     ("The Chair thanked Cllr Kath Scott and then Dr Tim O'Neill spoke.", "Dr Tim O'Neill"),
     ("Penny Thompson, Independent Chair, BSCP, introduced the report.", "Penny Thompson"),
+    ("Andy Couldrick, the Trust's Chief Executive, presented the paper.", "Andy Couldrick"),
+    ("The inspectors were Peter McEntee HMI and Dominic Stevens HMI.", "Dominic Stevens"),
+    ("Members of the Birmingham Safeguarding Children's Partnership, Chair of the board", ""),
     ("The committee noted the update.", ""),
 ])
 def test_last_person_named(text, person):
