@@ -48,6 +48,17 @@ OPEN_ACTIONS = re.compile(
     re.I,
 )
 ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tracker\b", re.I)
+# "Which actions from the Youth Service item ...": the actions of one item.
+ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P<topic>[\w'’&,\- ]{3,60}?)"
+                             r"\s+(?:item|update|report|discussion)\b", re.I)
+# The records are the committee's own: "what did Cabinet / the leadership team decide" and
+# "who was listed to attend for the Trust update on the agenda" are questions for retrieval.
+OTHER_DECIDER = re.compile(
+    rf"\b(?:did|has|have|had|would|will)\s+(?:the\s+)?(?:[\w'’]+\s+){{0,3}}?"
+    rf"(?:cabinet|council|team|board|trust|government|ofsted|panel|partnership|executive|leader)'?s?"
+    rf"\s+(?:\w+\s+)?{_DECISION}", re.I)
+ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
+                             r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
 LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
 # A person named in a question ("did Councillor Yip declare ...?", "Cllr Alex Yip").
 PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
@@ -74,17 +85,20 @@ def classify(question: str) -> Route | None:
         return Route("attendance", "declarations of interest", lambda row: row["role"] == "declaration")
     if APOLOGIES.search(question):
         return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
-    topic = DECISIONS_ON_TOPIC.search(question)
-    subject = _without_dates(topic.group("topic")) if topic else ""
-    if subject and not LAST_MEETING.search(subject):
-        return Route("decisions", "decisions", lambda row: True, search=subject)
-    if DECISIONS.search(question) and not ONE_DECISION.search(question):
-        return Route("decisions", "decisions", lambda row: True)
-    if ATTENDANCE.search(question):
+    if not OTHER_DECIDER.search(question) and not ONE_DECISION.search(question):
+        topic = DECISIONS_ON_TOPIC.search(question)
+        subject = _without_dates(topic.group("topic")) if topic else ""
+        if subject and not LAST_MEETING.search(subject):
+            return Route("decisions", "decisions", lambda row: True, search=subject)
+        if DECISIONS.search(question):
+            return Route("decisions", "decisions", lambda row: True)
+    if ATTENDANCE.search(question) and not ITEM_ATTENDANCE.search(question):
         return Route("attendance", "attendance",
                      lambda row: row["role"] in ("present", "also present"))
     if ACTIONS.search(question):
-        return Route("actions", "actions", lambda row: True)
+        item = ACTIONS_OF_ITEM.search(question)
+        return Route("actions", "actions", lambda row: True,
+                     search=_without_dates(item.group("topic")) if item else None)
     return None
 
 
@@ -134,14 +148,15 @@ def answer_from_records(question: str, filters: Filters | None, store) -> Answer
 
 
 def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
-    """Decisions on a topic: the phrase itself, or every content word of it, in the decision or
-    its item title (so "corporate parenting" finds "engage Members as corporate parents")."""
+    """Rows on a topic: the phrase itself, or every content word of it, in the decision or action
+    or its item's title (so "corporate parenting" finds "engage Members as corporate parents")."""
     phrase = _fold(topic)
     words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in _STOP]
     stems = [w[:-3] if w.endswith("ing") and len(w) > 5 else w for w in words]
     found = []
     for row in rows:
-        text = _fold(f"{row.get('item_title') or ''} {row.get('decision') or ''}")
+        text = _fold(" ".join(str(row.get(key) or "") for key in ("item_title", "item", "decision",
+                                                                    "action")))
         if phrase in text or (stems and all(stem in text for stem in stems)):
             found.append(row)
     return found

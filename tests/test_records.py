@@ -456,9 +456,25 @@ def test_structured_questions_route_to_the_store(question, kind, label):
     "Why was the Youth Service discussed?",
     "How much did the Trust overspend in Year 2?",
     "What did Ofsted say about the focused visit?",
+    # another body's decisions, or one decision: retrieval quotes the passage that reports it
+    "What did Cabinet decide about the Children's Trust in 2018?",
+    "What did the council's leadership team decide when it considered the report on 14 December?",
+    # who came for one item is in the agenda and the item's minutes, not the attendance list
+    "Who was listed to attend for the Children's Trust update on the 9 December 2020 agenda?",
 ])
 def test_ordinary_questions_do_not_route(question):
     assert classify(question) is None
+
+
+def test_actions_of_one_item_are_those_listed(store):
+    answer = answer_from_records(
+        "Which actions from the Youth Service item of 28 October 2020 are on the action tracker?",
+        None, store)
+    rows = answer.sentences[1:]
+    assert 0 < len(rows) < 6, "only the Youth Service item's actions"
+    assert all("Youth Service" in answer.citations[s.citations[0]].text or
+               "youth service" in s.text.lower() for s in rows)
+    assert any("Commonwealth Games" in s.text for s in rows)
 
 
 def test_decisions_of_a_meeting_are_all_listed_and_cited(store):
