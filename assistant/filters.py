@@ -60,6 +60,15 @@ _LAST_MEETING = re.compile(r"\b(last|latest|most recent|previous)\s+(committee\s
 # "agreed to <do something>" is a person's undertaking, not a committee decision.
 _RESOLUTION = re.compile(r"\b(resolv\w*|resolutions?|decid\w*|decisions?|agreed(?!\s+to\b)|agree(?!\s+to\b))\b", re.I)
 _REQUEST = re.compile(r"\b(ask(ed|s)?|request(ed|s)?|call(ed|s)? for|recommend(ed|s)?)\b", re.I)
+# "What did Cabinet / the leadership team decide": another body's decision, which the papers
+# report in prose; the committee's RESOLVED blocks do not hold it.
+OTHER_BODY_DECIDES = re.compile(
+    r"\b(?:did|has|have|had|would|will)\s+(?:the\s+)?(?:[\w'’]+\s+){0,3}?"
+    r"(?:cabinet|council|team|board|trust|government|ofsted|panel|partnership|executive|leader)'?s?"
+    r"\s+(?:\w+\s+)?(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)\b", re.I)
+# "Which councillors asked for the call-in?" asks who, not what was requested.
+_ASKS_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|which\s+(?:councillors?|members?|officers?|"
+                       r"people|person))\b", re.I)
 _COMMITTEE_SUBJECT = re.compile(r"\b(committee|members|o&s|scrutiny|councillors)\b", re.I)
 # Asking for the decisions themselves ("list the decisions", "the committee's resolutions"), so
 # only decision passages can answer; "Rapid Review decisions" is a topic, not such a request.
@@ -214,9 +223,9 @@ def parse_question(
             parsed.phrases.append(match.group(0))
             break
 
-    if _RESOLUTION.search(question) or (
-        _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question)
-    ):
+    if (_RESOLUTION.search(question) or (
+            _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question))) and \
+            not OTHER_BODY_DECIDES.search(question) and not _ASKS_WHO.search(question):
         parsed.resolution = True
     if _DECISIONS_ONLY.search(question):
         filters.decisions_only = True

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from assistant.filters import find_dates, format_date
+from assistant.filters import OTHER_BODY_DECIDES, find_dates, format_date
 from assistant.models import Answer, AnswerSentence
 from vectorstore.models import Filters, Passage
 
@@ -51,12 +51,7 @@ ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tra
 # "Which actions from the Youth Service item ...": the actions of one item.
 ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P<topic>[\w'’&,\- ]{3,60}?)"
                              r"\s+(?:item|update|report|discussion)\b", re.I)
-# The records are the committee's own: "what did Cabinet / the leadership team decide" and
-# "who was listed to attend for the Trust update on the agenda" are questions for retrieval.
-OTHER_DECIDER = re.compile(
-    rf"\b(?:did|has|have|had|would|will)\s+(?:the\s+)?(?:[\w'’]+\s+){{0,3}}?"
-    rf"(?:cabinet|council|team|board|trust|government|ofsted|panel|partnership|executive|leader)'?s?"
-    rf"\s+(?:\w+\s+)?{_DECISION}", re.I)
+# Who came for one item is in the agenda and that item's minutes, not in the attendance list.
 ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
                              r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
 LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
@@ -85,7 +80,7 @@ def classify(question: str) -> Route | None:
         return Route("attendance", "declarations of interest", lambda row: row["role"] == "declaration")
     if APOLOGIES.search(question):
         return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
-    if not OTHER_DECIDER.search(question) and not ONE_DECISION.search(question):
+    if not OTHER_BODY_DECIDES.search(question) and not ONE_DECISION.search(question):
         topic = DECISIONS_ON_TOPIC.search(question)
         subject = _without_dates(topic.group("topic")) if topic else ""
         if subject and not LAST_MEETING.search(subject):

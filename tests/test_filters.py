@@ -106,6 +106,9 @@ def test_named_document_types_filter_by_doc_type(question, doc_type, known):
     ("List the resolutions of the October 2020 meeting", True, True),
     ("Which decisions were made in 2018?", True, True),
     ("Who asked about KPI 13?", False, False),
+    ("Which councillors asked for the call-in that the committee considered?", False, False),
+    ("What did Cabinet decide about the Children's Trust in 2018?", False, False),
+    ("What did the council's leadership team decide about the report?", False, False),
     ("How many agency social workers does the Trust employ?", False, False),
 ])
 def test_resolution_questions_are_recognised(question, resolution, decisions_only):
