@@ -263,3 +263,25 @@ def test_a_sentence_restating_the_question_counts_for_less(backend):
     question = "What did the first Ofsted monitoring visit to the Children's Trust find?"
     fits = {c.text[:9]: c.fits for c in backend._score(question, [passage("visit", text)])}
     assert fits == {"This was ": RESTATEMENT, "Ofsted fo": 1.0}
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("How long is the contract, and when does its first term end?",
+     ["How long is the contract?", "when does its first term end?"]),
+    ("What did the report plan; how did he explain it?",
+     ["What did the report plan?", "how did he explain it?"]),
+    ("What did the Trust and the council agree?", ["What did the Trust and the council agree?"]),
+    ("Who attended and who sent apologies?", ["Who attended and who sent apologies?"]),
+])
+def test_compound_questions_are_split_into_their_parts(question, parts):
+    from assistant.backends.extractive import compound_parts
+    assert compound_parts(question) == parts
+
+
+def test_each_part_of_a_compound_question_gets_its_own_sentence(backend):
+    text = ("The Trust's contract with the council runs for five years. The Trust employs over "
+            "two thousand staff across the city.\nIn 2023 the first term of the contract comes to "
+            "an end and decisions will be needed.")
+    draft = backend.answer("How long is the Trust's contract with the council, and when does its "
+                           "first term end?", [passage("contract", text)])
+    assert "five years" in draft.text and "In 2023 the first term" in draft.text

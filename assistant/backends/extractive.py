@@ -218,12 +218,38 @@ class ExtractiveBackend:
                 return draft
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
+        parts = compound_parts(query)
+        if len(parts) > 1:
+            # "How long is the contract, and when does its first term end?": each part gets its
+            # own best sentence, so the second is not crowded out by sentences on the first.
+            picked = self._answer_parts(parts, passages)
+        else:
+            picked = _completed(self._choose(candidates), passages, _answer_type(query))
         sentences, citations = [], {}
-        for i, text in _completed(self._choose(candidates), passages, _answer_type(query)):
+        for i, text in picked:
             citations[i + 1] = passages[i]
             sentences.append(AnswerSentence(text, [i + 1]))
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
         return Draft(text, sentences, citations, evidence=evidence, notes=notes)
+
+    def _answer_parts(self, parts: list[str], passages: list[Passage]) -> list[tuple[int, str]]:
+        """The best sentence of each part of a compound question, each completed, in order.
+
+        A later part borrows the first part's topic words ("and when does its first term end?"
+        is about the contract).
+        """
+        picked: list[tuple[int, str]] = []
+        topic = " ".join(t for t in weighted_terms(parts[0]))
+        for n, part in enumerate(parts):
+            query = part if n == 0 else f"{part} {topic}"
+            ranked = sorted(self._score(query, passages), key=lambda c: (-c.score, c.passage, c.position))
+            best = next((c for c in ranked if (c.passage, c.text) not in picked), None)
+            if best is None:
+                continue
+            for found in _completed([best], passages, _answer_type(part)):
+                if found not in picked:
+                    picked.append(found)
+        return picked
 
     # -- sentence scoring --------------------------------------------------------------------
 
@@ -340,6 +366,19 @@ class ExtractiveBackend:
                     int(other.metadata["chunk_index"]) == chunk_index:
                 return other
         return None
+
+
+def compound_parts(question: str) -> list[str]:
+    """The questions a compound question joins: "What did the plan say, and how did he explain
+    it?" -> ["What did the plan say?", "how did he explain it?"]. A simple question is one part."""
+    pieces = [p.strip(" ,;") for p in _COMPOUND.split(question) if p and p.strip(" ,;?")]
+    if len(pieces) < 2 or any(len(WORD.findall(p)) < 3 for p in pieces):
+        return [question]
+    return [p if p.endswith("?") else p + "?" for p in pieces]
+
+
+_COMPOUND = re.compile(r"(?:,\s*|;\s*|\s+)and\s+(?=(?:what|how|when|who|whom|which|where|why|is|are|"
+                       r"was|were|did|does|do|has|have)\b)|;\s+", re.I)
 
 
 def _completed(chosen: list[_Candidate], passages: list[Passage],
@@ -495,7 +534,9 @@ _ANSWER_KINDS = [
 # "Figure 2", "Appendix 3", "paragraph 4.1": numbers that point elsewhere rather than count.
 _REFERENCE = re.compile(r"\b(?:Figure|Fig\.|Table|Appendix|Item|Section|Part|paragraph|para\.?|page|"
                         r"REF|KPI|Priority|Action|Recommendation)\s+\d[\d.]*", re.I)
-_NUMBER = re.compile(r"[£$]?\d[\d,.]*\s*(%|per ?cent|m\b|k\b|million|bn|billion)?")
+_NUMBER = re.compile(r"[£$]?\d[\d,.]*\s*(%|per ?cent|m\b|k\b|million|bn|billion)?|\b(?:one|two|three|four|five|six|"
+                     r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|"
+                     r"thousand|million|half|quarter|third|twice|double)\b", re.I)
 # Two or more capitalised words in a row (not at a sentence start only), or a quoted title.
 _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][a-zA-Z'’\-]+)+"
                           r"|[‘“\"'][A-Z][^‘“”\"]{3,60}[’”\"']")
