@@ -36,8 +36,8 @@ ANSWER_PASSAGES = 6
 MAX_EMBEDDED = 8
 MAX_ANSWER_SENTENCES = 3
 # Extra sentences must come close to the best one, and add words it does not have.
-EXTRA_SENTENCE_RATIO = 0.85
-SAME_PASSAGE_RATIO = 0.95
+EXTRA_SENTENCE_RATIO = 0.8
+SAME_PASSAGE_RATIO = 0.85
 NOVELTY_JACCARD = 0.5
 # Weights of the sentence score: meaning, shared terms, passage rank (tuned on the eval suite).
 W_COSINE = 0.55
