@@ -195,7 +195,10 @@ def parse_question(
         # which meeting's papers hold it (a later meeting's minutes often report the earlier
         # event), so it only prefers; a named date or period of a meeting filters.
         resolution = bool(_RESOLUTION.search(question))
-        if meeting_context and ((first is not None and last is not None) or resolution):
+        # "What did City Council resolve in September 2020?": that body's meeting, which the
+        # committee's later papers report; the date places the event, it names no meeting here.
+        other_body = OTHER_BODY_DECIDES.search(question) is not None
+        if meeting_context and not other_body and ((first is not None and last is not None) or resolution):
             filters.date_from, filters.date_to = first, last
         else:
             parsed.prefer_from, parsed.prefer_to = first, last

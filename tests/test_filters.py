@@ -98,6 +98,15 @@ def test_named_document_types_filter_by_doc_type(question, doc_type, known):
     assert parse_question(question, doc_types=known).filters.doc_type == doc_type
 
 
+def test_another_bodys_decision_date_is_a_preference_not_a_meeting_filter():
+    parsed = parse_question("What did City Council resolve in September 2020 that the Executive "
+                            "should bring to this committee?", ALIASES, MEETINGS)
+    assert parsed.filters.date_from is None and parsed.filters.date_to is None
+    assert (parsed.prefer_from, parsed.prefer_to) == ("2020-09-01", "2020-09-30")
+    own = parse_question("What did the committee resolve in September 2020?", ALIASES, MEETINGS)
+    assert (own.filters.date_from, own.filters.date_to) == ("2020-09-01", "2020-09-30")
+
+
 @pytest.mark.parametrize("question, resolution, decisions_only", [
     ("What was resolved about the Children's Trust?", True, False),
     ("What did the committee decide?", True, False),
