@@ -660,12 +660,11 @@ def test_round_trip_with_the_real_model(make_index, real_embedder):
 
 
 def test_chroma_explores_enough_candidates_for_repeatable_rankings(vs_settings, fake_embedder):
-    from vectorstore.chroma_store import SEARCH_EF, ChromaStore, make_client
+    from vectorstore.chroma_store import SEARCH_EF, ChromaStore
 
-    client = make_client(vs_settings)  # a collection as an earlier release created it
-    client.get_or_create_collection(vs_settings.collection, embedding_function=None,
-                                    metadata={"hnsw:space": "cosine", "embedder": fake_embedder.identity})
     store = ChromaStore(vs_settings, fake_embedder.identity)
-    reopened = make_client(vs_settings).get_collection(store.name)
+    assert store.collection.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    store.collection.modify(configuration={"hnsw": {"ef_search": 100}})  # as an earlier release left it
+    reopened = store._open()
     assert reopened.configuration["hnsw"]["ef_search"] == SEARCH_EF
     assert reopened.configuration["hnsw"]["space"] == "cosine"
