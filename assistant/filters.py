@@ -307,6 +307,13 @@ def find_dates(text: str) -> list[DateMatch]:
     return sorted(found, key=lambda d: d.start)
 
 
+def without_dates(text: str) -> str:
+    """The text with its date expressions blanked out (for the words that name a topic)."""
+    for match in reversed(find_dates(text)):
+        text = text[: match.start] + " " + text[match.end:]
+    return text
+
+
 def _bounds(kind: str, match: re.Match) -> tuple[date, date] | None:
     groups = match.groupdict()
     year = int(groups["year"])

@@ -16,7 +16,7 @@ import dataclasses
 import re
 from typing import Callable, Mapping
 
-from assistant.terms import STOPWORDS, stem_set
+from assistant.terms import STOP_STEMS, stem_set
 from vectorstore.models import Passage
 
 RRF_K = 60  # Cormack et al. 2009; also Settings.rrf_k's default.
@@ -27,8 +27,8 @@ RECENCY_BONUS = 0.15
 # duplicate document's chunk) when they also belong to the same meeting.
 SAME_TEXT_JACCARD = 0.9
 # Words of procedural item titles that any question may use without asking about the item.
-_TITLE_NOISE = stem_set("committee committees meeting meetings item items date council officer "
-                        "officers member members " + " ".join(STOPWORDS))
+_TITLE_NOISE = STOP_STEMS | stem_set("committee committees meeting meetings item items date council "
+                                     "officer officers member members")
 
 
 def reciprocal_rank_fusion(rankings: Mapping[str, list[Passage]], k: int = RRF_K,

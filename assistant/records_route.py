@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from assistant.filters import OTHER_BODY_DECIDES, find_dates, format_date
+from assistant.filters import OTHER_BODY_DECIDES, find_dates, format_date, without_dates
 from assistant.models import Answer, AnswerSentence
 from vectorstore.models import Filters, Passage
 
@@ -102,8 +102,7 @@ def _without_dates(topic: str) -> str:
 
     The dates still narrow the rows (``answer_from_records`` reads them from the question).
     """
-    for found in sorted(find_dates(topic), key=lambda d: d.start, reverse=True):
-        topic = topic[:found.start] + topic[found.end:]
+    topic = " ".join(without_dates(topic).split())
     topic = re.sub(r"\s+(?:in|on|at|of|from|during|the)(?:\s+(?:the|meeting))*\s*$", "", topic.strip(), flags=re.I)
     return topic.strip() if len(topic.strip()) >= 3 else ""
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 
-from assistant.filters import find_dates, find_committee
+from assistant.filters import find_committee, find_dates, without_dates
 from assistant.models import Turn
 
 _LEAD = re.compile(r"^\s*(and|but|so|also|then|ok(ay)?|right|well)\b[\s,]*", re.I)
@@ -139,9 +139,7 @@ def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
 
 def topic_of(text: str) -> str:
     """The content words of a question in order: no question words, dates, frames or pronouns."""
-    for match in reversed(find_dates(text)):
-        text = text[: match.start] + " " + text[match.end:]
-    words = re.findall(r"[\w'’\-]+", text)
+    words = re.findall(r"[\w'’\-]+", without_dates(text))
     kept = [w for w in words if w.lower() not in _QUESTION_WORDS | _STOPWORDS | _FRAME_VERBS]
     return " ".join(kept)
 
@@ -197,7 +195,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
         date_text=dates[0].text if dates else "",
         committee=committee[0] if committee else (previous.committee if previous else ""),
         person=last_person(query) or (previous.person if previous else ""),
-        subject=_last_proper_name(_strip_committee(_without_dates(query, dates), committee)),
+        subject=_last_proper_name(_strip_committee(without_dates(query), committee)),
         mentions_committee=bool(re.search(r"\bcommittee\b", query, re.I)) or bool(committee),
     )
     return context
@@ -314,12 +312,6 @@ def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
         return query
     pattern = re.compile(r"\s+".join(re.escape(w) for w in committee[1].split()), re.I)
     return pattern.sub(" ", query.replace("’", "'"))
-
-
-def _without_dates(text: str, dates) -> str:
-    for match in reversed(dates):
-        text = text[: match.start] + " " + text[match.end:]
-    return text
 
 
 def _last_proper_name(query: str) -> str:

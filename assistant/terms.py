@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.filters import find_dates
+from assistant.filters import without_dates
 
 WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 STOPWORDS = {
@@ -62,10 +62,8 @@ def weighted_terms(query: str) -> dict[str, float]:
     Dates are left out: they name the meeting (a filter), and the sentences that answer rarely
     repeat them.
     """
-    for match in reversed(find_dates(query)):
-        query = query[: match.start] + " " + query[match.end:]
     terms: dict[str, float] = {}
-    words = WORD.findall(query)
+    words = WORD.findall(without_dates(query))
     for position, word in enumerate(words):
         if word.lower() in STOPWORDS:
             continue
@@ -87,3 +85,7 @@ def weighted_terms(query: str) -> dict[str, float]:
 
 
 _FRAME = {stem(w) for w in _FRAME_WORDS}
+
+
+STOP_STEMS = frozenset(stem_set(" ".join(STOPWORDS)))
+"""The stems of the stopwords: words any question uses without naming its topic."""

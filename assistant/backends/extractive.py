@@ -23,7 +23,7 @@ from assistant.filters import format_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
-from assistant.terms import STOPWORDS, WORD, stem_set, weighted_terms
+from assistant.terms import STOP_STEMS, WORD, stem_set, weighted_terms
 from settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -40,9 +40,7 @@ EXTRA_SENTENCE_RATIO = 0.8
 SAME_PASSAGE_RATIO = 0.85
 NOVELTY_JACCARD = 0.5
 # Weights of the sentence score: meaning, shared terms, passage rank (tuned on the eval suite).
-W_COSINE = 0.55
-W_OVERLAP = 0.30
-W_RANK = 0.15
+W_COSINE, W_OVERLAP, W_RANK = 0.55, 0.30, 0.15
 # The evidence score behind abstention leaves the rank out: the top passage is always rank 1,
 # however weak it is.
 E_COSINE, E_OVERLAP = 0.6, 0.4
@@ -512,7 +510,6 @@ def _answer_type(query: str) -> Callable[[str], bool] | None:
     return fits
 
 
-STOP_STEMS = frozenset(stem_set(" ".join(STOPWORDS)))
 # Question forms and the kind of answer they ask for, tried in order.
 _ANSWER_KINDS = [
     ("number", re.compile(
