@@ -84,6 +84,23 @@ DOC_TYPE_PHRASES = [
     (re.compile(r"\bagenda\b(?!\s+(item|pack))", re.I), "agenda"),
 ]
 
+# Reports a question names to say where a fact is written ("according to the Trust's business
+# plan"). They only re-rank: the same figure is often repeated in other papers, and a kind that
+# ingest did not recognise (a report typed plain "report") must not empty the results. Values are
+# ingest's doc_type names (``ingest.structure.DOC_TYPES_BY_TITLE``); phrases are how questions
+# call them, which is not always how the papers title themselves ("KPI report").
+DOC_KIND_PHRASES = [
+    (re.compile(r"\bbusiness plan\b", re.I), "business_plan"),
+    (re.compile(r"\baccountability report\b", re.I), "accountability_report"),
+    (re.compile(r"\b(?:kpi|key performance indicators?) report\b", re.I), "kpi_report"),
+    (re.compile(r"\bscorecard\b", re.I), "performance_scorecard"),
+    (re.compile(r"\bannual report\b", re.I), "annual_report"),
+    (re.compile(r"\bcabinet member(?:'s)? reports?\b|\breports? of (?:the )?cabinet member\b", re.I),
+     "cabinet_member_report"),
+    (re.compile(r"\bcabinet reports?\b|\breports? to cabinet\b", re.I), "cabinet_report"),
+    (re.compile(r"\bletter\b|\b(?:focused|monitoring) visits?\b", re.I), "letter"),
+]
+
 # A committee alias without one of these words must be followed by one, so that a topic such as
 # "children's social care" is not read as the committee of that name.
 _INSTITUTION = r"(committee|council|cabinet|board|overview|scrutiny|panel|partnership|meeting)"
@@ -96,8 +113,9 @@ _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "
 class ParsedQuestion:
     """What a question says about where to look.
 
-    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to``, ``committee``
-    and ``resolution`` only re-rank; ``latest`` breaks ties in favour of newer meetings.
+    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to``, ``committee``,
+    ``doc_kind`` (a kind of report named, see ``DOC_KIND_PHRASES``) and ``resolution`` only
+    re-rank; ``latest`` breaks ties in favour of newer meetings.
     ``phrases`` are the pieces of the question that were recognised, for display.
 
     A committee the question names is a preference, not a filter: "When did City Council debate
@@ -109,6 +127,7 @@ class ParsedQuestion:
     prefer_from: str | None = None
     prefer_to: str | None = None
     committee: str | None = None
+    doc_kind: str | None = None
     latest: bool = False
     resolution: bool = False
     phrases: list[str] = field(default_factory=list)
@@ -225,6 +244,13 @@ def parse_question(
             filters.doc_type = doc_type
             parsed.phrases.append(match.group(0))
             break
+    if not filters.doc_type:
+        for pattern, doc_kind in DOC_KIND_PHRASES:
+            match = pattern.search(question)
+            if match:
+                parsed.doc_kind = doc_kind
+                parsed.phrases.append(match.group(0))
+                break
 
     if (_RESOLUTION.search(question) or (
             _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question))) and \

@@ -103,6 +103,11 @@ def prefer_committee(passages: list[Passage], committee: str, factor: float) -> 
                     "committee_preference")
 
 
+def prefer_doc_kind(passages: list[Passage], doc_kind: str, factor: float) -> list[Passage]:
+    """Lift the passages of the kind of report the question names ("the business plan")."""
+    return reweight(passages, lambda p: p.doc_type == doc_kind, factor, "document_preference")
+
+
 def prefer_decisions(passages: list[Passage], factor: float, query: str = "") -> list[Passage]:
     """Lift RESOLVED passages for questions about what was resolved, decided or requested
     (procedural resolutions only when the question names their item)."""

@@ -31,6 +31,8 @@ DATE_PREFERENCE = 1.5
 DECISION_PREFERENCE = 1.3
 # A committee named in the question lifts its passages as much as a named month does.
 COMMITTEE_PREFERENCE = 1.5
+# A kind of report named ("according to the business plan") lifts that report's passages as much.
+DOC_KIND_PREFERENCE = 1.5
 # The decisions-only rankings are extra votes for RESOLVED passages, worth half a full ranking so
 # they lift a decision without burying the passage that answers the question.
 DECISION_LIST_WEIGHT = 0.5
@@ -111,6 +113,8 @@ class HybridRetriever:
                 fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, DATE_PREFERENCE)
             if hints.committee and not (filters and filters.committee):
                 fused = fusion.prefer_committee(fused, hints.committee, COMMITTEE_PREFERENCE)
+            if hints.doc_kind:
+                fused = fusion.prefer_doc_kind(fused, hints.doc_kind, DOC_KIND_PREFERENCE)
             if hints.resolution:
                 fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE, query)
             if hints.latest:

@@ -45,7 +45,7 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us")) and len(word) >= 4:
         word = word[:-1]
-    for suffix, minimum in (("ing", 6), ("ed", 5), ("e", 5)):
+    for suffix, minimum in (("ing", 6), ("ed", 5), ("e", 6)):
         if word.endswith(suffix) and len(word) >= minimum:
             return word[: -len(suffix)]
     return word
@@ -85,6 +85,27 @@ def weighted_terms(query: str) -> dict[str, float]:
 
 
 _FRAME = {stem(w) for w in _FRAME_WORDS}
+
+# The noun a question asks for: "which INSPECTORS carried out ...", "what CAMPAIGN did ...",
+# "whose DEATH ...", "who were the INSPECTORS ...". Up to three words after the question word,
+# ending at the first stopword (the auxiliary of "what campaign did ...").
+_FOCUS = re.compile(
+    r"\b(?:which|what|whose|how many|how much|(?:who|what) (?:is|was|were|are) the)\s+"
+    r"((?:[A-Za-z][A-Za-z'’\-]*\s*){1,3})", re.I)
+
+
+def focus_terms(query: str) -> set[str]:
+    """The stems of the thing a question asks for (see ``_FOCUS``): an answer sentence names
+    it ("The inspectors were ..."), where a sentence on the same topic need not."""
+    match = _FOCUS.search(query)
+    if not match:
+        return set()
+    focus: set[str] = set()
+    for word in match.group(1).split():
+        if word.lower() in STOPWORDS:
+            break
+        focus.add(stem(word))
+    return focus
 
 
 STOP_STEMS = frozenset(stem_set(" ".join(STOPWORDS)))

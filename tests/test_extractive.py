@@ -9,7 +9,7 @@ import pytest
 from assistant.backends.extractive import (
     ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, reflow, split_sentences,
 )
-from assistant.terms import stem, weighted_terms
+from assistant.terms import focus_terms, stem, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
 from settings import Settings
 
@@ -52,7 +52,7 @@ def test_reflow_keeps_bullets_apart_and_joins_a_bullet_broken_by_a_page():
 @pytest.mark.parametrize("word, stemmed", [
     ("requests", "request"), ("requested", "request"), ("request", "request"),
     ("authorities", "authority"), ("business", "business"), ("Trust's", "trust"),
-    ("meetings", "meet"), ("meeting", "meet"), ("cases", "case"), ("KPIs", "kpi"), ("3,500", "3,500"), ("2020", "2020"),
+    ("meetings", "meet"), ("meeting", "meet"), ("themes", "theme"), ("theme", "theme"), ("cases", "case"), ("KPIs", "kpi"), ("3,500", "3,500"), ("2020", "2020"),
 ])
 def test_stem(word, stemmed):
     assert stem(word) == stemmed
@@ -254,6 +254,32 @@ def test_an_on_topic_sentence_without_the_date_asked_for_is_completed_by_its_nei
 def test_typed_questions_need_a_new_number_date_person_or_post(question, sentence, fits):
     from assistant.backends.extractive import _answer_type
     assert _answer_type(question)(sentence) is fits
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("Which inspectors carried out Ofsted's focused visit?", {"inspector", "carri", "out"}),
+    ("Who were the inspectors on the December 2017 visit?", {"inspector"}),
+    ("What campaign did the Children in Care Council start?", {"campaign"}),
+    ("Whose death did the serious case review concern?", {"death"}),
+    ("How many schools and colleges had signed up?", {"school"}),
+    ("What themes did they look at?", {"theme"}),
+    ("Who presented the report?", set()),
+    ("When did Ofsted visit?", set()),
+])
+def test_focus_terms_are_the_thing_the_question_asks_for(question, focus):
+    assert focus_terms(question) == focus
+
+
+def test_the_thing_asked_for_weighs_more_in_overlap_but_not_in_evidence(backend):
+    text = ("Ofsted made a monitoring visit in May, focusing on the front door. "
+            "The inspectors were John Roughton, HMI, and Andy Waugh, HMI.")
+    topic, naming = sorted(backend._score("Which inspectors made the monitoring visit?",
+                                          [passage("l", text)]), key=lambda c: c.position)
+    assert naming.text.startswith("The inspectors were")
+    # Focus {inspector, made} x3: "inspectors" is 1 of 4 plain term weights but 3 of 8 stressed.
+    assert naming.support == pytest.approx(1 / 4) and naming.overlap == pytest.approx(3 / 8)
+    assert topic.support == pytest.approx(3 / 4) and topic.overlap == pytest.approx(5 / 8)
+    assert naming.evidence < topic.evidence  # grounding is judged on plain overlap
 
 
 def test_a_sentence_restating_the_question_counts_for_less(backend):

@@ -98,6 +98,22 @@ def test_named_document_types_filter_by_doc_type(question, doc_type, known):
     assert parse_question(question, doc_types=known).filters.doc_type == doc_type
 
 
+@pytest.mark.parametrize("question, doc_kind", [
+    ("According to the Trust's 2020/21 business plan, how many children were in care?", "business_plan"),
+    ("What ambition is quoted in the Independent Chair's accountability report?", "accountability_report"),
+    ("What did the October 2020 KPI report plan on supervision?", "kpi_report"),
+    ("What did the July 2017 Cabinet report recommend?", "cabinet_report"),
+    ("Which service did both Cabinet Member reports single out?", "cabinet_member_report"),
+    ("Which inspectors carried out Ofsted's focused visit?", "letter"),
+    ("Which Cabinet Member attended the meeting?", None),
+    ("What do the minutes of the business plan item say?", None),  # minutes: a filter instead
+])
+def test_named_reports_are_a_preference_not_a_filter(question, doc_kind):
+    parsed = parse_question(question)
+    assert parsed.doc_kind == doc_kind
+    assert parsed.filters.doc_type in (None, "minutes")
+
+
 def test_another_bodys_decision_date_is_a_preference_not_a_meeting_filter():
     parsed = parse_question("What did City Council resolve in September 2020 that the Executive "
                             "should bring to this committee?", ALIASES, MEETINGS)

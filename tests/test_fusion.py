@@ -97,6 +97,15 @@ def test_committee_preference_lifts_that_committees_passages():
     assert out[0].scores["committee_preference"] == 1.5
 
 
+def test_document_preference_lifts_the_named_kind_of_report():
+    fused = [p("minutes", score=0.032, doc_type="minutes"),
+             p("plan", score=0.030, doc_type="business_plan")]
+    out = fusion.prefer_doc_kind(fused, "business_plan", 1.5)
+    assert ids(out) == ["plan", "minutes"]
+    assert out[0].scores["document_preference"] == 1.5
+    assert "document_preference" not in out[1].scores
+
+
 def test_date_preference_lifts_passages_inside_the_range():
     fused = [p("oct", score=0.032, meeting_date="2020-10-28"),
              p("dec", score=0.030, meeting_date="2020-12-09"), p("undated", score=0.031)]

@@ -23,7 +23,7 @@ from assistant.filters import format_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
-from assistant.terms import STOP_STEMS, WORD, stem_set, weighted_terms
+from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
 from settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -47,6 +47,9 @@ E_COSINE, E_OVERLAP = 0.6, 0.4
 # "Who", "how many" and "when" questions need a person, a number or a date in the answering
 # sentence: one without it keeps this share of its score.
 ANSWER_TYPE_MISS = 0.75
+# The thing a question asks for ("which inspectors") counts this much more than its other terms
+# in a sentence's term overlap (see ``terms.focus_terms``).
+FOCUS_WEIGHT = 3.0
 # A sentence with fewer new content words than this restates the question ("This was the first
 # Ofsted monitoring visit to the Trust." for "What did the first Ofsted visit to the Trust find?").
 NEW_TERMS = 3
@@ -101,7 +104,8 @@ class _Candidate:
     passage: int  # index into the passages
     position: int  # sentence number inside the passage
     stems: set[str]
-    overlap: float
+    overlap: float  # share of the question's term weight the sentence has, its focus stressed
+    support: float  # the same share with every term at its own weight: how well it is grounded
     rank: float
     fits: float  # 1.0, or ANSWER_TYPE_MISS when the sentence lacks the kind of answer asked for
     cosine: float = 0.0
@@ -112,7 +116,7 @@ class _Candidate:
 
     @property
     def evidence(self) -> float:
-        return E_COSINE * self.cosine + E_OVERLAP * self.overlap
+        return E_COSINE * self.cosine + E_OVERLAP * self.support
 
 
 class CachingEmbedder:
@@ -253,8 +257,12 @@ class ExtractiveBackend:
 
     def _score(self, query: str, passages: list[Passage]) -> list[_Candidate]:
         query_terms = weighted_terms(query)
-        asked = stem_set(query) | STOP_STEMS
         total = sum(query_terms.values())
+        focused_terms = dict(query_terms)
+        for term in focus_terms(query) & query_terms.keys():
+            focused_terms[term] *= FOCUS_WEIGHT
+        focused_total = sum(focused_terms.values())
+        asked = stem_set(query) | STOP_STEMS
         answer_type = _answer_type(query)
         usable = [i for i, p in enumerate(passages[:ANSWER_PASSAGES]) if not is_noise(p, query)]
         if not usable:
@@ -266,11 +274,13 @@ class ExtractiveBackend:
                 if position == 0 and sentence[:1].islower():
                     continue  # a chunk that starts mid-sentence
                 stems = stem_set(sentence)
-                overlap = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
+                support = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
+                overlap = sum(w for t, w in focused_terms.items() if t in stems) / focused_total \
+                    if focused_total else 0.0
                 fits = ANSWER_TYPE_MISS if answer_type and not answer_type(sentence) else 1.0
                 if len(stems - asked) < NEW_TERMS:
                     fits *= RESTATEMENT  # says back what the question said, answers nothing
-                candidates.append(_Candidate(sentence, i, position, stems, overlap, rank, fits))
+                candidates.append(_Candidate(sentence, i, position, stems, overlap, support, rank, fits))
         if not candidates:
             return []
         candidates.sort(key=lambda c: (-(0.6 * c.overlap + 0.4 * c.rank) * c.fits, c.passage, c.position))
