@@ -34,6 +34,13 @@ from settings import Settings
      ["Hard wrapped lines of a report are joined back into one sentence here."]),
     ("Leaders agreed to use self-\nassessments each year from now on.",
      ["Leaders agreed to use self-assessments each year from now on."]),
+    ("It shall include the following voting representatives:\na) Church of England diocese "
+     "representative (one);\nb) Roman Catholic diocese representative (one); and\nc) Parent "
+     "Governor representatives (two).",
+     ["It shall include the following voting representatives:",
+      "a) Church of England diocese representative (one);",
+      "b) Roman Catholic diocese representative (one); and",
+      "c) Parent Governor representatives (two)."]),
     ("Too short. Yes.", []),
     ("", []),
 ])

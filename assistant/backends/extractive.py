@@ -470,9 +470,11 @@ def _is_title(unit: str) -> bool:
     """A heading-like unit: short, not closed by sentence punctuation, and no list of parts.
 
     A line with commas ("Rachel O'Connor, Assistant Chief Executive, Birmingham and Solihull
-    CCG") is a record of who is who, the answer to a question about a person's role.
+    CCG") is a record of who is who, the answer to a question about a person's role. A lettered
+    or bulleted line is an item of a list ("b) Roman Catholic diocese representative (one); and").
     """
-    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None and "," not in unit
+    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None and "," not in unit \
+        and not _BULLET.match(unit)
 
 
 def split_sentences(text: str) -> list[str]:
