@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.backends.extractive import (
-    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, reflow, split_sentences,
+    ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend, reflow, split_sentences,
 )
 from assistant.terms import focus_terms, stem, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
@@ -41,6 +41,9 @@ from settings import Settings
       "a) Church of England diocese representative (one);",
       "b) Roman Catholic diocese representative (one); and",
       "c) Parent Governor representatives (two)."]),
+    ("(Figure 16) Figure 16: Timeliness of National Panel response. Figure 2 shows the fifteen "
+     "actions of the plan. Table 3: Children in care by age.",
+     ["Figure 2 shows the fifteen actions of the plan."]),
     ("Too short. Yes.", []),
     ("", []),
 ])
@@ -287,6 +290,26 @@ def test_the_thing_asked_for_weighs_more_in_overlap_but_not_in_evidence(backend)
     assert naming.support == pytest.approx(1 / 4) and naming.overlap == pytest.approx(3 / 8)
     assert topic.support == pytest.approx(3 / 4) and topic.overlap == pytest.approx(5 / 8)
     assert naming.evidence < topic.evidence  # grounding is judged on plain overlap
+
+
+def test_a_sentence_with_the_number_asked_for_is_no_restatement(backend):
+    from assistant.backends.extractive import RESTATEMENT
+    text = ("When the Trust went live there were 1805 children in its care. "
+            "Many children were in care when the Trust went live.")
+    question = "How many children were in care when the Trust went live?"
+    fits = {c.text[:9]: c.fits for c in backend._score(question, [passage("plan", text)])}
+    assert fits == {"When the ": 1.0, "Many chil": RESTATEMENT * ANSWER_TYPE_MISS}
+
+
+def test_the_documents_title_counts_in_overlap_but_not_in_support(backend):
+    line = "Alan Michell, Interim Operational Manager, Fair Access."
+    old = passage("old", line, title="Work Programme 2017/18")
+    new = passage("new", line.replace("Interim Operational Manager", "Head of Service"),
+                  title="Work Programme 2020-21")
+    scored = {c.passage: c for c in backend._score(
+        "What job title did Alan Michell have in the 2017/18 work programme?", [new, old])}
+    assert scored[1].overlap > scored[0].overlap
+    assert scored[1].support == scored[0].support
 
 
 def test_a_sentence_restating_the_question_counts_for_less(backend):
