@@ -16,6 +16,7 @@ import dataclasses
 import re
 from typing import Callable, Mapping
 
+from assistant.filters import find_dates
 from assistant.terms import STOP_STEMS, stem_set
 from vectorstore.models import Passage
 
@@ -89,10 +90,19 @@ def is_noise(passage: Passage, query: str) -> bool:
 
 def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | None,
                  factor: float) -> list[Passage]:
-    """Lift passages whose meeting date lies in a range the question mentions without requiring it."""
+    """Lift passages dated in a range the question mentions without requiring it.
+
+    A passage is dated by its meeting, by its document's own date, and by a period its
+    document's title names: "PERFORMANCE SCORECARD - December 2017", tabled in February 2018,
+    is about December 2017.
+    """
+    def overlaps(first: str, last: str) -> bool:
+        return (date_from is None or last >= date_from) and (date_to is None or first <= date_to)
+
     def inside(p: Passage) -> bool:
-        return bool(p.meeting_date) and (date_from is None or p.meeting_date >= date_from) and (
-            date_to is None or p.meeting_date <= date_to)
+        dated = [(d, d) for d in (p.meeting_date, p.metadata.get("doc_date")) if d]
+        dated += [(m.first.isoformat(), m.last.isoformat()) for m in find_dates(p.title or "")]
+        return any(overlaps(first, last) for first, last in dated)
     return reweight(passages, inside, factor, "date_preference")
 
 

@@ -114,6 +114,17 @@ def test_date_preference_lifts_passages_inside_the_range():
     assert out[0].scores["date_preference"] == 1.5
 
 
+def test_date_preference_counts_the_documents_date_and_the_period_its_title_names():
+    later = "2018-02-14"
+    fused = [p("other", score=0.040, meeting_date=later, title="Corporate Parenting"),
+             p("scorecard", score=0.030, meeting_date=later,
+               title="PERFORMANCE SCORECARD - December 2017"),
+             p("cabinet", score=0.029, meeting_date=later, doc_date="2017-12-12")]
+    out = fusion.prefer_dates(fused, None, "2017-12-31", 1.5)  # "by December 2017"
+    assert ids(out) == ["scorecard", "cabinet", "other"]
+    assert "date_preference" not in out[2].scores
+
+
 def test_decision_preference_lifts_resolutions_but_not_boilerplate_ones():
     fused = [p("talk", score=0.032), p("resolved", score=0.027, is_decision=True),
              p("authority", score=0.031, is_decision=True, is_boilerplate=True,
