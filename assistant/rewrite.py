@@ -131,9 +131,11 @@ def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
             rewritten = _resolve(turn.content, context, committees)
             context = _context_of(rewritten.query, committees, context)
         elif context is not None:
-            person = last_person(turn.content)
-            if person:
-                context.person = person
+            # An answer's first name is its subject ("Penny Thompson, Independent Chair,
+            # introduced it, with Simon Cross"): the "she" of the next question.
+            named = person_names(turn.content)
+            if named:
+                context.person = named[0]
     return _resolve(question, context, committees)
 
 

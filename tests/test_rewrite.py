@@ -58,7 +58,7 @@ def test_follow_ups_are_detected(question, follow_up):
     (("What did the committee decide about the Trust at the 9 December 2020 meeting?", "..."),
      "what else was resolved at that meeting?",
      "What else was resolved at the meeting on 9 December 2020?"),
-    # he/she -> the last person named, here in the assistant's answer
+    # he/she -> the person an answer names first (its subject), here in the assistant's answer
     (("What was resolved about the SEND update at the October 2020 meeting?", "...",
       "Who presented it?", "Andy Couldrick presented the paper. [1]"),
      "what did he say about staff?", "What did Andy Couldrick say about staff in October 2020?"),
@@ -83,6 +83,10 @@ def test_follow_ups_are_detected(question, follow_up):
     (("Who introduced the safeguarding item on 9 December 2020?",
       "Penny Thompson, Independent Chair of the Birmingham Safeguarding Children's Partnership "
       "(BSCP), introduced it. [1]"), "How did she describe her own report?",
+     "How did Penny Thompson describe Penny Thompson's own report on 9 December 2020?"),
+    (("Who introduced the safeguarding item on 9 December 2020?",
+      "Penny Thompson, Independent Chair of the BSCP, introduced it, with Simon Cross, the "
+      "Business Manager. [1]"), "How did she describe her own report?",
      "How did Penny Thompson describe Penny Thompson's own report on 9 December 2020?"),
     # no history: nothing to carry
     ((), "and what did they decide?", "and what did they decide?"),
