@@ -60,12 +60,15 @@ _LAST_MEETING = re.compile(r"\b(last|latest|most recent|previous)\s+(committee\s
 # "agreed to <do something>" is a person's undertaking, not a committee decision.
 _RESOLUTION = re.compile(r"\b(resolv\w*|resolutions?|decid\w*|decisions?|agreed(?!\s+to\b)|agree(?!\s+to\b))\b", re.I)
 _REQUEST = re.compile(r"\b(ask(ed|s)?|request(ed|s)?|call(ed|s)? for|recommend(ed|s)?)\b", re.I)
-# "What did Cabinet / the leadership team decide": another body's decision, which the papers
-# report in prose; the committee's RESOLVED blocks do not hold it.
+# "What did Cabinet / the leadership team decide", "What was Cabinet told about the decision":
+# another body's decision, which the papers report in prose; the committee's RESOLVED blocks do
+# not hold it.
+_OTHER_BODY = r"(?:cabinet|council|team|board|trust|government|ofsted|panel|partnership|executive|leader)"
 OTHER_BODY_DECIDES = re.compile(
-    r"\b(?:did|has|have|had|would|will)\s+(?:the\s+)?(?:[\w'’]+\s+){0,3}?"
-    r"(?:cabinet|council|team|board|trust|government|ofsted|panel|partnership|executive|leader)'?s?"
-    r"\s+(?:\w+\s+)?(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)\b", re.I)
+    rf"\b(?:did|has|have|had|would|will)\s+(?:the\s+)?(?:[\w'’]+\s+){{0,3}}?{_OTHER_BODY}'?s?"
+    r"\s+(?:\w+\s+)?(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)\b"
+    rf"|\b(?:was|were|is|are)\s+(?:the\s+)?(?:[\w'’]+\s+){{0,2}}?{_OTHER_BODY}\s+"
+    r"(?:told|informed|advised|asked|briefed)\b", re.I)
 # "Which councillors asked for the call-in?" asks who, not what was requested.
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|which\s+(?:councillors?|members?|officers?|"
                        r"people|person))\b", re.I)

@@ -134,6 +134,8 @@ def test_another_bodys_decision_date_is_a_preference_not_a_meeting_filter():
     ("Which councillors asked for the call-in that the committee considered?", False, False),
     ("What did Cabinet decide about the Children's Trust in 2018?", False, False),
     ("What did the council's leadership team decide about the report?", False, False),
+    ("What was Cabinet told about the next formal decision on the Trust?", False, False),
+    ("What was the committee told about the decision?", True, False),
     ("How many agency social workers does the Trust employ?", False, False),
 ])
 def test_resolution_questions_are_recognised(question, resolution, decisions_only):
