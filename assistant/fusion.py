@@ -17,7 +17,8 @@ import re
 from typing import Callable, Mapping
 
 from assistant.filters import find_dates
-from assistant.terms import STOP_STEMS, stem_set
+from assistant.sentences import split_sentences
+from assistant.terms import STOP_STEMS, stem_set, weighted_terms
 from vectorstore.models import Passage
 
 RRF_K = 60  # Cormack et al. 2009; also Settings.rrf_k's default.
@@ -104,6 +105,29 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
         dated += [(m.first.isoformat(), m.last.isoformat()) for m in find_dates(p.title or "")]
         return any(overlaps(first, last) for first, last in dated)
     return reweight(passages, inside, factor, "date_preference")
+
+
+def prefer_sentence_match(passages: list[Passage], query: str, weight: float,
+                          n: int) -> list[Passage]:
+    """Lift the top ``n`` passages by how much of the question one of their sentences holds.
+
+    BM25 scores a chunk's words wherever they stand and a 256-token vector blurs a long chunk, so
+    a passage whose single sentence says what was asked ("has agreed to remain as Independent
+    Chair until September 2021") can rank below one that scatters the same words over a page.
+    Each passage's score is multiplied by 1 + ``weight`` x its best sentence's share of the
+    question's term weight (``terms.weighted_terms``).
+    """
+    terms = weighted_terms(query)
+    total = sum(terms.values())
+    if not total:
+        return list(passages)
+    head = []
+    for passage in passages[:n]:
+        share = max((sum(w for t, w in terms.items() if t in stem_set(sentence)) / total
+                     for sentence in split_sentences(passage.text)), default=0.0)
+        head.append(dataclasses.replace(passage, score=passage.score * (1 + weight * share),
+                                        scores={**passage.scores, "sentence_match": share}))
+    return _sorted(head) + list(passages[n:])
 
 
 def prefer_committee(passages: list[Passage], committee: str, factor: float) -> list[Passage]:

@@ -33,6 +33,12 @@ DECISION_PREFERENCE = 1.3
 COMMITTEE_PREFERENCE = 1.5
 # A kind of report named ("according to the business plan") lifts that report's passages as much.
 DOC_KIND_PREFERENCE = 1.5
+# A passage with one sentence holding all of the question's terms scores up to twice its fused
+# score (1 + 1.0 x share); only the head of the fused list is read. Weights 0.3 / 0.6 / 1.0 /
+# 1.5 / 2.5 gave bundled hit@5 0.906 at each and MRR@5 0.792 / 0.809 / 0.804 / 0.805 / 0.790
+# (0.770 without); held-out MRR@5 0.738 / 0.757 / 0.776 / 0.771 / 0.774 (0.701 without).
+SENTENCE_MATCH_WEIGHT = 1.0
+SENTENCE_MATCH_CANDIDATES = 20
 # The decisions-only rankings are extra votes for RESOLVED passages, worth half a full ranking so
 # they lift a decision without burying the passage that answers the question.
 DECISION_LIST_WEIGHT = 0.5
@@ -108,6 +114,8 @@ class HybridRetriever:
                    "bm25_decisions": DECISION_LIST_WEIGHT}
         fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight, query)
+        fused = fusion.prefer_sentence_match(fused, query, SENTENCE_MATCH_WEIGHT,
+                                             SENTENCE_MATCH_CANDIDATES)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:
                 fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, DATE_PREFERENCE)

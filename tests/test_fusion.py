@@ -106,6 +106,20 @@ def test_document_preference_lifts_the_named_kind_of_report():
     assert "document_preference" not in out[1].scores
 
 
+def test_a_passage_with_one_sentence_holding_the_question_is_lifted():
+    scattered = p("scattered", "Penny Thompson introduced the report. The board met in June. "
+                  "Independent scrutiny is welcome. The Chair agreed the minutes.", score=0.032)
+    together = p("together", "The committee thanked the partnership for the report. Penny Thompson "
+                 "has agreed to remain as Independent Chair until September 2021.", score=0.030)
+    tail = p("tail", "Penny Thompson has agreed to remain as Independent Chair.", score=0.001)
+    question = "Until when has Penny Thompson agreed to stay on as Independent Chair?"
+    out = fusion.prefer_sentence_match([scattered, together, tail], question, 1.0, n=2)
+    assert ids(out) == ["together", "scattered", "tail"]
+    assert out[0].scores["sentence_match"] > out[1].scores["sentence_match"]
+    assert "sentence_match" not in out[2].scores  # past the head: not read
+    assert fusion.prefer_sentence_match([scattered], "What?", 1.0, n=2) == [scattered]
+
+
 def test_date_preference_lifts_passages_inside_the_range():
     fused = [p("oct", score=0.032, meeting_date="2020-10-28"),
              p("dec", score=0.030, meeting_date="2020-12-09"), p("undated", score=0.031)]

@@ -1,0 +1,106 @@
+"""Sentences of council papers as they were printed: wrapped lines joined, headings, captions
+and scraps left out.
+
+Shared by retrieval (which passage holds one sentence with most of the question's terms) and the
+extractive backend (which sentences answer). PDF text breaks lines mid-sentence, splits bullets
+across pages and strands headings, numbering and figure captions between sentences, so the
+splitter works on reflowed paragraph units rather than raw lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.terms import WORD
+
+# Lines up to this long without closing punctuation are headings ("1. Introduction").
+TITLE_CHARS = 60
+# Words whose full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "cllr", "cllrs", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g",
+    "i.e", "c", "ca", "approx", "para", "paras", "p", "pp", "fig", "prof", "rev", "ref", "cf",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
+    "ltd", "co", "dept", "govt", "min", "max", "est", "al",
+}
+_BULLET = re.compile(r"^\s*(?:[-–•◼●✓▪*₋◦]|\(?[a-zA-Z0-9]{1,3}[.)])\s+")
+_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Z0-9][A-Z0-9 ’'&()/,:\-–]{2,}$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9£])")
+_TERMINAL = re.compile(r"[.!?:;][\"”’)]*$")
+# "(Figure 16) Figure 16: Timeliness of ...": a caption names a chart, it does not say anything.
+_CAPTION = re.compile(r"^\(?(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s+\d+[a-z]?\)?\s*(?:[:.–—-]|\(|$|"
+                      r"(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s+\d)", re.I)
+
+
+def reflow(text: str) -> list[str]:
+    """Paragraph units of a passage: hard-wrapped lines joined, bullets and headings kept apart.
+
+    A blank line ends a unit only when the text before it ends a sentence or the text after it
+    starts with a capital (page breaks inside bullets leave a blank line mid-sentence). A short
+    single line without closing punctuation followed by a capitalised line is a heading.
+    """
+    units: list[str] = []
+    current = ""
+    lines_in_current = 0
+    blank = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            blank = bool(current)
+            continue
+        starts_new = (
+            not current
+            or _BULLET.match(line) is not None
+            or _HEADING.match(line) is not None
+            or _HEADING.match(current) is not None
+            or (blank and (_TERMINAL.search(current) is not None or not line[:1].islower()))
+            or (lines_in_current == 1 and _is_title(current) and line[:1].isupper())
+        )
+        if starts_new:
+            if current:
+                units.append(current)
+            current, lines_in_current = line, 1
+        elif current.endswith("-") and current[-2:-1].isalpha():
+            current += line  # a compound word wrapped at its hyphen keeps the hyphen
+            lines_in_current += 1
+        else:
+            current += " " + line
+            lines_in_current += 1
+        blank = False
+    if current:
+        units.append(current)
+    return units
+
+
+def _is_title(unit: str) -> bool:
+    """A heading-like unit: short, not closed by sentence punctuation, and no list of parts.
+
+    A line with commas ("Rachel O'Connor, Assistant Chief Executive, Birmingham and Solihull
+    CCG") is a record of who is who, the answer to a question about a person's role. A lettered
+    or bulleted line is an item of a list ("b) Roman Catholic diocese representative (one); and").
+    """
+    return len(unit) <= TITLE_CHARS and _TERMINAL.search(unit) is None and "," not in unit \
+        and not _BULLET.match(unit)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage, as in the source (whitespace aside); headings and scraps dropped."""
+    sentences: list[str] = []
+    for unit in reflow(text):
+        if _HEADING.match(unit) or _is_title(unit):
+            continue
+        body = _BULLET.sub("", unit, count=1) if unit.lstrip()[:1] in "-–•◼●✓▪*₋◦" else unit
+        start = 0
+        for match in _SENTENCE_END.finditer(body):
+            before = body[start: match.start() + 1]
+            last_word = re.findall(r"[A-Za-z.]+$", before[:-1])
+            word = last_word[0].lower().strip(".") if last_word else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            if re.fullmatch(r"\s*\(?\d{1,2}(\.\d+)*", before[:-1]):
+                continue  # "1. The committee..." numbering, not a sentence
+            sentences.append(body[start: match.end()].strip())
+            start = match.end()
+        sentences.append(body[start:].strip())
+    return [s for s in sentences
+            if len(WORD.findall(s)) >= 4 and not _is_title(s) and not re.fullmatch(r"\(.*\)\.?", s)
+            and not _CAPTION.match(s)]
