@@ -17,7 +17,7 @@ import re
 from typing import Callable, Mapping
 
 from assistant.filters import find_dates
-from assistant.sentences import split_sentences
+from assistant.sentences import stemmed_sentences
 from assistant.terms import STOP_STEMS, stem_set, weighted_terms
 from vectorstore.models import Passage
 
@@ -123,8 +123,8 @@ def prefer_sentence_match(passages: list[Passage], query: str, weight: float,
         return list(passages)
     head = []
     for passage in passages[:n]:
-        share = max((sum(w for t, w in terms.items() if t in stem_set(sentence)) / total
-                     for sentence in split_sentences(passage.text)), default=0.0)
+        share = max((sum(w for t, w in terms.items() if t in stems) / total
+                     for _, stems in stemmed_sentences(passage.text)), default=0.0)
         head.append(dataclasses.replace(passage, score=passage.score * (1 + weight * share),
                                         scores={**passage.scores, "sentence_match": share}))
     return _sorted(head) + list(passages[n:])

@@ -10,9 +10,13 @@ splitter works on reflowed paragraph units rather than raw lines.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from assistant.terms import WORD
+from assistant.terms import WORD, stem_set
 
+# Passages whose sentences and stems are kept: the bundled index has ~560, and a warm assistant
+# reads the same passages for retrieval's sentence match and for the answer, again and again.
+CACHED_PASSAGES = 4096
 # Lines up to this long without closing punctuation are headings ("1. Introduction").
 TITLE_CHARS = 60
 # Words whose full stop does not end a sentence.
@@ -104,3 +108,9 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences
             if len(WORD.findall(s)) >= 4 and not _is_title(s) and not re.fullmatch(r"\(.*\)\.?", s)
             and not _CAPTION.match(s)]
+
+
+@lru_cache(maxsize=CACHED_PASSAGES)
+def stemmed_sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(sentence, its stems) for each sentence of a passage (``split_sentences``), cached."""
+    return tuple((sentence, frozenset(stem_set(sentence))) for sentence in split_sentences(text))

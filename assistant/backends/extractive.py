@@ -23,7 +23,7 @@ from assistant.filters import format_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
-from assistant.sentences import reflow, split_sentences
+from assistant.sentences import reflow, split_sentences, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
 from settings import Settings
 from vectorstore.models import Filters, Passage
@@ -94,7 +94,7 @@ class _Candidate:
     text: str
     passage: int  # index into the passages
     position: int  # sentence number inside the passage
-    stems: set[str]
+    stems: frozenset[str]
     # Share of the question's term weight that the sentence has, its focus stressed and its
     # document's title counted ("the 2017/18 work programme" is in the title, not the line).
     overlap: float
@@ -264,10 +264,9 @@ class ExtractiveBackend:
         for i in usable:
             rank = 1.0 / (1.0 + 0.5 * i)
             title = stem_set(passages[i].title or "")
-            for position, sentence in enumerate(split_sentences(passages[i].text)):
+            for position, (sentence, stems) in enumerate(stemmed_sentences(passages[i].text)):
                 if position == 0 and sentence[:1].islower():
                     continue  # a chunk that starts mid-sentence
-                stems = stem_set(sentence)
                 support = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
                 overlap = sum(w for t, w in focused_terms.items() if t in stems or t in title) \
                     / focused_total if focused_total else 0.0
