@@ -241,19 +241,15 @@ def parse_question(
             parsed.phrases.append(found[1])
 
     known_types = set(doc_types) if doc_types is not None else None
-    for pattern, doc_type in DOC_TYPE_PHRASES:
-        match = pattern.search(question)
-        if match and (known_types is None or doc_type in known_types):
-            filters.doc_type = doc_type
-            parsed.phrases.append(match.group(0))
-            break
-    if not filters.doc_type:
-        for pattern, doc_kind in DOC_KIND_PHRASES:
-            match = pattern.search(question)
-            if match:
-                parsed.doc_kind = doc_kind
-                parsed.phrases.append(match.group(0))
-                break
+    named_type = _first_named(question, DOC_TYPE_PHRASES, known_types)
+    if named_type:
+        filters.doc_type, phrase = named_type
+        parsed.phrases.append(phrase)
+    else:
+        named_kind = _first_named(question, DOC_KIND_PHRASES)
+        if named_kind:
+            parsed.doc_kind, phrase = named_kind
+            parsed.phrases.append(phrase)
 
     if (_RESOLUTION.search(question) or (
             _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question))) and \
@@ -263,6 +259,16 @@ def parse_question(
         filters.decisions_only = True
         parsed.phrases.append(_DECISIONS_ONLY.search(question).group(0))
     return parsed
+
+
+def _first_named(question: str, phrases, known: set[str] | None = None) -> tuple[str, str] | None:
+    """(doc_type, the words that named it) for the first of ``phrases`` the question uses, among
+    the ``known`` types when given."""
+    for pattern, doc_type in phrases:
+        match = pattern.search(question)
+        if match and (known is None or doc_type in known):
+            return doc_type, match.group(0)
+    return None
 
 
 def merge_filters(caller: Filters | None, parsed: Filters) -> Filters:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from assistant.filters import find_dates
@@ -102,9 +103,15 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
 
     def inside(p: Passage) -> bool:
         dated = [(d, d) for d in (p.meeting_date, p.metadata.get("doc_date")) if d]
-        dated += [(m.first.isoformat(), m.last.isoformat()) for m in find_dates(p.title or "")]
+        dated += title_periods(p.title or "")
         return any(overlaps(first, last) for first, last in dated)
     return reweight(passages, inside, factor, "date_preference")
+
+
+@lru_cache(maxsize=4096)
+def title_periods(title: str) -> tuple[tuple[str, str], ...]:
+    """(first, last) ISO dates of each period a document title names, parsed once per title."""
+    return tuple((m.first.isoformat(), m.last.isoformat()) for m in find_dates(title))
 
 
 def prefer_sentence_match(passages: list[Passage], query: str, weight: float,

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from assistant.backends.extractive import (
-    ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend, reflow, split_sentences,
+    ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend,
 )
+from assistant.sentences import reflow, split_sentences
 from assistant.terms import focus_terms, stem, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
 from settings import Settings

@@ -89,21 +89,18 @@ def test_boilerplate_named_by_the_question_keeps_its_score(question, sinks):
     assert len(named) <= 1, "only the item the question names keeps its score"
 
 
-def test_committee_preference_lifts_that_committees_passages():
-    fused = [p("scrutiny", score=0.032, committee="Education O&S Committee"),
-             p("council", score=0.030, committee="City Council")]
-    out = fusion.prefer_committee(fused, "city council", 1.5)
-    assert ids(out) == ["council", "scrutiny"]
-    assert out[0].scores["committee_preference"] == 1.5
-
-
-def test_document_preference_lifts_the_named_kind_of_report():
-    fused = [p("minutes", score=0.032, doc_type="minutes"),
-             p("plan", score=0.030, doc_type="business_plan")]
-    out = fusion.prefer_doc_kind(fused, "business_plan", 1.5)
-    assert ids(out) == ["plan", "minutes"]
-    assert out[0].scores["document_preference"] == 1.5
-    assert "document_preference" not in out[1].scores
+@pytest.mark.parametrize("prefer, wanted, field, key", [
+    (fusion.prefer_committee, "city council", "committee", "committee_preference"),
+    (fusion.prefer_doc_kind, "business_plan", "doc_type", "document_preference"),
+])
+def test_a_named_committee_or_kind_of_report_lifts_its_passages(prefer, wanted, field, key):
+    other = {"committee": "Education O&S Committee", "doc_type": "minutes"}[field]
+    named = {"committee": "City Council", "doc_type": "business_plan"}[field]
+    fused = [p("other", score=0.032, **{field: other}), p("named", score=0.030, **{field: named})]
+    out = prefer(fused, wanted, 1.5)
+    assert ids(out) == ["named", "other"]
+    assert out[0].scores[key] == 1.5
+    assert key not in out[1].scores
 
 
 def test_a_passage_with_one_sentence_holding_the_question_is_lifted():

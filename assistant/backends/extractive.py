@@ -23,7 +23,7 @@ from assistant.filters import format_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
-from assistant.sentences import reflow, split_sentences, stemmed_sentences
+from assistant.sentences import reflow, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
 from settings import Settings
 from vectorstore.models import Filters, Passage
@@ -404,7 +404,7 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
 
     for n, candidate in enumerate(chosen):
         add(candidate.passage, candidate.position, candidate.text)
-        sentences = split_sentences(passages[candidate.passage].text)
+        sentences = [sentence for sentence, _ in stemmed_sentences(passages[candidate.passage].text)]
         if candidate.text.rstrip().endswith(":"):
             for position in range(candidate.position + 1,
                                   min(len(sentences), candidate.position + 1 + LIST_ITEMS)):
