@@ -27,7 +27,7 @@ from assistant.filters import (
 from assistant.models import Answer, AnswerSentence, Turn
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
-from settings import Settings
+from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,7 @@ import re
 from datetime import date
 
 from assistant.models import AnswerSentence
+from minutes_core.text.stopwords import ANSWER_STOPWORDS
 from vectorstore.models import Passage
 
 # Share of a sentence's key terms that a cited passage must contain. 0.6 keeps paraphrases
@@ -41,24 +42,6 @@ SUPPORT_THRESHOLD = 0.6
 
 # Quoted spans shorter than this are emphasis ('the "call-in" period'), not quotations.
 MIN_QUOTE_WORDS = 3
-
-# Words that carry no content of their own: English function words, the filler of generated
-# answers ("according to the passage"), and words every council passage or its metadata line
-# contains, which would otherwise let any passage "support" any sentence.
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each either few for from further
-had has have having he her here hers herself him himself his how i if in into is it its itself just
-me more most my myself neither no nor not now of off on once only or other our ours ourselves out
-over own same she should so some such than that the their theirs them themselves then there these
-they this those through to too under until up upon very was we were what when where which while who
-whom why will with would yes you your yours yourself yourselves shall may might must one ones
-whether yet per via within without its' it's there's that's
-according passage passages record records document documents stated states state mentioned
-mention says say said notes note shows show indicates indicate information provided based
-council committee committees meeting meetings cllr councillor councillors member members
-gbp pound pounds sterling
-""".split())
 
 # Abbreviations that end in a full stop without ending the sentence.
 ABBREVIATIONS = frozenset(
@@ -179,7 +162,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
         word = raw.lower()
         is_name = raw[:1].isupper() and not first
         first = False
-        if word in STOPWORDS or len(word) < 2:
+        if word in ANSWER_STOPWORDS or len(word) < 2:
             continue
         out.append((_stem(word), is_name))
     return out

@@ -12,7 +12,7 @@ import logging
 from assistant.answering import Assistant
 from assistant.backends.extractive import CachingEmbedder, ExtractiveBackend
 from assistant.retrieval import HybridRetriever
-from settings import Settings
+from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

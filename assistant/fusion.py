@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Callable, Mapping
 
 from assistant.filters import find_dates
-from assistant.sentences import stemmed_sentences
+from minutes_core.text.sentences import stemmed_sentences
 from assistant.terms import STOP_STEMS, stem_set, weighted_terms
 from vectorstore.models import Passage
 

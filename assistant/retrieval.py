@@ -17,7 +17,7 @@ from typing import Protocol
 
 from assistant import fusion
 from assistant.filters import ParsedQuestion
-from settings import Settings
+from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)

@@ -10,50 +10,15 @@ from __future__ import annotations
 import re
 
 from assistant.filters import without_dates
+from minutes_core.text.stems import WORD, stem, stem_set
+from minutes_core.text.stopwords import STOPWORDS
 
-WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
-STOPWORDS = {
-    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from",
-    "about", "as", "into", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did",
-    "has", "have", "had", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-    "many", "much", "that", "this", "these", "those", "it", "its", "there", "their", "they",
-    "them", "any", "all", "some", "can", "could", "would", "should", "will", "shall", "may",
-    "not", "no", "yes", "i", "we", "you", "our", "my", "me", "tell", "give", "list", "show",
-    "please", "also", "than", "then", "so", "if", "but", "last", "latest", "current", "recent",
-    "most", "now",
-}
 # Frame words name the kind of answer, not its topic: they count for less in term overlap.
 _FRAME_WORDS = ("say", "said", "happen", "note", "mention", "committee", "meeting", "member",
                "resolve", "resolved", "decide", "decided", "agree", "agreed")
 FRAME_WEIGHT = 0.5
 NUMBER_WEIGHT = 2.0
 NAME_WEIGHT = 1.5
-
-
-def stem(word: str) -> str:
-    """A light suffix-stripper, so 'requests', 'requested' and 'request' meet (no dictionary).
-
-    A plural ending goes first, then a verb ending: 'meetings' -> 'meeting' -> 'meet'.
-    """
-    word = word.lower().replace("’", "'")
-    word = re.sub(r"'s?$", "", word)
-    if any(ch.isdigit() for ch in word):
-        return word.rstrip(".,")
-    if word.endswith("ies") and len(word) >= 5:
-        word = word[:-3] + "y"
-    elif re.search(r"(ss|x|z|ch|sh)es$", word) and len(word) >= 5:
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us")) and len(word) >= 4:
-        word = word[:-1]
-    for suffix, minimum in (("ing", 6), ("ed", 5), ("e", 6)):
-        if word.endswith(suffix) and len(word) >= minimum:
-            return word[: -len(suffix)]
-    return word
-
-
-def stem_set(text: str) -> set[str]:
-    """The stems of a text's words (see ``stem``)."""
-    return {stem(w) for w in WORD.findall(text)}
 
 
 def weighted_terms(query: str) -> dict[str, float]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from vectorstore.models import Filters, Passage
 
 if TYPE_CHECKING:
-    from settings import Settings
+    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

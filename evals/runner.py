@@ -24,7 +24,7 @@ from evals.metrics import aggregate, score_item
 from evals.report import write_report
 
 if TYPE_CHECKING:
-    from settings import Settings
+    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

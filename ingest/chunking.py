@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from ingest.clean import Block, reflow
-from ingest.dates import human_date
+from minutes_core.text.dates import human_date
 from ingest.models import Chunk, Document
 from ingest.structure import ParsedDocument, minutes_items
-from ingest.text import normalise_for_index, split_sentences
+from minutes_core.text.normalise import normalise_for_index, split_sentences
 
 RESOLVED = re.compile(r"^\W*resolved\b", re.IGNORECASE)
 ATTENDANCE = re.compile(r"^\W*(present|also present|apologies|in attendance)\s*:", re.IGNORECASE)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ingest.models import LoadedFile
-from ingest.text import BULLET_GLYPHS, is_table_rule, key_of, strip_markup
+from minutes_core.text.normalise import BULLET_GLYPHS, is_table_rule, key_of, strip_markup
 
 STAMP = re.compile(r"^\s*(?:agenda\s+)?item\s+(?:no\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.IGNORECASE)
 PAGE_MARKER = re.compile(r"^\s*page\s+(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)

@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from ingest.text import fold_quotes, strip_markup
+from minutes_core.text.normalise import fold_quotes, strip_markup
 
 DEFAULT_ALIASES_FILE = Path(__file__).with_name("committee_aliases.toml")
 

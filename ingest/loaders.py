@@ -34,7 +34,7 @@ from docx.table import Table
 from ingest.models import LoadedFile, Page
 
 if TYPE_CHECKING:
-    from settings import Settings
+    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
 from ingest.clean import Block, Line, reflow
-from ingest.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTHS, first_date, meeting_line_date
+from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTHS, first_date, meeting_line_date
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
-from ingest.text import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
+from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
 
 # -- row types -------------------------------------------------------------------------------------
 

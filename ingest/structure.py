@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from ingest.clean import COUNCIL_HEADER, TERMINAL, Line
 from ingest.committees import COMMITTEE_NAME, canonical_committee, find_committee
-from ingest.dates import DAY_MONTH_YEAR, first_date, human_date, meeting_line_date
+from minutes_core.text.dates import DAY_MONTH_YEAR, first_date, human_date, meeting_line_date
 from ingest.models import Document
-from ingest.text import fold_quotes, strip_markup
+from minutes_core.text.normalise import fold_quotes, strip_markup
 
 BOUNDARY_SCORE = 3
 # Signals closer than this many non-blank lines to an accepted boundary belong to its title zone.

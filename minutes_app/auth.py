@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from settings import Settings, SettingsError
+from minutes_core.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 

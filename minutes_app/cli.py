@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from settings import Settings, SettingsError
+from minutes_core.settings import Settings, SettingsError
 
 log = logging.getLogger("minutes")
 
@@ -153,7 +153,7 @@ def open_index(settings: Settings):
 # -- commands --------------------------------------------------------------------------------------
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from ingest.pipeline import Ingester
+    from vectorstore.ingestion import Ingester
 
     index = open_index(settings)
     try:
@@ -284,7 +284,7 @@ def cmd_records(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     if args.ingest:
-        from ingest.pipeline import Ingester
+        from vectorstore.ingestion import Ingester
 
         index = open_index(settings)
         try:
@@ -293,7 +293,7 @@ def cmd_serve(args, settings: Settings) -> int:
             index.close()
         data = report.to_dict()
         log.warning("ingest: %s; %d documents, %d chunks", data["files"], data["documents"], data["chunks"])
-    import app
+    from minutes_app.ui import app
 
     app.serve(settings)
     return 0

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from assistant.factory import build_assistant  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
 from evals.suite import load_suite  # noqa: E402
-from ingest.pipeline import Ingester  # noqa: E402
-from settings import Settings  # noqa: E402
+from vectorstore.ingestion import Ingester  # noqa: E402
+from minutes_core.settings import Settings  # noqa: E402
 from vectorstore.index import Index  # noqa: E402
 
 SUITE = ROOT / "evals" / "suites" / "bundled.jsonl"

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.pipeline import Ingester  # noqa: E402
-from settings import Settings  # noqa: E402
+from vectorstore.ingestion import Ingester  # noqa: E402
+from minutes_core.settings import Settings  # noqa: E402
 from vectorstore.embedder import Embedder  # noqa: E402
 from vectorstore.index import Index  # noqa: E402
 

@@ -48,7 +48,7 @@ class RunningApp:
 
 def start_app(args: list[str], data_dir: Path, env: dict[str, str] | None = None,
               timeout: float = STARTUP_SECONDS) -> RunningApp:
-    """Start ``python cli.py serve ...`` over ``data_dir`` on a free loopback port; wait until it answers."""
+    """Start ``python -m minutes_app.cli serve ...`` over ``data_dir`` on a free loopback port; wait until it answers."""
     port = free_port()
     log = data_dir.parent / f"{data_dir.name}-server.log"
     # Only the settings the test gives: no users or config inherited from the developer's shell.
@@ -56,7 +56,7 @@ def start_app(args: list[str], data_dir: Path, env: dict[str, str] | None = None
     full_env = {**inherited, "MINUTES_CONFIG": os.devnull, "MINUTES_DATA_DIR": str(data_dir), **(env or {})}
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "serve",
+            [sys.executable, "-m", "minutes_app.cli", "serve",
              "--host", "127.0.0.1", "--port", str(port), *args],
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     app = RunningApp(f"http://127.0.0.1:{port}/", data_dir, log, process)

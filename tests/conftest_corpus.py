@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from settings import Settings
+from minutes_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -18,7 +18,7 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory, real_embedder):
     """An Index over the whole bundled corpus, ingested (shares the session's one model)."""
-    from ingest.pipeline import Ingester
+    from vectorstore.ingestion import Ingester
     from vectorstore.index import Index
 
     settings = Settings.load(data_dir=tmp_path_factory.mktemp("corpus-index"))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-import settings as settings_module
+from minutes_core import settings as settings_module
 from ingest.models import CHUNK_METADATA_KEYS, Chunk, Document, LoadedFile, Page
 from vectorstore.dedup import sketch
 

@@ -6,7 +6,7 @@ Run as ``python -m tests.fake_model_cli ARGS...``; everything but the embedding 
 import sys
 
 import vectorstore.index
-from cli import main
+from minutes_app.cli import main
 from tests.conftest_vectorstore import FakeEmbedder
 
 vectorstore.index.Embedder = lambda settings: FakeEmbedder()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app_auth import Authenticator, User, check_binding, is_loopback, load_users, parse_users
-from settings import Settings, SettingsError
+from minutes_app.auth import Authenticator, User, check_binding, is_loopback, load_users, parse_users
+from minutes_core.settings import Settings, SettingsError
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import app_views as views
+from minutes_app.ui import views
 
 PASSAGE = {
     "id": "abc123", "n": 1, "source": "minutes.txt", "title": "Action Notes of 9 December 2020",

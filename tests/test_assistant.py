@@ -9,7 +9,7 @@ import pytest
 from assistant.backends.errors import BackendError
 from assistant.factory import build_assistant
 from assistant.models import Answer, Turn
-from settings import Settings, SettingsError
+from minutes_core.settings import Settings, SettingsError
 from tests.assistant_fakes import COMMITTEE, FakeIndex, sample_passages
 from vectorstore.models import Filters
 

@@ -80,6 +80,6 @@ def test_usage_errors_exit_2_with_one_line(args, status, tmp_path):
 
 def test_bad_setting_in_environment_is_a_configuration_error(tmp_path):
     env = {**os.environ, "MINUTES_DATA_DIR": str(tmp_path), "MINUTES_BACKEND": "telepathy"}
-    result = subprocess.run([sys.executable, "-m", "cli", "stats"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "minutes_app.cli", "stats"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "backend" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -9,10 +9,10 @@ import pytest
 from assistant.backends.extractive import (
     ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend,
 )
-from assistant.sentences import reflow, split_sentences
+from minutes_core.text.sentences import reflow, split_sentences
 from assistant.terms import focus_terms, stem, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
-from settings import Settings
+from minutes_core.settings import Settings
 
 
 @pytest.mark.parametrize("text, sentences", [

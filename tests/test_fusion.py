@@ -7,7 +7,7 @@ from assistant import fusion
 from assistant.filters import ParsedQuestion
 from assistant.retrieval import HybridRetriever
 from tests.assistant_fakes import FakeIndex, passage, sample_passages
-from settings import Settings
+from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
 

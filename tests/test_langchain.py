@@ -9,7 +9,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.factory import build_assistant
 from assistant.langchain import MinutesRetriever, as_runnable, ask_arguments
 from assistant.retrieval import HybridRetriever
-from settings import Settings
+from minutes_core.settings import Settings
 from tests.assistant_fakes import FakeIndex, sample_passages
 from vectorstore.models import Filters
 

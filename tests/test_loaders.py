@@ -17,7 +17,7 @@ from fpdf import FPDF
 
 from ingest import loaders
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, discover, load_file
-from settings import Settings
+from minutes_core.settings import Settings
 
 
 @pytest.fixture

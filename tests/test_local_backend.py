@@ -19,7 +19,7 @@ from assistant.backends.errors import BackendError
 from assistant.backends.local_backend import LocalBackend
 from assistant.backends.local_model import GGUF_MAGIC, ModelPart, assemble, installed_parts
 from assistant.models import Turn
-from settings import Settings
+from minutes_core.settings import Settings
 from tests.llm_server import smollm2_gguf
 from vectorstore.models import Passage
 

@@ -19,7 +19,7 @@ from assistant.backends.openai_backend import OpenAIBackend, iter_sse_content
 from assistant.citations import parse_cited_answer
 from assistant.models import AnswerSentence, Turn
 from assistant.prompts import REFUSAL, answer_messages, clean_rewrite, render_passage
-from settings import Settings
+from minutes_core.settings import Settings
 from tests.llm_server import Front, LlamaServer, Reply, smollm2_gguf, sse_reply
 from vectorstore.models import Passage
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingester
+from vectorstore.ingestion import Ingester
 from vectorstore.index import Index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def test_reingest_of_unchanged_files_embeds_nothing_and_reports_them_unchanged(m
 def test_new_parsing_rules_or_chunk_size_reparse_unchanged_files(make_index, papers, monkeypatch):
     index = make_index()
     first = Ingester(index.settings, index).ingest([papers], progress=False)
-    monkeypatch.setattr("ingest.pipeline.PARSER_VERSION", "next")
+    monkeypatch.setattr("vectorstore.ingestion.PARSER_VERSION", "next")
     upgraded = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
     assert upgraded["files"]["replaced"] == 2 and upgraded["embedded"] == 0, \
         "an upgrade re-parses every file; unchanged chunk texts keep their vectors"
@@ -180,7 +180,7 @@ def test_cli_exit_status_says_some_files_failed(tmp_path, papers):
 
 def _run_cli(args: list[str], data_dir: Path, fake: bool, **popen) -> subprocess.CompletedProcess:
     env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "tests.fake_model_cli" if fake else "cli", *args]
+    command = [sys.executable, "-m", "tests.fake_model_cli" if fake else "minutes_app.cli", *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, **popen)
 
 
@@ -198,7 +198,7 @@ def test_ingest_killed_with_sigkill_is_completed_by_running_it_again(tmp_path, p
     """kill -9 the real ingest (real model, Chroma, BM25), re-run it: no duplicate or orphan chunk."""
     data_dir = tmp_path / "data"
     env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir), "MINUTES_EMBEDDING_BATCH_SIZE": "4"}
-    process = subprocess.Popen([sys.executable, "-m", "cli", "ingest", str(papers)], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "minutes_app.cli", "ingest", str(papers)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while time.time() < deadline and process.poll() is None:
@@ -215,12 +215,12 @@ def test_ingest_killed_with_sigkill_is_completed_by_running_it_again(tmp_path, p
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
 
-    again = subprocess.run([sys.executable, "-m", "cli", "ingest", str(papers), "--json"], cwd=ROOT,
+    again = subprocess.run([sys.executable, "-m", "minutes_app.cli", "ingest", str(papers), "--json"], cwd=ROOT,
                            env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     assert report["files"]["unchanged"] == 2
-    from settings import Settings
+    from minutes_core.settings import Settings
 
     index = Index(Settings.load(data_dir=data_dir))
     try:

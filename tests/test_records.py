@@ -11,8 +11,8 @@ from ingest.clean import clean_lines
 from ingest.loaders import load_file
 from ingest.records import Records, _classify, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
-from ingest.text import fold_quotes
-from settings import Settings
+from minutes_core.text.normalise import fold_quotes
+from minutes_core.settings import Settings
 from vectorstore.models import Filters
 from vectorstore.records import RecordsStore
 

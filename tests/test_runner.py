@@ -25,7 +25,7 @@ from evals.runner import (
     run_suite,
 )
 from evals.suite import NOT_IN_CORPUS, SuiteItem
-from settings import Settings
+from minutes_core.settings import Settings
 from vectorstore.models import Passage
 
 EVIDENCE = "RESOLVED: That the drainage contract be awarded to Acme Drainage Ltd for £1,200,000."
@@ -295,7 +295,7 @@ SUITE = [
 
 
 def test_eval_run_writes_our_run_and_the_baselines_and_reports_both(tmp_path, corpus):
-    from ingest.pipeline import Ingester
+    from vectorstore.ingestion import Ingester
     from vectorstore.index import Index
 
     settings = Settings(data_dir=tmp_path / "data")

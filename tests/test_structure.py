@@ -16,7 +16,7 @@ from ingest.clean import clean_lines
 from ingest.committees import normalise_name
 from ingest.loaders import load_file
 from ingest.structure import detect_documents, parse_agenda
-from settings import Settings
+from minutes_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -20,7 +20,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-import settings as settings_module
+from minutes_core import settings as settings_module
 from vectorstore.models import Filters
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-import settings as settings_module
+from minutes_core import settings as settings_module
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-import settings as settings_module
+from minutes_core import settings as settings_module
 from ingest.models import Chunk, Document, LoadedFile
 from vectorstore.bm25_store import BM25Store, fingerprint
 from vectorstore.chroma_store import ChromaStore, metadata_matches, store_metadata, sync_hash
@@ -99,7 +99,7 @@ class Index:
                      parser: str = "") -> None:
         """Store a file's documents and chunks in place of its old ones (one transaction).
 
-        ``parser`` names the rules that produced them (``ingest.pipeline.parser_key``). Searches
+        ``parser`` names the rules that produced them (``vectorstore.ingestion.parser_key``). Searches
         see the change after the next ``sync()``.
         """
         self.registry.replace_file(loaded, documents, chunks, parser)

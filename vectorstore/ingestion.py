@@ -25,7 +25,7 @@ from ingest.loaders import LoadError, discover, load_file, sidecar_path
 from ingest.models import Chunk, Document, LoadedFile
 from ingest.records import Records, extract_records
 from ingest.structure import detect_documents
-from settings import Settings
+from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

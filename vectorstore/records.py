@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.committees import committee_aliases, normalise_name
 from ingest.records import ROW_TYPES, Records, row_dict
-from ingest.text import fold_quotes
+from minutes_core.text.normalise import fold_quotes
 
 log = logging.getLogger(__name__)
 

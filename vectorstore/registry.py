@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS files (
     checksum TEXT NOT NULL,
     size INTEGER NOT NULL,
     ingested_at TEXT NOT NULL,
-    parser TEXT NOT NULL DEFAULT ''  -- ingest.pipeline.parser_key() the file was parsed with
+    parser TEXT NOT NULL DEFAULT ''  -- vectorstore.ingestion.parser_key() the file was parsed with
 );
 CREATE TABLE IF NOT EXISTS documents (
     path TEXT NOT NULL,
@@ -153,7 +153,7 @@ class Registry:
                      parser: str = "") -> None:
         """Swap the file's documents and chunks for new ones, in one transaction.
 
-        ``parser`` names the rules and settings that produced them (``ingest.pipeline.parser_key``).
+        ``parser`` names the rules and settings that produced them (``vectorstore.ingestion.parser_key``).
         """
         path = str(loaded.path)
         ids = [chunk.id for chunk in chunks]

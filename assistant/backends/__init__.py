@@ -10,7 +10,7 @@ import importlib
 import logging
 
 from assistant.backends.errors import BackendError
-from settings import Settings, SettingsError
+from minutes_core.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from assistant.filters import format_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
-from assistant.sentences import reflow, stemmed_sentences
+from minutes_core.text.sentences import reflow, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
-from settings import Settings
+from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ no request names a path. Offline: analytics off (``import settings``), system fo
 
 from __future__ import annotations
 
-import settings  # noqa: F401  (first: sets the offline and no-telemetry environment)
+import minutes_core.settings  # noqa: F401  (first: sets the offline and no-telemetry environment)
 
 import json
 import logging
@@ -25,9 +25,9 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-import app_views as views
-from app_auth import Authenticator, check_binding, load_users
-from settings import Settings, SettingsError
+from minutes_app.ui import views
+from minutes_app.auth import Authenticator, check_binding, load_users
+from minutes_core.settings import Settings, SettingsError
 from vectorstore.models import Filters
 from vectorstore.records import RecordsStore
 
@@ -115,7 +115,7 @@ class AppCore:
     """
 
     def __init__(self, settings: Settings, assistant, index, auth: Authenticator):
-        from ingest.pipeline import Ingester
+        from vectorstore.ingestion import Ingester
 
         self.settings = settings
         self.assistant = assistant

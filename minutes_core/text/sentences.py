@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.terms import WORD, stem_set
+from minutes_core.text.stems import WORD, stem_set
 
 # Passages whose sentences and stems are kept: the bundled index has ~560, and a warm assistant
 # reads the same passages for retrieval's sentence match and for the answer, again and again.
