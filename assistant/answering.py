@@ -25,6 +25,7 @@ from assistant.filters import (
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
+from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
 from minutes_core.settings import Settings
@@ -113,8 +114,6 @@ class Assistant:
         timings["filters"] = time.perf_counter() - stage
 
         if self.records is not None and not missing_meeting:
-            from assistant.records_route import answer_from_records
-
             stage = time.perf_counter()
             own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
             listed = answer_from_records(query, own_records, self.records)

@@ -12,7 +12,10 @@ import logging
 from assistant.answering import Assistant
 from assistant.backends.extractive import CachingEmbedder, ExtractiveBackend
 from assistant.retrieval import HybridRetriever
+from ingest.committees import committee_aliases, known_committees
 from minutes_core.settings import Settings
+from vectorstore.embedder import Embedder
+from vectorstore.index import Index
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +31,12 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     settings = settings or Settings.load()
     retriever_given = retriever is not None
     if index is None and retriever is None:
-        from vectorstore.index import Index
-
-        index = Index(settings, embedder=CachingEmbedder(_embedder(settings)))
+        index = Index(settings, embedder=CachingEmbedder(Embedder(settings)))
     if index is None:
         index = getattr(retriever, "index", None)
     embedder = getattr(index, "embedder", None) if index is not None else None
     if embedder is None:
-        embedder = _embedder(settings)
+        embedder = Embedder(settings)
     if not isinstance(embedder, CachingEmbedder):
         embedder = CachingEmbedder(embedder)
         if index is not None and hasattr(index, "embedder"):
@@ -46,11 +47,8 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     # Structured records answer list questions, unless a custom retriever is being measured
     # (the eval's naive baseline must not borrow our structure).
     records = None
-    records_path = settings.data_dir / "records.sqlite"
-    if retriever_given is False and records_path.exists():
-        from vectorstore.records import RecordsStore
-
-        records = RecordsStore(records_path)
+    if retriever_given is False and hasattr(index, "open_records"):
+        records = index.open_records(missing_ok=False)
     return Assistant(
         settings,
         retriever,
@@ -62,20 +60,12 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     )
 
 
-def _embedder(settings: Settings):
-    from vectorstore.embedder import Embedder
-
-    return Embedder(settings)
-
-
 def _committee_names(aliases_file: str):
     """Canonical committee names and their aliases from ingest's alias file (if it is readable)."""
     try:
-        from ingest.committees import committee_aliases, known_committees
-
         names = sorted(set(known_committees(aliases_file).values()))
         return names, functools.partial(committee_aliases, aliases_file=aliases_file)
-    except (ImportError, OSError, ValueError):
+    except (OSError, ValueError):
         log.warning("committee aliases unavailable; committees are matched by indexed names only",
                     exc_info=True)
         return [], None

@@ -19,6 +19,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.loaders import load_file
+from vectorstore.embedder import Embedder
+from vectorstore.layout import DataLayout
 from vectorstore.models import Filters, Passage
 
 if TYPE_CHECKING:
@@ -40,15 +43,13 @@ class NaiveRetriever:
     def __init__(self, settings: Settings, paths: list[str | Path], embedder: Any = None) -> None:
         self.settings = settings
         self.paths = [Path(p) for p in paths]
-        self.directory = Path(settings.data_dir) / "baseline"
+        self.directory = DataLayout.of(settings).baseline
         self._embedder = embedder
         self._collection: Any = None
 
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
-            from vectorstore.embedder import Embedder
-
             self._embedder = Embedder(self.settings)
         return self._embedder
 
@@ -89,8 +90,6 @@ class NaiveRetriever:
 
     def _build(self, client: Any, manifest: dict[str, Any]) -> Any:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-        from ingest.loaders import load_file
 
         log.info("building the naive baseline index over %d file(s)", len(self.paths))
         # Forget the last build first: a build killed half-way must not look complete next time.

@@ -19,9 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
+from assistant.factory import build_assistant
 from assistant.models import Turn
+from evals.baseline import NaiveRetriever
 from evals.metrics import aggregate, score_item
 from evals.report import write_report
+from evals.suite import load_suite
+from vectorstore.index import Index
 
 if TYPE_CHECKING:
     from minutes_core.settings import Settings
@@ -145,11 +149,6 @@ def run_eval(
     ``evals.suite.SuiteError`` for a bad suite file and ``EvalError`` when nothing has been
     ingested into the data directory.
     """
-    from assistant.factory import build_assistant
-    from evals.baseline import NaiveRetriever
-    from evals.suite import load_suite
-    from vectorstore.index import Index
-
     items = load_suite(suite_path)
     if backend:
         settings = settings.replace(backend=backend)

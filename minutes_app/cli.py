@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from minutes_core.settings import Settings, SettingsError
+from vectorstore.layout import DataLayout
 
 log = logging.getLogger("minutes")
 
@@ -132,9 +133,9 @@ def configure_logging(settings: Settings, verbose: bool) -> None:
     console.setFormatter(logging.Formatter("%(message)s"))
     root.addHandler(console)
     try:
-        log_dir = settings.data_dir / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(log_dir / "minutes.log", encoding="utf-8")
+        layout = DataLayout.of(settings)
+        layout.logs.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(layout.log_file, encoding="utf-8")
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(file_handler)
     except OSError as error:
@@ -267,7 +268,7 @@ def cmd_eval(args, settings: Settings) -> int:
 def cmd_records(args, settings: Settings) -> int:
     from vectorstore.records import RecordsStore
 
-    store = RecordsStore(settings.data_dir / "records.sqlite")
+    store = RecordsStore(DataLayout.of(settings).records)
     rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -316,7 +317,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     if settings.chroma_mode == "http" and ("connect" in text.lower() or "refused" in text.lower()):
         return (f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}; "
                 "start it with `chroma run` or set chroma_mode=persistent"), 2
-    log_file = settings.data_dir / "logs" / "minutes.log"
+    log_file = DataLayout.of(settings).log_file
     return f"{kind}: {text} (details in {log_file})", 1
 
 

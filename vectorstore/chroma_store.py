@@ -21,6 +21,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from minutes_core import settings as settings_module
+from vectorstore.layout import DataLayout
 from vectorstore.models import Filters
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def make_client(settings: settings_module.Settings) -> chromadb.ClientAPI:
     if settings.chroma_mode == "http":
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
                                    settings=chroma_settings)
-    path = settings.data_dir / "chroma"
+    path = DataLayout.of(settings).chroma
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 

@@ -26,7 +26,9 @@ from vectorstore.bm25_store import BM25Store, fingerprint
 from vectorstore.chroma_store import ChromaStore, metadata_matches, store_metadata, sync_hash
 from vectorstore.dedup import find_duplicates
 from vectorstore.embedder import Embedder
+from vectorstore.layout import DataLayout
 from vectorstore.models import Filters, Passage
+from vectorstore.records import RecordsStore
 from vectorstore.registry import FileRecord, Registry, StoredChunk
 
 log = logging.getLogger(__name__)
@@ -70,9 +72,10 @@ class Index:
     def __init__(self, settings: settings_module.Settings, embedder: Embedder | None = None):
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.registry = Registry(settings.data_dir / "registry.sqlite")
-        self.bm25 = BM25Store(settings.data_dir / "bm25")
+        self.layout = DataLayout.of(settings)
+        self.layout.root.mkdir(parents=True, exist_ok=True)
+        self.registry = Registry(self.layout.registry)
+        self.bm25 = BM25Store(self.layout.bm25)
         self._chroma: ChromaStore | None = None
         self._lock = threading.Lock()  # guards the lazily opened Chroma and the BM25 metadata cache
         # One sync at a time; searches do not wait for it (the registry and Chroma take their
@@ -86,6 +89,15 @@ class Index:
             if self._chroma is None:
                 self._chroma = ChromaStore(self.settings, self.embedder.identity)
             return self._chroma
+
+    def open_records(self, missing_ok: bool = True) -> RecordsStore | None:
+        """The records store of this data directory, opened for the caller (who closes it).
+
+        With ``missing_ok=False``, None when nothing was ever ingested here (no store file).
+        """
+        if not missing_ok and not self.layout.records.exists():
+            return None
+        return RecordsStore(self.layout.records)
 
     # -- files ---------------------------------------------------------------------------------
     def file_record(self, path) -> FileRecord | None:

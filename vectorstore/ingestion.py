@@ -26,6 +26,7 @@ from ingest.models import Chunk, Document, LoadedFile
 from ingest.records import Records, extract_records
 from ingest.structure import detect_documents
 from minutes_core.settings import Settings
+from vectorstore.dedup import sketch
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,6 @@ def parser_key(settings: Settings) -> str:
 def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
                ) -> tuple[list[Document], list[Chunk], Records]:
     """Clean, detect structure, chunk and extract meeting records from one file (no storage)."""
-    from vectorstore.dedup import sketch
-
     timings = timings if timings is not None else defaultdict(float)
     started = time.perf_counter()
     lines = clean_lines(loaded)
@@ -143,9 +142,7 @@ class Ingester:
 
     def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True) -> IngestReport:
         """Ingest files and folders; ``prune`` forgets stored files no longer found under them."""
-        from vectorstore.records import RecordsStore
-
-        self.records = RecordsStore(self.settings.data_dir / "records.sqlite")
+        self.records = self.index.open_records()
         try:
             return self._ingest(paths, prune, progress)
         finally:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.backends.errors import BackendError
+from vectorstore.layout import DataLayout
 
 log = logging.getLogger(__name__)
 
@@ -126,4 +127,4 @@ def model_path(settings) -> Path:
             raise BackendError(f"The local model file {path} does not exist: fix local_model_path "
                                f"or leave it empty to use the bundled model.")
         return path
-    return assemble(installed_parts(), Path(settings.data_dir) / "models" / MODEL_FILE)
+    return assemble(installed_parts(), DataLayout.of(settings).models / MODEL_FILE)

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import minutes_core.settings  # noqa: F401  (first: sets the offline and no-telemetry environment)
 
+import csv
+import hashlib
+import io
 import json
 import logging
 import re
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -28,13 +32,14 @@ import gradio as gr
 from minutes_app.ui import views
 from minutes_app.auth import Authenticator, check_binding, load_users
 from minutes_core.settings import Settings, SettingsError
+from assistant.factory import build_assistant
+from ingest.loaders import SUPPORTED_SUFFIXES
+from vectorstore.index import Index
+from vectorstore.ingestion import Ingester
 from vectorstore.models import Filters
-from vectorstore.records import RecordsStore
 
 log = logging.getLogger(__name__)
 
-UPLOADS_DIR = "uploads"
-RECORDS_FILE = "records.sqlite"  # where ingest.pipeline keeps the records store
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 WARM_UP_QUESTION = "warm-up"
@@ -115,15 +120,13 @@ class AppCore:
     """
 
     def __init__(self, settings: Settings, assistant, index, auth: Authenticator):
-        from vectorstore.ingestion import Ingester
-
         self.settings = settings
         self.assistant = assistant
         self.index = index
         self.auth = auth
         self.ingester = Ingester(settings, index)
-        self.uploads = (settings.data_dir / UPLOADS_DIR).resolve()
-        self.records = RecordsStore(settings.data_dir / RECORDS_FILE)
+        self.uploads = index.layout.uploads.resolve()
+        self.records = index.open_records()
         self._write_lock = threading.Lock()
         self._cache: dict[str, Any] = {}
 
@@ -212,8 +215,6 @@ class AppCore:
     # -- documents -----------------------------------------------------------------------------
     def accept_upload(self, path: str) -> tuple[Path | None, str]:
         """Copy one uploaded file into the uploads folder; (None, reason) if it is refused."""
-        from ingest.loaders import SUPPORTED_SUFFIXES
-
         source = Path(path)
         name = _UNSAFE_NAME.sub("_", source.name).strip(" .") or "upload"
         if source.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -302,12 +303,8 @@ def find_passage(turns: list[views.ChatTurn], passage_id: str) -> tuple[dict[str
 def build_app(settings: Settings, assistant=None, index=None, auth: Authenticator | None = None) -> gr.Blocks:
     """The Blocks app. Builds the Index and Assistant unless given (one of each per process)."""
     if index is None:
-        from vectorstore.index import Index
-
         index = Index(settings)
     if assistant is None:
-        from assistant.factory import build_assistant
-
         assistant = build_assistant(settings, index=index)
     core = AppCore(settings, assistant, index, auth or Authenticator({}))
     filter_inputs: list[gr.components.Component] = []
@@ -386,8 +383,6 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                     datatype=["str"] * len(views.DOCUMENT_COLUMNS))
                 with gr.Row():
                     with gr.Column():
-                        from ingest.loaders import SUPPORTED_SUFFIXES
-
                         uploads = gr.File(
                             label=f"Add files ({', '.join(SUPPORTED_SUFFIXES)}; up to "
                                   f"{settings.max_upload_mb:g} MB each)",
@@ -545,11 +540,6 @@ def write_csv(rows: list[dict[str, Any]]) -> str:
 
     Named by its content, so the same table is written once however often it is shown.
     """
-    import csv
-    import hashlib
-    import io
-    import tempfile
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(views.DECISION_CSV_FIELDS)
@@ -597,9 +587,6 @@ def serve(settings: Settings) -> None:
     """Check the binding is safe, load everything once, then serve until interrupted."""
     auth = Authenticator(load_users(settings))
     check_binding(settings, auth.users)
-    from assistant.factory import build_assistant
-    from vectorstore.index import Index
-
     index = Index(settings)
     assistant = build_assistant(settings, index=index)
     try:
