@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import time
 from typing import Iterable, Iterator
 
 from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_backend
@@ -28,6 +27,7 @@ from assistant.models import Answer, AnswerSentence, Turn
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
+from minutes_core.timing import StageTimer
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -81,79 +81,70 @@ class Assistant:
         caller's (they win over filters read from the question); ``k`` the passages shown;
         ``backend`` "extractive", "openai" or "local" (default ``settings.backend``).
         """
-        started = time.perf_counter()
+        timer = StageTimer()
         name = check_backend_name(backend or self.settings.backend)
         generator = self._generator(name) if name != EXTRACTIVE else None
         turns = _turns(history)
         k = k or self.settings.k
-        timings: dict[str, float] = {}
         notes: list[str] = []
 
-        stage = time.perf_counter()
-        query = self._rewrite(question, turns, generator, notes)
-        timings["rewrite"] = time.perf_counter() - stage
+        with timer.stage("rewrite"):
+            query = self._rewrite(question, turns, generator, notes)
 
-        stage = time.perf_counter()
-        meetings, committees = self.catalog()
-        parsed = parse_question(query, committees, meetings)
-        applied = merge_filters(filters, parsed.filters)
-        missing_meeting = self._no_meeting_message(applied, meetings)
-        caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
-        if missing_meeting and not caller_dates and not EXPLICIT_MEETING.search(query):
-            # The date places an event ("Vice Chair from 18 March 2020"), not a meeting: the
-            # papers of a later meeting report it, so search them rather than refuse.
-            missing_meeting = None
-            parsed.prefer_from = parsed.prefer_from or applied.date_from
-            parsed.prefer_to = parsed.prefer_to or applied.date_to
-            applied = _without_dates(applied)
-        if parsed.prefer_from or parsed.prefer_to:
-            notes.append("Passages from meetings "
-                         f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
-        if parsed.committee and not applied.committee:
-            notes.append(f"Passages of the {parsed.committee} are preferred.")
-        timings["filters"] = time.perf_counter() - stage
+        with timer.stage("filters"):
+            meetings, committees = self.catalog()
+            parsed = parse_question(query, committees, meetings)
+            applied = merge_filters(filters, parsed.filters)
+            missing_meeting = self._no_meeting_message(applied, meetings)
+            caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
+            if missing_meeting and not caller_dates and not EXPLICIT_MEETING.search(query):
+                # The date places an event ("Vice Chair from 18 March 2020"), not a meeting: the
+                # papers of a later meeting report it, so search them rather than refuse.
+                missing_meeting = None
+                parsed.prefer_from = parsed.prefer_from or applied.date_from
+                parsed.prefer_to = parsed.prefer_to or applied.date_to
+                applied = _without_dates(applied)
+            if parsed.prefer_from or parsed.prefer_to:
+                notes.append("Passages from meetings "
+                             f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
+            if parsed.committee and not applied.committee:
+                notes.append(f"Passages of the {parsed.committee} are preferred.")
 
         if self.records is not None and not missing_meeting:
-            stage = time.perf_counter()
-            own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
-            listed = answer_from_records(query, own_records, self.records)
-            timings["records"] = time.perf_counter() - stage
+            with timer.stage("records"):
+                own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
+                listed = answer_from_records(query, own_records, self.records)
             if listed is not None:
-                timings["total"] = time.perf_counter() - started
                 listed.question, listed.standalone_query = question, query
-                listed.timings, listed.backend = timings, EXTRACTIVE
+                listed.timings, listed.backend = dict(timer.total()), EXTRACTIVE
                 listed.notes = notes + listed.notes
                 yield listed.answer
                 yield listed
                 return
 
-        stage = time.perf_counter()
-        search_filters = _without_dates(applied) if missing_meeting else applied
-        passages = self._retrieve(query, search_filters, k, parsed, timings)
-        if not passages and not missing_meeting and applied != (filters or Filters()):
-            notes.append("Nothing matched the filters read from the question; searched without them.")
-            applied = filters or Filters()
-            passages = self._retrieve(query, filters, k, parsed, timings)
-        timings["retrieve"] = time.perf_counter() - stage
+        with timer.stage("retrieve"):
+            search_filters = _without_dates(applied) if missing_meeting else applied
+            passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
+            if not passages and not missing_meeting and applied != (filters or Filters()):
+                notes.append("Nothing matched the filters read from the question; searched without them.")
+                applied = filters or Filters()
+                passages = self._retrieve(query, filters, k, parsed, timer.timings)
 
-        stage = time.perf_counter()
-        used = EXTRACTIVE
-        if missing_meeting:
-            draft = Draft(missing_meeting, [AnswerSentence(missing_meeting)], abstained=True)
-            yield missing_meeting
-        elif generator is not None:
-            draft, used = yield from self._generate(generator, query, passages, turns, parsed,
-                                                    applied, notes)
-        else:
-            draft = self._extract(query, passages, parsed, applied)
-            yield from _pieces(draft)
-        timings["answer"] = time.perf_counter() - stage
-        timings["total"] = time.perf_counter() - started
-
+        with timer.stage("answer"):
+            used = EXTRACTIVE
+            if missing_meeting:
+                draft = Draft(missing_meeting, [AnswerSentence(missing_meeting)], abstained=True)
+                yield missing_meeting
+            elif generator is not None:
+                draft, used = yield from self._generate(generator, query, passages, turns, parsed,
+                                                        applied, notes)
+            else:
+                draft = self._extract(query, passages, parsed, applied)
+                yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
             abstained=draft.abstained, citations=draft.citations, passages=passages,
-            sentences=draft.sentences, timings=timings, backend=used, notes=notes + draft.notes,
+            sentences=draft.sentences, timings=dict(timer.total()), backend=used, notes=notes + draft.notes,
         )
 
     def catalog(self) -> tuple[list[str], dict[str, str]]:

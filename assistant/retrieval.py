@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant import fusion
 from assistant.filters import ParsedQuestion
 from minutes_core.settings import Settings
+from minutes_core.timing import StageTimer
 from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)
@@ -87,27 +87,36 @@ class HybridRetriever:
         k = k or self.settings.k
         filters = filters if filters is not None and not filters.is_empty() else None
         n = max(self.settings.candidates, k)
-        timings: dict[str, float] = {}
-
-        started = time.perf_counter()
-        dense = self.index.dense_search(query, filters, n)
-        timings["dense"] = time.perf_counter() - started
-
-        started = time.perf_counter()
-        keyword = self.index.keyword_search(query, filters, n)
-        timings["bm25"] = time.perf_counter() - started
+        timer = StageTimer()
+        with timer.stage("dense"):
+            dense = self.index.dense_search(query, filters, n)
+        with timer.stage("bm25"):
+            keyword = self.index.keyword_search(query, filters, n)
 
         rankings = {"dense": dense, "bm25": keyword}
         if hints is not None and hints.resolution and not (filters and filters.decisions_only):
             # RESOLVED blocks are short and drown in the discussion around them; a search among
             # decisions only gives them their own rankings to fuse.
-            started = time.perf_counter()
-            decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
-            rankings["dense_decisions"] = self.index.dense_search(query, decisions, DECISION_CANDIDATES)
-            rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, DECISION_CANDIDATES)
-            timings["decisions"] = time.perf_counter() - started
+            with timer.stage("decisions"):
+                decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
+                rankings["dense_decisions"] = self.index.dense_search(query, decisions,
+                                                                      DECISION_CANDIDATES)
+                rankings["bm25_decisions"] = self.index.keyword_search(query, decisions,
+                                                                       DECISION_CANDIDATES)
 
-        started = time.perf_counter()
+        with timer.stage("fuse"):
+            fused = self._fuse(query, rankings, filters, hints, k)
+
+        if not isinstance(self.reranker, KeepOrder):
+            with timer.stage("rerank"):
+                fused = self.reranker.rerank(query, fused)
+        log.debug("retrieved %d dense + %d bm25 -> %d fused for %r", len(dense), len(keyword),
+                  len(fused), query)
+        return RetrievalResult(fused[:k], dict(timer.timings))
+
+    def _fuse(self, query: str, rankings: dict[str, list[Passage]], filters: Filters | None,
+              hints: ParsedQuestion | None, k: int) -> list[Passage]:
+        """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
         dense_weight = self.settings.dense_weight
         weights = {"dense": dense_weight, "bm25": 1.0,
                    "dense_decisions": dense_weight * DECISION_LIST_WEIGHT,
@@ -127,13 +136,4 @@ class HybridRetriever:
                 fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE, query)
             if hints.latest:
                 fused = fusion.recency_tiebreak(fused)
-        fused = fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])
-        timings["fuse"] = time.perf_counter() - started
-
-        if not isinstance(self.reranker, KeepOrder):
-            started = time.perf_counter()
-            fused = self.reranker.rerank(query, fused)
-            timings["rerank"] = time.perf_counter() - started
-        log.debug("retrieved %d dense + %d bm25 -> %d fused for %r", len(dense), len(keyword),
-                  len(fused), query)
-        return RetrievalResult(fused[:k], timings)
+        return fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from ingest.models import Chunk, Document, LoadedFile
 from ingest.records import Records, extract_records
 from ingest.structure import detect_documents
 from minutes_core.settings import Settings
+from minutes_core.timing import StageTimer
 from vectorstore.dedup import sketch
 
 log = logging.getLogger(__name__)
@@ -110,25 +110,21 @@ def parser_key(settings: Settings) -> str:
 def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
                ) -> tuple[list[Document], list[Chunk], Records]:
     """Clean, detect structure, chunk and extract meeting records from one file (no storage)."""
-    timings = timings if timings is not None else defaultdict(float)
-    started = time.perf_counter()
-    lines = clean_lines(loaded)
-    timings["clean"] += time.perf_counter() - started
-    started = time.perf_counter()
-    parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
-                              settings.committee_aliases_file, loaded.page_exact)
-    for p in parsed:
-        p.document.fingerprint = sketch("\n".join(line.text for line in p.lines if line.kind == "text"))
-    timings["structure"] += time.perf_counter() - started
-    started = time.perf_counter()
-    chunks: list[Chunk] = []
-    for p in parsed:
-        chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
-                                     settings.chunk_size, settings.chunk_overlap))
-    timings["chunk"] += time.perf_counter() - started
-    started = time.perf_counter()
-    records = extract_records(parsed)
-    timings["structure"] += time.perf_counter() - started
+    timer = StageTimer(timings)
+    with timer.stage("clean"):
+        lines = clean_lines(loaded)
+    with timer.stage("structure"):
+        parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
+                                  settings.committee_aliases_file, loaded.page_exact)
+        for p in parsed:
+            p.document.fingerprint = sketch("\n".join(line.text for line in p.lines if line.kind == "text"))
+    with timer.stage("chunk"):
+        chunks: list[Chunk] = []
+        for p in parsed:
+            chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
+                                         settings.chunk_size, settings.chunk_overlap))
+    with timer.stage("structure"):
+        records = extract_records(parsed)
     return [p.document for p in parsed], chunks, records
 
 
@@ -149,8 +145,8 @@ class Ingester:
             self.records.close()
 
     def _ingest(self, paths: list[str | Path], prune: bool, progress: bool) -> IngestReport:
-        started = time.perf_counter()
         report = IngestReport()
+        timer = StageTimer(report.timings)
         files, problems = discover(paths)
         for path, reason in problems:
             self._fail(report, str(path), reason)
@@ -161,39 +157,38 @@ class Ingester:
             self._ingest_one(Path(path), key, report)
         if prune:
             self._prune(paths, seen, report)
-        write_started = time.perf_counter()
+        sync_started = timer.elapsed()
         sync = self.index.sync(progress=progress)
-        sync_seconds = time.perf_counter() - write_started
-        report.timings["embed"] += sync.embed_seconds
-        report.timings["write"] += max(0.0, sync_seconds - sync.embed_seconds)
+        timer.add("embed", sync.embed_seconds)
+        timer.add("write", max(0.0, timer.elapsed() - sync_started - sync.embed_seconds))
         report.embedded = sync.embedded
         stats = self.index.stats()
         report.documents, report.chunks = stats["documents"], stats["chunks"]
-        report.seconds = time.perf_counter() - started
+        report.seconds = timer.elapsed()
         return report
 
     def _ingest_one(self, path: Path, key: str, report: IngestReport) -> None:
+        timer = StageTimer(report.timings)
         try:
-            started = time.perf_counter()
-            checksum = file_checksum(path)
-            parser = parser_key(self.settings)
-            record = self.index.file_record(key)
-            if record is not None and record.checksum == checksum and record.parser == parser:
+            with timer.stage("load"):
+                checksum = file_checksum(path)
+                parser = parser_key(self.settings)
+                record = self.index.file_record(key)
+                unchanged = record is not None and record.checksum == checksum and record.parser == parser
+                if not unchanged:
+                    loaded = load_file(path, self.settings)
+                    loaded.path, loaded.checksum = key, checksum
+            if unchanged:
                 report.unchanged.append(key)
-                report.timings["load"] += time.perf_counter() - started
                 return
-            loaded = load_file(path, self.settings)
-            loaded.path, loaded.checksum = key, checksum
-            report.timings["load"] += time.perf_counter() - started
             documents, chunks, records = parse_file(loaded, self.settings, report.timings)
             if not chunks:
                 raise LoadError(path, "no text to index after cleaning")
-            started = time.perf_counter()
-            # Records first: if a kill lands between the two writes, the registry still holds the
-            # old checksum, so the next run re-ingests the file and replaces its records too.
-            self.records.replace_file(loaded.path, loaded.source, records)
-            self.index.replace_file(loaded, documents, chunks, parser)
-            report.timings["write"] += time.perf_counter() - started
+            with timer.stage("write"):
+                # Records first: if a kill lands between the two writes, the registry still holds
+                # the old checksum, so the next run re-ingests the file and replaces its records too.
+                self.records.replace_file(loaded.path, loaded.source, records)
+                self.index.replace_file(loaded, documents, chunks, parser)
             (report.replaced if record is not None else report.added).append(key)
             log.info("%s %s: %d documents, %d chunks", "replaced" if record else "added",
                      path.name, len(documents), len(chunks))
