@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from minutes_core.text.normalise import name_key
 from vectorstore.models import Filters
 
 MONTHS = {
@@ -149,15 +150,6 @@ class DateMatch:
     text: str
 
 
-def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, '&' spelt out, punctuation to spaces: for name matching."""
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    text = re.sub(r"\(\s*o\s*&\s*s\s*\)", " ", text)
-    text = re.sub(r"\bo\s*&\s*s\b", "overview and scrutiny", text).replace("&", " and ")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, str]:
     """Alias (normalised) -> canonical name, with the "committee"/"O&S" suffixes made optional.
 
@@ -170,7 +162,7 @@ def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, st
             continue
         spellings = [name, *(aliases_of(name) if aliases_of else [])]
         for spelling in spellings:
-            base = normalise(spelling)
+            base = name_key(spelling)
             variants = {base}
             for suffix in _ALIAS_SUFFIXES:
                 if base.endswith(" " + suffix):
@@ -183,7 +175,7 @@ def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, st
 
 def find_committee(question: str, aliases: Mapping[str, str]) -> tuple[str, str] | None:
     """The canonical committee a question names, and the alias that matched (longest wins)."""
-    text = normalise(question)
+    text = name_key(question)
     for alias in sorted(aliases, key=len, reverse=True):
         for match in re.finditer(rf"(?<![a-z0-9']){re.escape(alias)}(?![a-z0-9])", text):
             after = text[match.end():]

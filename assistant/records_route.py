@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from assistant.filters import OTHER_BODY_DECIDES, find_dates, format_date, without_dates
 from assistant.models import Answer, AnswerSentence
+from minutes_core.text.normalise import match_form
 from vectorstore.models import Filters, Passage
 
 # Words that make a question ask for a complete list rather than an explanation.
@@ -144,20 +145,17 @@ def answer_from_records(question: str, filters: Filters | None, store) -> Answer
 def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
     """Rows on a topic: the phrase itself, or every content word of it, in the decision or action
     or its item's title (so "corporate parenting" finds "engage Members as corporate parents")."""
-    phrase = _fold(topic)
+    phrase = match_form(topic, dashes=False)
     words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in _STOP]
     stems = [w[:-3] if w.endswith("ing") and len(w) > 5 else w for w in words]
     found = []
     for row in rows:
-        text = _fold(" ".join(str(row.get(key) or "") for key in ("item_title", "item", "decision",
-                                                                    "action")))
+        text = match_form(" ".join(str(row.get(key) or "") for key in ("item_title", "item", "decision",
+                                                                      "action")), dashes=False)
         if phrase in text or (stems and all(stem in text for stem in stems)):
             found.append(row)
     return found
 
-
-def _fold(text: str) -> str:
-    return " ".join(text.replace("’", "'").lower().split())
 
 
 def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Filters,

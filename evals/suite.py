@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minutes_core.text.normalise import collapse_spaces, fold_quote_marks, match_form
+
 log = logging.getLogger(__name__)
 
 NOT_IN_CORPUS = "NOT_IN_CORPUS"
@@ -43,11 +45,6 @@ ROLES = ("user", "assistant")
 _REQUIRED = ("id", "question", "answer", "must_include", "source_file", "evidence", "type")
 _OPTIONAL = ("evidence2", "also_in", "history")
 
-# Quotes and dashes that PDF extraction and word processors put where a typist would use ASCII.
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-"})
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_SPACE = re.compile(r"\s+")
 
 
 class SuiteError(ValueError):
@@ -98,9 +95,7 @@ def normalise(text: str) -> str:
     It deliberately does no stemming, accent folding or punctuation removal: a gold string still
     has to appear, word for word, in the text it is matched against.
     """
-    text = text.translate(_QUOTES).translate(_DASHES).replace("**", "")
-    text = _THOUSANDS.sub("", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    return match_form(text, thousands=True)
 
 
 def load_suite(path: str | Path) -> list[SuiteItem]:
@@ -213,7 +208,7 @@ def _verbatim(text: str) -> str:
     Evidence must be a real quote, so unlike ``normalise`` this keeps case, dashes, markup and
     thousands separators; it forgives only the line wrapping and quote style of PDF extraction.
     """
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+    return collapse_spaces(fold_quote_marks(text))
 
 
 def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> list[str]:

@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from minutes_core.text.normalise import fold_quotes, strip_markup
+from minutes_core.text.normalise import fold_quotes, name_key, strip_markup
 
 DEFAULT_ALIASES_FILE = Path(__file__).with_name("committee_aliases.toml")
 
@@ -31,14 +31,8 @@ _LEADING_NOISE = re.compile(r"^(?:.*\bCOUNCIL\s+|(?:report\s+(?:for|to|of)\s*:?)
 
 
 def normalise_name(name: str) -> str:
-    """Lower-case comparison key: quotes folded, O&S spelled out, punctuation and noise removed."""
-    text = fold_quotes(strip_markup(name)).lower()
-    text = re.sub(r"\(\s*o\s*&\s*s\s*\)", " ", text)
-    text = re.sub(r"\bo\s*&\s*s\b", "overview and scrutiny", text)
-    text = re.sub(r"overview\s*&\s*scrutiny", "overview and scrutiny", text)
-    text = re.sub(r"[-–—]\s*public meeting", " ", text)
-    text = re.sub(r"[^a-z0-9' ]+", " ", text.replace("&", " and "))
-    return re.sub(r"\s+", " ", text).strip()
+    """Lower-case comparison key of a printed name (``minutes_core.text.normalise.name_key``)."""
+    return name_key(name)
 
 
 def display_name(printed: str) -> str:

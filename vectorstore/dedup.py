@@ -17,21 +17,18 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from minutes_core.text.normalise import match_form
+
 SHINGLE_WORDS = 5
 DEFAULT_K = 256
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
-_TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
 
 
 def normalise(text: str) -> str:
     """Text as compared for duplication: the differences between two extractions of one paper
     (case, curly quotes, markdown bold, HTML tags, spacing) removed."""
-    text = text.lower().translate(_QUOTES).replace("**", "")
-    text = _TAG.sub(" ", text)
-    return " ".join(text.split())
+    return match_form(text, tags=True, dashes=False)
 
 
 def _hash(shingle: str) -> int:
