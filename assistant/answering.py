@@ -20,10 +20,11 @@ from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
 from assistant.filters import (
-    ParsedQuestion, committee_alias_table, describe_range, format_date, meetings_in_range,
+    ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
+from minutes_core.text.dates import human_date
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
@@ -231,7 +232,7 @@ class Assistant:
             return None
         if meetings_in_range(meetings, applied.date_from, applied.date_to):
             return None
-        listed = ", ".join(format_date(m) for m in meetings[:LISTED_MEETINGS])
+        listed = ", ".join(human_date(m) for m in meetings[:LISTED_MEETINGS])
         more = len(meetings) - LISTED_MEETINGS
         if more > 0:
             listed += f" and {more} more"

@@ -19,16 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from minutes_core.text.dates import MONTH_NAMES, MONTH_RE, MONTHS, human_date
 from minutes_core.text.normalise import name_key
 from vectorstore.models import Filters
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?P<month>{MONTH_RE})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 
 # One date expression; tried in this order, the first match at a position wins.
@@ -55,7 +50,7 @@ _MEETING_CONTEXT = re.compile(
     re.I,
 )
 _LATEST = re.compile(r"\b(latest|most recent|current(ly)?|newest|last|recent(ly)?|now)\b", re.I)
-_LAST_MEETING = re.compile(r"\b(last|latest|most recent|previous)\s+(committee\s+)?meeting\b", re.I)
+LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
 # "what was resolved/decided/agreed", "what did the committee request/ask for": the answer is the
 # text of a RESOLVED block.
 # "agreed to <do something>" is a person's undertaking, not a committee decision.
@@ -219,7 +214,7 @@ def parse_question(
         parsed.phrases.append(text)
 
     meeting_dates = sorted(m for m in (meetings or []) if m)
-    last_meeting = _LAST_MEETING.search(question)
+    last_meeting = LAST_MEETING.search(question)
     if last_meeting and span is None and meeting_dates:
         filters.date_from = filters.date_to = meeting_dates[-1]
         parsed.phrases.append(last_meeting.group(0))
@@ -285,32 +280,23 @@ def meetings_in_range(meetings: Iterable[str], date_from: str | None, date_to: s
     )
 
 
-def format_date(iso: str) -> str:
-    """'2020-12-09' -> '9 December 2020' (the way the minutes print dates)."""
-    try:
-        day = date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
 def describe_range(date_from: str | None, date_to: str | None) -> str:
     """A date range as words after "no meeting": 'in 2019', 'in December 2020', 'on 9 December
     2020', 'between A and B', 'on or after A', 'on or before B'."""
     if date_from and date_to:
         first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
         if first == last:
-            return f"on {format_date(date_from)}"
+            return f"on {human_date(date_from)}"
         if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
             return f"in {first.year}"
         if first.day == 1 and (first.year, first.month) == (last.year, last.month) and \
                 last.day == calendar.monthrange(last.year, last.month)[1]:
-            return f"in {calendar.month_name[first.month]} {first.year}"
-        return f"between {format_date(date_from)} and {format_date(date_to)}"
+            return f"in {MONTH_NAMES[first.month - 1]} {first.year}"
+        return f"between {human_date(date_from)} and {human_date(date_to)}"
     if date_from:
-        return f"on or after {format_date(date_from)}"
+        return f"on or after {human_date(date_from)}"
     if date_to:
-        return f"on or before {format_date(date_to)}"
+        return f"on or before {human_date(date_to)}"
     return "at any date"
 
 

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from assistant.filters import OTHER_BODY_DECIDES, find_dates, format_date, without_dates
+from assistant.filters import LAST_MEETING, OTHER_BODY_DECIDES, find_dates, without_dates
 from assistant.models import Answer, AnswerSentence
+from minutes_core.text.dates import human_date
 from minutes_core.text.normalise import match_form
 from vectorstore.models import Filters, Passage
 
@@ -55,7 +56,6 @@ ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P
 # Who came for one item is in the agenda and that item's minutes, not in the attendance list.
 ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
                              r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
-LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
 # A person named in a question ("did Councillor Yip declare ...?", "Cllr Alex Yip").
 PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
                     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
@@ -164,7 +164,7 @@ def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Fi
     citations: dict[int, Passage] = {}
     sentences: list[AnswerSentence] = []
     meetings = sorted({row["meeting_date"] for row in rows if row.get("meeting_date")})
-    scope = (f"the meeting of {format_date(meetings[0])}" if len(meetings) == 1
+    scope = (f"the meeting of {human_date(meetings[0])}" if len(meetings) == 1
              else f"{len(meetings)} meetings" if meetings else "the records")
     if route.search:
         scope += f", about {route.search}"
@@ -200,7 +200,7 @@ def _singular(label: str) -> str:
 
 def _sentence(kind: str, row: dict[str, Any]) -> tuple[str, bool]:
     """A row as one sentence; a decision is quoted verbatim."""
-    when = format_date(row["meeting_date"]) if row.get("meeting_date") else "an undated meeting"
+    when = human_date(row["meeting_date"]) if row.get("meeting_date") else "an undated meeting"
     if kind == "decisions":
         item = f"item {row['item']} ({row['item_title']})" if row.get("item") else "a meeting"
         decision = " ".join(row["decision"].split())

@@ -29,7 +29,8 @@ from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
 from ingest.clean import Block, Line, reflow
-from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTHS, first_date, meeting_line_date
+from minutes_core.text.dates import (DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, MONTHS, first_date, iso_date,
+                                     meeting_line_date)
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
 
@@ -505,9 +506,8 @@ def _agenda(parsed: ParsedDocument, records: Records) -> None:
 
 # -- action trackers -------------------------------------------------------------------------------
 
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "17 Jul 2020 SEND Home to School", "16 Sep" (the year on the next line), "18.11.20 ..."
-ROW_DATE = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\.?"
+ROW_DATE = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH_RE})\.?"
                       rf"(?:\s+(?P<year>(?:19|20)\d\d))?\b\s*(?P<rest>.*)$", re.I)
 NUMERIC_ROW_DATE = re.compile(
     r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{2}|\d{4})\b\s*(?P<rest>.*)$")
@@ -631,7 +631,7 @@ class _Tracker:
         self.item, self.in_item, self.last, self.pending = None, True, None, None
         if match.re is NUMERIC_ROW_DATE:
             year = int(match["year"])
-            self.date = _iso(year + 2000 if year < 100 else year, int(match["month"]), int(match["day"]))
+            self.date = iso_date(year + 2000 if year < 100 else year, int(match["month"]), int(match["day"]))
         elif match["year"]:
             self.date = first_date(f"{match['day']} {match['month']} {match['year']}")
         else:
@@ -740,13 +740,6 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     if current:
         out.append(current)
     return out
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _join_lines(texts: list[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.filters import format_date
+from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.rewrite import person_names
@@ -493,7 +493,7 @@ def _join_overlapping(first: str, second: str) -> str:
 def _where(passage: Passage) -> str:
     """'At the 9 December 2020 meeting of <committee> (item 5, <title>)'."""
     parts = ["At the"]
-    parts.append(f"{format_date(passage.meeting_date)} meeting" if passage.meeting_date else "meeting")
+    parts.append(f"{human_date(passage.meeting_date)} meeting" if passage.meeting_date else "meeting")
     if passage.committee:
         parts.append(f"of the {passage.committee}")
     item = ", ".join(x for x in [f"item {passage.item}" if passage.item else "",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from assistant.filters import format_date
+from minutes_core.text.dates import human_date
 
 # Fragments shorter than this are not highlighted: a few characters would match by chance.
 MIN_FRAGMENT = 12
@@ -40,7 +40,7 @@ def doc_type_label(doc_type: str | None) -> str:
 
 
 def date_label(iso: str | None) -> str:
-    return format_date(iso) if iso else ""
+    return human_date(iso) if iso else ""
 
 
 # -- highlighting ------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def example_questions(stats: dict[str, Any]) -> list[str]:
         return []
     questions = []
     if meetings:
-        latest = format_date(meetings[-1])
+        latest = human_date(meetings[-1])
         questions += [f"What was resolved at the meeting on {latest}?",
                       f"Who attended the meeting on {latest}?"]
     questions += ["What actions were agreed, and who is responsible for them?",

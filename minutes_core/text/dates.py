@@ -1,4 +1,4 @@
-"""Dates as council papers print them, turned into ISO dates.
+"""Dates as council papers and questions print them, turned into ISO dates; the month tables.
 
 Papers write the same day many ways: ``WEDNESDAY, 09 DECEMBER 2020``, ``9th December 2020``,
 ``Monday 8 January 2018``, ``18.11.20``, ``16 Sep 2020``. Only full day-month-year forms are used
@@ -28,18 +28,18 @@ MONTH_NAMES = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 ]
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_RE = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 
 # "Wednesday, 9th December 2020", "09 DECEMBER 2020", "8 January 2018", "16 Sep 2020"
 DAY_MONTH_YEAR = re.compile(
     rf"(?:(?P<weekday>{WEEKDAY_RE}),?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+"
-    rf"(?:of\s+)?(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
+    rf"(?:of\s+)?(?P<month>{MONTH_RE})\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # "December 9, 2020" (less common in UK papers, but it happens in US-style templates)
 MONTH_DAY_YEAR = re.compile(
-    rf"\b(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<year>(?:19|20)\d\d)\b",
+    rf"\b(?P<month>{MONTH_RE})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # "18.11.20", "16/09/2020"
@@ -47,12 +47,13 @@ NUMERIC_DATE = re.compile(r"\b(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year
 # "hours on Wednesday, 28th October 2020": the line that opens a set of minutes
 MEETING_LINE = re.compile(
     rf"\b\d{{1,2}}[:.]?\d{{2}}\s*(?:hours|hrs|am|pm)\s+on\s+(?:{WEEKDAY_RE},?\s+)?"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_RE}),?\s+\d{{4}}",
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_RE}),?\s+\d{{4}}",
     re.IGNORECASE,
 )
 
 
-def _iso(year: int, month: int, day: int) -> str | None:
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """'YYYY-MM-DD', or None when the parts name no real day (31 April, a misread year)."""
     try:
         return date(year, month, day).isoformat()
     except ValueError:
@@ -64,14 +65,14 @@ def find_dates(text: str, numeric: bool = False) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
         for match in pattern.finditer(text):
-            iso = _iso(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+            iso = iso_date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
             if iso:
                 found.append((match.start(), iso))
     if numeric:
         for match in NUMERIC_DATE.finditer(text):
             year = int(match["year"])
             year = year + 2000 if year < 100 else year
-            iso = _iso(year, int(match["month"]), int(match["day"]))
+            iso = iso_date(year, int(match["month"]), int(match["day"]))
             if iso:
                 found.append((match.start(), iso))
     return sorted(found)
@@ -89,8 +90,14 @@ def meeting_line_date(line: str) -> str | None:
 
 
 def human_date(iso: str | None) -> str:
-    """'2020-12-09' -> '9 December 2020' (the way the papers and their readers write it)."""
+    """'2020-12-09' -> '9 December 2020' (the way the papers and their readers write it).
+
+    Empty for no date; a string that is not an ISO date comes back as it is.
+    """
     if not iso:
         return ""
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {MONTH_NAMES[month - 1]} {year}"
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
