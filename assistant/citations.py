@@ -30,6 +30,7 @@ import re
 from datetime import date
 
 from assistant.models import AnswerSentence
+from minutes_core.text.sentences import ends_with_abbreviation
 from minutes_core.text.stopwords import ANSWER_STOPWORDS
 from vectorstore.models import Passage
 
@@ -42,12 +43,6 @@ SUPPORT_THRESHOLD = 0.6
 
 # Quoted spans shorter than this are emphasis ('the "call-in" period'), not quotations.
 MIN_QUOTE_WORDS = 3
-
-# Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = frozenset(
-    "cllr mr mrs ms dr prof st no nos cf e.g i.e etc approx vs v para paras p pp ref apr aug dec "
-    "feb jan jul jun mar nov oct sep sept min max dept est incl".split()
-)
 
 _MARKER = re.compile(
     r"\[\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]", re.IGNORECASE
@@ -85,11 +80,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _SENTENCE_END.finditer(line):
             before = line[start:match.start()]
-            last_word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-            last_word = last_word.lstrip("(\"'\u201c")
-            if match.group(0).startswith(".") and (
-                last_word in ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word)
-            ):
+            if match.group(0).startswith(".") and ends_with_abbreviation(before, initials="capital"):
                 continue
             sentences.append(line[start:match.end()].strip())
             start = match.end()

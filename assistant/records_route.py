@@ -20,6 +20,8 @@ from typing import Any, Callable
 from assistant.filters import LAST_MEETING, OTHER_BODY_DECIDES, find_dates, without_dates
 from assistant.models import Answer, AnswerSentence
 from minutes_core.text.dates import human_date
+from minutes_core.text.names import TITLED_PERSON
+from minutes_core.text.stopwords import RECORDS_TOPIC_STOPWORDS
 from minutes_core.text.normalise import match_form
 from vectorstore.models import Filters, Passage
 
@@ -56,11 +58,6 @@ ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P
 # Who came for one item is in the agenda and that item's minutes, not in the attendance list.
 ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
                              r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
-# A person named in a question ("did Councillor Yip declare ...?", "Cllr Alex Yip").
-PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
-                    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
-_STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "committee", "meeting", "meetings",
-         "what", "has", "have", "did", "does", "about", "its", "their", "this", "that"}
 
 
 @dataclass
@@ -133,7 +130,7 @@ def answer_from_records(question: str, filters: Filters | None, store) -> Answer
     rows = [row for row in rows if route.keep(row)]
     if route.search:
         rows = _about(rows, route.search)
-    person = PERSON.search(question)
+    person = TITLED_PERSON.search(question)
     if person and route.kind == "attendance":
         surname = person.group("name").split()[-1].lower()
         rows = [row for row in rows if surname in row["name"].lower()]
@@ -146,7 +143,7 @@ def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
     """Rows on a topic: the phrase itself, or every content word of it, in the decision or action
     or its item's title (so "corporate parenting" finds "engage Members as corporate parents")."""
     phrase = match_form(topic, dashes=False)
-    words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in _STOP]
+    words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in RECORDS_TOPIC_STOPWORDS]
     stems = [w[:-3] if w.endswith("ing") and len(w) > 5 else w for w in words]
     found = []
     for row in rows:

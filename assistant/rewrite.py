@@ -16,6 +16,8 @@ from typing import Iterable, Iterator, Mapping
 
 from assistant.filters import find_committee, find_dates, without_dates
 from assistant.models import Turn
+from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
+from minutes_core.text.stopwords import TOPIC_STOPWORDS
 
 _LEAD = re.compile(r"^\s*(and|but|so|also|then|ok(ay)?|right|well)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<rest>.+?)\s*\??\s*$", re.I)
@@ -34,51 +36,8 @@ _POINTING = re.compile(
     r"\b(?:to|about|on|for|with|from|of|into|in|at|by)\s+(?:it|them)\b|\b(?:it|them)\s*\??\s*$|"
     r"\b(?:those|these)\s+[a-z]|\b(?:does|did|is|was|has|had|do|will|would)\s+(?:that|this)\b|"
     r"\b(?:they|them|their)\b", re.I)
-# A proper name: capitalised words in a row, joined by "of"/"and"/"for" ("Children's Trust").
-_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w'’\-]*(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w'’\-]*)*")
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
-
-_QUESTION_WORDS = {
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much",
-    "did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would",
-    "can", "could", "should", "be", "been", "being",
-}
-_STOPWORDS = {
-    "the", "a", "an", "of", "in", "on", "at", "to", "for", "about", "with", "by", "from", "and",
-    "or", "as", "into", "any", "there", "this", "that", "these", "those", "it", "its", "they",
-    "them", "their", "he", "she", "him", "her", "his", "we", "our", "you", "i", "me", "my",
-    "else", "also", "then", "so", "but", "same", "meeting", "committee", "committees",
-    "members", "member", "councillors", "again",
-}
-# Verbs that frame a question rather than name its topic.
-_FRAME_VERBS = {
-    "say", "said", "ask", "asked", "request", "requested", "decide", "decided", "resolve",
-    "resolved", "agree", "agreed", "discuss", "discussed", "present", "presented", "report",
-    "reported", "happen", "happened", "note", "noted", "mention", "mentioned", "tell", "told",
-    "raise", "raised", "chair", "chaired", "attend", "attended", "give", "given", "make", "made",
-    "propose", "proposed", "recommend", "recommended", "want", "wanted", "get", "got", "do",
-}
-_TITLE = r"(?:Cllrs?\.?|Councillors?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
-_NAME = r"[A-Z][a-zA-Z'’\-]+"
-# Words that follow "Name Surname, " in the who-is-who lines of minutes and reports.
-_ROLE = (r"(?:Chair|Vice|Chief|Director|Cabinet|Independent|Business|Acting|Head|Assistant|Scrutiny|"
-         r"Interim|Corporate|Deputy|Senior|Strategic|Principal|Lead|Manager|Officer|Executive|"
-         r"Representative|Parent|Governor|AD)")
-_PERSON_PATTERNS = [
-    re.compile(rf"\b({_TITLE}\s+{_NAME}(?:\s+{_NAME})?)"),
-    re.compile(rf"\b({_NAME}\s+{_NAME})(?=\s+(?:presented|said|informed|confirmed|reported|"
-               rf"highlighted|acknowledged|emphasised|introduced|explained|advised|stated|noted)\b)"),
-    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?:(?:the|its|our)\s+)?(?:{_NAME}\s+){{0,2}}{_ROLE}\b"),
-    re.compile(rf"\b({_NAME}(?:\s+{_NAME}){{1,2}}),?\s+\(?HMI\b"),  # inspectors
-]
-
-
-# The last word of an organisation's name: "Birmingham Children's Trust, Chair" names no person.
-_ORGANISATION = re.compile(
-    r"\b(?:Partnership|Trust|Board|Council|Services?|Committee|Team|Group|Forum|Agency|Authority|"
-    r"School|College|University|Department|Office|Panel|Network|Foundation|Centre|CCG|NHS)$")
-
 
 @dataclass
 class Rewrite:
@@ -142,36 +101,8 @@ def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
 def topic_of(text: str) -> str:
     """The content words of a question in order: no question words, dates, frames or pronouns."""
     words = re.findall(r"[\w'’\-]+", without_dates(text))
-    kept = [w for w in words if w.lower() not in _QUESTION_WORDS | _STOPWORDS | _FRAME_VERBS]
+    kept = [w for w in words if w.lower() not in TOPIC_STOPWORDS]
     return " ".join(kept)
-
-
-def mentions_person(text: str) -> bool:
-    """Whether a text names a person (a titled name, "Name Surname presented", "Name, Role")."""
-    return any(True for _ in _people(text))
-
-
-def person_names(text: str) -> list[str]:
-    """The people a text names, by the patterns of ``mentions_person``, in order of appearance."""
-    found: dict[int, str] = {}
-    for start, name in _people(text):
-        found.setdefault(start, name)
-    return [found[start] for start in sorted(found)]
-
-
-def last_person(text: str) -> str:
-    """The last person named in a text (for "he"/"she" in the next question), or ''."""
-    found = list(_people(text))
-    return max(found)[1] if found else ""
-
-
-def _people(text: str) -> Iterator[tuple[int, str]]:
-    """(start, name) of every match of the person patterns that is not an organisation's name."""
-    for pattern in _PERSON_PATTERNS:
-        for match in pattern.finditer(text):
-            name = match.group(match.lastindex or 0)
-            if not _ORGANISATION.search(name):
-                yield match.start(), name
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -318,7 +249,7 @@ def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
 
 def _last_proper_name(query: str) -> str:
     """The last run of capitalised words that is not the question's first word ('' if none)."""
-    names = [m.group(0) for m in _PROPER.finditer(query.strip()) if m.start() > 0]
+    names = [m.group(0) for m in CAPITALISED_RUN.finditer(query.strip()) if m.start() > 0]
     return names[-1] if names else ""
 
 

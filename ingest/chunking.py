@@ -16,7 +16,8 @@ from ingest.clean import Block, reflow
 from minutes_core.text.dates import human_date
 from ingest.models import Chunk, Document
 from ingest.structure import ParsedDocument, minutes_items
-from minutes_core.text.normalise import normalise_for_index, split_sentences
+from minutes_core.text.normalise import normalise_for_index
+from minutes_core.text.sentences import split_paragraph
 
 RESOLVED = re.compile(r"^\W*resolved\b", re.IGNORECASE)
 ATTENDANCE = re.compile(r"^\W*(present|also present|apologies|in attendance)\s*:", re.IGNORECASE)
@@ -184,7 +185,7 @@ def _merge_atomic(units: list[Unit]) -> list[Unit]:
 
 def _split_unit(unit: Unit, size: int) -> list[Unit]:
     """Split an oversized unit at row (table) or sentence boundaries."""
-    parts = unit.text.split("\n") if "\n" in unit.text else split_sentences(unit.text)
+    parts = unit.text.split("\n") if "\n" in unit.text else split_paragraph(unit.text)
     out: list[Unit] = []
     buffer = ""
     for part in parts:
@@ -212,7 +213,7 @@ def _overlap_tail(units: list[Unit], overlap: int) -> Unit | None:
     if not last.breakable or last.is_decision or last.is_attendance:
         return None
     tail = ""
-    for sentence in reversed(split_sentences(last.text)):
+    for sentence in reversed(split_paragraph(last.text)):
         if len(tail) + len(sentence) + 1 > overlap:
             break
         tail = f"{sentence} {tail}".strip()

@@ -32,7 +32,8 @@ from ingest.clean import Block, Line, reflow
 from minutes_core.text.dates import (DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, MONTHS, first_date, iso_date,
                                      meeting_line_date)
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
-from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
+from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
+from minutes_core.text.sentences import split_paragraph
 
 # -- row types -------------------------------------------------------------------------------------
 
@@ -445,7 +446,7 @@ def _declarations(parsed: ParsedDocument, block: Block, common: dict) -> list[At
     out: list[AttendanceRecord] = []
     if "declared" not in block.text:
         return out
-    for sentence in split_sentences(_clean(block.text)):
+    for sentence in split_paragraph(_clean(block.text)):
         match = DECLARED.match(sentence)
         if not match:
             continue

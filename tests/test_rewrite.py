@@ -4,7 +4,8 @@ import pytest
 
 from assistant.filters import committee_alias_table
 from assistant.models import Turn
-from assistant.rewrite import is_follow_up, last_person, rewrite_follow_up, topic_of
+from assistant.rewrite import is_follow_up, rewrite_follow_up, topic_of
+from minutes_core.text.names import last_person
 
 COMMITTEE = "Education and Children's Social Care Overview and Scrutiny Committee"
 ALIASES = committee_alias_table([COMMITTEE, "City Council"])

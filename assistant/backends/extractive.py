@@ -20,9 +20,9 @@ from typing import Callable
 import numpy as np
 
 from minutes_core.text.dates import human_date
+from minutes_core.text.names import MULTIWORD_NAME, person_names
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.rewrite import person_names
 from minutes_core.text.sentences import reflow, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
@@ -435,7 +435,7 @@ def _answer_type(query: str) -> Callable[[str], bool] | None:
     kind = next((kind for kind, pattern in _ANSWER_KINDS if pattern.search(lowered)), None)
     if kind is None:
         return None
-    finder = {"number": _NUMBER, "date": _DATE_WORD, "name": _PROPER_NAME, "post": _POST}.get(kind)
+    finder = {"number": _NUMBER, "date": _DATE_WORD, "name": MULTIWORD_NAME, "post": _POST}.get(kind)
 
     def fits(sentence: str) -> bool:
         found = person_names(sentence) if kind == "person" else \
@@ -468,9 +468,6 @@ _REFERENCE = re.compile(r"\b(?:Figure|Fig\.|Table|Appendix|Item|Section|Part|par
 _NUMBER = re.compile(r"[£$]?\d[\d,.]*\s*(%|per ?cent|m\b|k\b|million|bn|billion)?|\b(?:one|two|three|four|five|six|"
                      r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|"
                      r"thousand|million|half|quarter|third|twice|double)\b", re.I)
-# Two or more capitalised words in a row (not at a sentence start only), or a quoted title.
-_PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][a-zA-Z'’\-]+)+"
-                          r"|[‘“\"'][A-Z][^‘“”\"]{3,60}[’”\"']")
 _POST = re.compile(r"\b(Chief|Director|Head|Manager|Officer|Chair(?:man|woman|person)?|Lead|Executive|"
                    r"Assistant|Councillor|Inspector|Member|Principal|Commissioner|Leader|Adviser|"
                    r"Advisor|Secretary|Representative|Governor|Deputy|Interim|Coordinator|Consultant)\b")

@@ -105,26 +105,3 @@ def name_key(name: str) -> str:
 def key_of(text: str) -> str:
     """A comparison key for detecting repeated header lines: letters and digits only."""
     return re.sub(r"[^a-z0-9]+", "", fold_quotes(strip_markup(text)).lower())
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9•\-])")
-_ABBREVIATIONS = re.compile(
-    r"\b(?:Cllr|Dr|Mr|Mrs|Ms|Prof|No|Nos|St|Co|Ltd|etc|e\.g|i\.e|c|approx|para|paras|vs|Jan|Feb|"
-    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, not cutting after common abbreviations ("Cllr.", "Dr.", "e.g.")."""
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        candidate = text[start:match.start()].strip()
-        if _ABBREVIATIONS.search(candidate) or len(candidate) < 3:
-            continue
-        pieces.append(candidate)
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return pieces

@@ -19,16 +19,20 @@ from minutes_core.text.stems import WORD, stem_set
 CACHED_PASSAGES = 4096
 # Lines up to this long without closing punctuation are headings ("1. Introduction").
 TITLE_CHARS = 60
-# Words whose full stop does not end a sentence.
-_ABBREVIATIONS = {
-    "cllr", "cllrs", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g",
+# Words whose full stop does not end a sentence (with any single letter: initials, "c." dates).
+ABBREVIATIONS = frozenset({
+    "cllr", "cllrs", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "v", "etc", "eg", "ie", "e.g",
     "i.e", "c", "ca", "approx", "para", "paras", "p", "pp", "fig", "prof", "rev", "ref", "cf",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
-    "ltd", "co", "dept", "govt", "min", "max", "est", "al",
-}
+    "incl", "ltd", "co", "dept", "govt", "min", "max", "est", "al",
+})
 _BULLET = re.compile(r"^\s*(?:[-–•◼●✓▪*₋◦]|\(?[a-zA-Z0-9]{1,3}[.)])\s+")
 _HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Z0-9][A-Z0-9 ’'&()/,:\-–]{2,}$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9£])")
+# A sentence end inside a paragraph: . ! or ? (and a closing quote or bracket), then a capital,
+# digit, bullet or opening quote.
+_PARAGRAPH_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9•\-])")
+_LAST_WORD = re.compile(r"[A-Za-z.]+$")
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]*$")
 # "(Figure 16) Figure 16: Timeliness of ...": a caption names a chart, it does not say anything.
 _CAPTION = re.compile(r"^\(?(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s+\d+[a-z]?\)?\s*(?:[:.–—-]|\(|$|"
@@ -86,6 +90,39 @@ def _is_title(unit: str) -> bool:
         and not _BULLET.match(unit)
 
 
+def ends_with_abbreviation(text: str, initials: str = "any") -> bool:
+    """Whether the last word of ``text`` (the text before a full stop) is an abbreviation or an
+    initial, so the full stop does not end a sentence ("Cllr.", "e.g.", "J.").
+
+    ``initials="capital"`` counts only a capital letter standing alone as an initial, so "£7m."
+    ends a sentence; ``"any"`` (passages) also takes "£7m." and "c." for an abbreviation.
+    """
+    last_word = _LAST_WORD.findall(text)
+    raw = last_word[0].strip(".") if last_word else ""
+    word = raw.lower()
+    if word in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():
+        return initials == "any" or (raw.isupper() and not text[:-1][-1:].isalnum())
+    return False
+
+
+def split_paragraph(text: str) -> list[str]:
+    """Sentences of one paragraph exactly as written (chunking and records): nothing is dropped."""
+    pieces: list[str] = []
+    start = 0
+    for match in _PARAGRAPH_SENTENCE_END.finditer(text):
+        candidate = text[start:match.start()].strip()
+        if len(candidate) < 3 or (candidate.endswith(".") and ends_with_abbreviation(candidate[:-1], initials="capital")):
+            continue
+        pieces.append(candidate)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a passage, as in the source (whitespace aside); headings and scraps dropped."""
     sentences: list[str] = []
@@ -96,9 +133,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _SENTENCE_END.finditer(body):
             before = body[start: match.start() + 1]
-            last_word = re.findall(r"[A-Za-z.]+$", before[:-1])
-            word = last_word[0].lower().strip(".") if last_word else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            if ends_with_abbreviation(before[:-1]):
                 continue
             if re.fullmatch(r"\s*\(?\d{1,2}(\.\d+)*", before[:-1]):
                 continue  # "1. The committee..." numbering, not a sentence
