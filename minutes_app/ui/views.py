@@ -1,9 +1,9 @@
 """HTML for the web UI: the conversation, citation cards, the search panel and the document viewer.
 
 Pure functions from plain data (``Answer.to_dict()``, ``Index.documents()`` rows) to HTML strings,
-so that they can be tested without a browser. Every piece of document or user text goes through
-``esc`` or ``highlight``, which escape it: HTML or script inside a council paper is shown as text
-and never runs. Markup is only ever added around escaped text, at offsets found in the raw text.
+so that they can be tested without a browser. The markup is in ``templates/`` (Jinja2 with
+autoescaping, so HTML or script inside a council paper is shown as text and never runs); the
+highlighting here adds <mark> only around text it has escaped, at offsets found in the raw text.
 """
 
 from __future__ import annotations
@@ -11,9 +11,17 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Iterable
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
 from minutes_core.text.dates import human_date
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 
 # Fragments shorter than this are not highlighted: a few characters would match by chance.
 MIN_FRAGMENT = 12
@@ -27,6 +35,24 @@ _CITE = re.compile(r"\s*\[(\d+)\]")
 _JOINS = re.compile(r"(?<=[.;:!?])\s+|\s+[-•–]\s+")
 _QUOTED = re.compile(r"[“\"]([^”\"]{%d,})[”\"]" % MIN_FRAGMENT)
 _SCORE_KEYS = ("dense", "bm25", "rrf")
+
+
+@cache
+def _environment() -> Environment:
+    """Templates with autoescaping on: every value is escaped unless it is ``Markup`` (text that
+    ``render_marked`` already escaped, or HTML another template rendered)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                       keep_trailing_newline=False)
+
+
+def render(template: str, **values: Any) -> str:
+    """``templates/<template>`` rendered with ``values``."""
+    return _environment().get_template(template).render(**values)
+
+
+def static_text(name: str) -> str:
+    """A file of ``static/`` (CSS, JS) as text."""
+    return (STATIC / name).read_text(encoding="utf-8")
 
 
 def esc(value: Any) -> str:
@@ -170,62 +196,34 @@ def citation_card(n: int | None, passage: dict[str, Any], fragments: Iterable[st
     """A clickable card: number, title, committee, meeting, item, page, and the passage text."""
     text = passage.get("text") or ""
     shown = text if len(text) <= CARD_CHARS else text[:CARD_CHARS].rsplit(" ", 1)[0] + " …"
-    facts = "".join(f"<span class='fact'>{esc(f)}</span>" for f in card_facts(passage))
-    badge = f"<span class='cite-n'>{n}</span>" if n is not None else ""
-    kind = "card closest" if closest else "card"
-    label = f"Open source {n}" if n is not None else "Open this passage"
-    decision = "<span class='tag'>Decision</span>" if passage.get("is_decision") else ""
-    return (
-        f"<div class='{kind}' id='card-{esc(passage.get('id'))}' data-passage='{esc(passage.get('id'))}' "
-        f"role='button' tabindex='0' aria-label='{esc(label)}'>"
-        f"<div class='card-head'>{badge}<div class='card-title'>{esc(passage.get('title') or passage.get('source'))}"
-        f"<span class='doc-type'>{esc(doc_type_label(passage.get('doc_type')))}</span>{decision}</div></div>"
-        f"<div class='facts'>{facts}</div>"
-        f"<div class='passage-text'>{highlight(shown, fragments)}</div>"
-        f"<div class='card-foot'><span class='source'>{esc(passage.get('source'))}</span>"
-        f"<span class='open'>Open document ›</span></div>"
-        "</div>"
-    )
+    return render("card.html", n=n, passage=passage, facts=card_facts(passage),
+                  kind="card closest" if closest else "card",
+                  label=f"Open source {n}" if n is not None else "Open this passage",
+                  doc_type=doc_type_label(passage.get("doc_type")),
+                  text_html=Markup(highlight(shown, fragments)))
 
 
 def answer_body(answer: dict[str, Any]) -> str:
     """The answer's sentences, escaped, each followed by its citation chips."""
     sentences = answer.get("sentences") or [{"text": answer.get("answer", ""), "citations": []}]
-    parts = []
-    for sentence in sentences:
-        text = esc(_CITE.sub("", sentence.get("text", "")).strip()).replace("\n", "<br>")
-        chips = "".join(f"<a class='cite-ref' data-ref='{int(n)}' href='#'>{int(n)}</a>"
-                        for n in sentence.get("citations") or [])
-        cls = "sentence" if sentence.get("supported", True) else "sentence unsupported"
-        title = "" if sentence.get("supported", True) else " title='Not supported by the cited passage'"
-        parts.append(f"<span class='{cls}'{title}>{text}{chips}</span>")
-    return " ".join(parts)
+    return render("answer_body.html", sentences=[
+        {"text": _CITE.sub("", s.get("text", "")).strip(), "supported": s.get("supported", True),
+         "citations": [int(n) for n in s.get("citations") or []]} for s in sentences])
 
 
 def search_panel(answer: dict[str, Any]) -> str:
     """The collapsed "How I searched" panel: standalone query, filters, backend, passage scores."""
     filters = answer.get("filters") or {}
-    filter_text = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in filters.items()) or "none"
     rows = []
     for rank, p in enumerate(answer.get("passages") or [], 1):
         scores = p.get("scores") or {}
-        detail = ", ".join(f"{k} {scores[k]:.3f}" for k in _SCORE_KEYS if k in scores)
-        rows.append(
-            f"<tr><td>{rank}</td><td>{esc(p.get('title') or p.get('source'))}"
-            f"<div class='muted'>{esc(' · '.join(card_facts(p)))}</div></td>"
-            f"<td class='num'>{float(p.get('score') or 0):.3f}</td><td class='muted'>{esc(detail)}</td></tr>")
-    notes = "".join(f"<li>{esc(n)}</li>" for n in answer.get("notes") or [])
+        rows.append({"rank": rank, "title": p.get("title") or p.get("source"),
+                     "facts": " · ".join(card_facts(p)), "score": f"{float(p.get('score') or 0):.3f}",
+                     "detail": ", ".join(f"{k} {scores[k]:.3f}" for k in _SCORE_KEYS if k in scores)})
     total = (answer.get("timings") or {}).get("total")
-    took = f" in {total:.1f} s" if isinstance(total, (int, float)) else ""
-    return (
-        "<details class='how'><summary>How I searched</summary>"
-        f"<dl><dt>Search query</dt><dd>{esc(answer.get('standalone_query'))}</dd>"
-        f"<dt>Filters</dt><dd>{esc(filter_text)}</dd>"
-        f"<dt>Answer backend</dt><dd>{esc(answer.get('backend'))}{esc(took)}</dd></dl>"
-        + (f"<ul class='notes'>{notes}</ul>" if notes else "")
-        + "<table class='scores'><thead><tr><th>#</th><th>Passage</th><th>Score</th><th>Detail</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
-    )
+    return render("search_panel.html", answer=answer, rows=rows, notes=answer.get("notes") or [],
+                  filter_text=", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in filters.items()) or "none",
+                  took=f" in {total:.1f} s" if isinstance(total, (int, float)) else "")
 
 
 def answer_markdown(answer: dict[str, Any]) -> str:
@@ -244,25 +242,17 @@ def answer_markdown(answer: dict[str, Any]) -> str:
 def answer_html(answer: dict[str, Any], turn_id: int) -> str:
     """One answer: its text (or the friendly no-answer box), citation cards, copy, search panel."""
     citations = answer.get("citations") or []
-    copy = (f"<textarea hidden id='md-{turn_id}'>{esc(answer_markdown(answer))}</textarea>"
-            f"<button class='copy' data-copy='md-{turn_id}' type='button'>Copy as Markdown</button>")
-    if answer.get("abstained") or not citations:
-        closest = (answer.get("passages") or [])[:CLOSEST_SHOWN]
-        hint = ("Try other words, name the committee or meeting, or clear the filters."
-                if answer.get("filters") else "Try other words, or name the committee or meeting.")
-        cards = "".join(citation_card(None, p, closest=True) for p in closest)
-        body = (
-            "<div class='no-answer'><div class='no-answer-title'>The records I have don't answer this.</div>"
-            f"<p>{answer_body(answer)}</p><p class='muted'>{esc(hint)}</p></div>"
-            + (f"<div class='cards-title'>Closest passages</div><div class='cards'>{cards}</div>"
-               if cards else ""))
+    no_answer = bool(answer.get("abstained") or not citations)
+    if no_answer:
+        cards = "".join(citation_card(None, p, closest=True)
+                        for p in (answer.get("passages") or [])[:CLOSEST_SHOWN])
     else:
-        cards = "".join(citation_card(c["n"], c, supporting_fragments(answer, c["n"]))
-                        for c in citations)
-        body = (f"<div class='answer-text'>{answer_body(answer)}</div>"
-                f"<div class='cards-title'>Sources</div><div class='cards'>{cards}</div>")
-    return (f"<div class='answer' data-backend='{esc(answer.get('backend'))}'>{body}"
-            f"<div class='answer-tools'>{copy}</div>{search_panel(answer)}</div>")
+        cards = "".join(citation_card(c["n"], c, supporting_fragments(answer, c["n"])) for c in citations)
+    hint = ("Try other words, name the committee or meeting, or clear the filters."
+            if answer.get("filters") else "Try other words, or name the committee or meeting.")
+    return render("answer.html", answer=answer, turn_id=turn_id, no_answer=no_answer, hint=hint,
+                  body=Markup(answer_body(answer)), cards=Markup(cards),
+                  markdown=answer_markdown(answer), search=Markup(search_panel(answer)))
 
 
 @dataclass
@@ -277,28 +267,9 @@ class ChatTurn:
 
 def conversation_html(turns: list[ChatTurn], examples: list[str]) -> str:
     """The whole conversation, or a welcome panel with example questions before the first one."""
-    if not turns:
-        chips = "".join(f"<button class='example' type='button' data-example='{esc(q)}'>{esc(q)}</button>"
-                        for q in examples)
-        return ("<div class='welcome'><h2>Ask about your committee records</h2>"
-                "<p>Answers quote the minutes, reports and agenda packs, and every statement links "
-                "to the passage it comes from.</p>"
-                + (f"<div class='examples'>{chips}</div>" if chips else
-                   "<p class='muted'>No documents yet: add some in the Documents tab.</p>")
-                + "</div>")
-    out = []
-    for i, turn in enumerate(turns):
-        out.append(f"<div class='turn'><div class='question'>{esc(turn.question)}</div>")
-        if turn.error:
-            out.append(f"<div class='answer error'>{esc(turn.error)}</div>")
-        elif turn.answer is not None:
-            out.append(answer_html(turn.answer, i))
-        else:
-            text = esc(turn.partial).replace("\n", "<br>")
-            out.append(f"<div class='answer pending'><span class='searching'>Searching the records…</span>"
-                       f"<div class='answer-text'>{text}</div></div>")
-        out.append("</div>")
-    return "".join(out)
+    answers = [Markup(answer_html(t.answer, i)) if t.answer is not None and not t.error else None
+               for i, t in enumerate(turns)]
+    return render("conversation.html", turns=turns, examples=examples, answers=answers)
 
 
 def example_questions(stats: dict[str, Any]) -> list[str]:
@@ -335,19 +306,19 @@ def viewer_html(document: dict[str, Any], text: str, passage: dict[str, Any] | N
              f"Meeting {date_label(document.get('meeting_date'))}" if document.get("meeting_date") else None,
              f"Item {document['item']}" if document.get("item") else None,
              doc_type_label(document.get("doc_type")), document.get("source")]
-    where = ""
+    where = None
     if passage is not None:
         page = passage.get("page")
-        where = ("<div class='viewer-where'>"
-                 + (f"Cited passage on page {int(page)} (highlighted)." if page is not None
-                    else "Cited passage highlighted.")
-                 + ("" if span else " It could not be located in the document text.") + "</div>")
-    return (
-        "<div class='viewer'>"
-        f"<div class='viewer-title'>{esc(document.get('title') or document.get('source'))}</div>"
-        f"<div class='facts'>{''.join(f'<span class=fact>{esc(f)}</span>' for f in facts if f)}</div>"
-        f"{where}<div class='viewer-body'>{render_marked(text, support, span, markers)}</div></div>"
-    )
+        where = ((f"Cited passage on page {int(page)} (highlighted)." if page is not None
+                  else "Cited passage highlighted.")
+                 + ("" if span else " It could not be located in the document text."))
+    return render("viewer.html", document=document, facts=[f for f in facts if f], where=where,
+                  body=Markup(render_marked(text, support, span, markers)))
+
+
+def message_html(text: str) -> str:
+    """A short message where the viewer would be."""
+    return render("message.html", text=text)
 
 
 def document_status(document: dict[str, Any]) -> str:
@@ -394,82 +365,3 @@ def decision_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
         out.append([row.get("meeting_date") or "", row.get("committee") or "", item,
                     row.get("decision") or "", source])
     return out
-
-
-# Styles for the HTML above; Gradio's theme variables keep it in step with light and dark mode.
-CSS = """
-.brand h2 { margin: 0 0 .25rem 0; }
-#conversation { padding: .25rem .75rem .25rem .25rem; }
-.welcome { max-width: 720px; margin: 3rem auto; text-align: center; }
-.welcome h2 { font-size: 1.6rem; margin-bottom: .5rem; }
-.welcome p { color: var(--body-text-color-subdued); font-size: 1.05rem; }
-.examples { display: flex; flex-wrap: wrap; gap: .6rem; justify-content: center; margin-top: 1.5rem; }
-.example { border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
-  border-radius: 999px; padding: .55rem 1rem; cursor: pointer; font-size: .95rem; color: var(--body-text-color); }
-.example:hover { border-color: var(--color-accent); color: var(--color-accent); }
-.turn { margin: 1.2rem 0 1.8rem 0; }
-.question { margin-left: auto; max-width: 80%; width: fit-content; background: var(--color-accent-soft);
-  border-radius: 14px 14px 2px 14px; padding: .6rem .9rem; font-size: 1.02rem; }
-.answer { margin-top: .8rem; }
-.answer-text { font-size: 1.04rem; line-height: 1.65; }
-.sentence.unsupported { text-decoration: underline dotted #b45309; }
-.cite-ref { display: inline-block; min-width: 1.3em; padding: 0 .3em; margin-left: .15em; border-radius: 6px;
-  background: var(--color-accent); color: white !important; font-size: .75em; font-weight: 600;
-  text-align: center; text-decoration: none; vertical-align: super; line-height: 1.4; }
-.searching { color: var(--body-text-color-subdued); font-style: italic; }
-.cards-title { margin: 1rem 0 .4rem 0; font-size: .8rem; font-weight: 700; letter-spacing: .06em;
-  text-transform: uppercase; color: var(--body-text-color-subdued); }
-.cards { display: grid; gap: .7rem; }
-.card { border: 1px solid var(--border-color-primary); border-left: 4px solid var(--color-accent);
-  border-radius: 10px; padding: .7rem .9rem; background: var(--background-fill-primary); cursor: pointer;
-  transition: box-shadow .15s, border-color .15s; }
-.card:hover, .card:focus { box-shadow: 0 2px 10px rgba(0,0,0,.08); outline: none; border-color: var(--color-accent); }
-.card.flash { box-shadow: 0 0 0 3px var(--color-accent-soft); }
-.card.closest { border-left-color: var(--neutral-400); }
-.card-head { display: flex; gap: .6rem; align-items: flex-start; }
-.cite-n { flex: none; width: 1.7rem; height: 1.7rem; border-radius: 50%; background: var(--color-accent);
-  color: white; font-weight: 700; display: flex; align-items: center; justify-content: center; }
-.card-title { font-weight: 650; line-height: 1.35; }
-.doc-type, .tag { display: inline-block; margin-left: .5rem; font-size: .72rem; font-weight: 600;
-  padding: .05rem .45rem; border-radius: 999px; background: var(--background-fill-secondary);
-  color: var(--body-text-color-subdued); vertical-align: middle; }
-.tag { background: #dcfce7; color: #166534; }
-.facts { display: flex; flex-wrap: wrap; gap: .3rem .9rem; margin: .35rem 0 .45rem 0; font-size: .85rem;
-  color: var(--body-text-color-subdued); }
-.passage-text { font-size: .93rem; line-height: 1.55; white-space: pre-wrap; max-height: 13rem; overflow: hidden;
-  border-top: 1px dashed var(--border-color-primary); padding-top: .45rem; }
-mark.support { background: #fef08a; color: inherit; padding: 0 .1em; border-radius: 3px; }
-.card-foot { display: flex; justify-content: space-between; margin-top: .4rem; font-size: .8rem;
-  color: var(--body-text-color-subdued); }
-.card-foot .open { color: var(--color-accent); font-weight: 600; }
-.answer-tools { margin-top: .6rem; }
-.copy { border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
-  border-radius: 8px; padding: .3rem .7rem; font-size: .85rem; cursor: pointer; color: var(--body-text-color); }
-.no-answer { border: 1px solid #fcd34d; background: #fffbeb; color: #78350f; border-radius: 10px;
-  padding: .8rem 1rem; }
-.no-answer-title { font-weight: 700; margin-bottom: .2rem; }
-.no-answer .muted { color: #92400e; }
-.answer.error { color: #b91c1c; }
-.muted { color: var(--body-text-color-subdued); font-size: .85rem; }
-details.how { margin-top: .7rem; border: 1px solid var(--border-color-primary); border-radius: 8px;
-  padding: .4rem .8rem; font-size: .88rem; }
-details.how summary { cursor: pointer; font-weight: 600; color: var(--body-text-color); }
-details.how dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .6rem 0; }
-details.how dt { font-weight: 600; }
-details.how dd { margin: 0; }
-table.scores { width: 100%; border-collapse: collapse; margin-top: .4rem; }
-table.scores th, table.scores td { text-align: left; padding: .3rem .4rem;
-  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
-table.scores td.num { font-variant-numeric: tabular-nums; }
-.viewer-title { font-size: 1.1rem; font-weight: 700; }
-.viewer-where { margin: .3rem 0 .5rem 0; font-size: .88rem; color: var(--body-text-color-subdued); }
-.viewer-body { white-space: pre-wrap; font-size: .9rem; line-height: 1.55; max-height: 68vh; overflow-y: auto;
-  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .8rem 1rem;
-  background: var(--background-fill-primary); position: relative; }
-mark.passage { background: var(--color-accent-soft); color: inherit; border-radius: 3px;
-  box-shadow: 0 0 0 2px var(--color-accent-soft); }
-.viewer-body mark.support { background: #fde047; }
-.page-mark { display: block; margin: .8rem 0 .3rem 0; font-size: .75rem; font-weight: 700; letter-spacing: .05em;
-  text-transform: uppercase; color: var(--body-text-color-subdued); border-top: 1px solid var(--border-color-primary); }
-#ask-row { align-items: stretch; }
-"""
