@@ -87,13 +87,15 @@ def test_report_renders_in_chromium_with_visible_tables_and_charts(report_file):
                 assert page.locator(table).is_visible(), table
             assert page.locator("#overall-table tbody tr").count() == 9
             assert page.locator("#by-type-table tbody tr").count() == len(TYPES)
-            charts = page.locator("svg.bar-chart")
+            charts = page.locator("figure.bar-chart .js-plotly-plot")
             assert charts.count() >= 4
             assert all(charts.nth(i).is_visible() for i in range(charts.count()))
-            assert page.locator("svg.bar-chart rect.ours").count() > 0
-            assert page.locator("svg.bar-chart rect.base").count() > 0
-            histogram = page.locator("svg.histogram")
-            assert histogram.is_visible() and histogram.locator("rect.hist").count() > 0
+            overall = page.locator("#overall figure.bar-chart")
+            assert overall.locator("g.trace.bars").count() == 2  # ours and the baseline
+            assert overall.locator("g.trace.bars g.point path").count() > 0
+            assert overall.locator("g.legend text.legendtext").all_text_contents() == ["ours", "naive baseline"]
+            histogram = page.locator("figure.histogram .js-plotly-plot")
+            assert histogram.is_visible() and histogram.locator("g.trace.bars g.point path").count() > 0
             box = histogram.bounding_box()
             assert box["width"] > 300 and box["height"] > 100
             failures = page.locator("details.failure")
