@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.committees import committee_aliases, normalise_name
 from ingest.records import ROW_TYPES, Records, row_dict
-from minutes_core.text.normalise import fold_quotes
+from minutes_core.text.normalise import match_form
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +107,10 @@ class RecordsStore:
             wanted = _committee_keys(committee)
             rows = [row for row in rows if _committee_matches(row, wanted)]
         if search:
-            needle = _fold(search)
+            needle = match_form(search)
             fields = SEARCH_FIELDS[kind] + ("text",)
             rows = [row for row in rows
-                    if any(needle in _fold(str(row.get(name) or "")) for name in fields)]
+                    if any(needle in match_form(str(row.get(name) or "")) for name in fields)]
         return rows
 
     def meeting_dates(self) -> list[str]:
@@ -124,10 +124,6 @@ class RecordsStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _fold(text: str) -> str:
-    return " ".join(fold_quotes(text).lower().split())
 
 
 def _committee_keys(committee: str) -> list[str]:
