@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from minutes_core.text.normalise import fold_quotes, name_key, strip_markup
+from minutes_core.text.normalise import name_key, strip_markup
 
 DEFAULT_ALIASES_FILE = Path(__file__).with_name("committee_aliases.toml")
 

@@ -29,8 +29,7 @@ from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
 from ingest.clean import Block, Line, reflow
-from minutes_core.text.dates import (DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, MONTHS, first_date, iso_date,
-                                     meeting_line_date)
+from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
 from minutes_core.text.sentences import split_paragraph
