@@ -483,7 +483,7 @@ def test_different_documents_are_not_deduplicated(make_index):
 # -- crash safety ----------------------------------------------------------------------------------
 CRASH_SCRIPT = textwrap.dedent("""
     import sys, time
-    import settings
+    from minutes_core import settings
     from tests.conftest_vectorstore import FakeEmbedder, build_file
     from vectorstore.index import Index
 

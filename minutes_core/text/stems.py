@@ -1,8 +1,7 @@
 """Words of questions and passages, reduced to comparable terms without a dictionary.
 
-Shared by retrieval (does a passage's sentence hold the question's terms), the extractive
-backend (which sentence answers) and the citation check (does a cited passage say what a
-generated sentence says). The stemmer is deliberately light: council papers are full of names,
+Shared by retrieval (does a passage's sentence hold the question's terms) and the extractive
+backend (which sentence answers). The stemmer is deliberately light: council papers are full of names,
 codes and numbers that a linguistic stemmer would mangle.
 """
 
