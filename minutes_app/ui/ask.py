@@ -117,8 +117,8 @@ def render(state: AppState, turns: list[views.ChatTurn]) -> str:
 
 def build_tab(state: AppState, sidebar: Sidebar) -> gr.HTML:
     """The Ask tab; returns the conversation component (redrawn when the page loads)."""
-    turns_state = gr.State([])
     with gr.Tab("Ask", id="ask"):
+        turns_state = gr.State([])  # inside the tab: a component directly under gr.Tabs breaks tab labels
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 conversation = gr.HTML(
