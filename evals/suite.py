@@ -240,7 +240,8 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
         return texts[name]
 
     named_anywhere = {name for item in items for name in item.source_files + item.also_in}
-    in_folder = {path.name for path in corpus_dir.iterdir() if path.is_file() and not path.name.startswith(".")}
+    in_folder = {path.relative_to(corpus_dir).as_posix() for path in corpus_dir.rglob("*")
+                 if path.is_file() and not path.name.startswith(".")}
     corpus_files = sorted(named_anywhere | in_folder)
     problems: list[str] = []
     for item in items:
