@@ -41,7 +41,7 @@ ITEM_TYPES = (
 ROLES = ("user", "assistant")
 
 _REQUIRED = ("id", "question", "answer", "must_include", "source_file", "evidence", "type")
-_OPTIONAL = ("evidence2", "also_in", "history")
+_OPTIONAL = ("evidence2", "also_in", "history", "near_miss")
 
 # Quotes and dashes that PDF extraction and word processors put where a typist would use ASCII.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
@@ -61,7 +61,9 @@ class SuiteItem:
     ``source_file`` holds one file name, or several joined by ";" (cross-document items);
     ``evidence2`` is the second quote of an item that needs two; ``also_in`` lists other files
     holding the same evidence (exact duplicates of a document); ``history`` holds the earlier turns
-    of a conversation as ``{"role", "content"}`` dicts, for follow-up questions.
+    of a conversation as ``{"role", "content"}`` dicts, for follow-up questions; ``near_miss``, on
+    an unanswerable item, says what the records do hold near the question (for the report, and for
+    judging whether an abstention named it).
     """
 
     id: str
@@ -74,6 +76,7 @@ class SuiteItem:
     evidence2: str | None = None
     also_in: list[str] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
+    near_miss: str | None = None
 
     @property
     def source_files(self) -> list[str]:
@@ -152,8 +155,9 @@ def _parse_item(line: str) -> SuiteItem:
         _expect_text(data, name, allow_empty=False)
     for name in ("source_file", "evidence"):
         _expect_text(data, name, allow_empty=True)
-    if data.get("evidence2") is not None:
-        _expect_text(data, "evidence2", allow_empty=True)
+    for name in ("evidence2", "near_miss"):
+        if data.get(name) is not None:
+            _expect_text(data, name, allow_empty=True)
     _expect_strings(data, "must_include")
     _expect_strings(data, "also_in", optional=True)
     history = data.get("history", [])
