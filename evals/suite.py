@@ -220,6 +220,17 @@ def _verbatim(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
+def document_text(path: Path) -> str:
+    """The text a reader sees in a corpus file: plain text as it is; PDF, DOCX and HTML through the
+    product's loaders, so a quote is checked against what is extracted, not against markup."""
+    if path.suffix.lower() in (".txt", ".md", ".text", ".markdown"):
+        return path.read_text(encoding="utf-8", errors="replace")
+    from ingest.loaders import load_file  # noqa: PLC0415 (the loaders pull in pdf/docx/html parsers)
+    from settings import Settings
+
+    return load_file(path, Settings.load()).text
+
+
 def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> list[str]:
     """Problems with the suite's labels, judged against the documents in ``corpus_dir``.
 
@@ -227,8 +238,8 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     each evidence quote occurs verbatim (after ``_verbatim``) in one of the named files; each
     ``must_include`` string occurs (after ``normalise``) in the gold answer and in the evidence;
     and no other file of ``corpus_dir`` holds an evidence quote without being named by the item
-    (a duplicate document, which the label should list in ``also_in``). Files are read as UTF-8
-    text, so this suits corpora of extracted text. An empty list means the suite is consistent
+    (a duplicate document, which the label should list in ``also_in``). Files are read as a
+    reader sees them (``document_text``). An empty list means the suite is consistent
     with the corpus.
     """
     corpus_dir = Path(corpus_dir)
@@ -240,7 +251,7 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
         """The file's verbatim-comparison text, read once; None if the file does not exist."""
         if name not in texts:
             file = corpus_dir / name
-            texts[name] = _verbatim(file.read_text(encoding="utf-8", errors="replace")) if file.is_file() else None
+            texts[name] = _verbatim(document_text(file)) if file.is_file() else None
         return texts[name]
 
     named_anywhere = {name for item in items for name in item.source_files + item.also_in}
