@@ -42,7 +42,7 @@ ITEM_TYPES = (
 ROLES = ("user", "assistant")
 
 _REQUIRED = ("id", "question", "answer", "must_include", "source_file", "evidence", "type")
-_OPTIONAL = ("evidence2", "also_in", "history")
+_OPTIONAL = ("evidence2", "also_in", "history", "near_miss")
 
 
 
@@ -57,7 +57,9 @@ class SuiteItem:
     ``source_file`` holds one file name, or several joined by ";" (cross-document items);
     ``evidence2`` is the second quote of an item that needs two; ``also_in`` lists other files
     holding the same evidence (exact duplicates of a document); ``history`` holds the earlier turns
-    of a conversation as ``{"role", "content"}`` dicts, for follow-up questions.
+    of a conversation as ``{"role", "content"}`` dicts, for follow-up questions; ``near_miss``, on
+    an unanswerable item, says what the records do hold near the question (for the report, and for
+    judging whether an abstention named it).
     """
 
     id: str
@@ -70,6 +72,7 @@ class SuiteItem:
     evidence2: str | None = None
     also_in: list[str] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
+    near_miss: str | None = None
 
     @property
     def source_files(self) -> list[str]:
@@ -146,8 +149,9 @@ def _parse_item(line: str) -> SuiteItem:
         _expect_text(data, name, allow_empty=False)
     for name in ("source_file", "evidence"):
         _expect_text(data, name, allow_empty=True)
-    if data.get("evidence2") is not None:
-        _expect_text(data, "evidence2", allow_empty=True)
+    for name in ("evidence2", "near_miss"):
+        if data.get(name) is not None:
+            _expect_text(data, name, allow_empty=True)
     _expect_strings(data, "must_include")
     _expect_strings(data, "also_in", optional=True)
     history = data.get("history", [])
@@ -210,6 +214,17 @@ def _verbatim(text: str) -> str:
     return collapse_spaces(fold_quote_marks(text))
 
 
+def document_text(path: Path) -> str:
+    """The text a reader sees in a corpus file: plain text as it is; PDF, DOCX and HTML through the
+    product's loaders, so a quote is checked against what is extracted, not against markup."""
+    if path.suffix.lower() in (".txt", ".md", ".text", ".markdown"):
+        return path.read_text(encoding="utf-8", errors="replace")
+    from ingest.loaders import load_file  # noqa: PLC0415 (the loaders pull in pdf/docx/html parsers)
+    from settings import Settings
+
+    return load_file(path, Settings.load()).text
+
+
 def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> list[str]:
     """Problems with the suite's labels, judged against the documents in ``corpus_dir``.
 
@@ -217,8 +232,8 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     each evidence quote occurs verbatim (after ``_verbatim``) in one of the named files; each
     ``must_include`` string occurs (after ``normalise``) in the gold answer and in the evidence;
     and no other file of ``corpus_dir`` holds an evidence quote without being named by the item
-    (a duplicate document, which the label should list in ``also_in``). Files are read as UTF-8
-    text, so this suits corpora of extracted text. An empty list means the suite is consistent
+    (a duplicate document, which the label should list in ``also_in``). Files are read as a
+    reader sees them (``document_text``). An empty list means the suite is consistent
     with the corpus.
     """
     corpus_dir = Path(corpus_dir)
@@ -230,11 +245,12 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
         """The file's verbatim-comparison text, read once; None if the file does not exist."""
         if name not in texts:
             file = corpus_dir / name
-            texts[name] = _verbatim(file.read_text(encoding="utf-8", errors="replace")) if file.is_file() else None
+            texts[name] = _verbatim(document_text(file)) if file.is_file() else None
         return texts[name]
 
     named_anywhere = {name for item in items for name in item.source_files + item.also_in}
-    in_folder = {path.name for path in corpus_dir.iterdir() if path.is_file() and not path.name.startswith(".")}
+    in_folder = {path.relative_to(corpus_dir).as_posix() for path in corpus_dir.rglob("*")
+                 if path.is_file() and not path.name.startswith(".")}
     corpus_files = sorted(named_anywhere | in_folder)
     problems: list[str] = []
     for item in items:

@@ -85,7 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sub = p.add_subparsers(dest="eval_command", required=True, metavar="run|compare")
     run = eval_sub.add_parser("run", help="Run a suite and write results.jsonl, summary.json, report.html.")
     _add_common(run)
-    run.add_argument("--suite", required=True, help="JSONL suite file.")
+    which = run.add_mutually_exclusive_group(required=True)
+    which.add_argument("--suite", help="JSONL suite file, run against the data directory's index.")
+    which.add_argument("--plan", help="Eval plan (TOML, e.g. evals/plan.toml): several councils, each "
+                                      "with its corpus and suites, ingested into DATA_DIR/eval/.")
+    run.add_argument("--role", choices=["dev", "heldout"], action="append",
+                     help="With --plan: run only suites of this role (repeatable; default all).")
     run.add_argument("--k", type=int, default=5)
     run.add_argument("--backend", choices=["extractive", "openai", "local"])
     run.add_argument("--out", required=True, help="Folder for the results.")
@@ -251,6 +256,8 @@ def cmd_eval(args, settings: Settings) -> int:
         return 0
     from evals.runner import check_thresholds, load_thresholds, run_eval
 
+    if args.plan:
+        return _eval_plan(args, settings)
     summary = run_eval(settings, args.suite, args.out, k=args.k, backend=args.backend,
                        baseline=not args.no_baseline, progress=sys.stderr.isatty())
     overall = summary.get("overall", {})
@@ -259,6 +266,29 @@ def cmd_eval(args, settings: Settings) -> int:
     print(f"report: {Path(args.out) / 'report.html'}")
     if args.gate:
         failures = check_thresholds(summary, load_thresholds())
+        for failure in failures:
+            print(f"minutes: gate: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+def _eval_plan(args, settings: Settings) -> int:
+    """``minutes eval run --plan``: every council's suites, ours beside both baselines."""
+    from evals.plan import load_plan, run_plan
+
+    summary = run_plan(settings, load_plan(args.plan), args.out, roles=tuple(args.role or ("dev", "heldout")),
+                       k=args.k, baselines=not args.no_baseline, progress=sys.stderr.isatty())
+    failures = []
+    for name in summary["worst_first"]:
+        council = next(c for c in summary["councils"] if c["council"] == name)
+        for suite in council["suites"]:
+            line = " ".join(f"{system}: acc={suite[system]['answer_accuracy'] or 0:.3f} "
+                            f"hit@5={suite[system]['hit@5'] or 0:.3f}"
+                            for system in ("ours", "naive", "fts5") if system in suite)
+            print(f"{name} {suite['suite']} ({suite['role']}, {suite['items']} items): {line}")
+        failures += council["floor_failures"]
+    print(f"summary: {Path(args.out) / 'plan-summary.json'}")
+    if args.gate:
         for failure in failures:
             print(f"minutes: gate: {failure}", file=sys.stderr)
         return 1 if failures else 0
@@ -309,7 +339,7 @@ def cmd_config(args, settings: Settings) -> int:
 def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     """One sentence for the user and the exit status; the traceback goes to the log file."""
     kind = type(error).__name__
-    if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError"):
+    if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError", "PlanError"):
         return str(error), 2
     if kind == "BackendError":
         return str(error), 1
