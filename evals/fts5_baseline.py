@@ -29,7 +29,7 @@ from ingest.loaders import load_file
 from vectorstore.models import Filters, Passage
 
 if TYPE_CHECKING:
-    from settings import Settings
+    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -35,12 +35,12 @@ from evals.baseline import NaiveRetriever
 from evals.fts5_baseline import FTS5Retriever
 from evals.runner import run_suite
 from evals.suite import load_suite
-from ingest.pipeline import Ingester
+from vectorstore.ingestion import Ingester
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 
 if TYPE_CHECKING:
-    from settings import Settings
+    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.loaders import load_file
+from minutes_core.settings import Settings
 from minutes_core.text.normalise import collapse_spaces, fold_quote_marks, match_form
 
 log = logging.getLogger(__name__)
@@ -219,9 +221,6 @@ def document_text(path: Path) -> str:
     product's loaders, so a quote is checked against what is extracted, not against markup."""
     if path.suffix.lower() in (".txt", ".md", ".text", ".markdown"):
         return path.read_text(encoding="utf-8", errors="replace")
-    from ingest.loaders import load_file  # noqa: PLC0415 (the loaders pull in pdf/docx/html parsers)
-    from settings import Settings
-
     return load_file(path, Settings.load()).text
 
 

@@ -20,7 +20,7 @@ from evals.plan import (
     worst_first,
 )
 from evals.suite import load_suite, validate_against_corpus
-from settings import Settings
+from minutes_core.settings import Settings
 
 DRAINAGE = ("Item 4. Drainage. Proposed by Councillor Ann Ryan, seconded by Councillor Joe Hayes and "
             "resolved that the drainage contract be awarded to Acme Drainage Ltd for 1,200,000 euro.")
