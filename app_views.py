@@ -162,6 +162,8 @@ def card_facts(passage: dict[str, Any]) -> list[str]:
         facts.append(item)
     if passage.get("page") is not None:
         facts.append(f"Page {passage['page']}")
+    if passage.get("ocr"):
+        facts.append("OCR text")
     return facts
 
 

@@ -39,7 +39,7 @@ class Line:
     text: str  # raw text of the line
     page: int | None = None
     page_start: bool = False
-    kind: str = "text"  # text | blank | stamp | page_marker | header | page_number
+    kind: str = "text"  # text | blank | stamp | page_marker | page_break | header | page_number
     stamp_item: str | None = None
 
     @property
@@ -105,8 +105,39 @@ def _mark_page_starts(lines: list[Line]) -> None:
     if has_markers or (len(candidates) >= 3 and len(candidates) * 150 >= non_blank):
         for i in candidates:
             lines[i].page_start = True
+    for i in _explicit_page_breaks(lines):
+        lines[i].page_start = True
     if lines:
         lines[0].page_start = True
+
+
+# An explicit page break: a form feed (pdftotext, print files) or a Markdown thematic break, which
+# PDF-to-Markdown extractors write between pages.
+PAGE_BREAK = re.compile(r"^\s*(?:\f|(?:-{3,}|\*{3,}|_{3,})\s*$)")
+
+
+def _explicit_page_breaks(lines: list[Line]) -> list[int]:
+    """Indexes of the first text line after each explicit page break.
+
+    The break line itself is page furniture, and so is a bare page number right after it.
+    """
+    starts: list[int] = []
+    pending = False
+    for i, line in enumerate(lines):
+        if PAGE_BREAK.match(line.text):
+            if line.text.lstrip().startswith("\f") and line.text.strip("\f \t"):
+                starts.append(i)
+                continue
+            line.kind = "page_break" if line.kind != "blank" else line.kind
+            pending = True
+            continue
+        if pending and line.kind != "blank":
+            if LONE_NUMBER.match(line.text):
+                line.kind = "page_number"
+                continue
+            starts.append(i)
+            pending = False
+    return starts
 
 
 def _number_pages(lines: list[Line]) -> None:

@@ -135,7 +135,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
 
     def add_text(motion: Motion, text: str, block: Block) -> None:
         text = text.strip()
-        if not text:
+        if not any(c.isalnum() for c in text):
             return
         if not motion.text and text[:1] in OPEN_QUOTES:
             motion.quote_open = _quote_balance(text) > 0

@@ -143,6 +143,9 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
         parsed = [whole]
         chunks = chunk_document(whole, loaded.checksum, loaded.page_exact, settings.chunk_size,
                                 settings.chunk_overlap)
+    ocr_pages = {page.number for page in loaded.pages if page.ocr}
+    for chunk in chunks:
+        chunk.metadata["ocr"] = chunk.metadata.get("page") in ocr_pages if ocr_pages else False
     timings["chunk"] += time.perf_counter() - started
     started = time.perf_counter()
     records = extract_records(parsed, conventions)
