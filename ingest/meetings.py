@@ -40,7 +40,7 @@ SIDECAR_LINES = 40
 OCR_ORDINAL = re.compile(r"(\b\d{1,2})\s*(?:[°º™]+\S?|\"|”)(?=\s)")
 KIND_WORDS = re.compile(
     r"^(?:(?:monthly|special|annual|ordinary|extraordinary|budget|adjourned|statutory|inaugural|"
-    r"regular|full|online|virtual|remote|draft|joint|emergency|public)\s+)+(?:meeting\s+of\s+(?:the\s+)?)?",
+    r"regular|full|online|virtual|remote|draft|emergency|public)\s+)+(?:meeting\s+of\s+(?:the\s+)?)?",
     re.I)
 # Where a heading's body name stops: the first line that is a label, not a heading.
 HEADING_STOP = re.compile(r"^\W*(?:present|members\s+present|in\s+the\s+chair|apolog|attendance|"
@@ -96,6 +96,7 @@ def clean_body(name: str | None) -> str | None:
     name = tidy(name).strip(" ,.;:-–—")
     name = KIND_WORDS.sub("", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).strip(" ,.;:-–—")
+    name = re.sub(r"\s+meeting$", "", name, flags=re.I)
     return name if len(name) >= 3 and any(c.isalpha() for c in name) else None
 
 
