@@ -209,3 +209,22 @@ def test_other_council_styles_per_council_figures():
     assert figures["decisions_precision"] >= 0.9
     assert figures["meeting_date"] >= 0.85
     assert figures["proposer"] >= 0.9 and figures["seconder"] >= 0.9
+
+
+def test_limerick_manifest_per_council_figures():
+    """Limerick (tests/fixtures/limerick, hand-checked manifest of 48 documents).
+
+    Floors are today's measured figures; the issue's targets (body >= 0.95, decisions recall
+    >= 0.90) are not met yet: "On the proposal of X, seconded by Y, it was agreed ..." and
+    "It was agreed that ..." decisions are not read, and bodies need the council's renames.
+    """
+    folder = FIXTURES / "limerick"
+    docs = json.loads((folder / "manifest.json").read_text())
+    manifest = {"documents": [{"file": d["path"], "body": d["body"], "doc_type": d["doc_type"],
+                               "meeting_date": d["meeting_date"], "decisions": d.get("decisions") or [],
+                               "attendance": {"apologies": d.get("apologies")}} for d in docs]}
+    figures = evaluate(manifest, folder)
+    print("\n" + report("limerick (manifest)", figures))
+    assert figures["meeting_date"] >= 0.95
+    assert figures["proposer"] >= 0.9 and figures["seconder"] >= 0.9
+    assert figures["decisions_precision"] >= 0.7
