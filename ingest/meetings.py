@@ -148,14 +148,12 @@ def heading_facts(parsed: ParsedDocument, conventions: Conventions) -> MeetingFa
         heading.append(content)
         if sum(len(h) for h in heading) > HEADING_CHARS:
             break
-    joined = " ".join(heading)[:HEADING_CHARS]
     for start in range(min(4, len(heading))):  # a heading may sit under a logo line or a page number
         text = " ".join(heading[start:])[:HEADING_CHARS]
         if found := conventions.first("meeting_heading", text):
             facts = _facts(*found, conventions, texts[start].number)
             if facts.body:
                 return facts
-    del joined
     paragraph: list[str] = []
     first_line = None
     for line in texts[:NOTICE_LINES] + [None]:
