@@ -30,7 +30,13 @@ WRAPPED = re.compile(r"(,|\band|&)\s*$", re.I)
 # A list of members named after one plural title ("Councillors Benson, Carey, ...") runs to its full stop.
 PLURAL_LIST = re.compile(r"^\W*(?:councillors|cllrs|clirs|members)\b", re.I)
 # A line that opens its own list: "Other Voting Representatives: ...".
-NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:\s")
+NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
+# A rule line (a row of dashes or underscores) ends a list.
+RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
+# A list entry cut mid-name at a line end: a comma, "and", or a title waiting for its name.
+WRAPPED_NAME = re.compile(r"(?:,|\band|&|\b(?:cllrs?|councillors?|mr|mrs|ms|dr)\.?)\s*$", re.I)
+# An agenda item's heading ("ITEM 1 - Adoption of Minutes", "1. Adoption of Minutes") ends every list.
+ITEM_START = re.compile(r"^\W*(?:item\s+(?:no\.?\s*)?\d{1,2}\b|\d{1,2}[.)]\s+[A-Z])", re.I)
 # "Chief Executive (Mr. P. Daly)": a role with the holder's name in brackets.
 ROLE_WITH_NAME = re.compile(r"(?P<role>[^()]{2,160}?)\s*\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)",
                             re.I)
@@ -69,15 +75,22 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         if found:
             rule, match = found
             current = Section(rule.option("role"), rule.origin, line=line.number)
-            current.first = (match.groupdict().get("rest") or "").strip()
+            groups = match.groupdict()
+            current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
             sections.append(current)
             ended = bool(re.search(r"\.\s*$", current.first)) if current.first else False
             continue
         if current is None:
             continue
         text = tidy(content)
+        after_gap = bool(current.entries or current.first) and line.number > _last_line(current) + 1
+        if ITEM_START.match(text) or RULE.match(text) or (current.role in ("apologies", "absent") and (
+                NEW_LABEL.match(text) or after_gap and not WRAPPED_NAME.search(_last_text(current))
+                and not re.match(r"^(?:and\b|&|[a-z])", text))):
+            current = None  # a list of the absent never runs on into another list
+            continue
         continues = not ended or LIST_ENTRY.match(text) or NEW_LABEL.match(text)
-        if not continues or len(text) > 400:
+        if not continues or len(text) > 400 or _is_prose(text):
             current = None
             continue
         entry = " ".join(tidy(l.content) for l in current.entries[-1]) if current.entries else ""
@@ -93,11 +106,32 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
     return sections
 
 
+def _last_line(section: Section) -> int:
+    return section.entries[-1][-1].number if section.entries else section.line
+
+
+def _last_text(section: Section) -> str:
+    return tidy(section.entries[-1][-1].content) if section.entries else section.first
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence of narrative rather than a list entry: six words or more, most in lower case
+    ("At the outset, Councillor X apologised for the delay ...") - a list of names ends there."""
+    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
+    if len(words) < 6:
+        return False
+    # "The Chairman welcomed the two new ...": a sentence's verb among its first words.
+    opens_sentence = words[0].lower() in {"the", "at", "it", "a", "an", "following", "after", "in"} \
+        and any(w[0].islower() for w in words[1:3])
+    return opens_sentence or sum(w[0].islower() for w in words) * 2 > len(words)
+
+
 def entry_texts(section: Section) -> list[str]:
     """The section's entries as texts; the label's own line, if it names people, comes first."""
     texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
     if section.first:
-        if texts and re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I):
+        if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
+                      or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
             texts[0] = f"{section.first} {texts[0]}"
         else:
             texts.insert(0, section.first)

@@ -36,10 +36,13 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "venue": {"groups": {"venue"}, "keys": set()},
     "time": {"groups": {"time"}, "keys": set()},
     "online": {"groups": set(), "keys": set()},
-    "attendance": {"groups": {"rest"}, "keys": {"role"}},
+    "attendance": {"groups": {"rest", "rest2"}, "keys": {"role"}},
     "proposer": {"groups": {"name", "seconder", "rest", "mover"}, "keys": set()},
     "seconder": {"groups": {"name", "rest", "second"}, "keys": set()},
     "resolved": {"groups": {"text"}, "keys": set()},
+    "proposal": {"groups": {"name", "seconder"}, "keys": set()},
+    "seconding": {"groups": {"name", "second"}, "keys": set()},
+    "agreement": {"groups": set(), "keys": {"outcome"}},
     "outcome": {"groups": {"for", "against", "abstain", "word"}, "keys": {"outcome"}},
     "vote_list": {"groups": {"rest"}, "keys": {"vote"}},
     "vote_count": {"groups": {"count"}, "keys": set()},
@@ -49,7 +52,8 @@ KINDS: dict[str, dict[str, set[str]]] = {
 KEY_VALUES: dict[str, set[str] | None] = {
     "field": {"meeting_name", "meeting_date"},
     "role": {"chair", "present", "remote", "officials", "also present", "apologies", "absent"},
-    "outcome": {"carried", "lost", "deferred", "withdrawn", "noted", "from-word", "from-counts"},
+    "outcome": {"agreed", "carried", "lost", "deferred", "withdrawn", "noted", "from-word",
+                "from-counts"},
     "vote": {"for", "against", "abstain"},
 }
 _MAX_REPEAT = _sre_constants.MAXREPEAT

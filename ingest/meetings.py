@@ -31,7 +31,7 @@ from ingest.text import fold_quotes, strip_markup
 
 # A heading is read from at most this many characters of a document's first lines.
 HEADING_CHARS = 700
-HEADING_LINES = 14
+HEADING_LINES = 40  # a heading exploded one word a line still fits
 # An agenda's notice sits in its first paragraphs (after an address block and a date).
 NOTICE_LINES = 80
 SIDECAR_NAMES = ("README.md", "README.txt", "readme.md", "index.md")
@@ -42,6 +42,14 @@ KIND_WORDS = re.compile(
     r"^(?:(?:monthly|special|annual|ordinary|extraordinary|budget|adjourned|statutory|inaugural|"
     r"regular|full|online|virtual|remote|draft|emergency|public)\s+)+(?:meeting\s+of\s+(?:the\s+)?)?",
     re.I)
+# "MINUTES OF PROCEEDINGS AT <kind> MEETING OF X": "proceedings at/of" is the heading's wording.
+PROCEEDINGS = re.compile(r"^proceedings\s+(?:at|of)\s+(?:(?:the|an?)\s+)?", re.I)
+LEADING_MEETING = re.compile(r"^(?:[\w\-]+\s+){0,4}?meeting\s*(?:\([^()]{1,40}\)\s*)?(?:of\s+(?:the\s+)?|[-–—]\s+)", re.I)
+# Nouns that end the name of a body (a council, its committees, districts and boards).
+BODY_NOUN = re.compile(r"\b(?:committee|sub-?committee|council|cabinet|board|panel|forum|assembly|"
+                       r"commission|authority|executive|district|group|spc|jpc)\b", re.I)
+BODY_MEETING_OF = re.compile(r"^(?P<body>.{3,120}?\b(?:committee|sub-?committee|board|panel|forum|group))"
+                             r"\s+meeting\s+of\s+(?P<the>the\s+)?", re.I)
 # Where a heading's body name stops: the first line that is a label, not a heading.
 HEADING_STOP = re.compile(r"^\W*(?:present|members\s+present|in\s+the\s+chair|apolog|attendance|"
                           r"officials|1\s*\.|item\s+1\b)", re.I)
@@ -94,8 +102,20 @@ def clean_body(name: str | None) -> str | None:
     if not name:
         return None
     name = tidy(name).strip(" ,.;:-–—")
+    name = PROCEEDINGS.sub("", name)
     name = KIND_WORDS.sub("", name)
+    # A heading that restarts as a sentence ("... DEVELOPMENT SPC A meeting of X was held"): the
+    # name is what came before.
+    name = re.split(r"\s+(?:an?|the)\s+meeting\s+of\s+", name, maxsplit=1, flags=re.I)[0]
+    if BODY_MEETING_OF.match(name):
+        # "Joint Policing Sub Committee Meeting of the Municipal District of X": a body of a body.
+        name = BODY_MEETING_OF.sub(r"\g<body> of \g<the>", name)
+    else:
+        # "Special Meeting (Quorum Only) of X", "Draft Budgetary Plan Meeting - X": the body follows.
+        name = LEADING_MEETING.sub("", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).strip(" ,.;:-–—")
+    if re.search(r"\bmeeting$", name, re.I) and not BODY_NOUN.search(name):
+        return None  # "Draft Budgetary Plan Meeting": a kind of meeting, no body named
     name = re.sub(r"\s+meeting$", "", name, flags=re.I)
     return name if len(name) >= 3 and any(c.isalpha() for c in name) else None
 

@@ -24,15 +24,36 @@ from dataclasses import dataclass, field
 
 from ingest.clean import Block
 from ingest.conventions import Conventions
-from ingest.text import fold_quotes, strip_markup
+from ingest.text import fold_quotes, split_sentences, strip_markup
 
 # Longest paragraph text a rule sees: rules run on bounded text only.
 MAX_PARAGRAPH = 4000
+# Sentence rules see at most this many characters of a sentence, and this many sentences a paragraph.
+MAX_SENTENCE = 800
+MAX_SENTENCES = 60
 OPEN_QUOTES = "“\"‘'"
 TITLES = re.compile(
     r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
     r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
 NAME_SPLIT = re.compile(r"\s*,\s*|\s*;\s*|\s+and\s+|\s*&\s*")
+# A paragraph that is the text of a motion printed before its proposer ("“I will move at the next
+# meeting that ...”" / "Proposed: X" / "Seconded: Y"): a quotation, a notice of motion, a "That ...".
+MOTION_TEXT = re.compile(r"^\W{0,3}(?:[i!|1l]\s+(?:will\s+)?(?:move|ask)\b|that\b)|^\W{0,3}[“\"‘]", re.I)
+# A short paragraph just before "Proposed: X / Seconded: Y" names what they proposed ("Item 1: Confirm
+# minutes from meeting held on ...").
+SHORT_TITLE = 200
+# Words of an outcome inside a decision sentence ("..., it was agreed that this be deferred").
+SENTENCE_OUTCOMES = (
+    ("deferred", re.compile(r"\b(?:deferred|adjourned|postponed)\b", re.I)),
+    ("lost", re.compile(r"\b(?:defeated|was\s+lost|not\s+carried)\b", re.I)),
+    ("carried", re.compile(r"\bcarried\b", re.I)),
+    ("noted", re.compile(r"\b(?:be|was|were)\s+noted\b", re.I)),
+    ("agreed", re.compile(r"\b(?:agreed|adopted|approved|resolved|concurred)\b", re.I)),
+)
+# "It was also agreed ...", "Members also agreed ...": a further sentence about the same matter.
+ALSO = re.compile(r"^(?:it\s+was|the\s+members|members)\s+also\b", re.I)
+# A contested election: several nominations ("That Councillor X be appointed Mayor"), one vote.
+NOMINATION = re.compile(r"\bbe\s+(?:appointed|elected|nominated)\b|\bto\s+nominate\b", re.I)
 OUTCOME_WORDS = {
     "carried": "carried", "passed": "carried", "adopted": "carried", "defeated": "lost",
     "lost": "lost", "failed": "lost", "not carried": "lost",
@@ -56,6 +77,10 @@ class Motion:
     resolved: bool = False  # a resolution label was seen
     quote_open: bool = False
     text_done: bool = False  # the text ended (closing quote, outcome); later prose is narrative
+    outcome_from_sentence: bool = False
+    outcome_stated: bool = True  # False: proposed and seconded, no outcome printed (see ``settle``)
+    before: Block | None = None  # the prose paragraph just before a proposer label (a motion's text)
+    before_decision: Block | None = None  # the paragraph just before, when it held a decision sentence
 
     @property
     def decision(self) -> str:
@@ -113,13 +138,32 @@ def _table_vote(row: str, conventions: Conventions) -> tuple[str, str] | None:
 
 
 def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
-    """The motions among one item's paragraphs, in order."""
+    """The motions among one item's paragraphs, in order.
+
+    Label rules (proposer, seconder, resolved, outcome, vote lists) are read paragraph by
+    paragraph; a paragraph of prose that no label rule read is split into sentences and read by
+    the sentence rules (``proposal``, ``seconding``, ``agreement``). ``settle`` then fills what the
+    paper left unprinted, by the documented rules.
+    """
     motions: list[Motion] = []
     current: Motion | None = None
     vote_side: str | None = None  # the roll-call list being read
+    last_prose: Block | None = None  # the latest paragraph of prose no rule took
+    last_decision_block: Block | None = None  # the latest paragraph, when it held a decision sentence
 
     def close() -> None:
         nonlocal current, vote_side
+        if current is not None and not current.text and current.proposer:
+            previous = motions[-1] if motions else None
+            if previous is not None and not previous.proposer and previous.blocks \
+                    and previous.blocks[-1] is current.before_decision:
+                # "It was agreed that ..." / "Proposed: X" / "Seconded: Y": the labels name who
+                # proposed the decision just recorded.
+                previous.proposer, previous.seconder = current.proposer, current.seconder
+                previous.rules.extend(current.rules)
+                current, vote_side = None, None
+                return
+            _text_from_context(current)
         if current is not None and (current.text or current.outcome and (current.proposer or any(
                 current.names.values()))):
             motions.append(current)
@@ -127,10 +171,11 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
 
     def start(block: Block) -> Motion:
         nonlocal current
-        if current is not None and (current.text or current.outcome or current.resolved):
+        if current is not None and (current.text or current.outcome or current.resolved
+                                    or current.text_done):
             close()
         if current is None:
-            current = Motion()
+            current = Motion(before=last_prose, before_decision=last_decision_block)
         return current
 
     def add_text(motion: Motion, text: str, block: Block) -> None:
@@ -173,12 +218,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if match.groupdict().get("seconder"):
                 motion.seconder = person_name(match.group("seconder"))
             motion.note(block, rule.origin)
+            last_prose = last_decision_block = None
             if rest := match.groupdict().get("rest"):
                 _resolution_in(rest, motion, block, conventions, add_text)
             continue
         if found := conventions.first("seconder", flat):
             rule, match = found
-            motion = current if current is not None and not current.text else start(block)
+            motion = current if current is not None and not current.text and not current.seconder \
+                else start(block)
             motion.seconder = person_name(match.group("name") or match.group("second") or "")
             motion.note(block, rule.origin)
             if rest := match.groupdict().get("rest"):
@@ -224,24 +271,173 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if current.outcome in ("carried", "lost", "deferred", "withdrawn") and current.text:
                 current.text_done = True
             continue
-        if current is None:
-            continue
         # Plain prose: the text of an open resolution or of a moved motion ("THAT ..."), else narrative.
-        if current.text_done:
+        if current is not None and not current.text_done:
+            if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
+                add_text(current, block.text.strip(), block)
+                continue
+            if current.proposer and not current.resolved and (
+                    current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
+                add_text(current, block.text.strip(), block)
+                continue
+        found_in_sentences = _sentence_motions(block, flat, conventions, current)
+        if found_in_sentences:
+            if current is not None and found_in_sentences[0] is not current:
+                close()
+            for motion in found_in_sentences[:-1]:
+                if motion is not current:
+                    motions.append(motion)
+            current = found_in_sentences[-1]
+            last_prose, last_decision_block = None, block
             continue
-        if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
-            add_text(current, block.text.strip(), block)
-        elif current.proposer and not current.resolved and (
-                current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
-            add_text(current, block.text.strip(), block)
-        elif current.proposer and not current.text and not current.resolved:
-            continue
+        last_prose, last_decision_block = block, None
     close()
+    motions = _merge_elections([m for m in motions if m.text])
     for motion in motions:
         for side, names in motion.names.items():
             if names and motion.votes[side] is None:
                 motion.votes[side] = len(names)
-    return [m for m in motions if m.text]
+        settle(motion)
+    return motions
+
+
+def settle(motion: Motion) -> None:
+    """Fill an outcome the paper left unprinted, by two documented rules, never silently.
+
+    - A resolution recorded as resolved or agreed ("And Resolved:", "it was agreed") is ``agreed``.
+    - A motion proposed and seconded with no outcome printed (a notice of motion followed only by
+      the executive's reply is the common case) is recorded as ``agreed`` with
+      ``outcome_stated = False``: no dissent is recorded, and a reader can filter these out.
+    A motion with votes but no outcome word takes the outcome the counts give.
+    """
+    if motion.outcome:
+        return
+    counts = motion.votes
+    if counts["for"] is not None and counts["against"] is not None:
+        motion.outcome = "carried" if counts["for"] > counts["against"] else "lost"
+    elif motion.resolved:
+        motion.outcome = "agreed"
+    elif motion.proposer:
+        motion.outcome = "agreed"
+        motion.outcome_stated = False
+
+
+def _text_from_context(motion: Motion) -> None:
+    """A motion proposed and seconded under labels, with no text after them: its text was printed
+    just before the labels (a notice of motion), or else the labels' own paragraph is the record."""
+    before = _flat(motion.before) if motion.before is not None else ""
+    if before and (MOTION_TEXT.match(before) or len(before) <= SHORT_TITLE):
+        motion.text.append(motion.before.text.strip())
+        motion.blocks.insert(0, motion.before)
+    elif motion.blocks:
+        motion.text.append(" ".join(b.text.strip() for b in motion.blocks))
+    motion.text_done = True
+
+
+def _sentence_motions(block: Block, flat: str, conventions: Conventions,
+                      current: Motion | None) -> list[Motion]:
+    """Decisions recorded inside the sentences of one paragraph of prose.
+
+    A proposal sentence ("On the proposal of X, seconded by Y, it was agreed ...") always opens a
+    decision; an agreement sentence ("It was agreed that ...") opens one unless the paragraph
+    already holds one (several agreement sentences about one matter are one decision); a seconding
+    sentence ("This was seconded by Y.") completes the latest proposal, in this paragraph or the one
+    before. Each decision's text runs from its sentence to the next decision sentence.
+    """
+    sentences = split_sentences(flat)
+    if len(sentences) > MAX_SENTENCES:
+        sentences = sentences[:MAX_SENTENCES]
+    found: list[Motion] = []
+    for sentence in sentences:
+        piece = sentence[:MAX_SENTENCE]
+        proposal = conventions.first("proposal", piece)
+        if proposal:
+            rule, match = proposal
+            motion = Motion(proposer=person_name(match.group("name")), text_done=True)
+            if match.groupdict().get("seconder"):
+                motion.seconder = person_name(match.group("seconder"))
+            motion.text.append(sentence)
+            motion.note(block, rule.origin)
+            _sentence_outcome(sentence, motion)
+            found.append(motion)
+            continue
+        seconding = conventions.first("seconding", piece)
+        target = found[-1] if found else current
+        if seconding:
+            rule, match = seconding
+            seconder = person_name(match.group("name") or match.group("second") or "")
+            if target is not None and target.proposer and not target.seconder:
+                target.seconder = seconder
+                target.note(block, rule.origin)
+                if target is current and current not in found:
+                    found.append(current)
+            else:  # "The Motion was seconded by Y and unanimously agreed": the proposer went unnamed
+                motion = Motion(seconder=seconder, text_done=True)
+                motion.text.append(sentence)
+                motion.note(block, rule.origin)
+                _sentence_outcome(sentence, motion)
+                found.append(motion)
+            continue
+        agreement = conventions.first("agreement", piece)
+        if agreement:
+            rule, match = agreement
+            also = ALSO.match(piece)
+            if also and not found and current is not None and current.resolved and not current.proposer:
+                current.text.append(sentence)  # "It was also agreed ...": the same matter
+                current.note(block, rule.origin)
+                found.append(current)
+                continue
+            if found and found[-1] is not current:
+                target = found[-1]
+                if not target.outcome_from_sentence:
+                    _sentence_outcome(sentence, target, rule.option("outcome"))
+                target.text.append(sentence)
+                target.note(block, rule.origin)
+                continue
+            motion = Motion(text_done=True, resolved=True)
+            motion.text.append(sentence)
+            motion.note(block, rule.origin)
+            _sentence_outcome(sentence, motion, rule.option("outcome"))
+            found.append(motion)
+            continue
+        if found and found[-1] is not current:
+            found[-1].text.append(sentence)
+    return found
+
+
+def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None) -> None:
+    """The outcome a decision sentence states in words ("... it was agreed that this be deferred")."""
+    for outcome, words in SENTENCE_OUTCOMES:
+        if words.search(sentence):
+            motion.outcome = outcome
+            motion.outcome_from_sentence = True
+            motion.resolved = True
+            return
+    if default:
+        motion.outcome = default
+        motion.outcome_from_sentence = True
+
+
+def _merge_elections(motions: list[Motion]) -> list[Motion]:
+    """A contested election is one decision: consecutive nominations without outcomes of their own,
+    followed by one vote, are kept as the first nomination with the vote's names and counts."""
+    out: list[Motion] = []
+    for motion in motions:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.proposer and motion.proposer
+                and NOMINATION.search(previous.decision) and NOMINATION.search(motion.decision)
+                and previous.text[0][:1] in OPEN_QUOTES and motion.text[0][:1] in OPEN_QUOTES
+                and not previous.outcome and not any(previous.names.values())):
+            for side in motion.names:
+                previous.names[side].extend(motion.names[side])
+                if motion.votes[side] is not None:
+                    previous.votes[side] = motion.votes[side]
+            previous.outcome = motion.outcome
+            previous.rules.extend(motion.rules)
+            previous.blocks.extend(b for b in motion.blocks if b not in previous.blocks)
+            continue
+        out.append(motion)
+    return out
 
 
 def _raw_rest(raw: str, flat_rest: str | None) -> str:

@@ -85,7 +85,9 @@ class DecisionRecord(Provenance):
     boilerplate: bool  # the standing "authority to chair" resolution and the like
     proposer: str | None = None  # as printed, without the title ("O'Brien")
     seconder: str | None = None
-    outcome: str | None = None  # carried | lost | deferred | withdrawn | noted; None when unstated
+    # agreed | carried | lost | deferred | withdrawn | noted (see ``ingest.motions.settle``)
+    outcome: str | None = None
+    outcome_stated: bool = True  # False: proposed and seconded, outcome not printed, taken as agreed
     votes_for: int | None = None  # counts where the minutes state them (or list the names)
     votes_against: int | None = None
     votes_abstain: int | None = None
@@ -310,6 +312,7 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
             **common, item=number, item_title=title, decision=decision,
             boilerplate=bool(BOILERPLATE_TEXT.search(decision)),
             proposer=motion.proposer, seconder=motion.seconder, outcome=motion.outcome,
+            outcome_stated=motion.outcome_stated,
             votes_for=motion.votes["for"], votes_against=motion.votes["against"],
             votes_abstain=motion.votes["abstain"], names_for=motion.names["for"],
             names_against=motion.names["against"], names_abstain=motion.names["abstain"],
@@ -402,6 +405,50 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     return people
 
 
+# The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin
+# Sheahan", "Inspector P. Byrnes", "Senior Executive Engineer G. O'Connor", "Dr. Pat Daly").
+TRAILING_NAME = re.compile(
+    r"(?P<name>(?:(?:[A-Z]\.\s?){1,3}|(?:[A-Z][a-z]{1,20}\s))?(?:(?:O['’]\s?|Mc|Mac|Ní\s|Ó\s|Uí\s|de\s)?"
+    r"[A-Z][\w'’\-]{1,30})(?:\s\([A-Z]{1,2}\.?\))?)\s*$")
+HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|mx)\.?$", re.I)
+
+
+def absent_people(entry: str) -> list[Person]:
+    """People named in an apologies or absence list, each with any title or role printed before them.
+
+    Such lists name members and, often, officials or partners by their role: "Councillor F. Foley
+    and Senior Executive Engineer G. O'Connor", "Mayor Kevin Sheahan, Cllr. Ciara McMahon",
+    "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
+    capitalised words (initials included), the words before it are the role.
+    """
+    entry = _clean(entry).rstrip(".")
+    if not entry or NONE_TEXT.match(entry):
+        return []
+    plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
+    if plural:
+        entry = entry[plural.end():]
+    people: list[Person] = []
+    for part in (p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*;\s*|\s+&\s+", entry)):
+        part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
+        if not part or not part[:1].isupper():
+            continue
+        councillor = bool(plural) or bool(COUNCILLOR.match(part))
+        part = COUNCILLOR.sub("", part)
+        match = TRAILING_NAME.search(part)
+        if not match:
+            continue
+        name = match.group("name").strip()
+        role = part[: match.start()].strip(" ,")
+        if role and HONORIFIC.match(role):
+            role = ""
+        first = name.split()[0]
+        if ROLE_WORDS.fullmatch(first) or HONORIFIC.match(first):  # "Mayor Sheahan": role, then name
+            role, name = f"{role} {first}".strip(), name[len(first):].strip()
+        if name and not ROLE_WORDS.fullmatch(name):
+            people.append(Person(name, councillor, role or None, None))
+    return people
+
+
 def _entries(lines: list[Line]) -> list[list[Line]]:
     """Lines grouped into entries: a blank line or a list label starts a new entry."""
     entries: list[list[Line]] = []
@@ -438,8 +485,10 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
             people = officials(text) if section.role == "officials" else []
             if people:
                 found = [Person(name, False, role, None) for name, role in people]
+            elif section.role in ("apologies", "absent"):
+                found = absent_people(text)
             else:
-                found = parse_people(text, single=section.role not in ("apologies", "absent"))
+                found = parse_people(text, single=True)
             for person in found:
                 out.append(AttendanceRecord(
                     **common, role=section.role, name=person.name, councillor=person.councillor,

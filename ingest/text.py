@@ -62,7 +62,7 @@ def key_of(text: str) -> str:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9•\-])")
 _ABBREVIATIONS = re.compile(
-    r"\b(?:Cllr|Dr|Mr|Mrs|Ms|Prof|No|Nos|St|Co|Ltd|etc|e\.g|i\.e|c|approx|para|paras|vs|Jan|Feb|"
+    r"\b(?:Cllrs?|Cmhlr|Dr|Mr|Mrs|Ms|Prof|No|Nos|St|Co|Ltd|etc|e\.g|i\.e|c|approx|para|paras|vs|Jan|Feb|"
     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
 )
 

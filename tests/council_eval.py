@@ -121,6 +121,9 @@ def evaluate(manifest: dict, folder: Path, settings: Settings | None = None,
                 c["outcome_expected"] += 1
                 c["outcome_ok"] += match.outcome == w["outcome"] or (
                     w.get("kind") == "deferral" and match.outcome in ("deferred", "tabled", "carried"))
+        if expected.get("decisions_complete") is False:
+            c["dec_found"] -= len(free)  # the manifest lists only some of this paper's decisions
+            continue
         for extra in free:
             misses.append(f"extra decision {expected['file']} item {extra.item}: {extra.decision[:60]!r}")
         apologies = (expected.get("attendance") or {}).get("apologies")
