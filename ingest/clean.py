@@ -261,6 +261,12 @@ def is_heading_line(content: str) -> bool:
     return upper_share > 0.8 and len(content.split()) <= 14
 
 
+# A decision's label opens its own paragraph even where the text has no blank lines (PDF text):
+# "RESOLVED: That ...", "Moved by ...", "Decision: ...".
+DECISION_LABEL = re.compile(r"^\W{0,3}(?:resolved\b|moved\s+by\b|proposed\s+by\b|seconded\s+by\b|decision\s*:)",
+                            re.I)
+
+
 def reflow(lines: list[Line]) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; keep headings, bullets and table rows apart.
 
@@ -300,6 +306,8 @@ def reflow(lines: list[Line]) -> list[Block]:
             BULLET.match(content) is not None
             or (NUMBERED_HEADING.match(content) is not None and is_heading_line(content))
             or (is_heading_line(content) and not (current and _is_wrapped(current[-1], content)))
+            or (DECISION_LABEL.match(content) is not None and bool(current)
+                and TERMINAL.search(current[-1].content) is not None)
         )
         if starts_new:
             flush()

@@ -31,6 +31,7 @@ DEFAULT_CONVENTIONS_FILE = Path(__file__).with_name("conventions.toml")
 KINDS: dict[str, dict[str, set[str]]] = {
     "meeting_heading": {"groups": {"body", "kind", "rest", "date"}, "keys": set()},
     "meeting_notice": {"groups": {"body", "kind", "rest", "date"}, "keys": set()},
+    "title_block": {"groups": {"body", "doc", "rest"}, "keys": set()},
     "file_name": {"groups": {"doc", "body", "kind", "rest", "date", "of"}, "keys": set()},
     "sidecar_field": {"groups": {"value"}, "keys": {"field"}},
     "venue": {"groups": {"venue"}, "keys": set()},

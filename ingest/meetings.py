@@ -32,6 +32,8 @@ from ingest.text import fold_quotes, strip_markup
 # A heading is read from at most this many characters of a document's first lines.
 HEADING_CHARS = 700
 HEADING_LINES = 40  # a heading exploded one word a line still fits
+# A title block (council, body, "Minutes", date) sits in a document's first lines.
+TITLE_BLOCK_LINES = 10
 # An agenda's notice sits in its first paragraphs (after an address block and a date).
 NOTICE_LINES = 80
 SIDECAR_NAMES = ("README.md", "README.txt", "readme.md", "index.md")
@@ -174,6 +176,12 @@ def heading_facts(parsed: ParsedDocument, conventions: Conventions) -> MeetingFa
             facts = _facts(*found, conventions, texts[start].number)
             if facts.body:
                 return facts
+    for start in range(min(TITLE_BLOCK_LINES, len(heading))):  # a title block, one line a part
+        text = " | ".join(heading[start:start + 4])[:HEADING_CHARS]
+        if found := conventions.first("title_block", text):
+            facts = _facts(*found, conventions, texts[start].number)
+            if facts.body:
+                return facts
     paragraph: list[str] = []
     first_line = None
     for line in texts[:NOTICE_LINES] + [None]:
@@ -295,7 +303,8 @@ def describe_meetings(parsed: list[ParsedDocument], path: str, conventions: Conv
                 if doc.doc_type in ("letter", "report", "pdf_outline") and _mentions_agenda(p):
                     doc.doc_type = "agenda"
                     findings.append(Finding("doc_type", "agenda", heading.rule, heading.line))
-            elif doc.doc_type in ("report", "letter", "pdf_outline", "agenda") and heading.rule.startswith("minutes-of"):
+            elif doc.doc_type in ("report", "letter", "pdf_outline", "agenda") and (
+                    heading.rule.startswith("minutes-of") or "minute" in (heading.doc or "")):
                 doc.doc_type = "minutes"
                 findings.append(Finding("doc_type", "minutes", heading.rule, heading.line))
         if single and from_name and from_name.doc and doc.doc_type in ("report", "letter", "pdf_outline"):

@@ -191,7 +191,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
         if not motion.quote_open and motion.text and motion.text[0][:1] in OPEN_QUOTES:
             motion.text_done = True
 
-    for block in blocks:
+    for block in _rows_apart(blocks, conventions):
         flat = _flat(block)
         if not flat:
             continue
@@ -301,6 +301,19 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
     return motions
 
 
+def _rows_apart(blocks: list[Block], conventions: Conventions) -> list[Block]:
+    """A table that is not a recorded vote (a web page's items, one row each) is read row by row."""
+    out: list[Block] = []
+    for block in blocks:
+        rows = block.text.splitlines()
+        if block.kind != "table" or len(rows) < 2 or any(_table_vote(r, conventions) for r in rows if "|" in r):
+            out.append(block)
+            continue
+        out.extend(Block(row, block.line_start + n, block.line_start + n, block.page, "table")
+                   for n, row in enumerate(rows) if row.strip())
+    return out
+
+
 def settle(motion: Motion) -> None:
     """Fill an outcome the paper left unprinted, by two documented rules, never silently.
 
@@ -356,9 +369,13 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             motion = Motion(proposer=person_name(match.group("name")), text_done=True)
             if match.groupdict().get("seconder"):
                 motion.seconder = person_name(match.group("seconder"))
-            motion.text.append(sentence)
             motion.note(block, rule.origin)
-            _sentence_outcome(sentence, motion)
+            if _is_label_line(piece, match):
+                # "Resolution No. 12 / Moved by X, Seconded by Y": labels; the text follows.
+                motion.text_done = False
+            else:
+                motion.text.append(sentence)
+                _sentence_outcome(sentence, motion)
             found.append(motion)
             continue
         seconding = conventions.first("seconding", piece)
@@ -403,6 +420,13 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
         if found and found[-1] is not current:
             found[-1].text.append(sentence)
     return found
+
+
+def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a proposal is printed as labels ("Resolution No. 12 Moved by X, Seconded by Y")
+    rather than told in a sentence ("It was moved by X and seconded by Y that ...")."""
+    before, after = sentence[: match.start()], sentence[match.end():]
+    return not re.search(r"\b(?:was|were|it|is)\b", before, re.I) and not re.search(r"[A-Za-z]{3}", after)
 
 
 def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None) -> None:
