@@ -358,6 +358,8 @@ def document_status(document: dict[str, Any]) -> str:
     return "Indexed" if document.get("indexable", True) else "Not indexed"
 
 
+# A body or meeting date that no convention named is shown as such, never left to look like a gap.
+UNKNOWN = "unknown"
 DOCUMENT_COLUMNS = ["Title", "Type", "Committee", "Meeting", "Item", "Pages", "File", "Passages",
                     "Status"]
 
@@ -374,8 +376,8 @@ def document_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
             pages = str(d["page_start"])
             if d.get("page_end") not in (None, d["page_start"]):
                 pages += f"–{d['page_end']}"
-        rows.append([d.get("title") or "", doc_type_label(d.get("doc_type")), d.get("committee") or "",
-                     d.get("meeting_date") or "", d.get("item") or "", pages, d.get("source") or "",
+        rows.append([d.get("title") or "", doc_type_label(d.get("doc_type")), d.get("committee") or UNKNOWN,
+                     d.get("meeting_date") or UNKNOWN, d.get("item") or "", pages, d.get("source") or "",
                      d.get("n_chunks") or 0, document_status(d)])
     return rows
 

@@ -209,6 +209,10 @@ def cmd_stats(args, settings: Settings) -> int:
         print(f"{stats['files']} files, {stats['documents']} documents, {stats['chunks']} chunks")
         print("committees: " + ("; ".join(stats["committees"]) or "none"))
         print("meetings: " + (", ".join(stats["meetings"]) or "none"))
+        unknown = stats.get("unknown") or {}
+        if unknown.get("committee") or unknown.get("meeting_date"):
+            print(f"unknown: committee for {unknown.get('committee', 0)} documents, "
+                  f"meeting date for {unknown.get('meeting_date', 0)} (no convention named them)")
     return 0
 
 

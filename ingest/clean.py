@@ -328,9 +328,18 @@ def _is_wrapped(previous: Line, content: str) -> bool:
     return bool(prev) and not TERMINAL.search(prev) and (content[:1].islower() or prev.endswith(("-", ",")))
 
 
+# A line that cannot end a paragraph: it stops on a joining word or on a title before its name
+# ("... on the proposal of Councillor" / blank / "O'Hanlon, seconded by ...", double-spaced text).
+UNFINISHED = re.compile(r"(?:,|\b(?:of|the|and|by|to|for|with|from|councillors?|cllrs?|mr|mrs|ms|dr)\.?)\s*$",
+                        re.I)
+
+
 def _continues(last: Line, kept: list[Line], blank_index: int) -> bool:
     if TERMINAL.search(last.content):
         return False
+    if UNFINISHED.search(last.content):
+        return next((not line.blank and not is_heading_line(line.content)
+                     for line in kept[blank_index + 1:] if not line.blank), False)
     for line in kept[blank_index + 1:]:
         if not line.blank:
             first = line.content[:1]

@@ -52,6 +52,8 @@ SENTENCE_OUTCOMES = (
 )
 # "It was also agreed ...", "Members also agreed ...": a further sentence about the same matter.
 ALSO = re.compile(r"^(?:it\s+was|the\s+members|members)\s+also\b", re.I)
+# "This was agreed.", "These were approved ...": an agreement that names its matter only by pointing.
+ANAPHORIC = re.compile(r"^(?:this|these|that)\s+(?:was|were)\b", re.I)
 # A contested election: several nominations ("That Councillor X be appointed Mayor"), one vote.
 NOMINATION = re.compile(r"\bbe\s+(?:appointed|elected|nominated)\b|\bto\s+nominate\b", re.I)
 OUTCOME_WORDS = {
@@ -272,7 +274,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 current.text_done = True
             continue
         # Plain prose: the text of an open resolution or of a moved motion ("THAT ..."), else narrative.
-        if current is not None and not current.text_done:
+        if current is not None and not current.text_done and not _tells_a_decision(flat, conventions):
             if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
@@ -280,7 +282,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                     current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
-        found_in_sentences = _sentence_motions(block, flat, conventions, current)
+        found_in_sentences = _sentence_motions(block, flat, conventions, current, last_prose)
         if found_in_sentences:
             if current is not None and found_in_sentences[0] is not current:
                 close()
@@ -347,8 +349,15 @@ def _text_from_context(motion: Motion) -> None:
     motion.text_done = True
 
 
+def _tells_a_decision(flat: str, conventions: Conventions) -> bool:
+    """Whether a paragraph records a decision of its own in a sentence (it is not the text of the
+    motion before it)."""
+    return any(conventions.first(kind, sentence[:MAX_SENTENCE])
+               for sentence in split_sentences(flat)[:MAX_SENTENCES] for kind in ("proposal", "agreement"))
+
+
 def _sentence_motions(block: Block, flat: str, conventions: Conventions,
-                      current: Motion | None) -> list[Motion]:
+                      current: Motion | None, previous: Block | None = None) -> list[Motion]:
     """Decisions recorded inside the sentences of one paragraph of prose.
 
     A proposal sentence ("On the proposal of X, seconded by Y, it was agreed ...") always opens a
@@ -361,7 +370,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
     if len(sentences) > MAX_SENTENCES:
         sentences = sentences[:MAX_SENTENCES]
     found: list[Motion] = []
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         piece = sentence[:MAX_SENTENCE]
         proposal = conventions.first("proposal", piece)
         if proposal:
@@ -412,6 +421,12 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                 target.note(block, rule.origin)
                 continue
             motion = Motion(text_done=True, resolved=True)
+            if ANAPHORIC.match(piece):  # "This was agreed.": the matter is the sentence before
+                if number:
+                    motion.text.append(sentences[number - 1])
+                elif previous is not None:
+                    motion.text.append(previous.text.strip())
+                    motion.note(previous, "matter agreed")
             motion.text.append(sentence)
             motion.note(block, rule.origin)
             _sentence_outcome(sentence, motion, rule.option("outcome"))

@@ -263,8 +263,8 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
     ))
 
     records.attendance.extend(_attendance_block(parsed, lines[:first_item], common, conventions))
-    if not items:
-        records.decisions.extend(_decisions(parsed, lines, None, None, common, conventions))
+    # Decisions before the first item the rules recognise (all of them, when no item is recognised).
+    records.decisions.extend(_decisions(parsed, lines[:first_item], None, None, common, conventions))
     bounds = [i for i, _, _ in items] + [len(lines)]
     for (start, number, title), end in zip(items, bounds[1:]):
         span = lines[start:end]
