@@ -253,7 +253,7 @@ def test_other_council_styles_per_council_figures():
     """Two fictional councils in other house styles (tests/fixtures/other_council), with the body
     list each council would supply. Floors are the measured figures: body 1.000 and decisions
     precision 1.000 meet the issue's targets; meeting date 0.875 (the minutes inside the agenda
-    pack take the pack's date), decisions recall 0.594, proposer/seconder 0.808 and apologies
+    pack take the pack's date), decisions recall 0.609, proposer/seconder 0.815 and apologies
     0.500 do not yet (a pack's embedded minutes are not split out; a DOCX attendance table)."""
     manifest = json.loads((FIXTURES / "other_council" / "manifest.json").read_text())
     settings = Settings(committee_aliases_file=str(FIXTURES / "other_council" / "committee_aliases.toml"))
@@ -262,7 +262,7 @@ def test_other_council_styles_per_council_figures():
     assert figures["body"] >= 0.95
     assert figures["decisions_precision"] >= 0.95
     assert figures["meeting_date"] >= 0.85
-    assert figures["decisions_recall"] >= 0.59
+    assert figures["decisions_recall"] >= 0.6
     assert figures["proposer"] >= 0.8 and figures["seconder"] >= 0.8
     assert figures["apologies_recall"] >= 0.5
 
@@ -273,7 +273,7 @@ def test_limerick_manifest_per_council_figures():
     docs/examples (never the defaults).
 
     Met: body, meeting date, proposer and seconder, apologies (issue targets). Not yet met:
-    decisions recall (floor 0.74, target 0.90) and precision (floor 0.89, target 0.95).
+    decisions recall (floor 0.85, target 0.90) and precision (floor 0.89, target 0.95).
     """
     folder = FIXTURES / "limerick"
     docs = json.loads((folder / "manifest.json").read_text())
@@ -289,5 +289,5 @@ def test_limerick_manifest_per_council_figures():
     assert figures["meeting_date"] >= 0.98
     assert figures["proposer"] >= 0.9 and figures["seconder"] >= 0.9
     assert figures["apologies_recall"] >= 0.9 and figures["apologies_precision"] >= 0.9
-    assert figures["decisions_recall"] >= 0.74
+    assert figures["decisions_recall"] >= 0.85
     assert figures["decisions_precision"] >= 0.89
