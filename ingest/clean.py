@@ -39,7 +39,7 @@ class Line:
     text: str  # raw text of the line
     page: int | None = None
     page_start: bool = False
-    kind: str = "text"  # text | blank | stamp | page_marker | header | page_number
+    kind: str = "text"  # text | blank | stamp | page_marker | page_break | header | page_number
     stamp_item: str | None = None
 
     @property
@@ -105,8 +105,39 @@ def _mark_page_starts(lines: list[Line]) -> None:
     if has_markers or (len(candidates) >= 3 and len(candidates) * 150 >= non_blank):
         for i in candidates:
             lines[i].page_start = True
+    for i in _explicit_page_breaks(lines):
+        lines[i].page_start = True
     if lines:
         lines[0].page_start = True
+
+
+# An explicit page break: a form feed (pdftotext, print files) or a Markdown thematic break, which
+# PDF-to-Markdown extractors write between pages.
+PAGE_BREAK = re.compile(r"^\s*(?:\f|(?:-{3,}|\*{3,}|_{3,})\s*$)")
+
+
+def _explicit_page_breaks(lines: list[Line]) -> list[int]:
+    """Indexes of the first text line after each explicit page break.
+
+    The break line itself is page furniture, and so is a bare page number right after it.
+    """
+    starts: list[int] = []
+    pending = False
+    for i, line in enumerate(lines):
+        if PAGE_BREAK.match(line.text):
+            if line.text.lstrip().startswith("\f") and line.text.strip("\f \t"):
+                starts.append(i)
+                continue
+            line.kind = "page_break" if line.kind != "blank" else line.kind
+            pending = True
+            continue
+        if pending and line.kind != "blank":
+            if LONE_NUMBER.match(line.text):
+                line.kind = "page_number"
+                continue
+            starts.append(i)
+            pending = False
+    return starts
 
 
 def _number_pages(lines: list[Line]) -> None:
@@ -230,6 +261,12 @@ def is_heading_line(content: str) -> bool:
     return upper_share > 0.8 and len(content.split()) <= 14
 
 
+# A decision's label opens its own paragraph even where the text has no blank lines (PDF text):
+# "RESOLVED: That ...", "Moved by ...", "Decision: ...".
+DECISION_LABEL = re.compile(r"^\W{0,3}(?:resolved\b|moved\s+by\b|proposed\s+by\b|seconded\s+by\b|decision\s*:)",
+                            re.I)
+
+
 def reflow(lines: list[Line]) -> list[Block]:
     """Join hard-wrapped lines into paragraphs; keep headings, bullets and table rows apart.
 
@@ -269,6 +306,8 @@ def reflow(lines: list[Line]) -> list[Block]:
             BULLET.match(content) is not None
             or (NUMBERED_HEADING.match(content) is not None and is_heading_line(content))
             or (is_heading_line(content) and not (current and _is_wrapped(current[-1], content)))
+            or (DECISION_LABEL.match(content) is not None and bool(current)
+                and TERMINAL.search(current[-1].content) is not None)
         )
         if starts_new:
             flush()
@@ -289,9 +328,18 @@ def _is_wrapped(previous: Line, content: str) -> bool:
     return bool(prev) and not TERMINAL.search(prev) and (content[:1].islower() or prev.endswith(("-", ",")))
 
 
+# A line that cannot end a paragraph: it stops on a joining word or on a title before its name
+# ("... on the proposal of Councillor" / blank / "O'Hanlon, seconded by ...", double-spaced text).
+UNFINISHED = re.compile(r"(?:,|\b(?:of|the|and|by|to|for|with|from|councillors?|cllrs?|mr|mrs|ms|dr)\.?)\s*$",
+                        re.I)
+
+
 def _continues(last: Line, kept: list[Line], blank_index: int) -> bool:
     if TERMINAL.search(last.content):
         return False
+    if UNFINISHED.search(last.content):
+        return next((not line.blank and not is_heading_line(line.content)
+                     for line in kept[blank_index + 1:] if not line.blank), False)
     for line in kept[blank_index + 1:]:
         if not line.blank:
             first = line.content[:1]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from minutes_core.text.normalise import name_key, strip_markup
+from minutes_core.text.normalise import fold_quotes, name_key, strip_markup
 
 DEFAULT_ALIASES_FILE = Path(__file__).with_name("committee_aliases.toml")
 
@@ -43,25 +44,70 @@ def display_name(printed: str) -> str:
     return " ".join(words)
 
 
+# A body printed after the name of its council ("<X> City Council's Travel and Transportation
+# Strategic Policy Committee", "BIRMINGHAM CITY COUNCIL CABINET"): the council's name is a prefix,
+# not part of the body's name, when what follows names a body of its own.
+COUNCIL_PREFIX = re.compile(r"^.{0,80}?\bcouncil(?:'s|s)?\s+(?=.{0,160}\b(?:committee|cabinet|board|panel|"
+                            r"forum|group|commission|executive|assembly)\b)")
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """A council's bodies: normalised alias -> canonical name, and its abbreviations (SPC -> ...)."""
+
+    names: dict[str, str]
+    abbreviations: tuple[tuple[re.Pattern[str], str], ...]
+
+    def expand(self, name: str) -> str:
+        for pattern, words in self.abbreviations:
+            name = pattern.sub(words, name)
+        return name
+
+
 @functools.lru_cache(maxsize=8)
-def _alias_table(aliases_file: str) -> dict[str, str]:
+def _aliases(aliases_file: str) -> AliasTable:
     path = Path(aliases_file) if aliases_file else DEFAULT_ALIASES_FILE
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
-    table: dict[str, str] = {}
+    abbreviations = tuple((re.compile(rf"\b{re.escape(short)}\b"), words)
+                          for short, words in data.get("abbreviations", {}).items())
+    table = AliasTable({}, abbreviations)
     for entry in data.get("committee", []):
         for alias in [entry["name"], *entry.get("aliases", [])]:
-            table[normalise_name(alias)] = entry["name"]
+            table.names[normalise_name(table.expand(alias))] = entry["name"]
     return table
 
 
+def _alias_table(aliases_file: str) -> dict[str, str]:
+    return _aliases(aliases_file).names
+
+
+@functools.lru_cache(maxsize=4096)
 def canonical_committee(printed: str | None, aliases_file: str = "") -> str | None:
-    """The current name of the committee printed as ``printed`` (or its tidied display name)."""
+    """The current name of the committee printed as ``printed`` (or its tidied display name).
+
+    Looked up in the council's alias file after its abbreviations are spelled out; a name printed
+    after its council's name is looked up without that prefix, and then as the longest listed
+    name it ends with ("... Council Environment Strategic Policy Committee").
+    """
     if not printed:
         return None
-    table = _alias_table(aliases_file)
-    key = normalise_name(printed)
-    return table.get(key) or display_name(printed)
+    table = _aliases(aliases_file)
+    expanded = table.expand(fold_quotes(strip_markup(printed)))
+    key = normalise_name(expanded)
+    if key in table.names:
+        return table.names[key]
+    prefix = COUNCIL_PREFIX.match(key)
+    if prefix:
+        key = key[prefix.end():]
+        if key in table.names:
+            return table.names[key]
+    # ... but "<body> of <listed name>" is a body of that body, not the body itself.
+    ending = max((alias for alias in table.names if len(alias.split()) >= 3 and key.endswith(" " + alias)
+                  and not key[: -len(alias)].rstrip().endswith((" of", " of the"))), key=len, default=None)
+    if ending:
+        return table.names[ending]
+    return display_name(key if prefix else expanded)
 
 
 def committee_aliases(name: str, aliases_file: str = "") -> list[str]:

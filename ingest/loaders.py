@@ -32,6 +32,7 @@ from bs4.dammit import EncodingDetector
 from docx.table import Table
 
 from ingest.models import LoadedFile, Page
+from ingest.ocr import ocr_pages
 
 if TYPE_CHECKING:
     from minutes_core.settings import Settings
@@ -137,8 +138,11 @@ def _load_pdf(path: Path, data: bytes) -> tuple[list[Page], bool]:
             log.debug("pypdf failure on %s page %d", path, number, exc_info=True)
             text = ""
         pages.append(Page(text=text, number=number))
+    scanned = [page.number for page in pages if not page.text.strip()]
+    for number, text in ocr_pages(data, scanned).items():
+        pages[number - 1].text, pages[number - 1].ocr = text, bool(text.strip())
     if not any(page.text.strip() for page in pages):
-        raise LoadError(path, "no text layer (scanned PDF?): OCR it first")
+        raise LoadError(path, "no text layer and OCR found no text (install tesseract-ocr to read scans)")
     return pages, True
 
 

@@ -16,6 +16,7 @@ class Page:
 
     text: str
     number: int | None = None
+    ocr: bool = False  # the text was read from the page image (no text layer)
 
 
 @dataclass
@@ -138,4 +139,5 @@ CHUNK_METADATA_KEYS = (
     "is_decision",  # inside a RESOLVED block
     "is_boilerplate",  # webcast notice, authority-to-chair, "None."
     "is_attendance",
+    "ocr",  # the passage's page was read by OCR (scanned page)
 )

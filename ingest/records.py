@@ -28,9 +28,12 @@ from datetime import date
 from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
+from ingest.attendance import entry_texts, find_sections, officials
 from ingest.clean import Block, Line, reflow
-from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
+from ingest.conventions import Conventions, load_conventions
+from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
+from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
 from minutes_core.text.sentences import split_paragraph
 
@@ -61,6 +64,7 @@ class MeetingRecord(Provenance):
     online: bool
     ended: str | None
     record: str  # "minutes" (the meeting's own record) or "agenda" (the meeting as announced)
+    pack_date: str | None = None  # the meeting whose pack or folder carries this record
 
 
 @dataclass(kw_only=True)
@@ -78,15 +82,28 @@ class DecisionRecord(Provenance):
     meeting_date: str | None
     item: str | None
     item_title: str | None
-    decision: str  # the RESOLVED text, verbatim (wrapped lines joined)
+    decision: str  # the resolution or motion text, verbatim (wrapped lines joined)
     boilerplate: bool  # the standing "authority to chair" resolution and the like
+    proposer: str | None = None  # as printed, without the title ("O'Brien")
+    seconder: str | None = None
+    # agreed | carried | lost | deferred | withdrawn | noted (see ``ingest.motions.settle``)
+    outcome: str | None = None
+    outcome_stated: bool = True  # False: proposed and seconded, outcome not printed, taken as agreed
+    votes_for: int | None = None  # counts where the minutes state them (or list the names)
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    names_for: list[str] = field(default_factory=list)  # roll calls and recorded votes
+    names_against: list[str] = field(default_factory=list)
+    names_abstain: list[str] = field(default_factory=list)
+    conventions: list[str] = field(default_factory=list)  # the rules that found it (--explain)
+    passage_id: str | None = None  # the chunk holding the decision's first line
 
 
 @dataclass(kw_only=True)
 class AttendanceRecord(Provenance):
     committee: str | None
     meeting_date: str | None
-    role: str  # present | also present | apologies | declaration
+    role: str  # chair | present | remote | officials | also present | apologies | absent | declaration
     name: str
     councillor: bool
     capacity: str | None  # "Chair", "Parent Governor Representative", "Director, Education..."
@@ -136,13 +153,15 @@ class Records:
         return {kind: len(rows) for kind, rows in self.by_kind().items()}
 
 
-def extract_records(parsed_documents: list[ParsedDocument]) -> Records:
+def extract_records(parsed_documents: list[ParsedDocument], conventions: Conventions | None = None
+                    ) -> Records:
     """The meeting records of one file's detected documents."""
+    conventions = conventions or load_conventions()
     records = Records()
     for parsed in parsed_documents:
         doc_type = parsed.document.doc_type
         if doc_type == "minutes":
-            _minutes(parsed, records)
+            _minutes(parsed, records, conventions)
         elif doc_type == "agenda":
             _agenda(parsed, records)
         elif doc_type == "action_tracker":
@@ -199,7 +218,6 @@ RULE_LINE = re.compile(r"^[_\-=]{5,}$")
 RESOLVED_LABEL = re.compile(r"^\W*RESOLVED\b\s*[:\-–—]*\s*-?\s*(?P<rest>.*)$", re.I)
 # The label of a list in the attendance block, or of the apologies paragraph.
 ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s*:\s*(?P<rest>.*)$", re.I)
-ROLE_FOR_LABEL = {"present": "present", "also present": "also present", "in attendance": "also present"}
 APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
 APOLOGIES_LEAD = re.compile(
     r"^apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had been)\s+)?"
@@ -211,7 +229,7 @@ NONE_TEXT = re.compile(r"^\W*(none|nil|no apologies|no declarations)\b", re.I)
 DECLARED = re.compile(r"^(?P<who>.{3,160}?)\s+declared\s+(?P<interest>.+?)\.?$", re.S)
 
 
-def _minutes(parsed: ParsedDocument, records: Records) -> None:
+def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions) -> None:
     doc = parsed.document
     lines = parsed.lines
     items = minutes_items(lines)
@@ -221,6 +239,8 @@ def _minutes(parsed: ParsedDocument, records: Records) -> None:
     meeting_index = next((i for i, line in enumerate(lines[:first_item])
                           if line.kind == "text" and meeting_line_date(line.content)), None)
     time = venue = None
+    online = False
+    facts = parsed.meeting
     if meeting_index is not None:
         content = fold_quotes(lines[meeting_index].content)
         match = MEETING_LINE.search(content)
@@ -228,23 +248,31 @@ def _minutes(parsed: ParsedDocument, records: Records) -> None:
         venue = re.sub(r"\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
                        flags=re.I).strip(" ,;-–")
         venue = venue or None
+        online = bool(venue and ONLINE.search(venue))
+    elif facts is not None:
+        time, venue, online = facts.time, facts.venue, facts.online
     ended = next((ENDED.search(line.content).group(1) for line in lines
                   if line.kind == "text" and ENDED.search(line.content)), None)
-    header = lines[: (meeting_index + 1) if meeting_index is not None else min(len(lines), 8)]
+    header_end = meeting_index + 1 if meeting_index is not None else min(len(lines), 8)
+    if meeting_index is None and facts is not None and facts.line:
+        header_end = next((i + 1 for i, line in enumerate(lines) if line.number >= facts.line), header_end)
+        header_end = min(len(lines), header_end + 5)
     records.meetings.append(MeetingRecord(
         **common, committee_printed=doc.committee_printed, time=time, venue=venue,
-        online=bool(venue and ONLINE.search(venue)), ended=_hhmm(ended) if ended else None,
-        record="minutes", **_provenance(parsed, header),
+        online=online, ended=_hhmm(ended) if ended else None,
+        record="minutes", pack_date=doc.pack_date, **_provenance(parsed, lines[:header_end]),
     ))
 
-    records.attendance.extend(_attendance_block(parsed, lines[:first_item], common))
+    records.attendance.extend(_attendance_block(parsed, lines[:first_item], common, conventions))
+    # Decisions before the first item the rules recognise (all of them, when no item is recognised).
+    records.decisions.extend(_decisions(parsed, lines[:first_item], None, None, common, conventions))
     bounds = [i for i, _, _ in items] + [len(lines)]
     for (start, number, title), end in zip(items, bounds[1:]):
         span = lines[start:end]
         title = _wrapped_title(title, span)
         records.items.append(ItemRecord(**common, number=number, item_title=title, record="minutes",
                                         **_provenance(parsed, span[:1], text=span[0].text.strip())))
-        records.decisions.extend(_decisions(parsed, span[1:], number, title, common))
+        records.decisions.extend(_decisions(parsed, span[1:], number, title, common, conventions))
         if APOLOGIES_ITEM.search(title):
             records.attendance.extend(_apologies(parsed, span[1:], common))
     for block in reflow(lines[first_item:]):
@@ -261,39 +289,38 @@ def _wrapped_title(title: str, span: list[Line]) -> str:
     return title
 
 
-def _decisions(parsed: ParsedDocument, span: list[Line], number: str, title: str,
-               common: dict) -> list[DecisionRecord]:
-    """Each RESOLVED block of one item: from the label to the next label, rule or meeting end."""
-    out: list[DecisionRecord] = []
-    starts = [i for i, line in enumerate(span)
-              if line.kind == "text" and RESOLVED_LABEL.match(line.content)
-              and _is_label(RESOLVED_LABEL.match(line.content).group("rest"))]
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(span)
-        block = [span[start]]
-        for line in span[start + 1:end]:
-            if line.kind == "text" and (ENDED.search(line.content) or RULE_LINE.match(line.content)):
+def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, title: str | None,
+               common: dict, conventions: Conventions) -> list[DecisionRecord]:
+    """The motions and resolutions of one item (``ingest.motions``), as rows.
+
+    A resolution without a quotation runs to the next label, a rule line or the meeting's end.
+    """
+    kept: list[Line] = []
+    for line in span:
+        if line.kind == "text" and (ENDED.search(line.content) or RULE_LINE.match(line.content)):
+            if any(RESOLVED_LABEL.match(l.content) for l in kept if l.kind == "text"):
                 break
-            block.append(line)
-        body_blocks = reflow(block)
-        head = RESOLVED_LABEL.match(body_blocks[0].text.strip())
-        pieces = ([head.group("rest")] if head and head.group("rest") else []) + \
-            [b.text for b in body_blocks[1:]]
-        decision = "\n".join(piece.strip() for piece in pieces if piece.strip())
-        if not decision:
-            continue
+        kept.append(line)
+    out: list[DecisionRecord] = []
+    for motion in find_motions(reflow(kept), conventions):
+        decision = motion.decision
+        head = RESOLVED_LABEL.match(decision)
+        if head and head.group("rest"):
+            decision = head.group("rest")
+        text = "\n".join(block.text for block in motion.blocks)
+        first = motion.blocks[0]
         out.append(DecisionRecord(
             **common, item=number, item_title=title, decision=decision,
             boilerplate=bool(BOILERPLATE_TEXT.search(decision)),
-            **_provenance(parsed, block, text="\n".join(b.text for b in body_blocks)),
+            proposer=motion.proposer, seconder=motion.seconder, outcome=motion.outcome,
+            outcome_stated=motion.outcome_stated,
+            votes_for=motion.votes["for"], votes_against=motion.votes["against"],
+            votes_abstain=motion.votes["abstain"], names_for=motion.names["for"],
+            names_against=motion.names["against"], names_abstain=motion.names["abstain"],
+            conventions=sorted({rule for rule in motion.rules if "(" in rule}),
+            **{**_block_provenance(parsed, first), "line_end": motion.blocks[-1].line_end, "text": text},
         ))
     return out
-
-
-def _is_label(rest: str) -> bool:
-    """"RESOLVED" alone, or followed by the resolution ("That ...", "To note ..."), not prose."""
-    rest = rest.strip()
-    return not rest or rest[:1].isupper() or rest.lower().startswith(("that", "to "))
 
 
 # -- people lists ----------------------------------------------------------------------------------
@@ -323,6 +350,7 @@ class Person:
 
 
 BRACKETED = re.compile(r"\s*[\[(]([^\])]+)[\])]\s*$")
+INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
 def _looks_like_name(part: str, min_words: int = 1) -> bool:
@@ -334,6 +362,8 @@ def _looks_like_name(part: str, min_words: int = 1) -> bool:
 def _person(part: str, capacity: str | None, group: str | None, councillor: bool = False) -> Person:
     part = part.strip(" .;")
     bracket = BRACKETED.search(part)
+    if bracket and INITIAL.fullmatch(bracket.group(1).strip()):
+        bracket = None  # "Collins (B)": the initial tells two members of one name apart
     if bracket:
         capacity = capacity or bracket.group(1).strip()
         part = part[: bracket.start()]
@@ -368,11 +398,55 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     for part in (p.strip() for p in re.split(r",\s*|\s+and\s+|\s*;\s*", entry)):
         if not part:
             continue
-        if _looks_like_name(part, min_words=2) or (not people and _looks_like_name(part)):
+        if _looks_like_name(part, min_words=1 if plural else 2) or (not people and _looks_like_name(part)):
             people.append(_person(part, None, group, bool(plural)))
         elif people:
             last = people[-1]
             last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+    return people
+
+
+# The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin
+# Sheahan", "Inspector P. Byrnes", "Senior Executive Engineer G. O'Connor", "Dr. Pat Daly").
+TRAILING_NAME = re.compile(
+    r"(?P<name>(?:(?:[A-Z]\.\s?){1,3}|(?:[A-Z][a-z]{1,20}\s))?(?:(?:O['’]\s?|Mc|Mac|Ní\s|Ó\s|Uí\s|de\s)?"
+    r"[A-Z][\w'’\-]{1,30})(?:\s\([A-Z]{1,2}\.?\))?)\s*$")
+HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|mx)\.?$", re.I)
+
+
+def absent_people(entry: str) -> list[Person]:
+    """People named in an apologies or absence list, each with any title or role printed before them.
+
+    Such lists name members and, often, officials or partners by their role: "Councillor F. Foley
+    and Senior Executive Engineer G. O'Connor", "Mayor Kevin Sheahan, Cllr. Ciara McMahon",
+    "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
+    capitalised words (initials included), the words before it are the role.
+    """
+    entry = _clean(entry).rstrip(".")
+    if not entry or NONE_TEXT.match(entry):
+        return []
+    plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
+    if plural:
+        entry = entry[plural.end():]
+    people: list[Person] = []
+    for part in (p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*;\s*|\s+&\s+", entry)):
+        part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
+        if not part or not part[:1].isupper():
+            continue
+        councillor = bool(plural) or bool(COUNCILLOR.match(part))
+        part = COUNCILLOR.sub("", part)
+        match = TRAILING_NAME.search(part)
+        if not match:
+            continue
+        name = match.group("name").strip()
+        role = part[: match.start()].strip(" ,")
+        if role and HONORIFIC.match(role):
+            role = ""
+        first = name.split()[0]
+        if ROLE_WORDS.fullmatch(first) or HONORIFIC.match(first):  # "Mayor Sheahan": role, then name
+            role, name = f"{role} {first}".strip(), name[len(first):].strip()
+        if name and not ROLE_WORDS.fullmatch(name):
+            people.append(Person(name, councillor, role or None, None))
     return people
 
 
@@ -400,29 +474,27 @@ def _entries(lines: list[Line]) -> list[list[Line]]:
     return entries
 
 
-def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict) -> list[AttendanceRecord]:
-    """Present / Also Present lists before the first item of a set of minutes."""
+def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
+                      conventions: Conventions) -> list[AttendanceRecord]:
+    """The attendance lists before the first item of a set of minutes (``ingest.attendance``)."""
     out: list[AttendanceRecord] = []
-    start = next((i for i, line in enumerate(lines)
-                  if line.kind == "text" and ATTENDANCE_LABEL.match(line.content)), None)
-    if start is None:
-        return out
-    block = lines[start:]
-    role = None
-    for entry in _entries(block):
-        text = " ".join(line.text.strip() for line in entry)
-        label = ATTENDANCE_LABEL.match(_clean(text))
-        if label:
-            role = ROLE_FOR_LABEL[label.group("label").lower()]
-            text = label.group("rest")
-        if role is None or not text.strip():
-            continue
-        for person in parse_people(text, single=True):
-            out.append(AttendanceRecord(
-                **common, role=role, name=person.name, councillor=person.councillor,
-                capacity=person.capacity, group=person.group, interest=None,
-                **_provenance(parsed, block),
-            ))
+    for section in find_sections(lines, conventions):
+        provenance = _provenance(parsed, section.lines or [l for l in lines if l.number == section.line])
+        for text in entry_texts(section):
+            if section.role == "apologies":
+                text = APOLOGIES_LEAD.sub("", text) if text.lower().startswith("apolog") else text
+            people = officials(text) if section.role == "officials" else []
+            if people:
+                found = [Person(name, False, role, None) for name, role in people]
+            elif section.role in ("apologies", "absent"):
+                found = absent_people(text)
+            else:
+                found = parse_people(text, single=True)
+            for person in found:
+                out.append(AttendanceRecord(
+                    **common, role=section.role, name=person.name, councillor=person.councillor,
+                    capacity=person.capacity, group=person.group, interest=None, **provenance,
+                ))
     return out
 
 
@@ -475,7 +547,16 @@ def _agenda(parsed: ParsedDocument, records: Records) -> None:
     doc = parsed.document
     texts = _text_lines(parsed.lines)
     when_index = next((i for i, line in enumerate(texts[:20]) if AGENDA_WHEN.search(line.content)), None)
-    if when_index is None:
+    facts = parsed.meeting
+    if when_index is None or (facts is not None and facts.date):
+        if facts is not None and (facts.date or doc.meeting_date):
+            used = [line for line in texts if facts.line and line.number >= facts.line][:6] or texts[:6]
+            records.meetings.append(MeetingRecord(
+                committee=doc.committee, meeting_date=facts.date or doc.meeting_date,
+                committee_printed=doc.committee_printed, time=facts.time, venue=facts.venue,
+                online=facts.online, ended=None, record="agenda", pack_date=doc.pack_date,
+                **_provenance(parsed, used, text="\n".join(line.text.strip() for line in used)),
+            ))
         return
     when = AGENDA_WHEN.search(texts[when_index].content)
     venue_lines: list[str] = []

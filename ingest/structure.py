@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ingest.clean import COUNCIL_HEADER, TERMINAL, Line
 from ingest.committees import COMMITTEE_NAME, canonical_committee, find_committee
@@ -46,6 +47,8 @@ OUTLINE_LINE = re.compile(r"^\t+\S")
 AGENDA_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})\.?\s+(?:\*\*)?\s*([A-Z(][^a-z]{3,}?)\s*(?:\*\*)?\s*$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
 MINUTES_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})\.\s+(?:\*\*)?\s*(.+?)\s*(?:\*\*)?\s*$")
+# "1." alone on a line, the item's title on the next text line (a number column set apart).
+LONE_ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s*$")
 
 # Kinds of paper, recognised from a document's first lines (title lines first, then its opening).
 DOC_TYPES_BY_TITLE: list[tuple[str, re.Pattern[str]]] = [
@@ -87,6 +90,7 @@ class ParsedDocument:
     document: Document
     lines: list[Line]
     agenda_items: list[AgendaItem] = field(default_factory=list)
+    meeting: Any = None  # ingest.meetings.MeetingFacts from the heading conventions, if any
 
 
 def detect_documents(source: str, path: str, lines: list[Line], overrides: dict | None = None,
@@ -240,7 +244,9 @@ def _describe(source: str, path: str, ordinal: int, span: list[Line]) -> Documen
 
 
 def _doc_type(texts: list[str]) -> str:
-    if texts and ("\\ " in " ".join(texts[:6]) or texts[0].startswith("Agenda Contents")):
+    # A bookmark outline lists "Pack\\ Item" paths, one a line; one stray backslash (OCR noise)
+    # is not an outline.
+    if texts and (sum("\\ " in t for t in texts[:6]) >= 2 or texts[0].startswith("Agenda Contents")):
         return "pdf_outline"
     opening = "\n".join(texts[:14])
     if re.search(r"\ba g e n d a\b|^agenda$", opening, re.I | re.M):
@@ -463,14 +469,28 @@ def minutes_items(lines: list[Line]) -> list[tuple[int, str, str]]:
         if line.kind != "text":
             continue
         match = MINUTES_ITEM.match(line.text)
-        if not match:
+        lone = LONE_ITEM_NUMBER.match(line.content)
+        if lone:
+            following = next((l for l in lines[i + 1:i + 4] if l.kind == "text"), None)
+            title = strip_markup(following.content).strip() if following else ""
+            if not _is_item_title(title):
+                continue
+            number = lone.group(1)
+        elif not match:
             continue
-        number, title = match.group(1), strip_markup(match.group(2)).strip()
-        letters = [c for c in title if c.isalpha()]
-        if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.7:
-            continue
+        else:
+            number, title = match.group(1), strip_markup(match.group(2)).strip()
+            letters = [c for c in title if c.isalpha()]
+            if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.7:
+                continue
         expected = int(found[-1][1]) + 1 if found else None
         if expected is None or int(number) == expected:
             found.append((i, number, fold_quotes(title)))
     return found
 
+
+
+def _is_item_title(text: str) -> bool:
+    """A short heading: capitalised, at most 16 words, not a sentence that ends with a full stop."""
+    words = text.split()
+    return bool(words) and len(words) <= 16 and text[:1].isupper() and not text.rstrip("*").endswith(".")

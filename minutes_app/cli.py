@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--prune", action="store_true", help="Forget stored files no longer found under PATHs.")
     p.add_argument("--json", action="store_true", help="Print the report as JSON.")
+    p.add_argument("--explain", action="store_true",
+                   help="Store nothing; print what was detected in each FILE (body, meeting, items, "
+                        "attendance, decisions) and by which convention.")
 
     p = command("stats", "What the index holds.")
     p.add_argument("--json", action="store_true")
@@ -159,8 +162,12 @@ def open_index(settings: Settings):
 # -- commands --------------------------------------------------------------------------------------
 
 def cmd_ingest(args, settings: Settings) -> int:
+    from ingest.conventions import load_conventions
     from vectorstore.ingestion import Ingester
 
+    load_conventions(settings.conventions_file)  # an invalid rule stops here, before any work
+    if args.explain:
+        return _explain(args, settings)
     index = open_index(settings)
     try:
         report = Ingester(settings, index).ingest(args.paths, prune=args.prune,
@@ -178,6 +185,24 @@ def cmd_ingest(args, settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
+def _explain(args, settings: Settings) -> int:
+    from ingest.explain import explain_file, explain_text
+    from ingest.loaders import LoadError
+
+    reports, status = [], 0
+    for path in args.paths:
+        try:
+            reports.append(explain_file(path, settings))
+        except LoadError as error:
+            print(f"minutes: {error}", file=sys.stderr)
+            status = 1
+    if args.json:
+        print(json.dumps(reports, indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(explain_text(report) for report in reports))
+    return status
+
+
 def cmd_stats(args, settings: Settings) -> int:
     index = open_index(settings)
     try:
@@ -190,6 +215,10 @@ def cmd_stats(args, settings: Settings) -> int:
         print(f"{stats['files']} files, {stats['documents']} documents, {stats['chunks']} chunks")
         print("committees: " + ("; ".join(stats["committees"]) or "none"))
         print("meetings: " + (", ".join(stats["meetings"]) or "none"))
+        unknown = stats.get("unknown") or {}
+        if unknown.get("committee") or unknown.get("meeting_date"):
+            print(f"unknown: committee for {unknown.get('committee', 0)} documents, "
+                  f"meeting date for {unknown.get('meeting_date', 0)} (no convention named them)")
     return 0
 
 
@@ -299,14 +328,16 @@ def cmd_records(args, settings: Settings) -> int:
     from vectorstore.records import RecordsStore
 
     store = RecordsStore(DataLayout.of(settings).records)
-    rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search)
+    rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search,
+                       aliases_file=settings.committee_aliases_file)
     if args.json:
         print(json.dumps(rows, indent=2))
     elif args.csv:
         if rows:
             writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
+                             for row in rows)
     else:
         for row in rows:
             print(" | ".join(str(v) for k, v in row.items() if k not in ("text",) and v not in (None, "")))
@@ -339,7 +370,8 @@ def cmd_config(args, settings: Settings) -> int:
 def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     """One sentence for the user and the exit status; the traceback goes to the log file."""
     kind = type(error).__name__
-    if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError", "PlanError"):
+    if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError",
+                "PlanError", "ConventionsError"):
         return str(error), 2
     if kind == "BackendError":
         return str(error), 1

@@ -61,6 +61,10 @@ class Settings:
     committee_aliases_file: str = _opt(
         "", "TOML file of committee renames; empty means the one shipped in ingest/."
     )
+    conventions_file: str = _opt(
+        "", "TOML file of a council's own wording (meeting headings, motions, votes, attendance) "
+        "added to the conventions shipped in ingest/conventions.toml; see `minutes ingest --explain`."
+    )
     dedup_threshold: float = _opt(
         0.8, "Shingle overlap above which two sub-documents are the same document (stored once)."
     )

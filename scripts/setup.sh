@@ -27,6 +27,15 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+if [ ! -x /usr/bin/tesseract ]; then
+  # Scanned PDF pages are read with Debian's Tesseract OCR (through pytesseract).
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq tesseract-ocr >/dev/null
+  fi
+fi
+
 if [ "$with_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   # Browser tests drive Debian's Chromium (headless) through Playwright.
   if [ "$(id -u)" = 0 ]; then

@@ -161,6 +161,11 @@ def test_document_rows_show_metadata_and_duplicates_newest_first():
     assert rows[1][5] == "2–5" and rows[0][8] == "Duplicate of a.txt#0"
 
 
+def test_document_rows_show_unknown_body_and_date_as_unknown():
+    rows = views.document_rows([{"title": "Letter", "doc_type": "letter", "source": "l.txt", "n_chunks": 1}])
+    assert rows[0][2:4] == ["unknown", "unknown"]
+
+
 def test_decision_rows_name_meeting_item_and_source_page():
     rows = views.decision_rows([{"meeting_date": "2020-12-09", "committee": "C", "item": "5",
                                  "item_title": "TRUST", "decision": "Noted.", "source": "m.pdf", "page": 4}])

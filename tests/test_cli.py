@@ -41,6 +41,7 @@ def test_stats_json_lists_committees_and_meetings(data_dir):
     stats = json.loads(minutes("stats", "--json", data_dir=data_dir).stdout)
     assert stats["files"] == 1 and stats["documents"] == 1 and stats["chunks"] > 5
     assert stats["meetings"] == ["2020-12-09"]
+    assert stats["unknown"] == {"committee": 0, "meeting_date": 0}
     assert stats["committees"] == ["Education and Children's Social Care Overview and Scrutiny Committee"]
 
 

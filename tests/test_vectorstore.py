@@ -342,13 +342,24 @@ def test_stats_follow_the_contract(council_index):
         "files": 3, "documents": 4, "chunks": 8,
         "committees": ["Cabinet", "Planning Committee"],
         "meetings": ["2024-01-10", "2024-03-05", "2024-06-20"],
+        "unknown": {"committee": 0, "meeting_date": 0},
     }
+
+
+def test_stats_count_documents_whose_body_or_date_no_convention_named(make_index):
+    index = make_index()
+    ingest(index, [build_file("/r/letter.txt", [{"doc_type": "letter", "chunks": ["Dear resident, thank you."]}]),
+                   build_file("/r/minutes.txt", [{"committee": "Cabinet", "chunks": ["The minutes were approved."]}])])
+    stats = index.stats()
+    assert stats["unknown"] == {"committee": 1, "meeting_date": 2}
+    assert stats["committees"] == ["Cabinet"]  # an unknown body is counted, never listed as a body
 
 
 def test_stats_of_an_empty_index(make_index):
     index = make_index()
     assert index.sync().embedded == 0
-    assert index.stats() == {"files": 0, "documents": 0, "chunks": 0, "committees": [], "meetings": []}
+    assert index.stats() == {"files": 0, "documents": 0, "chunks": 0, "committees": [], "meetings": [],
+                             "unknown": {"committee": 0, "meeting_date": 0}}
     assert index.keyword_search("anything", k=5) == []
     assert index.dense_search("anything", k=5) == []
 

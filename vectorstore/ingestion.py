@@ -20,10 +20,12 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_document
 from ingest.clean import clean_lines
+from ingest.conventions import load_conventions
 from ingest.loaders import LoadError, discover, load_file, sidecar_path
+from ingest.meetings import describe_meetings, is_portal_sidecar
 from ingest.models import Chunk, Document, LoadedFile
 from ingest.records import Records, extract_records
-from ingest.structure import detect_documents
+from ingest.structure import ParsedDocument, detect_documents
 from minutes_core.settings import Settings
 from minutes_core.timing import StageTimer
 from vectorstore.dedup import sketch
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure detection, chunking or record extraction changes what a file
 # parses into: files ingested by an older version are then parsed again (see ``parser_key``).
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
 
 
@@ -98,12 +100,12 @@ def parser_key(settings: Settings) -> str:
     texts keep their cached vectors, so this costs parsing, not embedding.
     """
     parts = [PARSER_VERSION, str(settings.chunk_size), str(settings.chunk_overlap)]
-    aliases = settings.committee_aliases_file
-    if aliases:
-        try:
-            parts.append(hashlib.sha256(Path(aliases).read_bytes()).hexdigest()[:16])
-        except OSError:
-            parts.append("unreadable-aliases")
+    for extra in (settings.committee_aliases_file, settings.conventions_file):
+        if extra:
+            try:
+                parts.append(hashlib.sha256(Path(extra).read_bytes()).hexdigest()[:16])
+            except OSError:
+                parts.append("unreadable")
     return "/".join(parts)
 
 
@@ -116,6 +118,9 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
     with timer.stage("structure"):
         parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
                                   settings.committee_aliases_file, loaded.page_exact)
+        conventions = load_conventions(settings.conventions_file)
+        describe_meetings(parsed, loaded.path, conventions, settings.committee_aliases_file,
+                          settings.conventions_file, loaded.overrides)
         for p in parsed:
             p.document.fingerprint = sketch("\n".join(line.text for line in p.lines if line.kind == "text"))
     with timer.stage("chunk"):
@@ -123,9 +128,36 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
         for p in parsed:
             chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
                                          settings.chunk_size, settings.chunk_overlap))
+        if not chunks and any(line.kind == "text" and line.content for line in lines):
+            # Nothing a council wrote is dropped: a file with text whose documents the rules set
+            # aside (an outline, say) is indexed whole, as one document of unknown kind.
+            whole = ParsedDocument(Document(source=loaded.source, path=loaded.path, ordinal=0,
+                                            doc_type="unknown", title=loaded.source, line_start=1,
+                                            line_end=lines[-1].number), lines)
+            describe_meetings([whole], loaded.path, conventions, settings.committee_aliases_file,
+                              settings.conventions_file, loaded.overrides)
+            whole.document.indexable = True
+            parsed = [whole]
+            chunks = chunk_document(whole, loaded.checksum, loaded.page_exact, settings.chunk_size,
+                                    settings.chunk_overlap)
+        ocr_pages = {page.number for page in loaded.pages if page.ocr}
+        for chunk in chunks:
+            chunk.metadata["ocr"] = chunk.metadata.get("page") in ocr_pages if ocr_pages else False
     with timer.stage("structure"):
-        records = extract_records(parsed)
+        records = extract_records(parsed, conventions)
+        link_passages(records, chunks)
     return [p.document for p in parsed], chunks, records
+
+
+def link_passages(records: Records, chunks: list[Chunk]) -> None:
+    """Give each decision the id of the passage (chunk) holding its first line, for citations."""
+    for decision in records.decisions:
+        for chunk in chunks:
+            meta = chunk.metadata
+            if meta.get("source") == decision.source and \
+                    (meta.get("line_start") or 0) <= decision.line_start <= (meta.get("line_end") or 0):
+                decision.passage_id = chunk.id
+                break
 
 
 class Ingester:
@@ -150,6 +182,11 @@ class Ingester:
         files, problems = discover(paths)
         for path, reason in problems:
             self._fail(report, str(path), reason)
+        conventions = load_conventions(self.settings.conventions_file)
+        sidecars = [path for path in files if is_portal_sidecar(path, conventions)]
+        if sidecars:
+            log.info("%d folder sidecar(s) read as metadata of their meeting, not as papers", len(sidecars))
+            files = [path for path in files if path not in sidecars]
         seen: set[str] = set()
         for path in tqdm(files, desc="files", unit="file", disable=not progress, leave=False):
             key = str(Path(path).resolve())

@@ -50,6 +50,7 @@ class Passage:
     committee_printed: str | None = None
     is_decision: bool = False
     is_boilerplate: bool = False
+    ocr: bool = False  # the text was read by OCR from a scanned page
     alternates: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -69,7 +70,7 @@ class Passage:
             page=int(page) if page not in (None, "") else None, url=get("url"), score=score,
             item_title=get("item_title"), section=get("section"),
             committee_printed=get("committee_printed"),
-            is_decision=bool(get("is_decision")), is_boilerplate=bool(get("is_boilerplate")),
+            is_decision=bool(get("is_decision")), is_boilerplate=bool(get("is_boilerplate")), ocr=bool(get("ocr")),
             alternates=list(alternates), scores=dict(scores), metadata=dict(metadata),
         )
 

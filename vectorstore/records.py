@@ -79,7 +79,7 @@ class RecordsStore:
 
     def query(self, kind: str, committee: str | None = None, meeting: str | None = None,
               search: str | None = None, date_from: str | None = None,
-              date_to: str | None = None) -> list[dict[str, Any]]:
+              date_to: str | None = None, aliases_file: str = "") -> list[dict[str, Any]]:
         """Rows of one kind, oldest meeting first, in document order within a meeting.
 
         ``committee``: a case-insensitive part of the committee's name, or any of its names
@@ -104,7 +104,7 @@ class RecordsStore:
         with self._lock:
             rows = [json.loads(data) for (data,) in self._db.execute(sql, params)]
         if committee:
-            wanted = _committee_keys(committee)
+            wanted = _committee_keys(committee, aliases_file)
             rows = [row for row in rows if _committee_matches(row, wanted)]
         if search:
             needle = match_form(search)
@@ -126,8 +126,8 @@ class RecordsStore:
             self._db.close()
 
 
-def _committee_keys(committee: str) -> list[str]:
-    names = {committee, *committee_aliases(committee)}
+def _committee_keys(committee: str, aliases_file: str = "") -> list[str]:
+    names = {committee, *committee_aliases(committee, aliases_file)}
     return [key for key in (normalise_name(name) for name in names) if key]
 
 

@@ -324,8 +324,15 @@ class Registry:
             )
             return [r[0] for r in rows]
 
+        def unknown(key: str) -> int:
+            """Indexed documents where no convention named this (shown as unknown, never guessed)."""
+            return self._query(
+                "SELECT COUNT(*) FROM documents WHERE indexable = 1 AND duplicate_of IS NULL"
+                f" AND COALESCE(json_extract(data, '$.{key}'), '') = ''")[0][0]
+
         return {"files": files, "documents": documents, "chunks": chunks,
-                "committees": distinct("committee"), "meetings": distinct("meeting_date")}
+                "committees": distinct("committee"), "meetings": distinct("meeting_date"),
+                "unknown": {"committee": unknown("committee"), "meeting_date": unknown("meeting_date")}}
 
     # -- embedding cache -----------------------------------------------------------------------
     def cached_keys(self, keys: Iterable[str]) -> set[str]:

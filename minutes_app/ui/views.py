@@ -188,6 +188,8 @@ def card_facts(passage: dict[str, Any]) -> list[str]:
         facts.append(item)
     if passage.get("page") is not None:
         facts.append(f"Page {passage['page']}")
+    if passage.get("ocr"):
+        facts.append("OCR text")
     return facts
 
 
@@ -327,6 +329,8 @@ def document_status(document: dict[str, Any]) -> str:
     return "Indexed" if document.get("indexable", True) else "Not indexed"
 
 
+# A body or meeting date that no convention named is shown as such, never left to look like a gap.
+UNKNOWN = "unknown"
 DOCUMENT_COLUMNS = ["Title", "Type", "Committee", "Meeting", "Item", "Pages", "File", "Passages",
                     "Status"]
 
@@ -343,8 +347,8 @@ def document_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
             pages = str(d["page_start"])
             if d.get("page_end") not in (None, d["page_start"]):
                 pages += f"–{d['page_end']}"
-        rows.append([d.get("title") or "", doc_type_label(d.get("doc_type")), d.get("committee") or "",
-                     d.get("meeting_date") or "", d.get("item") or "", pages, d.get("source") or "",
+        rows.append([d.get("title") or "", doc_type_label(d.get("doc_type")), d.get("committee") or UNKNOWN,
+                     d.get("meeting_date") or UNKNOWN, d.get("item") or "", pages, d.get("source") or "",
                      d.get("n_chunks") or 0, document_status(d)])
     return rows
 

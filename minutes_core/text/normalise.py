@@ -33,6 +33,7 @@ _OS_BRACKETS = re.compile(r"\(\s*o\s*&\s*s\s*\)")
 _OS = re.compile(r"\bo\s*&\s*s\b")
 _OVERVIEW_AMP = re.compile(r"overview\s*&\s*scrutiny")
 _PUBLIC_MEETING = re.compile(r"[-–—]\s*public meeting")
+_SUB_COMMITTEE = re.compile(r"\bsub\s*[-–]?\s*committee")  # Sub-Committee, Subcommittee
 _NOT_NAME = re.compile(r"[^a-z0-9' ]+")
 BULLET_GLYPHS = "•◼▪●○◦■□☐✓✔➢►▶‣⁃₋-–*"
 
@@ -92,12 +93,14 @@ def match_form(text: str, tags: bool = False, thousands: bool = False, dashes: b
 
 def name_key(name: str) -> str:
     """Comparison key of a committee or body name (as printed or as a question writes it):
-    lower case, quotes folded, "O&S" spelled out, punctuation and a "- public meeting" suffix gone."""
+    lower case, quotes folded, "O&S" spelled out, "Sub-Committee"/"Subcommittee" as "sub committee",
+    punctuation and a "- public meeting" suffix gone."""
     text = fold_quotes(strip_markup(name)).lower()
     text = _OS_BRACKETS.sub(" ", text)
     text = _OS.sub("overview and scrutiny", text)
     text = _OVERVIEW_AMP.sub("overview and scrutiny", text)
     text = _PUBLIC_MEETING.sub(" ", text)
+    text = _SUB_COMMITTEE.sub("sub committee", text)
     text = _NOT_NAME.sub(" ", text.replace("&", " and "))
     return collapse_spaces(text)
 

@@ -21,7 +21,7 @@ CACHED_PASSAGES = 4096
 TITLE_CHARS = 60
 # Words whose full stop does not end a sentence (with any single letter: initials, "c." dates).
 ABBREVIATIONS = frozenset({
-    "cllr", "cllrs", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "v", "etc", "eg", "ie", "e.g",
+    "cllr", "cllrs", "cmhlr", "dr", "mr", "mrs", "ms", "st", "no", "nos", "vs", "v", "etc", "eg", "ie", "e.g",
     "i.e", "c", "ca", "approx", "para", "paras", "p", "pp", "fig", "prof", "rev", "ref", "cf",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
     "incl", "ltd", "co", "dept", "govt", "min", "max", "est", "al",

@@ -1,0 +1,143 @@
+"""Who attended a meeting, by the common headings of minutes (rules of kind ``attendance``).
+
+Minutes open with lists under labels: "Present:", "Members present:", "In the chair:",
+"Officials in attendance:", "Also present:", "Remote attendance:", "Apologies:", "Absent:" (or
+"Apologies ... were received from ..." as a sentence). A list runs from its label to the next label,
+the first agenda item, or the first paragraph that is prose rather than a list. Wrapped list lines
+(a line ending in a comma, or a sentence not yet ended) are one entry; separate lines that each
+name a person are separate entries. People are read by ``ingest.records.parse_people``; officials
+printed as "Role (Mr. A. Name)" give the name in brackets and the role before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import Line
+from ingest.conventions import Conventions
+from ingest.meetings import tidy
+
+# Longest label line a rule sees.
+MAX_LABEL_LINE = 400
+# A line that continues a list although the entry above ended: it names a person or a role.
+LIST_ENTRY = re.compile(
+    r"^\W*(?:councillors?|cllrs?\.?|clirs?|cmhlr|mr|mrs|ms|miss|dr|prof|director|chief|head|"
+    r"senior|deputy|a/|assistant|administrative|meetings|executive|staff|[A-Z][a-z'’\-]+\s+[A-Z]"
+    r"[a-z'’\-]+\s*(?:\(|,|$))", re.I)
+# An entry wrapped onto the next line: it ends with a comma or a joining word.
+WRAPPED = re.compile(r"(,|\band|&)\s*$", re.I)
+# A list of members named after one plural title ("Councillors Benson, Carey, ...") runs to its full stop.
+PLURAL_LIST = re.compile(r"^\W*(?:councillors|cllrs|clirs|members)\b", re.I)
+# A line that opens its own list: "Other Voting Representatives: ...".
+NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
+# A rule line (a row of dashes or underscores) ends a list.
+RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
+# A list entry cut mid-name at a line end: a comma, "and", or a title waiting for its name.
+WRAPPED_NAME = re.compile(r"(?:,|\band|&|\b(?:cllrs?|councillors?|mr|mrs|ms|dr)\.?)\s*$", re.I)
+# An agenda item's heading ("ITEM 1 - Adoption of Minutes", "1. Adoption of Minutes") ends every list.
+ITEM_START = re.compile(r"^\W*(?:item\s+(?:no\.?\s*)?\d{1,2}\b|\d{1,2}[.)]\s+[A-Z])", re.I)
+# "Chief Executive (Mr. P. Daly)": a role with the holder's name in brackets.
+ROLE_WITH_NAME = re.compile(r"(?P<role>[^()]{2,160}?)\s*\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)",
+                            re.I)
+
+
+@dataclass
+class Section:
+    """One attendance list: its role, the rule that named it, and its entries with their lines."""
+
+    role: str
+    rule: str
+    entries: list[list[Line]] = field(default_factory=list)
+    first: str = ""  # names on the label's own line
+    line: int = 0
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for entry in self.entries for line in entry]
+
+
+def label_of(content: str, conventions: Conventions):
+    """(rule, match) when a line opens an attendance list."""
+    return conventions.first("attendance", tidy(content)[:MAX_LABEL_LINE])
+
+
+def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
+    """Attendance lists among ``lines`` (a set of minutes before its first item)."""
+    sections: list[Section] = []
+    current: Section | None = None
+    ended = False  # the last entry ended with a full stop
+    for line in lines:
+        if line.kind != "text":
+            continue
+        content = line.content
+        found = label_of(content, conventions)
+        if found:
+            rule, match = found
+            current = Section(rule.option("role"), rule.origin, line=line.number)
+            groups = match.groupdict()
+            current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
+            sections.append(current)
+            ended = bool(re.search(r"\.\s*$", current.first)) if current.first else False
+            continue
+        if current is None:
+            continue
+        text = tidy(content)
+        after_gap = bool(current.entries or current.first) and line.number > _last_line(current) + 1
+        if ITEM_START.match(text) or RULE.match(text) or (current.role in ("apologies", "absent") and (
+                NEW_LABEL.match(text) or after_gap and not WRAPPED_NAME.search(_last_text(current))
+                and not re.match(r"^(?:and\b|&|[a-z])", text))):
+            current = None  # a list of the absent never runs on into another list
+            continue
+        continues = not ended or LIST_ENTRY.match(text) or NEW_LABEL.match(text)
+        if not continues or len(text) > 400 or _is_prose(text):
+            current = None
+            continue
+        entry = " ".join(tidy(l.content) for l in current.entries[-1]) if current.entries else ""
+        adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
+        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry)) or text[:1].islower()
+                                  or entry.count("(") > entry.count(")")
+                                  or bool(PLURAL_LIST.match(entry)) and not entry.endswith("."))
+        if joined:
+            current.entries[-1].append(line)
+        else:
+            current.entries.append([line])
+        ended = bool(re.search(r"\.\s*$", text))
+    return sections
+
+
+def _last_line(section: Section) -> int:
+    return section.entries[-1][-1].number if section.entries else section.line
+
+
+def _last_text(section: Section) -> str:
+    return tidy(section.entries[-1][-1].content) if section.entries else section.first
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence of narrative rather than a list entry: six words or more, most in lower case
+    ("At the outset, Councillor X apologised for the delay ...") - a list of names ends there."""
+    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
+    if len(words) < 6:
+        return False
+    # "The Chairman welcomed the two new ...": a sentence's verb among its first words.
+    opens_sentence = words[0].lower() in {"the", "at", "it", "a", "an", "following", "after", "in"} \
+        and any(w[0].islower() for w in words[1:3])
+    return opens_sentence or sum(w[0].islower() for w in words) * 2 > len(words)
+
+
+def entry_texts(section: Section) -> list[str]:
+    """The section's entries as texts; the label's own line, if it names people, comes first."""
+    texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
+    if section.first:
+        if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
+                      or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
+            texts[0] = f"{section.first} {texts[0]}"
+        else:
+            texts.insert(0, section.first)
+    return [t for t in texts if t.strip()]
+
+
+def officials(text: str) -> list[tuple[str, str]]:
+    """(name, role) for each "Role (Mr. A. Name)" in an officials list."""
+    return [(m.group("name").strip(), m.group("role").strip(" ,;.")) for m in ROLE_WITH_NAME.finditer(text)]

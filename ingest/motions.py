@@ -1,0 +1,523 @@
+"""Motions and decisions in the styles councils write them, read by the conventions file's rules.
+
+The common shapes (each a named rule in ``conventions.toml``):
+
+- a ``RESOLVED:`` block, its text up to the next label, rule line or the end of the item;
+- ``Proposed by X; Seconded by Y; And Resolved: "That ..."``, the resolution being the quoted text
+  (a quotation runs to its closing mark, over page breaks);
+- ``Moved by X / Seconded by Y / THAT ... / CARRIED`` (or LOST, DEFERRED, WITHDRAWN), and
+  ``Motion Passed (15 to 0)`` / ``Motion Failed (6 to 9)``;
+- roll calls: "In Favour: / Against: / Abstention:" lists of names, each with an optional
+  bracketed count, and recorded-vote tables (a name and Yes / No / Abstain per row);
+- "The Mayor declared the Motion carried / defeated".
+
+A motion is read paragraph by paragraph through one agenda item: a proposer, seconder or
+resolution label opens it, its text is what the resolution or the motion says, and an outcome,
+vote list or count is attached to the motion it follows. Each ``Motion`` keeps the paragraphs it
+came from and the names of the rules that fired, for citations and ``--explain``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import Block
+from ingest.conventions import Conventions
+from minutes_core.text.normalise import fold_quotes, strip_markup
+from minutes_core.text.sentences import split_paragraph
+
+# Longest paragraph text a rule sees: rules run on bounded text only.
+MAX_PARAGRAPH = 4000
+# Sentence rules see at most this many characters of a sentence, and this many sentences a paragraph.
+MAX_SENTENCE = 800
+MAX_SENTENCES = 60
+OPEN_QUOTES = "“\"‘'"
+TITLES = re.compile(
+    r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
+    r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
+NAME_SPLIT = re.compile(r"\s*,\s*|\s*;\s*|\s+and\s+|\s*&\s*")
+# A paragraph that is the text of a motion printed before its proposer ("“I will move at the next
+# meeting that ...”" / "Proposed: X" / "Seconded: Y"): a quotation, a notice of motion, a "That ...".
+MOTION_TEXT = re.compile(r"^\W{0,3}(?:[i!|1l]\s+(?:will\s+)?(?:move|ask)\b|that\b)|^\W{0,3}[“\"‘]", re.I)
+# A short paragraph just before "Proposed: X / Seconded: Y" names what they proposed ("Item 1: Confirm
+# minutes from meeting held on ...").
+SHORT_TITLE = 200
+# Words of an outcome inside a decision sentence ("..., it was agreed that this be deferred").
+SENTENCE_OUTCOMES = (
+    ("deferred", re.compile(r"\b(?:deferred|adjourned|postponed)\b", re.I)),
+    ("lost", re.compile(r"\b(?:defeated|was\s+lost|not\s+carried)\b", re.I)),
+    ("carried", re.compile(r"\bcarried\b", re.I)),
+    ("noted", re.compile(r"\b(?:be|was|were)\s+noted\b", re.I)),
+    ("agreed", re.compile(r"\b(?:agreed|adopted|approved|resolved|concurred)\b", re.I)),
+)
+# "It was also agreed ...", "Members also agreed ...": a further sentence about the same matter.
+ALSO = re.compile(r"^(?:it\s+was|the\s+members|members)\s+also\b", re.I)
+# "This was agreed.", "These were approved ...": an agreement that names its matter only by pointing.
+ANAPHORIC = re.compile(r"^(?:this|these|that)\s+(?:was|were)\b", re.I)
+# A contested election: several nominations ("That Councillor X be appointed Mayor"), one vote.
+NOMINATION = re.compile(r"\bbe\s+(?:appointed|elected|nominated)\b|\bto\s+nominate\b", re.I)
+OUTCOME_WORDS = {
+    "carried": "carried", "passed": "carried", "adopted": "carried", "defeated": "lost",
+    "lost": "lost", "failed": "lost", "not carried": "lost",
+}
+
+
+@dataclass
+class Motion:
+    """One motion or decision as found, with the paragraphs and rules behind it."""
+
+    proposer: str | None = None
+    seconder: str | None = None
+    text: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    votes: dict[str, int | None] = field(default_factory=lambda: {"for": None, "against": None,
+                                                                   "abstain": None})
+    names: dict[str, list[str]] = field(default_factory=lambda: {"for": [], "against": [],
+                                                                  "abstain": []})
+    blocks: list[Block] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    resolved: bool = False  # a resolution label was seen
+    quote_open: bool = False
+    text_done: bool = False  # the text ended (closing quote, outcome); later prose is narrative
+    outcome_from_sentence: bool = False
+    outcome_stated: bool = True  # False: proposed and seconded, no outcome printed (see ``settle``)
+    before: Block | None = None  # the prose paragraph just before a proposer label (a motion's text)
+    before_decision: Block | None = None  # the paragraph just before, when it held a decision sentence
+
+    @property
+    def decision(self) -> str:
+        return "\n".join(piece for piece in self.text if piece)
+
+    def note(self, block: Block, rule: str) -> None:
+        if not self.blocks or self.blocks[-1] is not block:
+            self.blocks.append(block)
+        self.rules.append(rule)
+
+
+def person_name(text: str) -> str:
+    """"Councillor O’Brien;" -> "O'Brien": a name as printed, without the title and punctuation."""
+    name = fold_quotes(strip_markup(text)).strip(" ;:,.-–")
+    return TITLES.sub("", name).strip(" ;:,.") or name
+
+
+def names_in(text: str) -> list[str]:
+    """The people named in a roll-call list ("Councillors Collins (J), Galvin and O’Donnell.")."""
+    flat = fold_quotes(strip_markup(text)).strip(" .;:")
+    flat = re.sub(r"\(\s*\d{1,3}\s*\)\s*$", "", flat).strip()
+    out = []
+    for part in NAME_SPLIT.split(flat):
+        name = person_name(part)
+        if name and len(name) <= 60 and any(c.isalpha() for c in name) and not name[:1].islower():
+            out.append(name)
+    return out
+
+
+def _flat(block: Block) -> str:
+    return re.sub(r"\s+", " ", fold_quotes(strip_markup(block.text))).strip()[:MAX_PARAGRAPH]
+
+
+def _quote_balance(text: str) -> int:
+    """Open minus closed double quotes (curly quotes count by direction, straight ones by parity)."""
+    curly = text.count("“") - text.count("”")
+    straight = text.count('"') % 2
+    return curly + straight
+
+
+def _table_vote(row: str, conventions: Conventions) -> tuple[str, str] | None:
+    """A recorded-vote table row "| Councillor A | Yes |" -> ("A", "for")."""
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    if len(cells) < 2:
+        return None
+    for cell in cells[1:]:
+        value = strip_markup(cell).strip().lower()
+        for rule in conventions.of("vote_value"):
+            if rule.pattern.fullmatch(value):
+                name = person_name(cells[0])
+                if not name or name.lower() in {"name", "member", "members", "councillor", "vote"}:
+                    return None
+                return name, rule.option("vote")
+    return None
+
+
+def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
+    """The motions among one item's paragraphs, in order.
+
+    Label rules (proposer, seconder, resolved, outcome, vote lists) are read paragraph by
+    paragraph; a paragraph of prose that no label rule read is split into sentences and read by
+    the sentence rules (``proposal``, ``seconding``, ``agreement``). ``settle`` then fills what the
+    paper left unprinted, by the documented rules.
+    """
+    motions: list[Motion] = []
+    current: Motion | None = None
+    vote_side: str | None = None  # the roll-call list being read
+    last_prose: Block | None = None  # the latest paragraph of prose no rule took
+    last_decision_block: Block | None = None  # the latest paragraph, when it held a decision sentence
+
+    def close() -> None:
+        nonlocal current, vote_side
+        if current is not None and not current.text and current.proposer:
+            previous = motions[-1] if motions else None
+            if previous is not None and not previous.proposer and previous.blocks \
+                    and previous.blocks[-1] is current.before_decision:
+                # "It was agreed that ..." / "Proposed: X" / "Seconded: Y": the labels name who
+                # proposed the decision just recorded.
+                previous.proposer, previous.seconder = current.proposer, current.seconder
+                previous.rules.extend(current.rules)
+                current, vote_side = None, None
+                return
+            _text_from_context(current)
+        if current is not None and (current.text or current.outcome and (current.proposer or any(
+                current.names.values()))):
+            motions.append(current)
+        current, vote_side = None, None
+
+    def start(block: Block) -> Motion:
+        nonlocal current
+        if current is not None and (current.text or current.outcome or current.resolved
+                                    or current.text_done):
+            close()
+        if current is None:
+            current = Motion(before=last_prose, before_decision=last_decision_block)
+        return current
+
+    def add_text(motion: Motion, text: str, block: Block) -> None:
+        text = text.strip()
+        if not any(c.isalnum() for c in text):
+            return
+        if not motion.text and text[:1] in OPEN_QUOTES:
+            motion.quote_open = _quote_balance(text) > 0
+        elif motion.quote_open:
+            motion.quote_open = _quote_balance(text) >= 0 and not re.search(r"[”\"]\W*$", text)
+        motion.text.append(text)
+        motion.note(block, "text")
+        if not motion.quote_open and motion.text and motion.text[0][:1] in OPEN_QUOTES:
+            motion.text_done = True
+
+    for block in _rows_apart(blocks, conventions):
+        flat = _flat(block)
+        if not flat:
+            continue
+        if current is not None and current.quote_open:
+            add_text(current, block.text.strip(), block)
+            continue
+        if block.kind == "table" or flat.startswith("|"):
+            rows = [_table_vote(row, conventions) for row in block.text.splitlines() if "|" in row]
+            rows = [r for r in rows if r]
+            if rows and current is not None:
+                for name, side in rows:
+                    current.names[side].append(name)
+                for side in current.names:
+                    current.votes[side] = len(current.names[side]) if current.names[side] else current.votes[side]
+                current.note(block, "vote_value")
+                continue
+        if found := conventions.first("proposer", flat):
+            rule, match = found
+            motion = start(block)
+            if motion.proposer:
+                close()
+                motion = start(block)
+            motion.proposer = person_name(match.group("name") or match.group("mover") or "")
+            if match.groupdict().get("seconder"):
+                motion.seconder = person_name(match.group("seconder"))
+            motion.note(block, rule.origin)
+            last_prose = last_decision_block = None
+            if rest := match.groupdict().get("rest"):
+                _resolution_in(rest, motion, block, conventions, add_text)
+            continue
+        if found := conventions.first("seconder", flat):
+            rule, match = found
+            motion = current if current is not None and not current.text and not current.seconder \
+                else start(block)
+            motion.seconder = person_name(match.group("name") or match.group("second") or "")
+            motion.note(block, rule.origin)
+            if rest := match.groupdict().get("rest"):
+                _resolution_in(rest, motion, block, conventions, add_text)
+            continue
+        if found := conventions.first("resolved", flat):
+            rule, match = found
+            motion = current
+            if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer):
+                close()
+                motion = start(block)
+            motion.resolved = True
+            motion.note(block, rule.origin)
+            head = flat[: match.start()] if rule.name != "and-resolved" else ""
+            _outcome_in(head, motion, conventions)
+            add_text(motion, _raw_rest(block.text, match.group("text")), block)
+            continue
+        if found := conventions.first("vote_list", flat):
+            rule, match = found
+            if current is None:
+                current = Motion()
+            vote_side = rule.option("vote")
+            current.note(block, rule.origin)
+            rest = match.groupdict().get("rest") or ""
+            current.names[vote_side].extend(names_in(rest))
+            count = re.search(r"\(\s*(\d{1,3})\s*\)\s*$", rest)
+            if count:
+                current.votes[vote_side] = int(count.group(1))
+            continue
+        if vote_side and current is not None:
+            if found := conventions.first("vote_count", flat):
+                current.votes[vote_side] = int(found[1].group("count"))
+                current.note(block, found[0].origin)
+                vote_side = None
+                continue
+            names = names_in(flat)
+            if names and len(flat) <= 600 and not re.search(r"\b(?:was|were|is|are|declared)\b", flat):
+                current.names[vote_side].extend(names)
+                current.note(block, "vote names")
+                continue
+            vote_side = None
+        if current is not None and _outcome_in(flat, current, conventions, block):
+            if current.outcome in ("carried", "lost", "deferred", "withdrawn") and current.text:
+                current.text_done = True
+            continue
+        # Plain prose: the text of an open resolution or of a moved motion ("THAT ..."), else narrative.
+        if current is not None and not current.text_done and not _tells_a_decision(flat, conventions):
+            if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
+                add_text(current, block.text.strip(), block)
+                continue
+            if current.proposer and not current.resolved and (
+                    current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
+                add_text(current, block.text.strip(), block)
+                continue
+        found_in_sentences = _sentence_motions(block, flat, conventions, current, last_prose)
+        if found_in_sentences:
+            if current is not None and found_in_sentences[0] is not current:
+                close()
+            for motion in found_in_sentences[:-1]:
+                if motion is not current:
+                    motions.append(motion)
+            current = found_in_sentences[-1]
+            last_prose, last_decision_block = None, block
+            continue
+        last_prose, last_decision_block = block, None
+    close()
+    motions = _merge_elections([m for m in motions if m.text])
+    for motion in motions:
+        for side, names in motion.names.items():
+            if names and motion.votes[side] is None:
+                motion.votes[side] = len(names)
+        settle(motion)
+    return motions
+
+
+def _rows_apart(blocks: list[Block], conventions: Conventions) -> list[Block]:
+    """A table that is not a recorded vote (a web page's items, one row each) is read row by row."""
+    out: list[Block] = []
+    for block in blocks:
+        rows = block.text.splitlines()
+        if block.kind != "table" or len(rows) < 2 or any(_table_vote(r, conventions) for r in rows if "|" in r):
+            out.append(block)
+            continue
+        out.extend(Block(row, block.line_start + n, block.line_start + n, block.page, "table")
+                   for n, row in enumerate(rows) if row.strip())
+    return out
+
+
+def settle(motion: Motion) -> None:
+    """Fill an outcome the paper left unprinted, by two documented rules, never silently.
+
+    - A resolution recorded as resolved or agreed ("And Resolved:", "it was agreed") is ``agreed``.
+    - A motion proposed and seconded with no outcome printed (a notice of motion followed only by
+      the executive's reply is the common case) is recorded as ``agreed`` with
+      ``outcome_stated = False``: no dissent is recorded, and a reader can filter these out.
+    A motion with votes but no outcome word takes the outcome the counts give.
+    """
+    if motion.outcome:
+        return
+    counts = motion.votes
+    if counts["for"] is not None and counts["against"] is not None:
+        motion.outcome = "carried" if counts["for"] > counts["against"] else "lost"
+    elif motion.resolved:
+        motion.outcome = "agreed"
+    elif motion.proposer:
+        motion.outcome = "agreed"
+        motion.outcome_stated = False
+
+
+def _text_from_context(motion: Motion) -> None:
+    """A motion proposed and seconded under labels, with no text after them: its text was printed
+    just before the labels (a notice of motion), or else the labels' own paragraph is the record."""
+    before = _flat(motion.before) if motion.before is not None else ""
+    if before and (MOTION_TEXT.match(before) or len(before) <= SHORT_TITLE):
+        motion.text.append(motion.before.text.strip())
+        motion.blocks.insert(0, motion.before)
+    elif motion.blocks:
+        motion.text.append(" ".join(b.text.strip() for b in motion.blocks))
+    motion.text_done = True
+
+
+def _tells_a_decision(flat: str, conventions: Conventions) -> bool:
+    """Whether a paragraph records a decision of its own in a sentence (it is not the text of the
+    motion before it)."""
+    return any(conventions.first(kind, sentence[:MAX_SENTENCE])
+               for sentence in split_paragraph(flat)[:MAX_SENTENCES] for kind in ("proposal", "agreement"))
+
+
+def _sentence_motions(block: Block, flat: str, conventions: Conventions,
+                      current: Motion | None, previous: Block | None = None) -> list[Motion]:
+    """Decisions recorded inside the sentences of one paragraph of prose.
+
+    A proposal sentence ("On the proposal of X, seconded by Y, it was agreed ...") always opens a
+    decision; an agreement sentence ("It was agreed that ...") opens one unless the paragraph
+    already holds one (several agreement sentences about one matter are one decision); a seconding
+    sentence ("This was seconded by Y.") completes the latest proposal, in this paragraph or the one
+    before. Each decision's text runs from its sentence to the next decision sentence.
+    """
+    sentences = split_paragraph(flat)
+    if len(sentences) > MAX_SENTENCES:
+        sentences = sentences[:MAX_SENTENCES]
+    found: list[Motion] = []
+    for number, sentence in enumerate(sentences):
+        piece = sentence[:MAX_SENTENCE]
+        proposal = conventions.first("proposal", piece)
+        if proposal:
+            rule, match = proposal
+            motion = Motion(proposer=person_name(match.group("name")), text_done=True)
+            if match.groupdict().get("seconder"):
+                motion.seconder = person_name(match.group("seconder"))
+            motion.note(block, rule.origin)
+            if _is_label_line(piece, match):
+                # "Resolution No. 12 / Moved by X, Seconded by Y": labels; the text follows.
+                motion.text_done = False
+            else:
+                motion.text.append(sentence)
+                _sentence_outcome(sentence, motion)
+            found.append(motion)
+            continue
+        seconding = conventions.first("seconding", piece)
+        target = found[-1] if found else current
+        if seconding:
+            rule, match = seconding
+            seconder = person_name(match.group("name") or match.group("second") or "")
+            if target is not None and target.proposer and not target.seconder:
+                target.seconder = seconder
+                target.note(block, rule.origin)
+                if target is current and current not in found:
+                    found.append(current)
+            else:  # "The Motion was seconded by Y and unanimously agreed": the proposer went unnamed
+                motion = Motion(seconder=seconder, text_done=True)
+                motion.text.append(sentence)
+                motion.note(block, rule.origin)
+                _sentence_outcome(sentence, motion)
+                found.append(motion)
+            continue
+        agreement = conventions.first("agreement", piece)
+        if agreement:
+            rule, match = agreement
+            also = ALSO.match(piece)
+            if also and not found and current is not None and current.resolved and not current.proposer:
+                current.text.append(sentence)  # "It was also agreed ...": the same matter
+                current.note(block, rule.origin)
+                found.append(current)
+                continue
+            if found and found[-1] is not current:
+                target = found[-1]
+                if not target.outcome_from_sentence:
+                    _sentence_outcome(sentence, target, rule.option("outcome"))
+                target.text.append(sentence)
+                target.note(block, rule.origin)
+                continue
+            motion = Motion(text_done=True, resolved=True)
+            if ANAPHORIC.match(piece):  # "This was agreed.": the matter is the sentence before
+                if number:
+                    motion.text.append(sentences[number - 1])
+                elif previous is not None:
+                    motion.text.append(previous.text.strip())
+                    motion.note(previous, "matter agreed")
+            motion.text.append(sentence)
+            motion.note(block, rule.origin)
+            _sentence_outcome(sentence, motion, rule.option("outcome"))
+            found.append(motion)
+            continue
+        if found and found[-1] is not current:
+            found[-1].text.append(sentence)
+    return found
+
+
+def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a proposal is printed as labels ("Resolution No. 12 Moved by X, Seconded by Y")
+    rather than told in a sentence ("It was moved by X and seconded by Y that ...")."""
+    before, after = sentence[: match.start()], sentence[match.end():]
+    return not re.search(r"\b(?:was|were|it|is)\b", before, re.I) and not re.search(r"[A-Za-z]{3}", after)
+
+
+def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None) -> None:
+    """The outcome a decision sentence states in words ("... it was agreed that this be deferred")."""
+    for outcome, words in SENTENCE_OUTCOMES:
+        if words.search(sentence):
+            motion.outcome = outcome
+            motion.outcome_from_sentence = True
+            motion.resolved = True
+            return
+    if default:
+        motion.outcome = default
+        motion.outcome_from_sentence = True
+
+
+def _merge_elections(motions: list[Motion]) -> list[Motion]:
+    """A contested election is one decision: consecutive nominations without outcomes of their own,
+    followed by one vote, are kept as the first nomination with the vote's names and counts."""
+    out: list[Motion] = []
+    for motion in motions:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.proposer and motion.proposer
+                and NOMINATION.search(previous.decision) and NOMINATION.search(motion.decision)
+                and previous.text[0][:1] in OPEN_QUOTES and motion.text[0][:1] in OPEN_QUOTES
+                and not previous.outcome and not any(previous.names.values())):
+            for side in motion.names:
+                previous.names[side].extend(motion.names[side])
+                if motion.votes[side] is not None:
+                    previous.votes[side] = motion.votes[side]
+            previous.outcome = motion.outcome
+            previous.rules.extend(motion.rules)
+            previous.blocks.extend(b for b in motion.blocks if b not in previous.blocks)
+            continue
+        out.append(motion)
+    return out
+
+
+def _raw_rest(raw: str, flat_rest: str | None) -> str:
+    """The resolution text after the label, from the paragraph's own wording (quotes kept)."""
+    if not flat_rest:
+        return ""
+    text = re.sub(r"\s+", " ", strip_markup(raw)).strip()
+    start = fold_quotes(text).find(flat_rest[:40])
+    return text[start:] if start >= 0 else flat_rest
+
+
+def _resolution_in(rest: str, motion: Motion, block: Block, conventions: Conventions, add_text) -> None:
+    found = conventions.first("resolved", rest)
+    motion.resolved = motion.resolved or bool(found)
+    add_text(motion, found[1].group("text") if found else rest, block)
+
+
+def _outcome_in(text: str, motion: Motion, conventions: Conventions, block: Block | None = None) -> bool:
+    """Set the motion's outcome and counts from an outcome line; whether one was found."""
+    if not text:
+        return False
+    found = conventions.first("outcome", text)
+    if not found:
+        return False
+    rule, match = found
+    kind = rule.option("outcome")
+    groups = match.groupdict()
+    if kind == "from-word":
+        kind = OUTCOME_WORDS.get(re.sub(r"\s+", " ", (groups.get("word") or "").lower()), "carried")
+    counts = {side: int(groups[side]) if groups.get(side) else None for side in ("for", "against", "abstain")}
+    if kind == "from-counts":
+        kind = "carried" if (counts["for"] or 0) > (counts["against"] or 0) else "lost"
+    if kind == "noted" and motion.outcome:
+        return True
+    motion.outcome = kind
+    for side, value in counts.items():
+        if value is not None:
+            motion.votes[side] = value
+    if block is not None:
+        motion.note(block, rule.origin)
+    else:
+        motion.rules.append(rule.origin)
+    return True
