@@ -18,35 +18,40 @@ Plan file (TOML; paths relative to the plan file)::
     suites = [{path = "suites/bundled.jsonl", role = "dev"},
               {path = "suites/heldout.jsonl", role = "heldout"}]
     floor = {heldout = {answer_accuracy = 0.6}}   # optional CI floors per role
+    settings = {committee_aliases_file = "..."}   # optional: the council's own configuration
+
+A council's ``settings`` are what a deployment for that council would configure (its list of
+bodies, its own wording of conventions); a setting ending in ``_file`` is a path relative to the
+plan file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.factory import build_assistant
 from evals.baseline import NaiveRetriever
 from evals.fts5_baseline import FTS5Retriever
 from evals.runner import run_suite
 from evals.suite import load_suite
+from minutes_core.settings import Settings
 from vectorstore.ingestion import Ingester
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
-
-if TYPE_CHECKING:
-    from minutes_core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PLAN = Path(__file__).with_name("plan.toml")
 PLAN_SUMMARY = "plan-summary.json"
 ROLES = ("dev", "heldout")
+SETTING_NAMES = frozenset(field.name for field in dataclasses.fields(Settings))
 BASELINES = {"naive": "baseline", "fts5": "baseline-fts5"}
 """Each baseline's name and the sub-folder of a suite's output folder its run is written to."""
 
@@ -71,6 +76,7 @@ class CouncilSpec:
     corpus: Path
     suites: tuple[SuiteSpec, ...]
     floor: dict[str, dict[str, float]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -101,10 +107,17 @@ def load_plan(path: str | Path = PLAN) -> list[CouncilSpec]:
         if not isinstance(floor, dict) or any(role not in ROLES or not isinstance(values, dict)
                                               for role, values in floor.items()):
             raise PlanError(f"{where}: 'floor' maps a role ({', '.join(ROLES)}) to metric floors")
+        own = entry.get("settings") or {}
+        unknown = sorted(set(own) - SETTING_NAMES) if isinstance(own, dict) else None
+        if unknown is None or unknown:
+            raise PlanError(f"{where}: 'settings' is a table of setting names and values"
+                            + (f"; unknown setting {unknown[0]!r}" if unknown else ""))
         councils.append(CouncilSpec(
             name=str(entry["name"]), corpus=base / entry["corpus"], suites=tuple(suites),
             floor={role: {metric: float(value) for metric, value in values.items()}
-                   for role, values in floor.items()}))
+                   for role, values in floor.items()},
+            settings={name: str(base / value) if name.endswith("_file") and value else value
+                      for name, value in own.items()}))
     if not councils:
         raise PlanError(f"{path}: the plan names no [[council]]")
     return councils
@@ -143,7 +156,8 @@ def run_plan(settings: Settings, councils: list[CouncilSpec], out_dir: str | Pat
     for council in councils:
         if not council.corpus.is_dir():
             raise PlanError(f"the corpus of {council.name} ({council.corpus}) is not a folder")
-        council_settings = settings.replace(data_dir=Path(settings.data_dir) / "eval" / council.slug)
+        council_settings = settings.replace(data_dir=Path(settings.data_dir) / "eval" / council.slug,
+                                            **council.settings)
         index = Index(council_settings, embedder=embedder)
         try:
             report = Ingester(council_settings, index).ingest([council.corpus], progress=progress)

@@ -95,6 +95,7 @@ def test_every_suite_of_the_shipped_plan_quotes_its_own_council_verbatim():
     ("[[council]]\nname='X'\ncorpus='c'\nsuites=[{path='s.jsonl', role='tuned'}]\n", "each suite needs"),
     ("[[council]]\nname='X'\ncorpus='c'\nfloor={heldout=0.5}\n", "'floor' maps a role"),
     ("[[council]\n", "cannot read the eval plan"),
+    ("[[council]]\nname='X'\ncorpus='c'\nsettings={colour='red'}\n", "unknown setting 'colour'"),
 ])
 def test_a_bad_plan_is_refused_with_the_file_and_the_problem(tmp_path, text, message):
     plan = tmp_path / "plan.toml"
