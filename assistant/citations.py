@@ -31,6 +31,7 @@ from datetime import date
 
 from assistant.models import AnswerSentence
 from minutes_core.text.sentences import ends_with_abbreviation
+from minutes_core.text.stems import stem as _stem
 from minutes_core.text.stopwords import ANSWER_STOPWORDS
 from vectorstore.models import Passage
 
@@ -114,14 +115,6 @@ def strip_markers(sentence: str) -> str:
     text = _MARKER.sub("", sentence)
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
-
-
-def _stem(word: str) -> str:
-    """A light suffix strip so that "awarded", "awards" and "award" meet; not a real stemmer."""
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)] + replacement
-    return word
 
 
 def _normal_number(raw: str) -> str:

@@ -22,28 +22,33 @@ from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)
 
-# Soft preferences from the question multiply the fused score. A month named without a meeting
-# ("KPI 13 in October 2020") should outrank other periods' passages of similar relevance; RRF
-# scores of neighbouring ranks differ by ~2-3 %, so 1.5 moves a passage several places, not to
-# the top from nowhere. Decisions get a smaller lift: RESOLVED text is usually short and sits
-# lower in both rankings than the discussion around it.
-DATE_PREFERENCE = 1.5
-DECISION_PREFERENCE = 1.3
-# A committee named in the question lifts its passages as much as a named month does.
-COMMITTEE_PREFERENCE = 1.5
-# A kind of report named ("according to the business plan") lifts that report's passages as much.
-DOC_KIND_PREFERENCE = 1.5
-# A passage with one sentence holding all of the question's terms scores up to twice its fused
-# score (1 + 1.0 x share); only the head of the fused list is read. Weights 0.3 / 0.6 / 1.0 /
-# 1.5 / 2.5 gave bundled hit@5 0.906 at each and MRR@5 0.792 / 0.809 / 0.804 / 0.805 / 0.790
-# (0.770 without); held-out MRR@5 0.738 / 0.757 / 0.776 / 0.771 / 0.774 (0.701 without).
-SENTENCE_MATCH_WEIGHT = 1.0
-SENTENCE_MATCH_CANDIDATES = 20
-# The decisions-only rankings are extra votes for RESOLVED passages, worth half a full ranking so
-# they lift a decision without burying the passage that answers the question.
-DECISION_LIST_WEIGHT = 0.5
-# Candidates of the extra decisions-only searches run for resolution questions.
-DECISION_CANDIDATES = 10
+@dataclass(frozen=True)
+class FusionWeights:
+    """How fusion weighs what the question prefers; every value multiplies fused scores.
+
+    Fitted by leave-one-council-out over the development suites of every council in the eval
+    plan (``scripts/fit_fusion.py``; the figures are in ``docs/rules.md``). RRF scores of
+    neighbouring ranks differ by a few per cent, so a factor of 1.5 moves a passage several
+    places, not to the top from nowhere.
+    """
+
+    # A date the question names without tying it to a meeting ("KPI 13 in October 2020").
+    date: float = 1.5
+    # RESOLVED passages for a question about what was resolved, decided or requested.
+    decision: float = 1.3
+    # A committee the question names.
+    committee: float = 1.5
+    # A kind of report the question names ("according to the business plan").
+    doc_kind: float = 1.5
+    # A passage one of whose sentences holds all of the question's terms scores up to
+    # (1 + sentence_match) times its fused score; only the head of the fused list is read.
+    sentence_match: float = 1.0
+    sentence_candidates: int = 20
+    # The decisions-only rankings of resolution questions count this much of a full ranking.
+    decision_list: float = 0.5
+    decision_candidates: int = 10
+
+
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
 COLLAPSE_WINDOW = 4
 
@@ -72,10 +77,12 @@ class RetrievalResult:
 class HybridRetriever:
     """Dense + BM25 over one ``vectorstore.index.Index``, fused, re-weighted and collapsed."""
 
-    def __init__(self, index, settings: Settings, reranker: Reranker | None = None):
+    def __init__(self, index, settings: Settings, reranker: Reranker | None = None,
+                 weights: FusionWeights | None = None):
         self.index = index
         self.settings = settings
         self.reranker = reranker or KeepOrder()
+        self.weights = weights or FusionWeights()
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
         """The retriever interface (docs/interfaces.md): the top ``k`` passages."""
@@ -99,10 +106,9 @@ class HybridRetriever:
             # decisions only gives them their own rankings to fuse.
             with timer.stage("decisions"):
                 decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
-                rankings["dense_decisions"] = self.index.dense_search(query, decisions,
-                                                                      DECISION_CANDIDATES)
-                rankings["bm25_decisions"] = self.index.keyword_search(query, decisions,
-                                                                       DECISION_CANDIDATES)
+                n_decisions = self.weights.decision_candidates
+                rankings["dense_decisions"] = self.index.dense_search(query, decisions, n_decisions)
+                rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, n_decisions)
 
         with timer.stage("fuse"):
             fused = self._fuse(query, rankings, filters, hints, k)
@@ -117,23 +123,23 @@ class HybridRetriever:
     def _fuse(self, query: str, rankings: dict[str, list[Passage]], filters: Filters | None,
               hints: ParsedQuestion | None, k: int) -> list[Passage]:
         """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
+        w = self.weights
         dense_weight = self.settings.dense_weight
         weights = {"dense": dense_weight, "bm25": 1.0,
-                   "dense_decisions": dense_weight * DECISION_LIST_WEIGHT,
-                   "bm25_decisions": DECISION_LIST_WEIGHT}
+                   "dense_decisions": dense_weight * w.decision_list,
+                   "bm25_decisions": w.decision_list}
         fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight, query)
-        fused = fusion.prefer_sentence_match(fused, query, SENTENCE_MATCH_WEIGHT,
-                                             SENTENCE_MATCH_CANDIDATES)
+        fused = fusion.prefer_sentence_match(fused, query, w.sentence_match, w.sentence_candidates)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:
-                fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, DATE_PREFERENCE)
+                fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)
             if hints.committee and not (filters and filters.committee):
-                fused = fusion.prefer_committee(fused, hints.committee, COMMITTEE_PREFERENCE)
+                fused = fusion.prefer_committee(fused, hints.committee, w.committee)
             if hints.doc_kind:
-                fused = fusion.prefer_doc_kind(fused, hints.doc_kind, DOC_KIND_PREFERENCE)
+                fused = fusion.prefer_doc_kind(fused, hints.doc_kind, w.doc_kind)
             if hints.resolution:
-                fused = fusion.prefer_decisions(fused, DECISION_PREFERENCE, query)
+                fused = fusion.prefer_decisions(fused, w.decision, query)
             if hints.latest:
                 fused = fusion.recency_tiebreak(fused)
         return fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

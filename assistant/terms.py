@@ -1,8 +1,8 @@
-"""Words of questions and passages, reduced to comparable terms without a dictionary.
+"""A question's terms and their weights, for scoring sentences against it.
 
-Shared by the extractive backend (which sentence shares the question's terms) and fusion (does
-the question ask about a procedural item by name). The stemmer is deliberately light: council
-papers are full of names, codes and numbers that a linguistic stemmer would mangle.
+Shared by the extractive backend (which sentence shares the question's terms) and fusion (which
+passage holds a sentence saying what was asked). Terms come from the one tokenizer
+(``minutes_core.text.stems``), the one BM25 uses, so a word that matches there matches here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.filters import without_dates
-from minutes_core.text.stems import WORD, stem, stem_set
+from minutes_core.text.stems import WORD, stem, stem_set, word_terms
 from minutes_core.text.stopwords import STOPWORDS
 
 # Frame words name the kind of answer, not its topic: they count for less in term overlap.
@@ -32,20 +32,18 @@ def weighted_terms(query: str) -> dict[str, float]:
     for position, word in enumerate(words):
         if word.lower() in STOPWORDS:
             continue
-        term = stem(word)
-        if not term:
-            continue
-        if any(ch.isdigit() for ch in word):
-            weight = NUMBER_WEIGHT
-        elif position == 1 and words[0].lower() in {"who", "whom"}:
-            weight = NAME_WEIGHT  # the verb of "who presented ...?" must be in the answer
-        elif term in _FRAME:
-            weight = FRAME_WEIGHT
-        elif position > 0 and word[:1].isupper():
-            weight = NAME_WEIGHT
-        else:
-            weight = 1.0
-        terms[term] = max(terms.get(term, 0.0), weight)
+        for term in word_terms(word, STOPWORDS):
+            if any(ch.isdigit() for ch in word):
+                weight = NUMBER_WEIGHT
+            elif position == 1 and words[0].lower() in {"who", "whom"}:
+                weight = NAME_WEIGHT  # the verb of "who presented ...?" must be in the answer
+            elif term in _FRAME:
+                weight = FRAME_WEIGHT
+            elif position > 0 and word[:1].isupper():
+                weight = NAME_WEIGHT
+            else:
+                weight = 1.0
+            terms[term] = max(terms.get(term, 0.0), weight)
     return terms
 
 
@@ -69,7 +67,7 @@ def focus_terms(query: str) -> set[str]:
     for word in match.group(1).split():
         if word.lower() in STOPWORDS:
             break
-        focus.add(stem(word))
+        focus.update(word_terms(word))
     return focus
 
 

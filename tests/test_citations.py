@@ -95,7 +95,7 @@ def test_numbers_are_normalised(text, expected):
 
 def test_key_terms_drop_function_words_and_stem():
     assert key_terms("The Committee awarded the contracts to Acme in 2024") == {
-        "award", "contract", "acme", "2024"}
+        "award", "contract", "acm", "2024"}
 
 
 @pytest.mark.parametrize(

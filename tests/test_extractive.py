@@ -10,7 +10,7 @@ from assistant.backends.extractive import (
     ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend,
 )
 from minutes_core.text.sentences import reflow, split_sentences
-from assistant.terms import focus_terms, stem, weighted_terms
+from assistant.terms import focus_terms, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
 from minutes_core.settings import Settings
 
@@ -60,18 +60,9 @@ def test_reflow_keeps_bullets_apart_and_joins_a_bullet_broken_by_a_page():
                               "in the spring next year.")
 
 
-@pytest.mark.parametrize("word, stemmed", [
-    ("requests", "request"), ("requested", "request"), ("request", "request"),
-    ("authorities", "authority"), ("business", "business"), ("Trust's", "trust"),
-    ("meetings", "meet"), ("meeting", "meet"), ("themes", "theme"), ("theme", "theme"), ("cases", "case"), ("KPIs", "kpi"), ("3,500", "3,500"), ("2020", "2020"),
-])
-def test_stem(word, stemmed):
-    assert stem(word) == stemmed
-
-
 def test_numbers_and_names_weigh_more_and_dates_are_left_out():
     terms = weighted_terms("How many laptops did the Trust give out in December 2020 to 3,500 children?")
-    assert terms["3,500"] > terms["trust"] > terms["laptop"]
+    assert terms["3500"] > terms["trust"] > terms["laptop"]
     assert "2020" not in terms and "december" not in terms
 
 
@@ -268,7 +259,7 @@ def test_typed_questions_need_a_new_number_date_person_or_post(question, sentenc
 
 
 @pytest.mark.parametrize("question, focus", [
-    ("Which inspectors carried out Ofsted's focused visit?", {"inspector", "carri", "out"}),
+    ("Which inspectors carried out Ofsted's focused visit?", {"inspector", "carri"}),
     ("Who were the inspectors on the December 2017 visit?", {"inspector"}),
     ("What campaign did the Children in Care Council start?", {"campaign"}),
     ("Whose death did the serious case review concern?", {"death"}),

@@ -10,6 +10,8 @@ from minutes_core.text.dates import human_date, iso_date
 from minutes_core.text.names import last_person, person_names
 from minutes_core.text.normalise import match_form, name_key
 from minutes_core.text.sentences import ends_with_abbreviation, split_paragraph
+from minutes_core.text.stems import stem, stem_set, terms
+from minutes_core.text.stopwords import STOPWORDS
 from minutes_core.timing import StageTimer
 from vectorstore.layout import DataLayout
 
@@ -24,6 +26,34 @@ from vectorstore.layout import DataLayout
 ])
 def test_match_form_folds_what_typography_changes(text, options, expected):
     assert match_form(text, **options) == expected
+
+
+@pytest.mark.parametrize("word, term", [
+    ("requests", "request"), ("requested", "request"), ("request", "request"),
+    ("authorities", "author"), ("authority", "author"), ("Trust's", "trust"), ("Trust\u2019s", "trust"),
+    ("meetings", "meet"), ("meeting", "meet"), ("themes", "theme"), ("cases", "case"),
+    ("KPIs", "kpi"), ("KPI", "kpi"), ("MPs", "mp"),
+    ("3,500", "3500"), ("£1,200,000", "1200000"), ("3.5%", "3.5"), ("2020", "2020"), ("1.2m", "1.2m"),
+    ("Adare-Rathkeale", "adar-rathkeal"), ("", ""),
+])
+def test_stem_gives_one_term_for_every_form_of_a_word(word, term):
+    assert stem(word) == term
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What did the Council decide about the call-in?", ["council", "decid", "call"]),
+    ("Adare-Rathkeale and Adare Rathkeale", ["adar", "rathkeal", "adar", "rathkeal"]),
+    ("a grant of £1,500 (1500 euro)", ["grant", "1500", "1500", "euro"]),
+    ("Tell me the latest", []),
+    ("", []),
+    ("*** --- ###", []),
+])
+def test_terms_are_what_keyword_search_indexes(text, expected):
+    assert terms(text, STOPWORDS) == expected
+
+
+def test_stem_set_keeps_stopwords_so_sentences_can_be_compared_whole():
+    assert stem_set("The meetings of the Trust") == {"the", "meet", "of", "trust"}
 
 
 @pytest.mark.parametrize("printed, key", [

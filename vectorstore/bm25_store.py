@@ -21,16 +21,19 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from minutes_core.text.stems import TOKENIZER_VERSION, terms
+from minutes_core.text.stopwords import STOPWORDS
+
 log = logging.getLogger(__name__)
 
-STOPWORDS = "en"  # bm25s's English stopword list
 _POINTER = "current"
 _IDS = "ids.json"
 
 
 def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
-    """Identity of a chunk set: hash of the sorted (chunk id, index_text) pairs."""
-    digest = hashlib.sha1()
+    """Identity of a chunk set and of how it is tokenised: hash of the tokenizer's version and the
+    sorted (chunk id, index_text) pairs (a new tokenizer rebuilds the index)."""
+    digest = hashlib.sha1(TOKENIZER_VERSION.encode("utf-8") + b"\x1e")
     for chunk_id, index_text in sorted(pairs):
         digest.update(chunk_id.encode("utf-8") + b"\x1f")
         digest.update(hashlib.sha1(index_text.encode("utf-8")).digest())
@@ -38,7 +41,9 @@ def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
-    return bm25s.tokenize(texts, stopwords=STOPWORDS, return_ids=False, show_progress=False)
+    """Each text's terms as the rest of the project reads them (``minutes_core.text.stems``),
+    stopwords left out: bm25s indexes pre-tokenised text as given."""
+    return [terms(text, STOPWORDS) for text in texts]
 
 
 class BM25Store:

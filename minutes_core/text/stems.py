@@ -1,41 +1,85 @@
-"""Words of questions and passages, reduced to comparable terms without a dictionary.
+"""The one tokenizer of the project: words of questions and passages as comparable terms.
 
-Shared by retrieval (does a passage's sentence hold the question's terms) and the extractive
-backend (which sentence answers). The stemmer is deliberately light: council papers are full of names,
-codes and numbers that a linguistic stemmer would mangle.
+Keyword search (``vectorstore.bm25_store``), the sentence scorer of fusion and the extractive
+backend all read text through ``terms`` / ``stem_set``, so a word that matches in one matches in
+the others. Stemming is the Snowball English stemmer of PyStemmer (a maintained C
+implementation of Porter's Snowball algorithm), which is what SQLite FTS5's ``porter`` tokenizer
+and most search engines do too. Numbers are not stemmed: they are reduced to one spelling
+("£1,200,000" and "1200000" meet; "3.5%" is "3.5"), because questions and papers print them
+differently.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
+
+import Stemmer
 
 # A word as questions and papers write it: letters, digits, money and percentages, with inner
 # apostrophes, points, commas and hyphens ("£1,200", "3.5%", "children's", "call-in").
 WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9'’£%.,\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
-_PLURAL_ES = re.compile(r"(ss|x|z|ch|sh)es$")
+# The parts of a word that are terms of their own: "call-in" is "call" and "in", "Adare-Rathkeale"
+# is "adare" and "rathkeale" (a question may write either with a space), "e.g." is "e" and "g".
+_PART = re.compile(r"[a-z0-9']+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NUMBER_EDGES = "£$€%.,'-"
+# An acronym's plural ("KPIs", "MPs"): Snowball keeps the "s" of a word without a vowel before it.
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+# Bump when ``terms`` changes what it returns: saved keyword indexes carry it in their fingerprint.
+TOKENIZER_VERSION = "snowball-english-1"
+
+# PyStemmer's Stemmer objects are not safe to share between threads (the web UI answers on
+# several): one per thread.
+_local = threading.local()
 
 
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix-stripper, so 'requests', 'requested' and 'request' meet (no dictionary).
-
-    A plural ending goes first, then a verb ending: 'meetings' -> 'meeting' -> 'meet'.
-    """
-    word = word.lower().replace("’", "'")
-    word = re.sub(r"'s?$", "", word)
-    if any(ch.isdigit() for ch in word):
-        return word.rstrip(".,")
-    if word.endswith("ies") and len(word) >= 5:
-        word = word[:-3] + "y"
-    elif _PLURAL_ES.search(word) and len(word) >= 5:
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us")) and len(word) >= 4:
+    """The term of one word: lower case, curly apostrophe and possessive gone, then Snowball
+    English ("requests", "requested", "requesting" -> "request"); a word with a digit is
+    returned as a number (see ``word_terms``)."""
+    if _ACRONYM_PLURAL.fullmatch(word):
         word = word[:-1]
-    for suffix, minimum in (("ing", 6), ("ed", 5), ("e", 6)):
-        if word.endswith(suffix) and len(word) >= minimum:
-            return word[: -len(suffix)]
-    return word
+    word = word.lower().replace("’", "'")
+    if any(ch.isdigit() for ch in word):
+        return _THOUSANDS.sub("", word).strip(_NUMBER_EDGES)
+    parts = [re.sub(r"'s?$", "", part).strip("'") for part in _PART.findall(word)]
+    return "-".join(_stemmer().stemWord(part) for part in parts if part)
+
+
+@lru_cache(maxsize=65536)
+def word_terms(word: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The terms of one ``WORD`` match: a number is one term, a hyphenated or dotted word one
+    term per part; parts in ``stopwords`` (lower case, before stemming) are left out."""
+    lowered = word.lower().replace("’", "'")
+    if any(ch.isdigit() for ch in lowered):
+        number = stem(lowered)
+        return (number,) if number else ()
+    if _ACRONYM_PLURAL.fullmatch(word):
+        lowered = lowered[:-1]
+    return tuple(t for t in (stem(part) for part in _PART.findall(lowered)
+                             if part not in stopwords and re.sub(r"'s?$", "", part) not in stopwords)
+                 if t)
+
+
+def terms(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """The terms of a text in order, leaving out the words in ``stopwords``. This is what BM25
+    indexes and searches (with ``stopwords.STOPWORDS``)."""
+    out: list[str] = []
+    for word in WORD.findall(text):
+        out.extend(word_terms(word, stopwords))
+    return out
 
 
 def stem_set(text: str) -> set[str]:
-    """The stems of a text's words (see ``stem``)."""
-    return {stem(w) for w in WORD.findall(text)}
+    """The set of a text's terms, stopwords included (see ``terms``)."""
+    return set(terms(text))

@@ -3,8 +3,11 @@
 One module so that a reader sees every list side by side. They differ on purpose, by what the
 words are compared for:
 
-* ``STOPWORDS``: question words, auxiliaries and request verbs ("tell", "list", "latest"): what
-  any question uses without naming its topic. Retrieval and the extractive backend weigh the rest.
+* ``STOPWORDS``: the one list of retrieval and sentence scoring: English function words
+  (``ENGLISH_FUNCTION_WORDS``) and the words any question uses without naming its topic
+  (request verbs "tell", "list"; "latest", "current"). BM25 leaves them out of the index and the
+  query (``vectorstore.bm25_store``); fusion and the extractive backend weigh the rest
+  (``assistant.terms``).
 * ``COUNCIL_WORDS``: words every council passage or its metadata contains.
 * ``TOPIC_STOPWORDS``: what is left out of the topic a follow-up carries over ("what did they
   say about it" keeps no word); question words, pronouns, council words and the verbs that frame
@@ -16,22 +19,9 @@ Merging these lists changes answers (measured: 35 of the 240 suite questions wou
 topic), so they stay apart until an evaluation says which is better.
 * ``ANSWER_STOPWORDS``: for the citation check of generated answers, also English function words
   in general and the filler of generated answers ("according to the passage").
-
-BM25 uses bm25s's own English list (``vectorstore.bm25_store``).
 """
 
 from __future__ import annotations
-
-STOPWORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from",
-    "about", "as", "into", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did",
-    "has", "have", "had", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-    "many", "much", "that", "this", "these", "those", "it", "its", "there", "their", "they",
-    "them", "any", "all", "some", "can", "could", "would", "should", "will", "shall", "may",
-    "not", "no", "yes", "i", "we", "you", "our", "my", "me", "tell", "give", "list", "show",
-    "please", "also", "than", "then", "so", "if", "but", "last", "latest", "current", "recent",
-    "most", "now",
-})
 
 COUNCIL_WORDS = frozenset(
     "council committee committees meeting meetings cllr councillor councillors member members".split())
@@ -46,6 +36,12 @@ they this those through to too under until up upon very was we were what when wh
 whom why will with would yes you your yours yourself yourselves shall may might must one ones
 whether yet per via within without its' it's there's that's
 """.split())
+
+# Words of a request rather than of its topic ("tell me the latest ...", "list all ...").
+_REQUEST_WORDS = frozenset(
+    "tell give list show please last latest current recent most now many much whose".split())
+
+STOPWORDS = ENGLISH_FUNCTION_WORDS | _REQUEST_WORDS
 
 # The filler of generated answers, and currency words (amounts are compared as numbers).
 ANSWER_FILLER = frozenset("""
