@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -106,6 +107,18 @@ _INSTITUTION = r"(committee|council|cabinet|board|overview|scrutiny|panel|partne
 _INSTITUTION_WORD = re.compile(rf"\b{_INSTITUTION}\b")
 _ROLE_AFTER = re.compile(r"^\s*(member|members|report|reports|officer|officers|'s)\b")
 _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "committee")
+# What may follow an alias that names no kind of body: such a word, a kind of body a council's
+# body names use, or a word for the body's members or papers.
+_BODY_AFTER = re.compile(rf"^\s*(?:{_INSTITUTION}|district|area|spc|councillors|minutes|agenda)\b")
+# A word in this many of a council's body names names a kind of body ("district", "committee").
+SHORT_FORM_KIND_NAMES = 3
+SHORT_FORM_MIN_CHARS = 6
+# Words that name a kind of body (or join a body's name), in English-speaking councils' usage.
+BODY_KIND_WORDS = frozenset("""
+of the and for on in council councils committee sub subcommittee district municipal borough county
+city town parish ward area board panel cabinet overview scrutiny forum group partnership executive
+authority assembly commission joint policing strategic policy
+""".split())
 
 
 @dataclass
@@ -150,11 +163,11 @@ def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, st
 
     ``aliases_of(name)`` returns extra spellings of a canonical name (``ingest.committees``'s
     ``committee_aliases``); without it only the names themselves and their short forms are used.
+    Each body also gets its distinctive words as a short form (``short_forms``).
     """
     table: dict[str, str] = {}
+    names = [name for name in names if name]
     for name in names:
-        if not name:
-            continue
         spellings = [name, *(aliases_of(name) if aliases_of else [])]
         for spelling in spellings:
             base = name_key(spelling)
@@ -165,18 +178,51 @@ def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, st
             for variant in variants:
                 if len(variant) >= 4:
                     table.setdefault(variant, name)
+    for short, name in short_forms(names).items():
+        table.setdefault(short, name)
     return table
 
 
+def short_forms(names: Iterable[str]) -> dict[str, str]:
+    """Each body's name without the words that name kinds of body, where that leaves a
+    distinctive phrase: "Newcastle West" for "Municipal District of Newcastle West".
+
+    Questions name bodies the way people speak ("Newcastle West councillors", "the
+    Cappamore-Kilmallock district"). Kinds of body are words of ``BODY_KIND_WORDS`` and, in a
+    second pass, words three or more of the council's body names use (the council's own kinds,
+    which also reaches "Metropolitan" in "Metropolitan District of Limerick"). What is left, from
+    its first to its last distinctive word, is the short form. When two bodies leave the same
+    words ("Newcastle West Joint Policing Sub-Committee"), the shorter name (the parent body)
+    keeps it. A short form is only read before a word that names a body or its papers
+    (``find_committee``).
+    """
+    keys = {name: name_key(name).split() for name in dict.fromkeys(names)}
+    frequency = Counter(word for words in keys.values() for word in set(words))
+    shared = {word for word, count in frequency.items() if count >= SHORT_FORM_KIND_NAMES}
+    forms: dict[str, str] = {}
+    for name, words in sorted(keys.items(), key=lambda entry: len(entry[1])):
+        for kinds in (BODY_KIND_WORDS, BODY_KIND_WORDS | shared):
+            kept = [i for i, word in enumerate(words) if word not in kinds and not word.isdigit()]
+            short = " ".join(words[kept[0]: kept[-1] + 1]) if kept else ""
+            if len(short) >= SHORT_FORM_MIN_CHARS and short != " ".join(words):
+                forms.setdefault(short, name)
+                break
+    return forms
+
+
 def find_committee(question: str, aliases: Mapping[str, str]) -> tuple[str, str] | None:
-    """The canonical committee a question names, and the alias that matched (longest wins)."""
+    """The canonical committee a question names, and the alias that matched (longest wins).
+
+    An alias without a word naming a body must be followed by one, or by a word for the
+    body's members or papers ("Newcastle West councillors", "the Metropolitan minutes").
+    """
     text = name_key(question)
     for alias in sorted(aliases, key=len, reverse=True):
         for match in re.finditer(rf"(?<![a-z0-9']){re.escape(alias)}(?![a-z0-9])", text):
             after = text[match.end():]
             if _ROLE_AFTER.match(after):
                 continue
-            if _INSTITUTION_WORD.search(alias) or re.match(rf"^\s*{_INSTITUTION}\b", after):
+            if _INSTITUTION_WORD.search(alias) or _BODY_AFTER.match(after):
                 return aliases[alias], alias
     return None
 
