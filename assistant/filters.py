@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -110,8 +109,6 @@ _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "
 # What may follow an alias that names no kind of body: such a word, a kind of body a council's
 # body names use, or a word for the body's members or papers.
 _BODY_AFTER = re.compile(rf"^\s*(?:{_INSTITUTION}|district|area|spc|councillors|minutes|agenda)\b")
-# A word in this many of a council's body names names a kind of body ("district", "committee").
-SHORT_FORM_KIND_NAMES = 3
 SHORT_FORM_MIN_CHARS = 6
 # Words that name a kind of body (or join a body's name), in English-speaking councils' usage.
 BODY_KIND_WORDS = frozenset("""
@@ -188,25 +185,25 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
     distinctive phrase: "Newcastle West" for "Municipal District of Newcastle West".
 
     Questions name bodies the way people speak ("Newcastle West councillors", "the
-    Cappamore-Kilmallock district"). Kinds of body are words of ``BODY_KIND_WORDS`` and, in a
-    second pass, words three or more of the council's body names use (the council's own kinds,
-    which also reaches "Metropolitan" in "Metropolitan District of Limerick"). What is left, from
-    its first to its last distinctive word, is the short form. When two bodies leave the same
-    words ("Newcastle West Joint Policing Sub-Committee"), the shorter name (the parent body)
-    keeps it. A short form is only read before a word that names a body or its papers
-    (``find_committee``).
+    Cappamore-Kilmallock district"). The short form runs from the first to the last word not in
+    ``BODY_KIND_WORDS``; when that is the whole name ("Metropolitan District of Limerick"), it is
+    the words before the first kind word ("Metropolitan"). When two bodies leave the same words
+    ("Newcastle West Joint Policing Sub-Committee"), the shorter name (the parent body) keeps it.
+    A short form is only read before a word that names a body or its papers (``find_committee``).
     """
-    keys = {name: name_key(name).split() for name in dict.fromkeys(names)}
-    frequency = Counter(word for words in keys.values() for word in set(words))
-    shared = {word for word, count in frequency.items() if count >= SHORT_FORM_KIND_NAMES}
     forms: dict[str, str] = {}
-    for name, words in sorted(keys.items(), key=lambda entry: len(entry[1])):
-        for kinds in (BODY_KIND_WORDS, BODY_KIND_WORDS | shared):
-            kept = [i for i, word in enumerate(words) if word not in kinds and not word.isdigit()]
-            short = " ".join(words[kept[0]: kept[-1] + 1]) if kept else ""
-            if len(short) >= SHORT_FORM_MIN_CHARS and short != " ".join(words):
-                forms.setdefault(short, name)
-                break
+    keyed = {name: name_key(name).split() for name in dict.fromkeys(names)}
+    for name, words in sorted(keyed.items(), key=lambda entry: len(entry[1])):
+        kept = [i for i, word in enumerate(words) if word not in BODY_KIND_WORDS and not word.isdigit()]
+        if not kept:
+            continue
+        span = words[kept[0]: kept[-1] + 1]
+        if span == words:
+            first_kind = next((i for i, word in enumerate(words) if word in BODY_KIND_WORDS), 0)
+            span = words[:first_kind]
+        short = " ".join(span)
+        if len(short) >= SHORT_FORM_MIN_CHARS:
+            forms.setdefault(short, name)
     return forms
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from assistant.filters import (
     committee_alias_table, describe_range, find_committee, meetings_in_range, merge_filters,
+    short_forms,
     parse_question,
 )
 from vectorstore.models import Filters
@@ -190,3 +191,35 @@ def test_meetings_in_range(date_from, date_to, expected):
 ])
 def test_ranges_are_described_in_words(date_from, date_to, words):
     assert describe_range(date_from, date_to) == words
+
+
+IRISH_BODIES = ["Limerick City and County Council", "Metropolitan District of Limerick",
+                "Municipal District of Newcastle West", "Municipal District of Adare-Rathkeale",
+                "Municipal District of Cappamore-Kilmallock",
+                "Newcastle West Joint Policing Sub-Committee",
+                "Metropolitan District Joint Policing Sub-Committee",
+                "Home and Social Development Strategic Policy Committee"]
+
+
+@pytest.mark.parametrize("question, committee", [
+    ("What did Newcastle West councillors agree?", "Municipal District of Newcastle West"),
+    ("Who sent apologies to the Cappamore-Kilmallock district?",
+     "Municipal District of Cappamore-Kilmallock"),
+    ("What happened at the December 2018 Metropolitan meeting?", "Metropolitan District of Limerick"),
+    ("Who chairs the Home and Social Development SPC?",
+     "Home and Social Development Strategic Policy Committee"),
+    # a short form needs a word naming a body or its papers after it
+    ("What is planned for Newcastle West town park?", None),
+    ("How many houses are in Adare-Rathkeale?", None),
+])
+def test_a_body_is_found_by_its_distinctive_words(question, committee):
+    found = find_committee(question, committee_alias_table(IRISH_BODIES))
+    assert (found[0] if found else None) == committee
+
+
+def test_short_forms_leave_out_kind_words_and_give_a_shared_form_to_the_parent_body():
+    forms = short_forms(IRISH_BODIES)
+    assert forms["newcastle west"] == "Municipal District of Newcastle West"
+    assert forms["metropolitan"] == "Metropolitan District of Limerick"
+    assert short_forms([COMMITTEE]) == {"education and children's social care": COMMITTEE}
+    assert short_forms([]) == {} and short_forms(["Cabinet"]) == {}
