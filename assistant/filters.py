@@ -100,22 +100,22 @@ DOC_KIND_PHRASES = [
     (re.compile(r"\bletter\b|\b(?:focused|monitoring) visits?\b", re.I), "letter"),
 ]
 
-# A committee alias without one of these words must be followed by one, so that a topic such as
-# "children's social care" is not read as the committee of that name.
-_INSTITUTION = r"(committee|council|cabinet|board|overview|scrutiny|panel|partnership|meeting)"
-_INSTITUTION_WORD = re.compile(rf"\b{_INSTITUTION}\b")
+# An alias followed by one of these names a role or a paper, not the body ("Cabinet Member").
 _ROLE_AFTER = re.compile(r"^\s*(member|members|report|reports|officer|officers|'s)\b")
 _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "committee")
-# What may follow an alias that names no kind of body: such a word, a kind of body a council's
-# body names use, or a word for the body's members or papers.
-_BODY_AFTER = re.compile(rf"^\s*(?:{_INSTITUTION}|district|area|spc|councillors|minutes|agenda)\b")
-SHORT_FORM_MIN_CHARS = 6
 # Words that name a kind of body (or join a body's name), in English-speaking councils' usage.
 BODY_KIND_WORDS = frozenset("""
 of the and for on in council councils committee sub subcommittee district municipal borough county
 city town parish ward area board panel cabinet overview scrutiny forum group partnership executive
 authority assembly commission joint policing strategic policy
 """.split())
+# An alias that names no kind of body must be followed by such a word, or by one for the body's
+# meetings, members or papers ("Newcastle West councillors", "the Metropolitan minutes"), so that
+# a topic such as "children's social care" is not read as the committee of that name.
+_KIND = "|".join(sorted(BODY_KIND_WORDS - {"of", "the", "and", "for", "on", "in"}))
+_INSTITUTION_WORD = re.compile(rf"\b(?:{_KIND}|meeting)\b")
+_BODY_AFTER = re.compile(rf"^\s*(?:{_KIND}|meetings?|councillors|minutes|agenda)\b")
+SHORT_FORM_MIN_CHARS = 6
 
 
 @dataclass

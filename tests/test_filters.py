@@ -206,10 +206,10 @@ IRISH_BODIES = ["Limerick City and County Council", "Metropolitan District of Li
     ("Who sent apologies to the Cappamore-Kilmallock district?",
      "Municipal District of Cappamore-Kilmallock"),
     ("What happened at the December 2018 Metropolitan meeting?", "Metropolitan District of Limerick"),
-    ("Who chairs the Home and Social Development SPC?",
+    ("Who chairs the Home and Social Development committee?",
      "Home and Social Development Strategic Policy Committee"),
     # a short form needs a word naming a body or its papers after it
-    ("What is planned for Newcastle West town park?", None),
+    ("What is planned for the Newcastle West library?", None),
     ("How many houses are in Adare-Rathkeale?", None),
 ])
 def test_a_body_is_found_by_its_distinctive_words(question, committee):
