@@ -1,4 +1,4 @@
-"""Filters read from a question: meeting dates, committee, document type, decisions, recency.
+"""Filters read from a question: meeting dates, committee, document type, decisions.
 
 A question such as "What did the committee ask the Children's Trust for in December 2020?" names
 its own filters. Dates become a hard filter only when they are tied to a meeting (the question
@@ -49,7 +49,6 @@ _MEETING_CONTEXT = re.compile(
     r"decid\w*|decisions?|agreed|attend\w*|present at|apologies|chair(ed|man)?)\b",
     re.I,
 )
-_LATEST = re.compile(r"\b(latest|most recent|current(ly)?|newest|last|recent(ly)?|now)\b", re.I)
 LAST_MEETING = re.compile(r"\b(?:last|latest|most recent|previous)\s+(?:committee\s+)?meeting\b", re.I)
 # "what was resolved/decided/agreed", "what did the committee request/ask for": the answer is the
 # text of a RESOLVED block.
@@ -83,23 +82,6 @@ DOC_TYPE_PHRASES = [
     (re.compile(r"\bagenda\b(?!\s+(item|pack))", re.I), "agenda"),
 ]
 
-# Reports a question names to say where a fact is written ("according to the Trust's business
-# plan"). They only re-rank: the same figure is often repeated in other papers, and a kind that
-# ingest did not recognise (a report typed plain "report") must not empty the results. Values are
-# ingest's doc_type names (``ingest.structure.DOC_TYPES_BY_TITLE``); phrases are how questions
-# call them, which is not always how the papers title themselves ("KPI report").
-DOC_KIND_PHRASES = [
-    (re.compile(r"\bbusiness plan\b", re.I), "business_plan"),
-    (re.compile(r"\baccountability report\b", re.I), "accountability_report"),
-    (re.compile(r"\b(?:kpi|key performance indicators?) report\b", re.I), "kpi_report"),
-    (re.compile(r"\bscorecard\b", re.I), "performance_scorecard"),
-    (re.compile(r"\bannual report\b", re.I), "annual_report"),
-    (re.compile(r"\bcabinet member(?:'s)? reports?\b|\breports? of (?:the )?cabinet member\b", re.I),
-     "cabinet_member_report"),
-    (re.compile(r"\bcabinet reports?\b|\breports? to cabinet\b", re.I), "cabinet_report"),
-    (re.compile(r"\bletter\b|\b(?:focused|monitoring) visits?\b", re.I), "letter"),
-]
-
 # An alias followed by one of these names a role or a paper, not the body ("Cabinet Member").
 _ROLE_AFTER = re.compile(r"^\s*(member|members|report|reports|officer|officers|'s)\b")
 _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "committee")
@@ -122,10 +104,9 @@ SHORT_FORM_MIN_CHARS = 6
 class ParsedQuestion:
     """What a question says about where to look.
 
-    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to``, ``committee``,
-    ``doc_kind`` (a kind of report named, see ``DOC_KIND_PHRASES``) and ``resolution`` only
-    re-rank; ``latest`` breaks ties in favour of newer meetings.
-    ``phrases`` are the pieces of the question that were recognised, for display.
+    ``filters`` are hard (they narrow the search); ``prefer_from``/``prefer_to`` and
+    ``committee`` only re-rank; ``resolution`` tells the answer step that the question asks what
+    was resolved. ``phrases`` are the pieces of the question that were recognised, for display.
 
     A committee the question names is a preference, not a filter: "When did City Council debate
     the transport report?" is answered by the scrutiny committee's papers that report the debate.
@@ -136,8 +117,6 @@ class ParsedQuestion:
     prefer_from: str | None = None
     prefer_to: str | None = None
     committee: str | None = None
-    doc_kind: str | None = None
-    latest: bool = False
     resolution: bool = False
     phrases: list[str] = field(default_factory=list)
 
@@ -261,8 +240,6 @@ def parse_question(
     if last_meeting and span is None and meeting_dates:
         filters.date_from = filters.date_to = meeting_dates[-1]
         parsed.phrases.append(last_meeting.group(0))
-    if _LATEST.search(question):
-        parsed.latest = True
 
     if committees:
         found = find_committee(question, committees)
@@ -275,11 +252,6 @@ def parse_question(
     if named_type:
         filters.doc_type, phrase = named_type
         parsed.phrases.append(phrase)
-    else:
-        named_kind = _first_named(question, DOC_KIND_PHRASES)
-        if named_kind:
-            parsed.doc_kind, phrase = named_kind
-            parsed.phrases.append(phrase)
 
     if (_RESOLUTION.search(question) or (
             _REQUEST.search(question) and _COMMITTEE_SUBJECT.search(question))) and \

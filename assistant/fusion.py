@@ -23,9 +23,6 @@ from assistant.terms import STOP_STEMS, stem_set, weighted_terms
 from vectorstore.models import Passage
 
 RRF_K = 60  # Cormack et al. 2009; also Settings.rrf_k's default.
-# A "latest"/"current" question lifts the newest passage by up to this fraction of its score:
-# enough to reorder passages that are about equally relevant, not to promote an irrelevant one.
-RECENCY_BONUS = 0.15
 # Two passages whose word sets overlap this much are the same text (a restated paragraph, a
 # duplicate document's chunk) when they also belong to the same meeting.
 SAME_TEXT_JACCARD = 0.9
@@ -71,12 +68,6 @@ def reweight(passages: list[Passage], applies: Callable[[Passage], bool], factor
                                           scores={**passage.scores, label: factor})
         out.append(passage)
     return _sorted(out)
-
-
-def down_weight_boilerplate(passages: list[Passage], weight: float,
-                            query: str = "") -> list[Passage]:
-    """Webcast notices, "None." items and the authority-to-chair resolution sink (``boilerplate_weight``)."""
-    return reweight(passages, lambda p: is_noise(p, query), weight, "boilerplate")
 
 
 def is_noise(passage: Passage, query: str) -> bool:
@@ -142,36 +133,6 @@ def prefer_committee(passages: list[Passage], committee: str, factor: float) -> 
     wanted = committee.casefold()
     return reweight(passages, lambda p: (p.committee or "").casefold() == wanted, factor,
                     "committee_preference")
-
-
-def prefer_doc_kind(passages: list[Passage], doc_kind: str, factor: float) -> list[Passage]:
-    """Lift the passages of the kind of report the question names ("the business plan")."""
-    return reweight(passages, lambda p: p.doc_type == doc_kind, factor, "document_preference")
-
-
-def prefer_decisions(passages: list[Passage], factor: float, query: str = "") -> list[Passage]:
-    """Lift RESOLVED passages for questions about what was resolved, decided or requested
-    (procedural resolutions only when the question names their item)."""
-    return reweight(passages, lambda p: p.is_decision and not is_noise(p, query), factor,
-                    "decision_preference")
-
-
-def recency_tiebreak(passages: list[Passage], bonus: float = RECENCY_BONUS) -> list[Passage]:
-    """For "latest"/"current" questions: newer meetings win among about equally relevant passages.
-
-    The bonus grows linearly with the meeting date's position among the candidates' distinct
-    dates (oldest 0, newest ``bonus``); undated passages get none.
-    """
-    dates = sorted({p.meeting_date for p in passages if p.meeting_date})
-    if len(dates) < 2:
-        return list(passages)
-    position = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
-    out = []
-    for passage in passages:
-        lift = bonus * position.get(passage.meeting_date, 0.0)
-        out.append(dataclasses.replace(passage, score=passage.score * (1 + lift),
-                                       scores={**passage.scores, "recency": lift}))
-    return _sorted(out)
 
 
 def collapse_alternates(passages: list[Passage]) -> list[Passage]:

@@ -9,7 +9,6 @@ pass-through default that a real reranker can replace.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -24,29 +23,23 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How fusion weighs what the question prefers; every value multiplies fused scores.
+    """How fusion weighs what the question names; each factor multiplies fused scores.
 
-    Fitted by leave-one-council-out over the development suites of every council in the eval
-    plan (``scripts/fit_fusion.py``; the figures are in ``docs/rules.md``). RRF scores of
+    Each rule here fixes at least three development items across at least two councils, and the
+    values were checked by leave-one-council-out over every council's development suites
+    (``scripts/fit_fusion.py``; items and figures in ``docs/rules.md``). RRF scores of
     neighbouring ranks differ by a few per cent, so a factor of 1.5 moves a passage several
     places, not to the top from nowhere.
     """
 
     # A date the question names without tying it to a meeting ("KPI 13 in October 2020").
     date: float = 1.5
-    # RESOLVED passages for a question about what was resolved, decided or requested.
-    decision: float = 1.3
     # A committee the question names.
     committee: float = 1.5
-    # A kind of report the question names ("according to the business plan").
-    doc_kind: float = 1.5
     # A passage one of whose sentences holds all of the question's terms scores up to
     # (1 + sentence_match) times its fused score; only the head of the fused list is read.
     sentence_match: float = 1.0
     sentence_candidates: int = 20
-    # The decisions-only rankings of resolution questions count this much of a full ranking.
-    decision_list: float = 0.5
-    decision_candidates: int = 10
 
 
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
@@ -68,7 +61,7 @@ class KeepOrder:
 
 @dataclass
 class RetrievalResult:
-    """Ranked passages and the seconds each stage took (dense, bm25, decisions, fuse, rerank)."""
+    """Ranked passages and the seconds each stage took (dense, bm25, fuse, rerank)."""
 
     passages: list[Passage]
     timings: dict[str, float] = field(default_factory=dict)
@@ -101,15 +94,6 @@ class HybridRetriever:
             keyword = self.index.keyword_search(query, filters, n)
 
         rankings = {"dense": dense, "bm25": keyword}
-        if hints is not None and hints.resolution and not (filters and filters.decisions_only):
-            # RESOLVED blocks are short and drown in the discussion around them; a search among
-            # decisions only gives them their own rankings to fuse.
-            with timer.stage("decisions"):
-                decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
-                n_decisions = self.weights.decision_candidates
-                rankings["dense_decisions"] = self.index.dense_search(query, decisions, n_decisions)
-                rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, n_decisions)
-
         with timer.stage("fuse"):
             fused = self._fuse(query, rankings, filters, hints, k)
 
@@ -124,22 +108,12 @@ class HybridRetriever:
               hints: ParsedQuestion | None, k: int) -> list[Passage]:
         """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
         w = self.weights
-        dense_weight = self.settings.dense_weight
-        weights = {"dense": dense_weight, "bm25": 1.0,
-                   "dense_decisions": dense_weight * w.decision_list,
-                   "bm25_decisions": w.decision_list}
-        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
-        fused = fusion.down_weight_boilerplate(fused, self.settings.boilerplate_weight, query)
+        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k,
+                                              weights={"dense": self.settings.dense_weight})
         fused = fusion.prefer_sentence_match(fused, query, w.sentence_match, w.sentence_candidates)
         if hints is not None:
             if hints.prefer_from or hints.prefer_to:
                 fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)
             if hints.committee and not (filters and filters.committee):
                 fused = fusion.prefer_committee(fused, hints.committee, w.committee)
-            if hints.doc_kind:
-                fused = fusion.prefer_doc_kind(fused, hints.doc_kind, w.doc_kind)
-            if hints.resolution:
-                fused = fusion.prefer_decisions(fused, w.decision, query)
-            if hints.latest:
-                fused = fusion.recency_tiebreak(fused)
         return fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

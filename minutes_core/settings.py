@@ -93,9 +93,6 @@ class Settings:
     dense_weight: float = _opt(
         0.6, "Weight of the dense ranking in fusion, BM25's being 1 (tuned on the bundled suite)."
     )
-    boilerplate_weight: float = _opt(
-        0.3, "Score multiplier for boilerplate passages (webcast notice, 'None.' items)."
-    )
     # Answering
     backend: str = _opt(
         "extractive", "Answer backend.", ("extractive", "openai", "local")

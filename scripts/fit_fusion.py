@@ -1,7 +1,7 @@
 """Fit the fusion weights by leave-one-council-out over the eval plan's development suites.
 
 Fusion (``assistant.retrieval.FusionWeights`` and the ``dense_weight``, ``rrf_k`` and
-``boilerplate_weight`` settings) is the part of retrieval with free numbers. Fitting them on one
+``candidates`` settings) is the part of retrieval with free numbers. Fitting them on one
 council's questions fits that council; this script fits them on all councils but one and
 measures them on the one left out, for each council in turn, so the figures it reports are
 out-of-fold. The weights to ship are then fitted on every council (``fit`` prints both).
@@ -28,7 +28,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant import filters as filters_module
 from assistant.backends.extractive import Draft
 from assistant.factory import build_assistant
 from assistant.retrieval import FusionWeights, HybridRetriever
@@ -39,7 +38,6 @@ from minutes_core.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 from vectorstore.ingestion import Ingester
-from vectorstore.models import Filters
 
 log = logging.getLogger("fit_fusion")
 K = 5
@@ -49,39 +47,22 @@ COLLECT_DEPTH = 60
 
 # The values tried for each weight (coordinate ascent visits them in turn).
 SETTING_GRID = {
-    "dense_weight": [0.3, 0.45, 0.6, 0.8, 1.0, 1.3],
-    "rrf_k": [5, 10, 20, 40, 60],
-    "boilerplate_weight": [0.1, 0.3, 0.6, 1.0],
-    "candidates": [20, 30, 40, 60],
+    "dense_weight": [0.3, 0.45, 0.6, 0.8, 1.0],
+    "rrf_k": [5, 10, 20, 60],
+    "candidates": [20, 40, 60],
 }
 WEIGHT_GRID = {
-    "sentence_match": [0.0, 0.5, 1.0, 1.5, 2.5],
+    "sentence_match": [0.0, 0.5, 1.0, 1.5],
     "sentence_candidates": [10, 20, 40],
-    "date": [1.0, 1.25, 1.5, 2.0, 3.0],
-    "committee": [1.0, 1.25, 1.5, 2.0, 3.0],
-    "doc_kind": [1.0, 1.5, 2.0],
-    "decision": [1.0, 1.15, 1.3, 1.6, 2.0],
-    "decision_list": [0.0, 0.25, 0.5, 1.0],
+    "date": [1.0, 1.25, 1.5, 2.0],
+    "committee": [1.0, 1.25, 1.5, 2.0],
 }
 
 
 class _RecordingRetriever(HybridRetriever):
-    """The hybrid retriever, keeping the rankings it fuses for the last question, and the
-    decisions-only rankings even when the question is not read as a resolution question (so
-    that a rule deciding that can be measured without searching again)."""
+    """The hybrid retriever, keeping the rankings it fuses for the last question."""
 
     last: dict[str, Any] | None = None
-
-    def search(self, query, filters=None, k=None, hints=None):
-        result = super().search(query, filters, k, hints)
-        active = filters if filters is not None and not filters.is_empty() else None
-        if self.last is not None and not (active and active.decisions_only):
-            decisions = dataclasses.replace(active or Filters(), decisions_only=True)
-            n = self.weights.decision_candidates
-            self.last["decision_rankings"] = {
-                "dense_decisions": self.index.dense_search(query, decisions, n),
-                "bm25_decisions": self.index.keyword_search(query, decisions, n)}
-        return result
 
     def _fuse(self, query, rankings, filters, hints, k):
         self.last = {"query": query, "rankings": dict(rankings), "filters": filters,
@@ -150,10 +131,8 @@ class Scorer:
             out.append(self._match[key])
         return out
 
-    def run(self, config: dict[str, Any], councils: set[str] | None = None,
-            change=None) -> dict[str, dict]:
-        """Per council: hit@5 and MRR@5 means under ``config`` (setting and weight values);
-        ``change(search) -> hints`` replaces an item's question hints (a rule left out)."""
+    def run(self, config: dict[str, Any], councils: set[str] | None = None) -> dict[str, dict]:
+        """Per council: hit@5 and MRR@5 means under ``config`` (setting and weight values)."""
         settings = Settings(**{n: config[n] for n in SETTING_GRID if n != "candidates"})
         weights = FusionWeights(**{n: config[n] for n in WEIGHT_GRID})
         retriever = HybridRetriever(None, settings, weights=weights)
@@ -166,12 +145,9 @@ class Scorer:
                 passages = item["fixed"]
             else:
                 search = item["search"]
-                hints = change(search) if change else search["hints"]
+                hints = search["hints"]
                 rankings = {name: ranking[:depth] for name, ranking in search["rankings"].items()
                             if name in ("dense", "bm25")}
-                if hints is not None and hints.resolution:
-                    rankings.update(search.get("decision_rankings") or
-                                    {n: r for n, r in search["rankings"].items() if n not in rankings})
                 passages = retriever._fuse(search["query"], rankings, search["filters"],
                                            hints, search["k"])[:K]
             metrics = ranking_metrics(self.coverage(item, passages), len(item["evidences"]), K)
@@ -234,56 +210,14 @@ def fit(path: Path) -> None:
         print(f"  in-sample {council:14s} hit@5 {v['hit@5']:.3f} mrr@5 {v['mrr@5']:.3f}")
 
 
-def _resolution_without(part: str):
-    """Hints with ``resolution`` decided as ``filters.parse_question`` does, one clause left out."""
-    def change(search):
-        hints, query = search["hints"], search["query"]
-        if hints is None:
-            return None
-        asks = bool(filters_module._RESOLUTION.search(query)) or (
-            part != "request" and bool(filters_module._REQUEST.search(query))
-            and bool(filters_module._COMMITTEE_SUBJECT.search(query)))
-        other = part != "other_body" and bool(filters_module.OTHER_BODY_DECIDES.search(query))
-        who = part != "asks_who" and bool(filters_module._ASKS_WHO.search(query))
-        return dataclasses.replace(hints, resolution=asks and not other and not who)
-    return change
-
-
-def _without_doc_kind(kind: str):
-    def change(search):
-        hints = search["hints"]
-        if hints is None or hints.doc_kind != kind:
-            return hints
-        return dataclasses.replace(hints, doc_kind=None)
-    return change
-
-
-def _hint_off(name: str):
-    def change(search):
-        hints = search["hints"]
-        return None if hints is None else dataclasses.replace(hints, **{name: type(getattr(hints, name))()})
-    return change
-
-
-def rules() -> dict[str, tuple[dict[str, Any], Any]]:
-    """Each retrieval rule, as the (config change, hints change) that leaves it out."""
-    table: dict[str, tuple[dict[str, Any], Any]] = {
-        "boilerplate down-weight": ({"boilerplate_weight": 1.0}, None),
-        "sentence-match lift": ({"sentence_match": 0.0}, None),
-        "date preference": ({"date": 1.0}, None),
-        "committee preference": ({"committee": 1.0}, None),
-        "decision preference": ({"decision": 1.0}, None),
-        "decisions-only rankings": ({"decision_list": 0.0}, None),
-        "resolution hint (all)": ({}, _hint_off("resolution")),
-        "resolution: request + committee subject": ({}, _resolution_without("request")),
-        "resolution: other body decides -> not": ({}, _resolution_without("other_body")),
-        "resolution: asks who -> not": ({}, _resolution_without("asks_who")),
-        "recency tie-break (latest)": ({}, _hint_off("latest")),
-        "doc-kind preference (all)": ({"doc_kind": 1.0}, None),
+def rules() -> dict[str, dict[str, Any]]:
+    """Each retrieval rule, as the weights that leave it out."""
+    return {
+        "sentence-match lift": {"sentence_match": 0.0},
+        "date preference": {"date": 1.0},
+        "committee preference": {"committee": 1.0},
+        "named date and body preference": {"date": 1.0, "committee": 1.0},
     }
-    for _, kind in filters_module.DOC_KIND_PHRASES:
-        table[f"doc kind {kind}"] = ({}, _without_doc_kind(kind))
-    return table
 
 
 def ablate(path: Path) -> None:
@@ -294,8 +228,8 @@ def ablate(path: Path) -> None:
     base = scorer.run(config)
     with_rule = dict(scorer.last_hits)
     print("current:", {c: round(v["hit@5"], 3) for c, v in base.items()})
-    for name, (overrides, change) in rules().items():
-        scorer.run({**config, **overrides}, change=change)
+    for name, overrides in rules().items():
+        scorer.run({**config, **overrides})
         fixes = sorted(k for k, hit in with_rule.items() if hit and not scorer.last_hits[k])
         breaks = sorted(k for k, hit in with_rule.items() if not hit and scorer.last_hits[k])
         councils = {c for c, _ in fixes}

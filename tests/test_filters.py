@@ -99,22 +99,6 @@ def test_named_document_types_filter_by_doc_type(question, doc_type, known):
     assert parse_question(question, doc_types=known).filters.doc_type == doc_type
 
 
-@pytest.mark.parametrize("question, doc_kind", [
-    ("According to the Trust's 2020/21 business plan, how many children were in care?", "business_plan"),
-    ("What ambition is quoted in the Independent Chair's accountability report?", "accountability_report"),
-    ("What did the October 2020 KPI report plan on supervision?", "kpi_report"),
-    ("What did the July 2017 Cabinet report recommend?", "cabinet_report"),
-    ("Which service did both Cabinet Member reports single out?", "cabinet_member_report"),
-    ("Which inspectors carried out Ofsted's focused visit?", "letter"),
-    ("Which Cabinet Member attended the meeting?", None),
-    ("What do the minutes of the business plan item say?", None),  # minutes: a filter instead
-])
-def test_named_reports_are_a_preference_not_a_filter(question, doc_kind):
-    parsed = parse_question(question)
-    assert parsed.doc_kind == doc_kind
-    assert parsed.filters.doc_type in (None, "minutes")
-
-
 def test_another_bodys_decision_date_is_a_preference_not_a_meeting_filter():
     parsed = parse_question("What did City Council resolve in September 2020 that the Executive "
                             "should bring to this committee?", ALIASES, MEETINGS)
@@ -143,15 +127,6 @@ def test_resolution_questions_are_recognised(question, resolution, decisions_onl
     parsed = parse_question(question)
     assert parsed.resolution is resolution
     assert parsed.filters.decisions_only is decisions_only
-
-
-@pytest.mark.parametrize("question, latest", [
-    ("What is the latest Ofsted judgement?", True),
-    ("What is the current caseload?", True),
-    ("What was the Ofsted judgement in 2017?", False),
-])
-def test_latest_questions_ask_for_recency(question, latest):
-    assert parse_question(question).latest is latest
 
 
 def test_the_last_meeting_is_the_newest_indexed_meeting():
