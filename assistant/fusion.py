@@ -3,8 +3,9 @@
 Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) merges the dense and BM25
 rankings without calibrating their scores against each other: each list contributes
 1 / (k + rank), with k = 60, the paper's constant (``Settings.rrf_k``). The other functions
-adjust the fused scores for what the rankers cannot know: boilerplate, what the question prefers,
-and which passages are the same text stored twice.
+adjust the fused scores for what the rankers cannot know: which passage holds one sentence saying
+what was asked, the period the question names, and which passages are the same text stored twice;
+``is_noise`` tells the answer step which boilerplate passages the question does not ask about.
 
 Every function returns a new list sorted by score, ties broken by passage id, so that the same
 inputs always give the same order.
@@ -126,13 +127,6 @@ def prefer_sentence_match(passages: list[Passage], query: str, weight: float,
         head.append(dataclasses.replace(passage, score=passage.score * (1 + weight * share),
                                         scores={**passage.scores, "sentence_match": share}))
     return _sorted(head) + list(passages[n:])
-
-
-def prefer_committee(passages: list[Passage], committee: str, factor: float) -> list[Passage]:
-    """Lift the passages of a committee the question names (see ``ParsedQuestion.committee``)."""
-    wanted = committee.casefold()
-    return reweight(passages, lambda p: (p.committee or "").casefold() == wanted, factor,
-                    "committee_preference")
 
 
 def collapse_alternates(passages: list[Passage]) -> list[Passage]:

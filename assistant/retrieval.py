@@ -34,8 +34,6 @@ class FusionWeights:
 
     # A date the question names without tying it to a meeting ("KPI 13 in October 2020").
     date: float = 1.5
-    # A committee the question names.
-    committee: float = 1.5
     # A passage one of whose sentences holds all of the question's terms scores up to
     # (1 + sentence_match) times its fused score; only the head of the fused list is read.
     sentence_match: float = 1.0
@@ -95,7 +93,7 @@ class HybridRetriever:
 
         rankings = {"dense": dense, "bm25": keyword}
         with timer.stage("fuse"):
-            fused = self._fuse(query, rankings, filters, hints, k)
+            fused = self._fuse(query, rankings, hints, k)
 
         if not isinstance(self.reranker, KeepOrder):
             with timer.stage("rerank"):
@@ -104,16 +102,13 @@ class HybridRetriever:
                   len(fused), query)
         return RetrievalResult(fused[:k], dict(timer.timings))
 
-    def _fuse(self, query: str, rankings: dict[str, list[Passage]], filters: Filters | None,
-              hints: ParsedQuestion | None, k: int) -> list[Passage]:
+    def _fuse(self, query: str, rankings: dict[str, list[Passage]], hints: ParsedQuestion | None,
+              k: int) -> list[Passage]:
         """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
         w = self.weights
         fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k,
                                               weights={"dense": self.settings.dense_weight})
         fused = fusion.prefer_sentence_match(fused, query, w.sentence_match, w.sentence_candidates)
-        if hints is not None:
-            if hints.prefer_from or hints.prefer_to:
-                fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)
-            if hints.committee and not (filters and filters.committee):
-                fused = fusion.prefer_committee(fused, hints.committee, w.committee)
+        if hints is not None and (hints.prefer_from or hints.prefer_to):
+            fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)
         return fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

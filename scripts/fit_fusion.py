@@ -55,7 +55,6 @@ WEIGHT_GRID = {
     "sentence_match": [0.0, 0.5, 1.0, 1.5],
     "sentence_candidates": [10, 20, 40],
     "date": [1.0, 1.25, 1.5, 2.0],
-    "committee": [1.0, 1.25, 1.5, 2.0],
 }
 
 
@@ -64,10 +63,9 @@ class _RecordingRetriever(HybridRetriever):
 
     last: dict[str, Any] | None = None
 
-    def _fuse(self, query, rankings, filters, hints, k):
-        self.last = {"query": query, "rankings": dict(rankings), "filters": filters,
-                     "hints": hints, "k": k}
-        return super()._fuse(query, rankings, filters, hints, k)
+    def _fuse(self, query, rankings, hints, k):
+        self.last = {"query": query, "rankings": dict(rankings), "hints": hints, "k": k}
+        return super()._fuse(query, rankings, hints, k)
 
 
 class _NoAnswer:
@@ -148,8 +146,7 @@ class Scorer:
                 hints = search["hints"]
                 rankings = {name: ranking[:depth] for name, ranking in search["rankings"].items()
                             if name in ("dense", "bm25")}
-                passages = retriever._fuse(search["query"], rankings, search["filters"],
-                                           hints, search["k"])[:K]
+                passages = retriever._fuse(search["query"], rankings, hints, search["k"])[:K]
             metrics = ranking_metrics(self.coverage(item, passages), len(item["evidences"]), K)
             self.last_hits[(item["council"], item["id"])] = metrics[f"hit@{K}"]
             row = sums.setdefault(item["council"], [0.0, 0.0, 0])
@@ -170,7 +167,7 @@ def current_config() -> dict[str, Any]:
             **dataclasses.asdict(FusionWeights())}
 
 
-def ascend(scorer: Scorer, councils: set[str], start: dict[str, Any], rounds: int = 2) -> dict[str, Any]:
+def ascend(scorer: Scorer, councils: set[str], start: dict[str, Any], rounds: int = 1) -> dict[str, Any]:
     """Coordinate ascent: each weight in turn set to its best grid value, kept only if better."""
     best = dict(start)
     best_score = objective(scorer.run(best, councils))
@@ -215,8 +212,6 @@ def rules() -> dict[str, dict[str, Any]]:
     return {
         "sentence-match lift": {"sentence_match": 0.0},
         "date preference": {"date": 1.0},
-        "committee preference": {"committee": 1.0},
-        "named date and body preference": {"date": 1.0, "committee": 1.0},
     }
 
 

@@ -83,19 +83,6 @@ def test_boilerplate_named_by_the_question_is_not_noise(question, sinks):
     assert len(named) <= 1, "only the item the question names keeps its score"
 
 
-@pytest.mark.parametrize("prefer, wanted, field, key", [
-    (fusion.prefer_committee, "city council", "committee", "committee_preference"),
-])
-def test_a_named_committee_or_kind_of_report_lifts_its_passages(prefer, wanted, field, key):
-    other = {"committee": "Education O&S Committee", "doc_type": "minutes"}[field]
-    named = {"committee": "City Council", "doc_type": "business_plan"}[field]
-    fused = [p("other", score=0.032, **{field: other}), p("named", score=0.030, **{field: named})]
-    out = prefer(fused, wanted, 1.5)
-    assert ids(out) == ["named", "other"]
-    assert out[0].scores[key] == 1.5
-    assert key not in out[1].scores
-
-
 def test_a_passage_with_one_sentence_holding_the_question_is_lifted():
     scattered = p("scattered", "Penny Thompson introduced the report. The board met in June. "
                   "Independent scrutiny is welcome. The Chair agreed the minutes.", score=0.032)
