@@ -19,6 +19,7 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
+from assistant.followup import cited_passages, previous_answer, with_carried
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -90,7 +91,7 @@ class Assistant:
         notes: list[str] = []
 
         with timer.stage("rewrite"):
-            query = self._rewrite(question, turns, generator, notes)
+            query, leans_back = self._rewrite(question, turns, generator, notes)
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
@@ -124,12 +125,17 @@ class Assistant:
                 return
 
         with timer.stage("retrieve"):
+            carried = self._previously_cited(turns, filters, k) if leans_back else []
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
                 notes.append("Nothing matched the filters read from the question; searched without them.")
                 applied = filters or Filters()
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
+            if carried:
+                    passages = with_carried(carried, passages, k)
+                    notes.append("The follow-up is answered from the passages the previous answer "
+                                 "cited first.")
 
         with timer.stage("answer"):
             used = EXTRACTIVE
@@ -173,16 +179,35 @@ class Assistant:
             self._generative[name] = load_generative_backend(name, self.settings)
         return self._generative[name]
 
-    def _rewrite(self, question: str, turns: list[Turn], generator, notes: list[str]) -> str:
+    def _rewrite(self, question: str, turns: list[Turn], generator,
+                 notes: list[str]) -> tuple[str, bool]:
+        """The standalone query, and whether it leans on what the previous answer cited (a
+        follow-up that is not a "what about X?" swap of its subject)."""
         if not turns:
-            return question.strip()
+            return question.strip(), False
+        rewrite = rewrite_follow_up(question, turns, self.catalog()[1])
+        leans_back = rewrite.follow_up and not rewrite.swapped
         if generator is not None:
             try:
-                return generator.rewrite(question, turns).strip() or question.strip()
+                return generator.rewrite(question, turns).strip() or question.strip(), leans_back
             except BackendError as error:
                 log.warning("rewrite by %s failed: %s", generator.name, error)
                 notes.append(f"The follow-up was rewritten by rule: {error}")
-        return rewrite_follow_up(question, turns, self.catalog()[1]).query
+        return rewrite.query, leans_back
+
+    def _previously_cited(self, turns: list[Turn], filters: Filters | None, k: int) -> list[Passage]:
+        """The passages the previous answer cited, found again (see ``assistant.followup``)."""
+        previous = previous_answer(turns)
+        if previous is None:
+            return []
+        meetings, committees = self.catalog()
+        query = rewrite_follow_up(previous.question, previous.history, committees).query
+        parsed = parse_question(query, committees, meetings)
+        applied = merge_filters(filters, parsed.filters)
+        if self._no_meeting_message(applied, meetings):
+            applied = _without_dates(applied)
+        found = self._retrieve(query, applied, k, parsed, {})
+        return cited_passages(previous, found)
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:
@@ -195,7 +220,8 @@ class Assistant:
     def _extract(self, query: str, passages: list[Passage], parsed: ParsedQuestion,
                  applied: Filters) -> Draft:
         return self.extractive.answer(query, passages,
-                                      resolution=parsed.resolution or applied.decisions_only)
+                                      resolution=parsed.resolution or applied.decisions_only,
+                                      aliases=self.catalog()[1])
 
     def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
                   parsed: ParsedQuestion, applied: Filters, notes: list[str]):

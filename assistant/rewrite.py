@@ -46,6 +46,7 @@ class Rewrite:
     query: str
     follow_up: bool = False
     carried: dict[str, str] = field(default_factory=dict)
+    swapped: bool = False  # "what about X?": X replaces part of the previous question
 
 
 @dataclass
@@ -212,7 +213,7 @@ def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,
     else:
         query = " ".join(part for part in [subject, context.date, context.committee] if part)
         carried.update({k: v for k, v in (("date", context.date), ("committee", context.committee)) if v})
-    return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried)
+    return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried, swapped=True)
 
 
 def _topic_run(query: str, topic: str) -> tuple[int, int] | None:

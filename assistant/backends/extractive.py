@@ -15,14 +15,15 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
 from minutes_core.text.dates import human_date
-from minutes_core.text.names import MULTIWORD_NAME, person_names
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
+from assistant.constraints import Unmet, unmet_constraint
+from assistant.question import Question, analyse, has_new_value, typed_values
 from minutes_core.text.sentences import reflow, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
@@ -68,15 +69,13 @@ MIN_OVERLAP = 10
 # carries the subject (the full sentence is still what the answer quotes).
 EMBED_CHARS = 300
 MAX_RESOLUTIONS = 3
+# A sentence that meets the question's constraints replaces a better-scored one that does not
+# when it scores at least this share of it; below, the backend abstains (see constraints).
+CONSTRAINT_RATIO = 0.6
 RESOLUTION_RATIO = 0.9
 
 _RESOLVED = re.compile(r"^[ \t]*\**[ \t]*RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
 _ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
-_DATE_WORD = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b|\b(?:19|20)\d\d\b")
-
-
 @dataclass
 class Draft:
     """An answer before the Assistant attaches the question, filters and timings."""
@@ -176,12 +175,16 @@ class ExtractiveBackend:
         self.embedder = embedder
         self.index = index
 
-    def answer(self, query: str, passages: list[Passage], resolution: bool = False) -> Draft:
+    def answer(self, query: str, passages: list[Passage], resolution: bool = False,
+               question: Question | None = None, aliases: Mapping[str, str] | None = None) -> Draft:
         """Compose a cited answer to ``query`` from ``passages`` (numbered [1].. in that order).
 
         ``resolution`` asks for the RESOLVED text (the question was about what was resolved,
-        decided, agreed or requested).
+        decided, agreed or requested). ``question`` is the query's analysis (made here from
+        ``query`` and the committee alias table ``aliases`` when not given): an answer must meet
+        its constraints (``assistant.constraints``), or the backend says what the records give.
         """
+        question = question or analyse(query, aliases)
         if resolution and not any(w >= 1.0 for w in weighted_terms(query).values()):
             # "What was resolved at the last meeting?": no topic to match, so every decision of
             # the meeting(s) found is the answer, in retrieval order.
@@ -213,6 +216,9 @@ class ExtractiveBackend:
                 return draft
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
+        candidates, unmet = _meeting_constraints(question, candidates, passages, aliases)
+        if unmet is not None:
+            return _constraint_abstention(question, unmet, candidates[0], passages, evidence, notes)
         parts = compound_parts(query)
         if len(parts) > 1:
             # "How long is the contract, and when does its first term end?": each part gets its
@@ -372,6 +378,31 @@ class ExtractiveBackend:
         return None
 
 
+def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
+                         aliases: Mapping[str, str] | None) -> tuple[list[_Candidate], Unmet | None]:
+    """The candidates that meet the question's constraints, if one of them comes close to the
+    best (within ``CONSTRAINT_RATIO``); else the candidates by score and what the best misses."""
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
+    unmet = unmet_constraint(question, passages[ranked[0].passage], ranked[0].text, aliases)
+    if unmet is None:
+        return candidates, None
+    meeting = [c for c in ranked if unmet_constraint(question, passages[c.passage], c.text, aliases) is None]
+    if meeting and meeting[0].score >= CONSTRAINT_RATIO * ranked[0].score:
+        return meeting, None
+    return ranked, unmet
+
+
+def _constraint_abstention(question: Question, unmet: Unmet, closest: _Candidate,
+                           passages: list[Passage], evidence: float, notes: list[str]) -> Draft:
+    """No answer, saying which constraint the records miss, with the closest sentence cited."""
+    message = unmet.message(question)
+    n = closest.passage + 1
+    sentences = [AnswerSentence(message), AnswerSentence(closest.text, [n], quote=True)]
+    text = f"{message}\n\nThe closest passage: “{closest.text}” [{n}]"
+    return Draft(text, sentences, {n: passages[closest.passage]}, abstained=True, evidence=evidence,
+                 notes=notes + [f"constraint_unmet={unmet.kind}"])
+
+
 def compound_parts(question: str) -> list[str]:
     """The questions a compound question joins: "What did the plan say, and how did he explain
     it?" -> ["What did the plan say?", "how did he explain it?"]. A simple question is one part."""
@@ -423,54 +454,17 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
 # -- answer kinds ------------------------------------------------------------------------------
 
 def _answer_type(query: str) -> Callable[[str], bool] | None:
-    """What a sentence must contain to answer the question's kind, beyond the question's own
-    words: a number, a date, a person or a post, a proper name. None for other questions.
+    """What a sentence must contain to answer the question's kind (``assistant.question``): a new
+    number, date, person, post or name. None for other questions.
 
     "When did Ofsted visit in February 2020?" is not answered by a sentence whose only date is
     "February 2020": the thing asked for has to be new, which is what separates an answer from a
     sentence that merely restates the question.
     """
-    lowered = query.lower()
-    asked = stem_set(query)
-    kind = next((kind for kind, pattern in _ANSWER_KINDS if pattern.search(lowered)), None)
-    if kind is None:
+    question = analyse(query)
+    if typed_values(question.answer_type, "") is None:
         return None
-    finder = {"number": _NUMBER, "date": _DATE_WORD, "name": MULTIWORD_NAME, "post": _POST}.get(kind)
-
-    def fits(sentence: str) -> bool:
-        found = person_names(sentence) if kind == "person" else \
-            (match.group(0) for match in finder.finditer(_REFERENCE.sub(" ", sentence)))
-        return any(not stem_set(text) <= asked for text in found)
-    return fits
-
-
-# Question forms and the kind of answer they ask for, tried in order.
-_ANSWER_KINDS = [
-    ("number", re.compile(
-        r"\bhow (many|much|long|often)\b|\bnumber of\b|\bwhat (was |is |were |are )?(the )?"
-        r"(percentage|proportion|share|number|rate|figure|total|amount|cost|budget|average|level|"
-        r"score|value|size|population|caseload)\b")),
-    ("date", re.compile(
-        r"^\s*(and\s+)?(since |until |till |by )?when\b|\bwhat (date|dates|day|month|year|period|time)\b|"
-        r"\bwhich (date|dates|day|month|year|period)\b|\bon what dates?\b")),
-    ("post", re.compile(r"\bwhat (post|role|position|job|title|job title)\b|\b(post|role|job title|position) (does|did|do)\b")),
-    ("person", re.compile(
-        r"^\s*(and\s+)?(who|whom|whose)\b|\bwhich (councillors?|officers?|person|people|inspectors?|"
-        r"members?|representatives?|directors?|chairs?|speakers?)\b")),
-    ("name", re.compile(
-        r"\bwhat (is|was) the name\b|\bname of\b|\bwhat (campaign|system|organisation|company|firm|"
-        r"charity|body|school|scheme|programme|strategy)\b|\bwhich (organisation|company|firm|"
-        r"council|councils|authorities|body|bodies|charity|school|schools)\b")),
-]
-# "Figure 2", "Appendix 3", "paragraph 4.1": numbers that point elsewhere rather than count.
-_REFERENCE = re.compile(r"\b(?:Figure|Fig\.|Table|Appendix|Item|Section|Part|paragraph|para\.?|page|"
-                        r"REF|KPI|Priority|Action|Recommendation)\s+\d[\d.]*", re.I)
-_NUMBER = re.compile(r"[£$]?\d[\d,.]*\s*(%|per ?cent|m\b|k\b|million|bn|billion)?|\b(?:one|two|three|four|five|six|"
-                     r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|"
-                     r"thousand|million|half|quarter|third|twice|double)\b", re.I)
-_POST = re.compile(r"\b(Chief|Director|Head|Manager|Officer|Chair(?:man|woman|person)?|Lead|Executive|"
-                   r"Assistant|Councillor|Inspector|Member|Principal|Commissioner|Leader|Adviser|"
-                   r"Advisor|Secretary|Representative|Governor|Deputy|Interim|Coordinator|Consultant)\b")
+    return lambda sentence: bool(has_new_value(question, sentence))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
