@@ -225,3 +225,33 @@ def _name_runs(words: list[str]) -> list[str]:
     if sum(1 for w in current if w[:1].isupper()) >= 2:
         runs.append(" ".join(current))
     return runs
+
+
+@dataclass(frozen=True)
+class Span:
+    """A word of a text and where it is (``text[start:end] == word``)."""
+
+    start: int
+    end: int
+    word: str
+
+    @property
+    def lower(self) -> str:
+        return self.word.lower()
+
+
+def word_spans(text: str, inner: str = "") -> list[Span]:
+    """The words of ``text`` with their places: runs of letters, digits and underscores, with
+    ``inner`` characters allowed inside a word ("'’-" keeps "children's" and "call-in" whole)."""
+    spans: list[Span] = []
+    start = None
+    for n, ch in enumerate(text + " "):
+        part = ch.isalnum() or ch == "_"
+        if part and start is None:
+            start = n
+        elif not part and start is not None:
+            if ch in inner and n + 1 < len(text) and (text[n + 1].isalnum() or text[n + 1] == "_"):
+                continue
+            spans.append(Span(start, n, text[start:n]))
+            start = None
+    return spans

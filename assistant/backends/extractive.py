@@ -23,6 +23,7 @@ from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.constraints import Unmet, unmet_constraint
+from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.question import Question, analyse, has_new_value, typed_values
 from minutes_core.text.sentences import reflow, stemmed_sentences
 from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
@@ -43,21 +44,15 @@ MAX_ANSWER_SENTENCES = 3
 EXTRA_SENTENCE_RATIO = 0.8
 SAME_PASSAGE_RATIO = 0.85
 NOVELTY_JACCARD = 0.5
-# Weights of the sentence score: meaning, shared terms, passage rank (tuned on the eval suite).
-W_COSINE, W_OVERLAP, W_RANK = 0.55, 0.30, 0.15
 # The evidence score behind abstention leaves the rank out: the top passage is always rank 1,
 # however weak it is.
 E_COSINE, E_OVERLAP = 0.6, 0.4
-# "Who", "how many" and "when" questions need a person, a number or a date in the answering
-# sentence: one without it keeps this share of its score.
-ANSWER_TYPE_MISS = 0.75
 # The thing a question asks for ("which inspectors") counts this much more than its other terms
 # in a sentence's term overlap (see ``terms.focus_terms``).
 FOCUS_WEIGHT = 3.0
 # A sentence with fewer new content words than this restates the question ("This was the first
 # Ofsted monitoring visit to the Trust." for "What did the first Ofsted visit to the Trust find?").
 NEW_TERMS = 3
-RESTATEMENT = 0.7
 # The items shown after a sentence that introduces a list, and the longest an item may be.
 LIST_ITEMS = 8
 LIST_ITEM_CHARS = 250
@@ -99,12 +94,25 @@ class _Candidate:
     overlap: float
     support: float  # the share in the sentence alone, every term at its own weight: grounding
     rank: float
-    fits: float  # 1.0, or ANSWER_TYPE_MISS when the sentence lacks the kind of answer asked for
+    typed: bool | None  # holds a new thing of the kind asked for (None: the kind has no value)
+    restates: bool  # says back what the question said with too few new words
+    meets: bool  # meets the question's period, body and person (``assistant.constraints``)
+    focus: float  # share of the question's head noun stems in the sentence
     cosine: float = 0.0
+
+    def features(self) -> dict[str, float]:
+        """The sentence's features, named as in ``answer_weights.json``."""
+        return {
+            "cosine": self.cosine, "overlap": self.overlap, "support": self.support,
+            "rank": self.rank, "type_match": float(self.typed is True),
+            "type_miss": float(self.typed is False), "restates": float(self.restates),
+            "meets_constraints": float(self.meets), "focus": self.focus,
+            "first_in_passage": float(self.position == 0),
+        }
 
     @property
     def score(self) -> float:
-        return (W_COSINE * self.cosine + W_OVERLAP * self.overlap + W_RANK * self.rank) * self.fits
+        return ANSWER_MODEL.probability(self.features())
 
     @property
     def evidence(self) -> float:
@@ -193,7 +201,7 @@ class ExtractiveBackend:
             draft = self._resolution(passages, ranked, ratio=0.0)
             if draft is not None:
                 return draft
-        candidates = self._score(query, passages)
+        candidates = self._score(query, passages, question, aliases)
         if not candidates:
             return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
                          notes=["evidence_score=0.000"])
@@ -254,7 +262,11 @@ class ExtractiveBackend:
 
     # -- sentence scoring --------------------------------------------------------------------
 
-    def _score(self, query: str, passages: list[Passage]) -> list[_Candidate]:
+    def _score(self, query: str, passages: list[Passage], question: Question | None = None,
+               aliases: Mapping[str, str] | None = None) -> list[_Candidate]:
+        """Every usable sentence of the best passages with its features; the lexically best
+        ``MAX_EMBEDDED`` (the fitted model without the cosine) are embedded and returned."""
+        question = question or analyse(query, aliases)
         query_terms = weighted_terms(query)
         total = sum(query_terms.values())
         focused_terms = dict(query_terms)
@@ -262,7 +274,7 @@ class ExtractiveBackend:
             focused_terms[term] *= FOCUS_WEIGHT
         focused_total = sum(focused_terms.values())
         asked = stem_set(query) | STOP_STEMS
-        answer_type = _answer_type(query)
+        head = question.focus_stems - STOP_STEMS
         usable = [i for i, p in enumerate(passages[:ANSWER_PASSAGES]) if not is_noise(p, query)]
         if not usable:
             usable = list(range(min(len(passages), ANSWER_PASSAGES)))
@@ -276,16 +288,15 @@ class ExtractiveBackend:
                 support = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
                 overlap = sum(w for t, w in focused_terms.items() if t in stems or t in title) \
                     / focused_total if focused_total else 0.0
-                typed = answer_type(sentence) if answer_type else None
-                fits = ANSWER_TYPE_MISS if typed is False else 1.0
-                if len(stems - asked) < NEW_TERMS and not typed:
-                    # Says back what the question said and answers nothing; a sentence with the
-                    # number, date or name asked for answers however much it repeats.
-                    fits *= RESTATEMENT
-                candidates.append(_Candidate(sentence, i, position, stems, overlap, support, rank, fits))
+                typed = has_new_value(question, sentence)
+                restates = len(stems - asked) < NEW_TERMS and not typed
+                meets = unmet_constraint(question, passages[i], sentence, aliases) is None
+                focus = len(head & stems) / len(head) if head else 0.0
+                candidates.append(_Candidate(sentence, i, position, stems, overlap, support, rank,
+                                             typed, restates, meets, focus))
         if not candidates:
             return []
-        candidates.sort(key=lambda c: (-(0.6 * c.overlap + 0.4 * c.rank) * c.fits, c.passage, c.position))
+        candidates.sort(key=lambda c: (-c.score, c.passage, c.position))  # cosine still 0 here
         shortlist = candidates[:MAX_EMBEDDED]
         query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         vectors = self.embedder.embed_documents([c.text[:EMBED_CHARS] for c in shortlist])
