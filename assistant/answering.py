@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from typing import Iterable, Iterator
 
 from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_backend
@@ -25,6 +24,7 @@ from assistant.filters import (
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
+from assistant.question import tokens
 from minutes_core.text.dates import human_date
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
@@ -40,7 +40,7 @@ LISTED_MEETINGS = 12
 
 
 # A question that names a meeting outright: only then does "no meeting in that range" answer it.
-EXPLICIT_MEETING = re.compile(r"\b(meetings?|minutes|action notes|agenda|committee)\b", re.I)
+EXPLICIT_MEETING = frozenset("meeting meetings minutes notes agenda committee".split())
 
 
 class Assistant:
@@ -99,7 +99,7 @@ class Assistant:
             applied = merge_filters(filters, parsed.filters)
             missing_meeting = self._no_meeting_message(applied, meetings)
             caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
-            if missing_meeting and not caller_dates and not EXPLICIT_MEETING.search(query):
+            if missing_meeting and not caller_dates and not EXPLICIT_MEETING & set(tokens(query.lower())):
                 # The date places an event ("Vice Chair from 18 March 2020"), not a meeting: the
                 # papers of a later meeting report it, so search them rather than refuse.
                 missing_meeting = None

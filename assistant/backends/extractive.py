@@ -24,9 +24,9 @@ from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.constraints import Unmet, unmet_constraint
 from assistant.backends.answer_model import ANSWER_MODEL
-from assistant.question import Question, analyse, has_new_value, typed_values
+from assistant.question import Question, analyse, has_new_value, tokens, typed_values, word_spans
 from minutes_core.text.sentences import reflow, stemmed_sentences
-from assistant.terms import STOP_STEMS, WORD, focus_terms, stem_set, weighted_terms
+from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -416,15 +416,30 @@ def _constraint_abstention(question: Question, unmet: Unmet, closest: _Candidate
 
 def compound_parts(question: str) -> list[str]:
     """The questions a compound question joins: "What did the plan say, and how did he explain
-    it?" -> ["What did the plan say?", "how did he explain it?"]. A simple question is one part."""
-    pieces = [p.strip(" ,;") for p in _COMPOUND.split(question) if p and p.strip(" ,;?")]
-    if len(pieces) < 2 or any(len(WORD.findall(p)) < 3 for p in pieces):
+    it?" -> ["What did the plan say?", "how did he explain it?"]. A simple question is one part.
+
+    A part starts at a semicolon, or at "and" followed by a question word or an auxiliary.
+    """
+    spans = word_spans(question)
+    cuts = []  # (end of the part before, start of the next part)
+    for n, span in enumerate(spans[:-1]):
+        if span.lower == "and" and spans[n + 1].lower in _PART_OPENERS:
+            cuts.append((span.start, spans[n + 1].start))
+    cuts += [(i, i + 1) for i, ch in enumerate(question) if ch == ";"]
+    pieces, start = [], 0
+    for end, following in sorted(cuts):
+        if end >= start:
+            pieces.append(question[start:end])
+            start = following
+    pieces.append(question[start:])
+    pieces = [p.strip(" ,;") for p in pieces if p.strip(" ,;?")]
+    if len(pieces) < 2 or any(len(tokens(p)) < 3 for p in pieces):
         return [question]
     return [p if p.endswith("?") else p + "?" for p in pieces]
 
 
-_COMPOUND = re.compile(r"(?:,\s*|;\s*|\s+)and\s+(?=(?:what|how|when|who|whom|which|where|why|is|are|"
-                       r"was|were|did|does|do|has|have)\b)|;\s+", re.I)
+_PART_OPENERS = frozenset("what how when who whom which where why is are was were did does do has "
+                          "have".split())
 
 
 def _completed(chosen: list[_Candidate], passages: list[Passage],
