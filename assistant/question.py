@@ -186,6 +186,7 @@ def typed_values(answer_type: str | None, sentence: str) -> list[str] | None:
         return person_names(sentence)
     words = tokens(sentence)
     if answer_type == NUMBER:
+        words = [span.word for span in word_spans(sentence, ",.'’-")]  # "3,266" and "5.7m" whole
         return [w for n, w in enumerate(words)
                 if (any(ch.isdigit() for ch in w) and not (n and words[n - 1].lower() in _REFERENCE_WORDS))
                 or w.lower() in _NUMBER_WORDS]

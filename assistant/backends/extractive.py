@@ -14,11 +14,13 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
 
+from ingest.tables import cells, column_names, header_rows, is_rule, is_table_row, label_row
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
@@ -282,7 +284,7 @@ class ExtractiveBackend:
         for i in usable:
             rank = 1.0 / (1.0 + 0.5 * i)
             title = stem_set(passages[i].title or "")
-            for position, (sentence, stems) in enumerate(stemmed_sentences(passages[i].text)):
+            for position, (sentence, stems) in enumerate(answer_units(passages[i].text)):
                 if position == 0 and sentence[:1].islower():
                     continue  # a chunk that starts mid-sentence
                 support = sum(w for t, w in query_terms.items() if t in stems) / total if total else 0.0
@@ -389,6 +391,43 @@ class ExtractiveBackend:
         return None
 
 
+@lru_cache(maxsize=4096)
+def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The sentences of a passage and its table rows, each with its stems, in text order.
+
+    A flattened table is no sentence: its rows are read one by one with their column headers
+    (``ingest.tables``), so a number question is answered by one row that names its columns
+    ("Primary: Total Schools 189; Outstanding Count 38; ..."); the header rows are not answers.
+    """
+    units: list[tuple[str, frozenset[str]]] = []
+    prose: list[str] = []
+    lines = text.splitlines()
+    n = 0
+    while n < len(lines):
+        if not is_table_row(lines[n]):
+            prose.append(lines[n])
+            n += 1
+            continue
+        start = n
+        while n < len(lines) and is_table_row(lines[n]):
+            n += 1
+        if n - start < 2:  # one tabbed line is a layout accident, not a table
+            prose.extend(lines[start:n])
+            continue
+        units.extend(stemmed_sentences("\n".join(prose)))
+        prose = []
+        rows = lines[start:n]
+        headers = header_rows(rows)
+        names = column_names(headers) if headers else []
+        for row in rows:
+            if is_rule(cells(row)) or cells(row) in headers:
+                continue
+            labelled = label_row(names, row)
+            units.append((labelled, frozenset(stem_set(labelled))))
+    units.extend(stemmed_sentences("\n".join(prose)))
+    return tuple(units)
+
+
 def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
                          aliases: Mapping[str, str] | None) -> tuple[list[_Candidate], Unmet | None]:
     """The candidates that meet the question's constraints, if one of them comes close to the
@@ -461,7 +500,7 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
 
     for n, candidate in enumerate(chosen):
         add(candidate.passage, candidate.position, candidate.text)
-        sentences = [sentence for sentence, _ in stemmed_sentences(passages[candidate.passage].text)]
+        sentences = [sentence for sentence, _ in answer_units(passages[candidate.passage].text)]
         if candidate.text.rstrip().endswith(":"):
             for position in range(candidate.position + 1,
                                   min(len(sentences), candidate.position + 1 + LIST_ITEMS)):
