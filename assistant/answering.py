@@ -24,7 +24,7 @@ from assistant.filters import (
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
-from assistant.question import tokens
+from assistant.question import analyse, tokens
 from minutes_core.text.dates import human_date
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
@@ -144,9 +144,9 @@ class Assistant:
                 yield missing_meeting
             elif generator is not None:
                 draft, used = yield from self._generate(generator, query, passages, turns, parsed,
-                                                        applied, notes)
+                                                        applied, notes, question)
             else:
-                draft = self._extract(query, passages, parsed, applied)
+                draft = self._extract(query, passages, parsed, applied, question)
                 yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
@@ -218,13 +218,19 @@ class Assistant:
         return list(self.retriever.retrieve(query, filters or Filters(), k))
 
     def _extract(self, query: str, passages: list[Passage], parsed: ParsedQuestion,
-                 applied: Filters) -> Draft:
+                 applied: Filters, asked: str) -> Draft:
+        """The extractive answer; its period constraint is the one the user's own question
+        names (a date a follow-up's rewrite carried over places the context, not the answer)."""
+        aliases = self.catalog()[1]
+        analysed = analyse(query, aliases)
+        if asked.strip() != query:
+            analysed.periods = analyse(asked).periods
         return self.extractive.answer(query, passages,
                                       resolution=parsed.resolution or applied.decisions_only,
-                                      aliases=self.catalog()[1])
+                                      question=analysed, aliases=aliases)
 
     def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
-                  parsed: ParsedQuestion, applied: Filters, notes: list[str]):
+                  parsed: ParsedQuestion, applied: Filters, notes: list[str], asked: str):
         """Stream the generated text, check its citations, fall back to extractive if needed.
 
         Returns (through ``yield from``) the draft and the name of the backend that wrote it.
@@ -237,14 +243,14 @@ class Assistant:
         except BackendError as error:
             log.warning("backend %s failed: %s", generator.name, error)
             notes.append(f"{error} The extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked), EXTRACTIVE
         text = "".join(pieces).strip()
         sentences = parse_cited_answer(text, passages)
         if not any_supported_citation(sentences):
             reason = ("found no answer in the passages" if is_refusal(text)
                       else "cited no passage that supports its answer")
             notes.append(f"The {generator.name} model {reason}; the extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked), EXTRACTIVE
         unsupported = sum(1 for s in sentences if not s.supported)
         if unsupported:
             notes.append(f"{unsupported} sentence(s) of the answer are not supported by the "

@@ -8,32 +8,18 @@ issue describes; instead the backend says what the records give and shows the cl
 "The records give the average caseload for October 2020, not for November 2020."
 
 The checks are deliberately one-sided: evidence that says nothing about a constraint is not
-held against it unless its meeting plainly lies elsewhere (a report of 2017 for "in December
-2020"), since a minute rarely repeats the period or the body it is the minute of.
+held against it, since a minute rarely repeats the period or the body it is the minute of.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Mapping
 
 from assistant.filters import find_dates
-from assistant.question import Question, tokens
-from minutes_core.text.dates import human_date
+from assistant.question import DATE, Question, tokens
 from minutes_core.text.normalise import name_key
 from vectorstore.models import Passage
-
-# A meeting's papers report the months before it (a quarterly scorecard, last year's outturn) and
-# plan a little ahead: evidence from a meeting inside this window around the period named is
-# taken to be about it. 92 days ahead: a budget set in the quarter before its year; 400 days
-# after: an annual report presented the following year.
-PLANNED_AHEAD = timedelta(days=92)
-REPORTED_AFTER = timedelta(days=400)
-# Words that attach a period to the meeting rather than to the thing asked ("at the meeting in
-# December 2020"): then the meeting's date meets it even when the sentence names other months.
-_MEETING_WORDS = frozenset("meeting meetings minutes agenda session".split())
-
 
 @dataclass
 class Unmet:
@@ -62,24 +48,28 @@ def unmet_constraint(question: Question, passage: Passage, sentence: str,
 
 
 def _period(question: Question, passage: Passage, sentence: str) -> Unmet | None:
-    if not question.periods:
+    """A figure of an earlier period given for the month or year asked ("the caseload in
+    October 2020" for "in November 2020").
+
+    Only a sentence that dates itself is judged, and only when all its dates end before the
+    period starts: a later date is usually the plan or the deadline of the thing asked ("the fee
+    from September 2022" for "the fee in 2023"), and a sentence without a date is read as the
+    meeting's (development suites: judging by the meeting's date abstained on as many right
+    answers, papers recalling earlier years, as on unanswerable questions). A single day names a
+    meeting or an event, which filters and the no-meeting answer handle; a "when" question asks
+    for a date, so its sentence's date is the answer, not a miss.
+    """
+    if question.answer_type == DATE:
         return None
-    asked = question.periods[0]
-    in_meeting = any(p.holds(passage.meeting_date) for p in question.periods)
+    periods = [p for p in question.periods if p.first != p.last]
     said = find_dates(sentence)
-    if said:
-        overlaps = any(d.first <= p.last and p.first <= d.last for d in said for p in question.periods)
-        if overlaps or (in_meeting and _MEETING_WORDS & {w.lower() for w in question.words}):
-            return None
-        if in_meeting and not question.answer_type:
-            return None
-        return Unmet("period", f"for {said[0].text}", f"for {asked.text}")
-    if in_meeting or not passage.meeting_date:
+    if not periods or not said:
         return None
-    held = passage.meeting_date[:10]
-    if (asked.first - PLANNED_AHEAD).isoformat() <= held <= (asked.last + REPORTED_AFTER).isoformat():
+    if any(d.first <= p.last and p.first <= d.last for d in said for p in periods):
         return None
-    return Unmet("period", f"from the meeting of {human_date(held)}", f"for {asked.text}")
+    if all(d.last < p.first for d in said for p in periods):
+        return Unmet("period", f"for {said[-1].text}", f"for {periods[0].text}")
+    return None
 
 
 def _body(question: Question, passage: Passage, sentence: str,
@@ -99,7 +89,16 @@ def _body(question: Question, passage: Passage, sentence: str,
 def _person(question: Question, passage: Passage) -> Unmet | None:
     words = {w.lower() for w in tokens(passage.text)}
     for person in question.people:
-        surname = tokens(person)[-1].lower() if tokens(person) else ""
+        surname = _surname(person)
         if surname and surname not in words:
             return Unmet("person", "", person)
     return None
+
+
+def _surname(person: str) -> str:
+    """The surname of a name as a question writes it: "Cllr Keller's CervicalCheck" -> "keller"."""
+    words = tokens(person)
+    for n, word in enumerate(words):
+        if word.lower().endswith(("'s", "’s")):
+            return word[:-2].lower() if n else ""
+    return words[-1].lower() if len(words) > 1 else ""
