@@ -146,7 +146,7 @@ class Assistant:
                 draft, used = yield from self._generate(generator, query, passages, turns, parsed,
                                                         applied, notes, question)
             else:
-                draft = self._extract(query, passages, parsed, applied, question)
+                draft = self._extract(query, passages, parsed, applied, question, turns)
                 yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
@@ -218,13 +218,21 @@ class Assistant:
         return list(self.retriever.retrieve(query, filters or Filters(), k))
 
     def _extract(self, query: str, passages: list[Passage], parsed: ParsedQuestion,
-                 applied: Filters, asked: str) -> Draft:
-        """The extractive answer; its period constraint is the one the user's own question
-        names (a date a follow-up's rewrite carried over places the context, not the answer)."""
+                 applied: Filters, asked: str, turns: list[Turn]) -> Draft:
+        """The extractive answer to the standalone ``query``.
+
+        For a follow-up, what it asks is read from the user's own words: their focus ("who
+        SECONDED it?") and period (a date the rewrite carried over places the context, not the
+        answer); and what the previous answer already said is no new answer.
+        """
         aliases = self.catalog()[1]
         analysed = analyse(query, aliases)
         if asked.strip() != query:
-            analysed.periods = analyse(asked).periods
+            own = analyse(asked)
+            analysed.periods = own.periods
+            analysed.focus = own.focus or analysed.focus
+            previous = previous_answer(turns)
+            analysed.known = previous.answer if previous else ""
         return self.extractive.answer(query, passages,
                                       resolution=parsed.resolution or applied.decisions_only,
                                       question=analysed, aliases=aliases)
@@ -243,14 +251,14 @@ class Assistant:
         except BackendError as error:
             log.warning("backend %s failed: %s", generator.name, error)
             notes.append(f"{error} The extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied, asked), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked, turns), EXTRACTIVE
         text = "".join(pieces).strip()
         sentences = parse_cited_answer(text, passages)
         if not any_supported_citation(sentences):
             reason = ("found no answer in the passages" if is_refusal(text)
                       else "cited no passage that supports its answer")
             notes.append(f"The {generator.name} model {reason}; the extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied, asked), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked, turns), EXTRACTIVE
         unsupported = sum(1 for s in sentences if not s.supported)
         if unsupported:
             notes.append(f"{unsupported} sentence(s) of the answer are not supported by the "

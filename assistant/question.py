@@ -78,6 +78,9 @@ class Question:
     periods: list[Period] = field(default_factory=list)
     body: str | None = None  # the canonical committee the question names
     people: list[str] = field(default_factory=list)
+    # Words the conversation has already given (the previous answer of a follow-up): a value
+    # among them is not new ("who seconded it?" is not answered by the proposer named before).
+    known: str = ""
 
     @property
     def focus_stems(self) -> set[str]:
@@ -177,6 +180,9 @@ _POST_WORDS = frozenset("Chief Director Head Manager Officer Chair Chairman Chai
                         "Leader Adviser Advisor Secretary Representative Governor Deputy Interim "
                         "Coordinator Consultant Cathaoirleach Mayor Clerk".split())
 _NAME_JOINERS = frozenset({"of", "and", "&", "for"})
+# Titles before a name: "Cllr Keller" names no one new after "Keller".
+_TITLES = frozenset(stem(w) for w in "cllr cllrs councillor councillors mr mrs ms miss dr prof professor "
+                    "sir dame".split())
 
 
 def typed_values(answer_type: str | None, sentence: str) -> list[str] | None:
@@ -207,7 +213,7 @@ def has_new_value(question: Question, sentence: str) -> bool | None:
     found = typed_values(question.answer_type, sentence)
     if found is None:
         return None
-    asked = {stem(w) for w in question.words}
+    asked = {stem(w) for w in question.words} | {stem(w) for w in tokens(question.known)} | _TITLES
     return any(not {stem(w) for w in tokens(value)} <= asked for value in found)
 
 
