@@ -34,15 +34,17 @@ class AnswerModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls({name: float(w) for name, w in data["weights"].items()}, float(data["bias"]))
 
-    def probability(self, features: dict[str, float]) -> float:
-        """The model's probability that the sentence answers the question.
+    def log_odds(self, features: dict[str, float]) -> float:
+        """The model's log-odds that the sentence answers the question (the linear predictor).
 
-        A feature the weights do not name is refused: a silent zero weight would hide a renamed
-        feature.
+        A feature the weights do not name is refused (KeyError): a silent zero weight would hide
+        a renamed feature.
         """
-        z = self.bias
-        for name, value in features.items():
-            z += self.weights[name] * value
+        return self.bias + sum(self.weights[name] * value for name, value in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        """The model's probability that the sentence answers the question."""
+        z = self.log_odds(features)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 
