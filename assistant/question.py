@@ -48,9 +48,13 @@ _AUXILIARIES = frozenset("is are was were do does did has have had can could wil
                          "might must".split())
 _BE = frozenset("is are was were".split())
 _DETERMINERS = frozenset("the a an this that these those its their his her".split())
-_LEADS = frozenset("and but so also then ok okay right well".split())
+# Words that open a follow-up without asking anything ("and who moved it?").
+LEADS = frozenset("and but so also then ok okay right well".split())
 _LIST_VERBS = frozenset("list name show give".split())
-_DECISION_STEMS = frozenset(stem(w) for w in "resolved resolution decided decision agreed".split())
+# Words that ask what was decided (a records question, or a RESOLVED quote).
+DECISION_WORDS = frozenset("decision decisions decide decided decides resolution resolutions resolve "
+                           "resolved agreed".split())
+_DECISION_STEMS = frozenset(stem(w) for w in DECISION_WORDS)
 _REASON_NOUNS = frozenset("reason reasons why purpose cause".split())
 
 
@@ -97,7 +101,7 @@ def analyse(text: str, committees: Mapping[str, str] | None = None) -> Question:
     """The analysis of one question (``committees``: an alias table, see ``filters``)."""
     words = tokens(text)
     lowered = [w.lower() for w in words]
-    while lowered and lowered[0] in _LEADS:
+    while lowered and lowered[0] in LEADS:
         lowered, words = lowered[1:], words[1:]
     wh, answer_type, focus = _type_and_focus(lowered)
     periods = [Period(d.first, d.last, d.text) for d in find_dates(text)]

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from assistant.filters import LAST_MEETING, OTHER_BODY_DECIDES, find_dates, without_dates
 from assistant.models import Answer, AnswerSentence
-from assistant.question import word_spans
+from assistant.question import DECISION_WORDS, word_spans
 from minutes_core.text.dates import human_date
 from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.stopwords import RECORDS_TOPIC_STOPWORDS
@@ -28,8 +28,6 @@ from vectorstore.models import Filters, Passage
 # The words of each kind of records question (the record kinds are the same for every council):
 # a list asked for, a decision, an action and its status, attendance, apologies, declarations.
 _LIST = frozenset("list what which all every show give tell name".split())
-_DECISION = frozenset("decision decisions decide decided decides resolution resolutions resolve resolved "
-                      "agreed".split())
 _TOPIC_PREPOSITIONS = frozenset("about on regarding concerning for re".split())
 _MEETING = frozenset("meeting committee".split())
 # "What did the committee decide under urgent business / when it considered X" asks for one
@@ -100,7 +98,7 @@ def _follows(words: list[str], first, then, gap: int = 0) -> bool:
 
 def _decision_list(words: list[str]) -> bool:
     """A list word before a decision word, or a decision word before "meeting"/"committee"."""
-    decisions = [n for n, w in enumerate(words) if w in _DECISION]
+    decisions = [n for n, w in enumerate(words) if w in DECISION_WORDS]
     if not decisions:
         return False
     return any(w in _LIST for w in words[: decisions[-1]]) or \
@@ -112,7 +110,7 @@ def _decision_topic(question: str) -> str:
     that follows its decision word ("resolved about corporate parenting" -> "corporate
     parenting"), 3 to 80 characters, or ''."""
     spans = word_spans(question, "'’-")
-    decided = next((n for n, s in enumerate(spans) if s.lower in _DECISION or s.lower == "resolve"), None)
+    decided = next((n for n, s in enumerate(spans) if s.lower in DECISION_WORDS or s.lower == "resolve"), None)
     if decided is None:
         return ""
     for n in range(decided + 1, len(spans)):

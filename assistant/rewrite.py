@@ -15,13 +15,12 @@ from typing import Iterable, Mapping
 
 from assistant.filters import find_committee, find_dates, without_dates
 from assistant.models import Turn
-from assistant.question import Span, word_spans
+from assistant.question import LEADS, Span, word_spans
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 
 # Word classes of follow-ups: the words that open one ("and ..."), point back ("it", "they",
 # "that meeting") or ask for something else ("what else").
-_LEADS = frozenset("and but so also then ok okay right well".split())
 _PRONOUNS = frozenset("it its they them their he she him her his these those".split())
 _PERSON_PRONOUNS = frozenset("he she him her his".split())
 _THEY = frozenset("they them their".split())
@@ -41,7 +40,7 @@ SHORT_QUESTION_WORDS = 3
 def _strip_lead(text: str) -> str:
     """``text`` without an opening "and", "so", "ok", ... and the commas after it."""
     spans = word_spans(text)
-    if spans and spans[0].lower in _LEADS and not text[:spans[0].start].strip():
+    if spans and spans[0].lower in LEADS and not text[:spans[0].start].strip():
         return text[spans[0].end:].lstrip(" ,\t")
     return text
 
@@ -148,7 +147,7 @@ def is_follow_up(question: str) -> bool:
     if not text:
         return False
     words = _words(text)
-    if words[:1] and words[0] in _LEADS or _what_about(text) or _demonstrative(text):
+    if words[:1] and words[0] in LEADS or _what_about(text) or _demonstrative(text):
         return True
     if _bare_demonstrative(text):
         return True
