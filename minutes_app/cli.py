@@ -27,6 +27,7 @@ EXAMPLES = {
     "chat": "minutes chat",
     "eval": "minutes eval run --suite evals/suites/bundled.jsonl --out eval-results/ours",
     "records": "minutes records decisions --meeting 2020-10-28 --csv",
+    "people": 'minutes people "Councillor J. Sheahan" --json',
     "serve": "minutes serve --port 7860",
     "config": "minutes config",
 }
@@ -115,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+
+    p = command("people", "Councillors and officers: attendance, motions and votes across meetings.")
+    p.add_argument("name", nargs="?", help="A person's name as printed or typed; omit to list everyone.")
+    p.add_argument("--json", action="store_true")
 
     p = command("serve", "Start the web chat UI.")
     p.add_argument("--host")
@@ -344,6 +349,46 @@ def cmd_records(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_people(args, settings: Settings) -> int:
+    from vectorstore.people import People
+    from vectorstore.records import RecordsStore
+
+    store = RecordsStore(DataLayout.of(settings).records)
+    try:
+        people = People(store, settings.people_aliases_file)
+    finally:
+        store.close()
+    if not args.name:
+        listed = [person.summary() for person in people.people()]
+        if args.json:
+            print(json.dumps(listed, indent=2, ensure_ascii=False))
+        for row in [] if args.json else listed:
+            print(f"{row['name']:<28} present {row['present']:>4}  apologies {row['apologies']:>3}  "
+                  f"absent {row['absent']:>3}  proposed {row['proposed']:>3}  seconded {row['seconded']:>3}  "
+                  f"{'councillor' if row['councillor'] else 'official'}")
+        return 0
+    found = people.find(args.name)
+    if not found:
+        raise UsageError(f"no person named {args.name!r} in the records; `minutes people` lists everyone")
+    pages = [person.page() for person in found]
+    if args.json:
+        print(json.dumps(pages if len(pages) > 1 else pages[0], indent=2, ensure_ascii=False))
+        return 0
+    for page in pages:
+        print(f"{page['name']} ({', '.join(page['printed'])})")
+        for row in page["attendance_by_body_year"]:
+            print(f"  {row['year']} {row['body']}: present {row['present']}, apologies {row['apologies']}, "
+                  f"absent {row['absent']}" + (f", official {row['official']}" if row["official"] else ""))
+        for label in ("proposed", "seconded"):
+            for motion in page[label]:
+                print(f"  {label} {motion['meeting_date'] or 'undated'} {motion['committee'] or ''}: "
+                      f"{' '.join((motion['decision'] or '').split())[:100]}  [{motion['source']}]")
+        for vote in page["votes"]:
+            print(f"  voted {vote['vote']} {vote['meeting_date'] or 'undated'}: "
+                  f"{' '.join((vote['decision'] or '').split())[:100]}  [{vote['source']}]")
+    return 0
+
+
 def cmd_serve(args, settings: Settings) -> int:
     if args.ingest:
         from vectorstore.ingestion import Ingester
@@ -385,7 +430,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
 
 COMMANDS = {
     "ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval,
-    "records": cmd_records, "serve": cmd_serve, "config": cmd_config,
+    "records": cmd_records, "people": cmd_people, "serve": cmd_serve, "config": cmd_config,
 }
 
 

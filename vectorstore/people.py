@@ -73,7 +73,10 @@ def parse_name(printed: str) -> PrintedName | None:
     >>> parse_name("Cllr Sheahan (J)")
     PrintedName(surname='Sheahan', key='sheahan', initial='j', first='')
     """
-    text = fold_quotes(printed or "").replace("*", " ")
+    if (not printed or len(printed) > 60 or re.search(r"[\d:;!?]", printed)
+            or printed.count("(") != printed.count(")")):
+        return None  # a heading or a sentence the attendance reader took for a name
+    text = fold_quotes(printed).replace("*", " ")
     text = _POSTNOMINAL.sub(" ", text)
     initial = first = ""
     for inner in _PAREN.findall(text):
@@ -87,7 +90,7 @@ def parse_name(printed: str) -> PrintedName | None:
     while words and _TITLE.match(words[0]):
         words.pop(0)
     words = [w for w in words if not _TITLE.match(w)]
-    if not words:
+    if not words or len(words) > 5 or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in words):
         return None
     cut = len(words) - 1
     while cut > 0 and words[cut - 1].lower().rstrip(".") in _SURNAME_PARTICLES:
@@ -327,6 +330,8 @@ class People:
             status = _status(row.get("role") or "")
             if status is None:
                 continue
+            if not row.get("councillor") and not (parse_name(row.get("name") or "") or PrintedName("", "")).initial:
+                continue  # others are listed with an initial or first name; a bare word is a stray heading
             pid = resolve(row.get("name") or "", row.get("committee"))
             if pid is None:
                 continue
