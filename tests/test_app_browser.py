@@ -176,6 +176,43 @@ def test_decisions_tab_lists_decisions_that_open_their_passage(page, artifacts_d
     page.screenshot(path=artifacts_dir / "app-decisions.png")
 
 
+def test_decisions_tab_shows_every_column_at_full_width(page, artifacts_dir):
+    page.get_by_role("tab", name="Decisions").click()
+    table = page.locator("#decisions-table")
+    table.get_by_text("28th October 2020 were agreed").first.wait_for()
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts() if h.strip()]
+    assert headers == ["Meeting", "Body", "Item", "Decision", "Outcome", "Votes", "Proposer", "Seconder",
+                       "Source"]
+    # Full width: as wide as the tab's own row of filters (the page beside the sidebar).
+    panel = page.locator("#decisions-filters").bounding_box()["width"]
+    assert table.bounding_box()["width"] >= 0.97 * panel
+    assert panel >= 0.7 * page.evaluate("() => document.documentElement.clientWidth")
+    table.get_by_text("28th October 2020 were agreed").first.click()
+    page.locator("#decision-detail .decision-text").wait_for()
+    detail = page.locator("#decision-detail").inner_text()
+    assert "28th October 2020 were agreed" in detail
+    for fact in ("9 December 2020", "Scrutiny Committee", "ACTION NOTES", ".txt", "agreed"):
+        assert fact in detail, fact
+    page.locator("#decisions-pictures").get_by_text("Pictures").click()
+    page.locator("#decisions-per-meeting .js-plotly-plot").wait_for()
+    page.screenshot(path=artifacts_dir / "app-decisions-full-width.png", full_page=True)
+
+
+def test_people_tab_shows_a_members_meetings_and_attendance_chart(page, artifacts_dir):
+    page.get_by_role("tab", name="People").click()
+    page.locator("#people-choice input").click()
+    option = page.locator("ul[role=listbox] li").first
+    name = option.inner_text().strip()
+    option.click()
+    person = page.locator("#people-page .person")
+    person.wait_for()
+    assert name.split(" (")[0] in person.locator(".viewer-title").inner_text()
+    assert person.locator("table.person-meetings tbody tr").count() >= 1
+    page.locator("#people-chart .js-plotly-plot").wait_for()
+    assert "Meetings of" in page.locator("#people-chart").inner_text()
+    page.screenshot(path=artifacts_dir / "app-people.png", full_page=True)
+
+
 def test_uploaded_document_with_script_is_shown_as_text_and_never_runs(page, artifacts_dir, tmp_path):
     paper = tmp_path / "playground-safety.txt"
     paper.write_text(SCRIPT_PAPER)

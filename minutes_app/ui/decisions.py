@@ -14,15 +14,13 @@ from typing import Any
 
 import gradio as gr
 
-from minutes_app.ui import views
+from minutes_app.ui import charts, views
 from minutes_app.ui.state import AppState
 from minutes_app.ui.viewer import document_viewer, scroll_to_passage_js
 from minutes_core.text.normalise import match_form
 from vectorstore.people import parse_name
 
 OUTCOMES = ["agreed", "carried", "lost", "deferred", "noted"]
-# Cells longer than this are cut in the table; the whole decision shows when its row is chosen.
-DECISION_CHARS = 220
 
 
 def decisions(state: AppState, committee: str | None = None, date_from: str | None = None,
@@ -112,23 +110,30 @@ def build_tab(state: AppState) -> tuple[list[gr.components.Component], Any, list
                                 elem_id="decisions-person", scale=1)
             search = gr.Textbox(label="Words", placeholder="Words in the decision or item",
                                 elem_id="decisions-search", scale=2)
-            standing = gr.Checkbox(label="Include standing resolutions", value=False, scale=1)
         rows_state = gr.State([])
         table = gr.Dataframe(headers=views.DECISION_COLUMNS, interactive=False, wrap=True,
                              datatype=["str"] * len(views.DECISION_COLUMNS),
                              column_widths=["8%", "11%", "11%", "30%", "7%", "7%", "8%", "8%", "10%"],
-                             max_chars=DECISION_CHARS, max_height=640, buttons=["fullscreen", "copy"],
+                             max_height=640, buttons=["fullscreen", "copy"],
                              elem_id="decisions-table")
-        download = gr.DownloadButton("Download CSV", size="sm", elem_id="decisions-csv")
+        with gr.Row():
+            standing = gr.Checkbox(label="Include standing resolutions", value=False)
+            download = gr.DownloadButton("Download CSV", size="sm", elem_id="decisions-csv")
+        with gr.Accordion("Pictures: decisions per meeting and recorded votes", open=False,
+                          elem_id="decisions-pictures"):
+            with gr.Row():
+                per_meeting = gr.Plot(label="Decisions per meeting", elem_id="decisions-per-meeting")
+                votes = gr.Plot(label="Recorded votes", elem_id="decisions-votes")
         detail = gr.HTML("", elem_id="decision-detail")
         viewer = gr.HTML("", elem_id="decision-viewer")
 
     def show(committee_v, from_v, to_v, outcome_v, person_v, search_v, standing_v):
         rows = decisions(state, committee_v, from_v, to_v, outcome_v, person_v, search_v, standing_v)
-        return views.decision_rows(rows), rows, write_csv(rows)
+        return (views.decision_rows(rows), rows, write_csv(rows), charts.decisions_chart(rows),
+                charts.vote_chart(rows))
 
     inputs = [committee, date_from, date_to, outcome, person, search, standing]
-    outputs = [table, rows_state, download]
+    outputs = [table, rows_state, download, per_meeting, votes]
     for trigger in (committee.change, date_from.submit, date_to.submit, outcome.change, person.submit,
                     search.submit, standing.change):
         trigger(show, inputs, outputs, api_visibility="private")

@@ -1,0 +1,84 @@
+"""The UI's pictures as Plotly figures (shown through ``gr.Plot``): a member's attendance by year
+and body, decisions per meeting and their vote splits.
+
+Readable without colour alone: every series also has its own fill pattern and its values are
+printed on the bars, and the legend names each series.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import plotly.graph_objects as go
+
+_FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12, "color": "#1d2330"}
+# (status, legend label, colour, pattern): colour-blind-safe hues (Okabe-Ito) plus a fill pattern.
+STATUSES = [
+    ("present", "Present", "#0072B2", ""),
+    ("apologies", "Apologies", "#E69F00", "/"),
+    ("absent", "Absent", "#D55E00", "x"),
+    ("official", "As official", "#009E73", "."),
+]
+VOTES = [("for", "For", "#0072B2", ""), ("against", "Against", "#D55E00", "x"),
+         ("abstain", "Abstaining", "#999999", "/")]
+
+
+def _layout(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
+    figure.update_layout(title={"text": title, "font": {"size": 14}}, font=_FONT, height=height,
+                         barmode="stack", plot_bgcolor="white", margin={"l": 60, "r": 20, "t": 50, "b": 60},
+                         legend={"orientation": "h", "y": -0.2})
+    figure.update_yaxes(gridcolor="#e3e7ee")
+    return figure
+
+
+def attendance_chart(name: str, summary: list[dict[str, Any]]) -> go.Figure:
+    """Stacked bars, one per year and body: meetings present, with apologies, absent."""
+    labels = [f"{row['year']} · {row['body']}" for row in summary]
+    figure = go.Figure()
+    for status, legend, colour, pattern in STATUSES:
+        values = [row.get(status, 0) for row in summary]
+        if not any(values):
+            continue
+        figure.add_trace(go.Bar(name=legend, x=labels, y=values, marker_color=colour,
+                                marker_pattern_shape=pattern, text=[v or "" for v in values],
+                                textposition="inside",
+                                hovertemplate="%{x}: %{y} " + legend.lower() + "<extra></extra>"))
+    figure.update_xaxes(tickangle=-20)
+    return _layout(figure, f"Meetings of {name}, by year and body", height=360)
+
+
+def decisions_chart(rows: list[dict[str, Any]]) -> go.Figure:
+    """Decisions per meeting (bars), split by outcome with a pattern per outcome."""
+    meetings = sorted({r.get("meeting_date") or "undated" for r in rows})
+    outcomes = Counter(r.get("outcome") or "not stated" for r in rows)
+    patterns = ["", "/", "x", ".", "-", "+", "\\", "|"]
+    figure = go.Figure()
+    for number, (outcome, _) in enumerate(outcomes.most_common()):
+        counts = Counter(r.get("meeting_date") or "undated" for r in rows if (r.get("outcome") or "not stated") == outcome)
+        figure.add_trace(go.Bar(name=outcome, x=meetings, y=[counts.get(m, 0) for m in meetings],
+                                marker_pattern_shape=patterns[number % len(patterns)],
+                                hovertemplate="%{x}: %{y} " + outcome + "<extra></extra>"))
+    figure.update_xaxes(type="category", tickangle=-30)
+    return _layout(figure, "Decisions per meeting, by outcome")
+
+
+def vote_chart(rows: list[dict[str, Any]]) -> go.Figure:
+    """Recorded votes: for, against and abstaining per decision that printed a vote."""
+    voted = [r for r in rows if any(_count(r, v) for v, *_ in VOTES)]
+    labels = [f"{r.get('meeting_date') or 'undated'} · {' '.join((r.get('decision') or '').split())[:40]}…"
+              for r in voted]
+    figure = go.Figure()
+    for vote, legend, colour, pattern in VOTES:
+        values = [_count(r, vote) for r in voted]
+        figure.add_trace(go.Bar(name=legend, y=labels, x=values, orientation="h", marker_color=colour,
+                                marker_pattern_shape=pattern, text=[v or "" for v in values],
+                                textposition="inside",
+                                hovertemplate="%{y}: %{x} " + legend.lower() + "<extra></extra>"))
+    figure.update_yaxes(autorange="reversed")
+    return _layout(figure, "Recorded votes", height=max(260, 80 + 34 * len(voted)))
+
+
+def _count(row: dict[str, Any], vote: str) -> int:
+    count = row.get(f"votes_{vote}")
+    return int(count) if count is not None else len(row.get(f"names_{vote}") or [])
