@@ -28,6 +28,7 @@ EXAMPLES = {
     "eval": "minutes eval run --suite evals/suites/bundled.jsonl --out eval-results/ours",
     "records": "minutes records decisions --meeting 2020-10-28 --csv",
     "people": 'minutes people "Councillor J. Sheahan" --json',
+    "track": 'minutes track "election posters" --json',
     "serve": "minutes serve --port 7860",
     "config": "minutes config",
 }
@@ -119,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("people", "Councillors and officers: attendance, motions and votes across meetings.")
     p.add_argument("name", nargs="?", help="A person's name as printed or typed; omit to list everyone.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("track", "Follow a topic across meetings: agenda, discussion, decisions, deferrals.")
+    p.add_argument("topic", help="The words of the topic, e.g. a place, a scheme or a plan's name.")
     p.add_argument("--json", action="store_true")
 
     p = command("serve", "Start the web chat UI.")
@@ -389,6 +394,34 @@ def cmd_people(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_track(args, settings: Settings) -> int:
+    from vectorstore.track import track
+
+    index = open_index(settings)
+    store = index.open_records()
+    try:
+        timeline = track(args.topic, index, store)
+    finally:
+        store.close()
+        index.close()
+    if args.json:
+        print(json.dumps(timeline, indent=2, ensure_ascii=False))
+        return 0
+    if not timeline["meetings"]:
+        print(f"No meeting in the records mentions {args.topic!r}.")
+    for entry in timeline["meetings"]:
+        link = (f"  deferred; decided {entry['deferred_until']}" if entry["deferred_until"] else "") + (
+            f"  (deferred from {entry['follows_deferral']})" if entry["follows_deferral"] else "")
+        print(f"{entry['meeting_date'] or 'undated'}  {entry['committee'] or 'unknown body'}  "
+              f"[{', '.join(entry['kinds'])}]{link}")
+        for mention in entry["mentions"][:2]:
+            print(f"    {mention['text']}  [{mention['passage']['source']}]")
+        for decision in entry["decisions"]:
+            print(f"    decision ({decision['outcome'] or 'outcome not printed'}): "
+                  f"{' '.join((decision['decision'] or '').split())[:120]}")
+    return 0
+
+
 def cmd_serve(args, settings: Settings) -> int:
     if args.ingest:
         from vectorstore.ingestion import Ingester
@@ -430,7 +463,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
 
 COMMANDS = {
     "ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval,
-    "records": cmd_records, "people": cmd_people, "serve": cmd_serve, "config": cmd_config,
+    "records": cmd_records, "people": cmd_people, "track": cmd_track, "serve": cmd_serve, "config": cmd_config,
 }
 
 
