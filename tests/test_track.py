@@ -8,6 +8,8 @@ ingested with the real parsers and a bag-of-words embedder (track searches by wo
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,14 @@ def test_the_deferred_ballycullen_proposal_links_to_the_special_meeting_that_dec
     meetings = {m["meeting_date"]: m for m in track("Ballycullen", index, store)["meetings"]}
     assert meetings["2016-11-08"]["deferred_until"] == "2016-11-14"
     assert meetings["2016-11-14"]["follows_deferral"] == "2016-11-08"
+
+
+def test_track_command_prints_the_timeline_as_json(topic_index):
+    index, _ = topic_index
+    result = subprocess.run([sys.executable, "-m", "minutes_app.cli", "track", "Ballycullen", "--json",
+                             "--data-dir", str(index.layout.root)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, env={"PATH": "/usr/bin:/bin", "MINUTES_CONFIG": "/dev/null",
+                                              "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    timeline = json.loads(result.stdout)
+    assert [m["meeting_date"] for m in timeline["meetings"]][:2] == ["2016-11-08", "2016-11-14"]

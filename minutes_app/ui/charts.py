@@ -82,3 +82,35 @@ def vote_chart(rows: list[dict[str, Any]]) -> go.Figure:
 def _count(row: dict[str, Any], vote: str) -> int:
     count = row.get(f"votes_{vote}")
     return int(count) if count is not None else len(row.get(f"names_{vote}") or [])
+
+
+# (kind, legend label, marker symbol, colour): the symbol alone tells the kinds apart.
+KINDS = [("agenda", "On the agenda", "square", "#0072B2"), ("discussion", "Discussed", "circle", "#009E73"),
+         ("decision", "Decided", "diamond", "#D55E00"), ("update", "Report or update", "triangle-up", "#CC79A7")]
+
+
+def topic_chart(timeline: dict[str, Any]) -> go.Figure:
+    """A topic's meetings on a time line, one row per body, a marker shape per kind of mention,
+    and an arrow labelled "deferred" from a deferral to the meeting that decided it."""
+    dated = [m for m in timeline["meetings"] if m["meeting_date"]]
+    figure = go.Figure()
+    for kind, legend, symbol, colour in KINDS:
+        points = [m for m in dated if kind in m["kinds"]]
+        if not points:
+            continue
+        figure.add_trace(go.Scatter(
+            name=legend, mode="markers", x=[m["meeting_date"] for m in points],
+            y=[m["committee"] or "unknown body" for m in points],
+            marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 1, "color": "#1d2330"}},
+            hovertemplate="%{x} · %{y}: " + legend.lower() + "<extra></extra>"))
+    for m in dated:
+        if m["deferred_until"]:
+            later = next(x for x in dated if x["meeting_date"] == m["deferred_until"])
+            figure.add_annotation(x=later["meeting_date"], y=later["committee"] or "unknown body",
+                                  ax=m["meeting_date"], ay=m["committee"] or "unknown body",
+                                  xref="x", yref="y", axref="x", ayref="y", text="deferred",
+                                  showarrow=True, arrowhead=2, font={"size": 11})
+    bodies = {m["committee"] or "unknown body" for m in dated}
+    figure.update_xaxes(type="date", gridcolor="#e3e7ee")
+    figure.update_layout(margin={"l": 220, "r": 20, "t": 50, "b": 60})
+    return _layout(figure, f"“{timeline['topic']}” across meetings", height=max(260, 140 + 45 * len(bodies)))
