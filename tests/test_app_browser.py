@@ -213,6 +213,29 @@ def test_people_tab_shows_a_members_meetings_and_attendance_chart(page, artifact
     page.screenshot(path=artifacts_dir / "app-people.png", full_page=True)
 
 
+def test_track_tab_shows_a_topics_meetings_as_a_timeline(page, artifacts_dir):
+    page.get_by_role("tab", name="Track a topic").click()
+    page.locator("#track-topic textarea, #track-topic input").first.fill("Corporate Parenting")
+    page.locator("#track-button").click()
+    entries = page.locator("#track-list .timeline-entry")
+    entries.first.wait_for()
+    assert "Corporate Parenting" in page.locator("#track-list").inner_text().replace("corporate parenting",
+                                                                                     "Corporate Parenting")
+    page.locator("#track-chart .js-plotly-plot").wait_for()
+    assert "across meetings" in page.locator("#track-chart").inner_text()
+    page.screenshot(path=artifacts_dir / "app-track.png", full_page=True)
+
+
+def test_watch_tab_keeps_a_standing_question_and_reports_on_it(page, artifacts_dir):
+    page.get_by_role("tab", name="Watch").click()
+    page.locator("#watch-question textarea, #watch-question input").first.fill("What is new on the Children's Trust?")
+    page.locator("#watch-add").click()
+    page.locator("#watch-list .card-title", has_text="Children's Trust").first.wait_for()
+    page.locator("#watch-run").click()
+    page.locator("#watch-list", has_text="new passages").wait_for()
+    page.screenshot(path=artifacts_dir / "app-watch.png", full_page=True)
+
+
 def test_uploaded_document_with_script_is_shown_as_text_and_never_runs(page, artifacts_dir, tmp_path):
     paper = tmp_path / "playground-safety.txt"
     paper.write_text(SCRIPT_PAPER)
