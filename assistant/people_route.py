@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from assistant.filters import find_dates
@@ -27,7 +25,7 @@ from minutes_core.text.normalise import match_form
 from minutes_core.text.stems import WORD, stem
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 from vectorstore.models import Filters, Passage
-from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name
+from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
 
 # One pattern per kind of question, tried in order (the first that matches decides).
 VOTE_COUNT = re.compile(r"\bhow many\b.*\b(?:vot\w*|abstain\w*|against|in favour)\b", re.I)
@@ -133,7 +131,7 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
     if not scored:
         return []
     top = max(score for score, _ in scored)
-    if top < max(1.0, len(stems) / 3):
+    if top < max(1.0, len(stems) / 2):
         return []  # too little of the topic: not the decision asked about
     return [row for score, row in scored if score == top]
 
@@ -141,25 +139,11 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
 # Lines read before a decision's own lines: the item's heading and the discussion that names
 # what the decision is about ("defer this Item" under "Castletroy Local Area Plan").
 CONTEXT_LINES = 15
-TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
-
-
-@lru_cache(maxsize=64)
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
-        return ()
 
 
 def source_context(row: dict[str, Any]) -> str:
-    """The source lines of a decision row and the few before it, for a plain-text source whose
-    line numbers are the file's; '' for other files or a file no longer there."""
-    path, start, end = row.get("path") or "", row.get("line_start"), row.get("line_end")
-    if Path(path).suffix.lower() not in TEXT_SUFFIXES or not isinstance(start, int) or not isinstance(end, int):
-        return ""
-    lines = _file_lines(path)
-    return "\n".join(lines[max(0, start - 1 - CONTEXT_LINES):end])
+    """The source lines of a decision row and the few before it ('' when they cannot be read)."""
+    return source_lines(row, before=CONTEXT_LINES)
 
 
 def _decisions(store, scope: Scope) -> list[dict[str, Any]]:
@@ -191,7 +175,6 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
         for vote, label in (("for", "For"), ("against", "Against"), ("abstain", "Abstained")):
             names = row.get(f"names_{vote}") or []
             count = row.get(f"votes_{vote}")
-            count = count if count is not None else (len(names) if names else None)
             if count is None and not names:
                 continue
             who = f": Councillors {_join(names)}" if names else ""
@@ -269,15 +252,18 @@ def _present(question: str, scope: Scope, store) -> Answer | None:
 
 
 def _person_attendance(question: str, name: str, scope: Scope, store, aliases_file: str) -> Answer | None:
-    people = People(store, aliases_file)
-    found = people.find(name)
+    def in_scope(person) -> list:
+        return [a for a in person.appearances
+                if (not scope.date_from or (a.meeting_date or "") >= scope.date_from)
+                and (not scope.date_to or (a.meeting_date or "") <= scope.date_to)
+                and (not scope.committee or match_form(scope.committee) in match_form(a.committee or ""))]
+
+    found = People(store, aliases_file).find(name)
     if not found:
         return None
-    person = found[0]
-    appearances = [a for a in person.appearances
-                   if (not scope.date_from or (a.meeting_date or "") >= scope.date_from)
-                   and (not scope.date_to or (a.meeting_date or "") <= scope.date_to)
-                   and (not scope.committee or match_form(scope.committee) in match_form(a.committee or ""))]
+    # A bare surname several people share: the one the lists of these meetings name.
+    person = max(found, key=lambda p: sum(not a.inferred for a in in_scope(p)))
+    appearances = in_scope(person)
     if not appearances:
         return None
     statuses = Counter(a.status for a in appearances)

@@ -113,10 +113,17 @@ def test_a_bare_surname_shared_by_two_members_is_not_guessed():
 
 def test_a_member_in_neither_list_of_a_meeting_is_counted_absent():
     store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Galvin", "present", "2020-01-10"),
-                       _att("Ryan", "present", "2020-02-10")])
+                       _att("Ryan", "present", "2020-02-10"), _att("Foley", "present", "2020-02-10")])
     (galvin,) = People(store).find("Galvin")
     assert [(a.meeting_date, a.status, a.inferred) for a in galvin.appearances] == [
         ("2020-01-10", "present", False), ("2020-02-10", "absent", True)]
+
+
+def test_no_one_is_called_absent_from_a_meeting_whose_members_list_was_not_read():
+    store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Galvin", "present", "2020-01-10"),
+                       _att("Ryan", "chair", "2020-02-10")])
+    (galvin,) = People(store).find("Galvin")
+    assert [a.meeting_date for a in galvin.appearances] == ["2020-01-10"]
 
 
 def test_the_aliases_file_joins_what_the_rules_cannot(tmp_path):

@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 # A councillor seen at a body within a year of one of its meetings is taken to be its member.
 MEMBERSHIP_DAYS = 365
+# Absence is inferred only at a meeting whose list of members present was read (this many names
+# besides the chair): minutes whose list the reader missed would make every member "absent".
+MIN_LISTED = 2
 
 # Attendance roles, as ``ingest.records.AttendanceRecord.role`` writes them, grouped for counting.
 PRESENT_ROLES = {"chair", "present", "remote", "also present"}
@@ -241,15 +245,40 @@ def evidence_lines(text: str, needle: str, before: int = 1) -> str:
 
 
 def attendance_passage(row: dict[str, Any], person: Person | None = None) -> Passage:
-    """The Passage citing an attendance row: the lines of its section that name the person."""
+    """The Passage citing an attendance row: the lines of its section that name the person, and
+    the two before them (the list's heading, the meeting's date line)."""
     parsed = parse_name(row.get("name") or "")
     needle = person.id.split("-")[0] if person else (parsed.key if parsed else "")
-    return _row_passage(row, evidence_lines(row.get("text") or "", needle), "attendance")
+    return _row_passage(row, evidence_lines(row.get("text") or "", needle, before=2), "attendance")
 
 
 def decision_passage(row: dict[str, Any]) -> Passage:
-    """The Passage citing a decision row: the passage the row was read from, verbatim."""
-    return _row_passage(row, row.get("text") or row.get("decision") or "", "decisions")
+    """The Passage citing a decision row: its lines in the source with two either side (the
+    heading or the vote that frames it), verbatim; the row's own text when the source's lines
+    cannot be read."""
+    text = source_lines(row, before=2, after=2) or row.get("text") or row.get("decision") or ""
+    return _row_passage(row, text, "decisions")
+
+
+TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
+
+
+@lru_cache(maxsize=64)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def source_lines(row: dict[str, Any], before: int = 0, after: int = 0) -> str:
+    """A record row's lines in its source file, with ``before`` and ``after`` more, for a
+    plain-text source (whose line numbers are the file's); '' for other files or a file gone."""
+    path, start, end = row.get("path") or "", row.get("line_start"), row.get("line_end")
+    if Path(path).suffix.lower() not in TEXT_SUFFIXES or not isinstance(start, int) or not isinstance(end, int):
+        return ""
+    lines = _file_lines(path)
+    return "\n".join(lines[max(0, start - 1 - before):end + after]).strip()
 
 
 def _row_passage(row: dict[str, Any], text: str, kind: str) -> Passage:
@@ -362,6 +391,7 @@ class People:
     def _infer_absences(self, seen: dict[tuple[str, str | None, str | None], Appearance]) -> None:
         """Mark absent the members of a body in neither list of one of its meetings."""
         meetings: dict[tuple[str | None, str], dict[str, Any]] = {}
+        listed: Counter = Counter()  # members read from each meeting's list (not the chair line)
         attended: dict[str | None, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
         for (pid, committee, when), appearance in seen.items():
             day = _day(when)
@@ -370,7 +400,10 @@ class People:
             attended[committee][pid].append(day)
             if appearance.status == "present":
                 meetings.setdefault((committee, when), appearance.row)
+                listed[(committee, when)] += appearance.row.get("role") != "chair"
         for (committee, when), row in meetings.items():
+            if listed[(committee, when)] < MIN_LISTED:
+                continue  # the members' list was not read: no one can be called absent
             day = _day(when)
             for pid, days in attended[committee].items():
                 if (pid, committee, when) in seen:
