@@ -115,17 +115,24 @@ def _stems_of(text: str) -> set[str]:
 
 
 def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row: True) -> list[dict[str, Any]]:
-    """The decision rows that match the topic best: most topic stems in the decision and its
-    item's title (the passage around it breaks ties), among the rows ``keep`` accepts."""
+    """The decision rows that match the topic best, among the rows ``keep`` accepts.
+
+    A topic word in the decision or its item's title counts 1, in the lines before it (the
+    item's heading, the discussion) 0.75. Words in more than ``COMMON_SHARE`` of the decisions
+    ("Limerick", "council") tell none apart and are left out; the best rows must hold at least
+    half of the rest.
+    """
+    own = [_stems_of(" ".join(str(row.get(k) or "") for k in ("decision", "item_title"))) for row in rows]
+    if len(rows) >= COMMON_MIN_ROWS:
+        stems = [s for s in stems if sum(s in held for held in own) <= COMMON_SHARE * len(rows)]
     if not stems:
         return []
     scored = []
-    for row in rows:
+    for row, held in zip(rows, own):
         if not keep(row):
             continue
-        own = _stems_of(" ".join(str(row.get(k) or "") for k in ("decision", "item_title")))
         around = _stems_of((row.get("text") or "") + "\n" + source_context(row))
-        score = sum(s in own for s in stems) + 0.5 * sum(s in around and s not in own for s in stems)
+        score = sum(s in held for s in stems) + 0.75 * sum(s in around and s not in held for s in stems)
         if score > 0:
             scored.append((score, row))
     if not scored:
@@ -134,6 +141,11 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
     if top < max(1.0, len(stems) / 2):
         return []  # too little of the topic: not the decision asked about
     return [row for score, row in scored if score == top]
+
+
+# A word in more than this share of a body's decisions is not a topic (with enough decisions to say).
+COMMON_SHARE = 0.1
+COMMON_MIN_ROWS = 30
 
 
 # Lines read before a decision's own lines: the item's heading and the discussion that names
