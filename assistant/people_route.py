@@ -41,6 +41,10 @@ PRESENT = re.compile(r"\b(?:who|which\s+(?:councillors|members))\b.*\b(?:present
                      re.I)
 
 MOVED = re.compile(r"\b(?:proposed|seconded|proposal|moved)\b", re.I)
+NAMES_A_BODY = re.compile(r"\b(?:SPC|committee|sub-?committee|district|board|panel|forum|group)\b", re.I)
+# Words of bodies' names that tell no body apart.
+GENERIC_BODY_WORDS = frozenset(stem(w) for w in """municipal district committee council city county
+strategic policy spc meeting sub joint metropolitan of the and""".split())
 # Words of these questions that say what is asked, not what it is about.
 PEOPLE_WORDS = frozenset("""
 who whom which how many often did was were vote voted voting votes abstain abstained abstaining
@@ -93,7 +97,8 @@ def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
     """The stems of what a question is about: its words less question, council and people words,
     dates, the body it names (that narrows the rows already) and the names it gives (a
     proposer's name narrows the rows by name, not by topic)."""
-    without_names = TITLED_PERSON.sub(" ", question)
+    # Names, and what a rewrite added in brackets ("(Limerick City and County Council)"), out.
+    without_names = re.sub(r"\([^()]*\)", " ", TITLED_PERSON.sub(" ", question))
     body = _stems_of(scope.committee) if scope and scope.committee else set()
     stems = []
     for word in WORD.findall(without_names):
@@ -125,8 +130,8 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
     own = [_stems_of(" ".join(str(row.get(k) or "") for k in ("decision", "item_title"))) for row in rows]
     if len(rows) >= COMMON_MIN_ROWS:
         stems = [s for s in stems if sum(s in held for held in own) <= COMMON_SHARE * len(rows)]
-    if not stems:
-        return []
+    if len(stems) < MIN_TOPIC_WORDS:
+        return []  # "Who seconded it?", "who moved Rathkeale?": too little to pick one decision
     scored = []
     for row, held in zip(rows, own):
         if not keep(row):
@@ -143,6 +148,8 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
     return [row for score, row in scored if score == top]
 
 
+# Distinct topic words a question must give to pick a decision by them.
+MIN_TOPIC_WORDS = 2
 # A word in more than this share of a body's decisions is not a topic (with enough decisions to say).
 COMMON_SHARE = 0.1
 COMMON_MIN_ROWS = 30
@@ -228,6 +235,8 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
                                        date_to=scope.date_to) if row.get("role") == "chair"]
+    if not scope.committee and NAMES_A_BODY.search(question):
+        rows = _of_named_body(question, rows)
     if not rows:
         return None
     sentences = []
@@ -247,6 +256,19 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
         sentences.insert(0, (f"Most often in the chair: {_councillor(first)}{first['name']} "
                              f"({counts[leader]} of {len(seen)} meetings).", first))
     return _answer(question, scope, "chairs", sentences, "attendance")
+
+
+def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the body a question names by words of its name ("the Cappamore-Kilmallock
+    district", "the Cultural SPC") when the question's filters did not resolve it; none when no
+    body's name shares a distinctive word with the question (every body's rows would mislead)."""
+    asked = set(topic_stems(question))
+    scores = {}
+    for committee in {row.get("committee") or "" for row in rows}:
+        words = _stems_of(committee) - GENERIC_BODY_WORDS
+        scores[committee] = len(asked & words)
+    best = max(scores.values(), default=0)
+    return [row for row in rows if best and scores[row.get("committee") or ""] == best]
 
 
 def _present(question: str, scope: Scope, store) -> Answer | None:

@@ -245,11 +245,12 @@ def evidence_lines(text: str, needle: str, before: int = 1) -> str:
 
 
 def attendance_passage(row: dict[str, Any], person: Person | None = None) -> Passage:
-    """The Passage citing an attendance row: the lines of its section that name the person, and
-    the two before them (the list's heading, the meeting's date line)."""
+    """The Passage citing an attendance row: the lines of its section in the source that name the
+    person, and the two before them (the list's heading, the meeting's date line)."""
     parsed = parse_name(row.get("name") or "")
     needle = person.id.split("-")[0] if person else (parsed.key if parsed else "")
-    return _row_passage(row, evidence_lines(row.get("text") or "", needle, before=2), "attendance")
+    text = source_lines(row, before=2) or row.get("text") or ""
+    return _row_passage(row, evidence_lines(text, needle, before=2), "attendance")
 
 
 def decision_passage(row: dict[str, Any]) -> Passage:
