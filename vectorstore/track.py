@@ -47,7 +47,10 @@ def mentions_topic(text: str, stems: list[str]) -> bool:
     """Whether a text holds every stem of the topic."""
     if not stems:
         return False
-    held = {stem(w.lower().strip(".,'’")) for w in WORD.findall(match_form(text))}
+    flat = match_form(text).lower()
+    if not all((s[:-1] if len(s) > 3 else s) in flat for s in stems):
+        return False  # a stem less its last letter begins its word ("strategy", "strategies"): cheap test first
+    held = {stem(w.lower().strip(".,'’")) for w in WORD.findall(flat)}
     return all(s in held for s in stems)
 
 
