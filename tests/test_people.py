@@ -253,3 +253,10 @@ def test_people_command_prints_a_person_page_as_json(fixture_store, tmp_path):
                               "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=120,
                              env={"PATH": "/usr/bin:/bin", "MINUTES_CONFIG": "/dev/null", "PYTHONPATH": str(ROOT)})
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_a_stray_misread_initial_does_not_stop_a_bare_surname_joining_the_member():
+    rows = [_att("S. Keary", "present", f"2020-0{month}-10") for month in range(1, 9)]
+    rows += [_att("Fees Keary", "present", "2020-09-10"), _att("Keary", "present", "2020-10-10")]
+    (member,) = [p for p in People(FakeStore(rows)).people() if p.id == "keary-s"]
+    assert "2020-10-10" in [a.meeting_date for a in member.appearances]

@@ -45,6 +45,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 # A councillor seen at a body within a year of one of its meetings is taken to be its member.
 MEMBERSHIP_DAYS = 365
+# A bare surname joins the person of one initial when that initial is this share of its mentions.
+DOMINANT_SHARE = 0.8
 # Absence is inferred only at a meeting whose list of members present was read (this many names
 # besides the chair): minutes whose list the reader missed would make every member "absent".
 MIN_LISTED = 2
@@ -318,17 +320,19 @@ class People:
 
     # -- building ---------------------------------------------------------------------------
     def _build(self, attendance: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> None:
-        bodies: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        everywhere: dict[str, set[str]] = defaultdict(set)
+        bodies: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        everywhere: dict[str, Counter] = defaultdict(Counter)
 
         def note(parsed: PrintedName, committee: str | None) -> None:
             if parsed.initial:
-                bodies[committee or ""][parsed.key].add(parsed.initial)
-                everywhere[parsed.key].add(parsed.initial)
+                bodies[committee or ""][parsed.key][parsed.initial] += 1
+                everywhere[parsed.key][parsed.initial] += 1
 
         for row in attendance:
             parsed = parse_name(row.get("name") or "")
-            if parsed is not None and _status(row.get("role") or ""):
+            # Councillors only: an officer who shares a member's surname ("Mr F. Keary") must not
+            # make the members' bare "Keary" ambiguous.
+            if parsed is not None and row.get("councillor") and _status(row.get("role") or ""):
                 note(parsed, row.get("committee"))
         for row in decisions:
             for printed in _decision_names(row):
@@ -340,13 +344,8 @@ class People:
             parsed = parse_name(printed)
             if parsed is None:
                 return None
-            initial = parsed.initial
-            if not initial:
-                known = bodies.get(committee or "", {}).get(parsed.key) or set()
-                if len(known) != 1:
-                    known = everywhere.get(parsed.key) or set()
-                if len(known) == 1:
-                    initial = next(iter(known))
+            initial = parsed.initial or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
+                or _dominant(everywhere.get(parsed.key))
             pid = person_id(parsed.key, initial)
             pid = self.aliases.ids.get(pid, pid)
             person = self._people.get(pid)
@@ -439,6 +438,15 @@ class People:
             return [self._people[alias]]
         same = [p for p in self.people() if p.id == parsed.key or p.id.startswith(parsed.key + "-")]
         return sorted(same, key=lambda p: -(len(p.appearances) + len(p.proposed) + len(p.seconded)))
+
+
+def _dominant(initials: Counter | None) -> str:
+    """The initial printed with a surname at least ``DOMINANT_SHARE`` of the times it has one
+    (an OCR "Fees Keary" among a hundred "S. Keary" does not count), or ''."""
+    if not initials:
+        return ""
+    initial, count = initials.most_common(1)[0]
+    return initial if count >= DOMINANT_SHARE * sum(initials.values()) else ""
 
 
 def _decision_names(row: dict[str, Any]) -> list[str]:
