@@ -208,22 +208,23 @@ def test_people_tab_shows_a_members_meetings_and_attendance_chart(page, artifact
     person.wait_for()
     assert name.split(" (")[0] in person.locator(".viewer-title").inner_text()
     assert person.locator("table.person-meetings tbody tr").count() >= 1
-    page.locator("#people-chart .js-plotly-plot").wait_for()
-    assert "Meetings of" in page.locator("#people-chart").inner_text()
-    page.screenshot(path=artifacts_dir / "app-people.png", full_page=True)
+    chart_shown(page, "people-chart", "Meetings of", artifacts_dir / "app-people.png")
+
+
+def chart_shown(page, elem_id: str, title: str, screenshot) -> None:
+    """Wait for a Plotly chart in ``#elem_id``, check its title, save a screenshot of the page."""
+    page.locator(f"#{elem_id} .js-plotly-plot").wait_for()
+    assert title in page.locator(f"#{elem_id}").inner_text()
+    page.screenshot(path=screenshot, full_page=True)
 
 
 def test_track_tab_shows_a_topics_meetings_as_a_timeline(page, artifacts_dir):
     page.get_by_role("tab", name="Track a topic").click()
     page.locator("#track-topic textarea, #track-topic input").first.fill("Corporate Parenting")
     page.locator("#track-button").click()
-    entries = page.locator("#track-list .timeline-entry")
-    entries.first.wait_for()
-    assert "Corporate Parenting" in page.locator("#track-list").inner_text().replace("corporate parenting",
-                                                                                     "Corporate Parenting")
-    page.locator("#track-chart .js-plotly-plot").wait_for()
-    assert "across meetings" in page.locator("#track-chart").inner_text()
-    page.screenshot(path=artifacts_dir / "app-track.png", full_page=True)
+    page.locator("#track-list .timeline-entry").first.wait_for()
+    assert "corporate parenting" in page.locator("#track-list").inner_text().lower()
+    chart_shown(page, "track-chart", "across meetings", artifacts_dir / "app-track.png")
 
 
 def test_watch_tab_keeps_a_standing_question_and_reports_on_it(page, artifacts_dir):
