@@ -26,6 +26,7 @@ from assistant.filters import (
 from assistant.models import Answer, AnswerSentence, Turn
 from assistant.question import analyse, tokens
 from minutes_core.text.dates import human_date
+from assistant.people_route import answer_about_people
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
@@ -115,7 +116,8 @@ class Assistant:
         if self.records is not None and not missing_meeting:
             with timer.stage("records"):
                 own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
-                listed = answer_from_records(query, own_records, self.records)
+                listed = (answer_about_people(query, own_records, self.records, self.settings.people_aliases_file)
+                          or answer_from_records(query, own_records, self.records))
             if listed is not None:
                 listed.question, listed.standalone_query = question, query
                 listed.timings, listed.backend = dict(timer.total()), EXTRACTIVE

@@ -27,6 +27,9 @@ EXAMPLES = {
     "chat": "minutes chat",
     "eval": "minutes eval run --suite evals/suites/bundled.jsonl --out eval-results/ours",
     "records": "minutes records decisions --meeting 2020-10-28 --csv",
+    "people": 'minutes people "Councillor J. Sheahan" --json',
+    "track": 'minutes track "election posters" --json',
+    "watch": 'minutes watch add "What is new on election posters?"',
     "serve": "minutes serve --port 7860",
     "config": "minutes config",
 }
@@ -115,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
+
+    p = command("people", "Councillors and officers: attendance, motions and votes across meetings.")
+    p.add_argument("name", nargs="?", help="A person's name as printed or typed; omit to list everyone.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("track", "Follow a topic across meetings: agenda, discussion, decisions, deferrals.")
+    p.add_argument("topic", help="The words of the topic, e.g. a place, a scheme or a plan's name.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("watch", "Standing questions: keep a question, report what is new on it since the last report.")
+    watch_sub = p.add_subparsers(dest="watch_command", required=True)
+    add = watch_sub.add_parser("add", help="Keep a question.")
+    _add_common(add)
+    add.add_argument("question")
+    listing = watch_sub.add_parser("list", help="The questions kept.")
+    _add_common(listing)
+    listing.add_argument("--json", action="store_true")
+    remove = watch_sub.add_parser("remove", help="Forget a question by its number.")
+    _add_common(remove)
+    remove.add_argument("number", type=int)
+    report = watch_sub.add_parser("report", help="What is new since the last report on each question, cited.")
+    _add_common(report)
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--peek", action="store_true", help="Show the report without marking it as read.")
 
     p = command("serve", "Start the web chat UI.")
     p.add_argument("--host")
@@ -344,6 +371,116 @@ def cmd_records(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_people(args, settings: Settings) -> int:
+    from vectorstore.people import People
+    from vectorstore.records import RecordsStore
+
+    store = RecordsStore(DataLayout.of(settings).records)
+    try:
+        people = People(store, settings.people_aliases_file)
+    finally:
+        store.close()
+    if not args.name:
+        listed = [person.summary() for person in people.people()]
+        if args.json:
+            print(json.dumps(listed, indent=2, ensure_ascii=False))
+        for row in [] if args.json else listed:
+            print(f"{row['name']:<28} present {row['present']:>4}  apologies {row['apologies']:>3}  "
+                  f"absent {row['absent']:>3}  proposed {row['proposed']:>3}  seconded {row['seconded']:>3}  "
+                  f"{'councillor' if row['councillor'] else 'official'}")
+        return 0
+    found = people.find(args.name)
+    if not found:
+        raise UsageError(f"no person named {args.name!r} in the records; `minutes people` lists everyone")
+    pages = [person.page() for person in found]
+    if args.json:
+        print(json.dumps(pages if len(pages) > 1 else pages[0], indent=2, ensure_ascii=False))
+        return 0
+    for page in pages:
+        print(f"{page['name']} ({', '.join(page['printed'])})")
+        for row in page["attendance_by_body_year"]:
+            print(f"  {row['year']} {row['body']}: present {row['present']}, apologies {row['apologies']}, "
+                  f"absent {row['absent']}" + (f", official {row['official']}" if row["official"] else ""))
+        for label in ("proposed", "seconded"):
+            for motion in page[label]:
+                print(f"  {label} {motion['meeting_date'] or 'undated'} {motion['committee'] or ''}: "
+                      f"{' '.join((motion['decision'] or '').split())[:100]}  [{motion['source']}]")
+        for vote in page["votes"]:
+            print(f"  voted {vote['vote']} {vote['meeting_date'] or 'undated'}: "
+                  f"{' '.join((vote['decision'] or '').split())[:100]}  [{vote['source']}]")
+    return 0
+
+
+def cmd_track(args, settings: Settings) -> int:
+    from vectorstore.track import track
+
+    index = open_index(settings)
+    store = index.open_records()
+    try:
+        timeline = track(args.topic, index, store)
+    finally:
+        store.close()
+        index.close()
+    if args.json:
+        print(json.dumps(timeline, indent=2, ensure_ascii=False))
+        return 0
+    if not timeline["meetings"]:
+        print(f"No meeting in the records mentions {args.topic!r}.")
+    for entry in timeline["meetings"]:
+        link = (f"  deferred; decided {entry['deferred_until']}" if entry["deferred_until"] else "") + (
+            f"  (deferred from {entry['follows_deferral']})" if entry["follows_deferral"] else "")
+        print(f"{entry['meeting_date'] or 'undated'}  {entry['committee'] or 'unknown body'}  "
+              f"[{', '.join(entry['kinds'])}]{link}")
+        for mention in entry["mentions"][:2]:
+            print(f"    {mention['text']}  [{mention['passage']['source']}]")
+        for decision in entry["decisions"]:
+            print(f"    decision ({decision['outcome'] or 'outcome not printed'}): "
+                  f"{' '.join((decision['decision'] or '').split())[:120]}")
+    return 0
+
+
+def cmd_watch(args, settings: Settings) -> int:
+    from vectorstore.watch import WatchError, WatchList
+
+    watch = WatchList(DataLayout.of(settings).watch)
+    try:
+        if args.watch_command == "list":
+            questions = [{k: q[k] for k in ("id", "question", "added")} for q in watch.questions()]
+            print(json.dumps(questions, indent=2, ensure_ascii=False) if args.json else
+                  "\n".join(f"{q['id']}. {q['question']}  (kept {q['added']})" for q in questions))
+            return 0
+        if args.watch_command == "remove":
+            if not watch.remove(args.number):
+                raise UsageError(f"no standing question number {args.number}; `minutes watch list` shows them")
+            return 0
+        index = open_index(settings)
+        store = index.open_records()
+        try:
+            if args.watch_command == "add":
+                added = watch.add(args.question, index)
+                print(f"Kept question {added['id']}: {added['question']}")
+                return 0
+            result = watch.report(index, store, mark=not args.peek)
+        finally:
+            store.close()
+            index.close()
+    except WatchError as error:
+        raise UsageError(str(error)) from error
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for entry in result["questions"]:
+        print(f"{entry['id']}. {entry['question']}: {len(entry['passages'])} new passages, "
+              f"{len(entry['decisions'])} new decisions")
+        for passage in entry["passages"][:5]:
+            print(f"    {' '.join(passage['text'].split())[:140]}  [{passage['source']}"
+                  + (f", page {passage['page']}]" if passage.get("page") is not None else "]"))
+        for decision in entry["decisions"][:5]:
+            print(f"    decision {decision['meeting_date'] or 'undated'}: "
+                  f"{' '.join((decision['decision'] or '').split())[:120]}  [{decision['source']}]")
+    return 0
+
+
 def cmd_serve(args, settings: Settings) -> int:
     if args.ingest:
         from vectorstore.ingestion import Ingester
@@ -385,7 +522,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
 
 COMMANDS = {
     "ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval,
-    "records": cmd_records, "serve": cmd_serve, "config": cmd_config,
+    "records": cmd_records, "people": cmd_people, "track": cmd_track, "watch": cmd_watch, "serve": cmd_serve, "config": cmd_config,
 }
 
 

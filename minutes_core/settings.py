@@ -65,6 +65,10 @@ class Settings:
         "", "TOML file of a council's own wording (meeting headings, motions, votes, attendance) "
         "added to the conventions shipped in ingest/conventions.toml; see `minutes ingest --explain`."
     )
+    people_aliases_file: str = _opt(
+        "", "TOML file of [[person]] tables (name, aliases) joining printed forms of one person's "
+        "name that the matching rules cannot (an OCR misreading, a changed surname)."
+    )
     dedup_threshold: float = _opt(
         0.8, "Shingle overlap above which two sub-documents are the same document (stored once)."
     )

@@ -43,6 +43,11 @@ class DataLayout:
         return self.root / "records.sqlite"
 
     @property
+    def watch(self) -> Path:
+        """Standing questions and what their last report had seen (``minutes watch``)."""
+        return self.root / "watch.json"
+
+    @property
     def uploads(self) -> Path:
         """Files added through the web UI."""
         return self.root / "uploads"

@@ -1,6 +1,6 @@
 """The web UI: a Gradio app over the assistant (``minutes serve`` or ``python app.py``).
 
-``build_app`` composes the tabs (``ask``, ``decisions``, ``documents``) over one shared
+``build_app`` composes the tabs (``ask``, ``decisions``, ``people``, ``track``, ``watch``, ``documents``) over one shared
 ``AppState``; each tab module holds its own components and handlers, and all HTML comes from
 ``views`` and its templates. One Index and one Assistant are built per process and the model is
 loaded before the port opens, so no question pays for start-up.
@@ -24,7 +24,7 @@ import gradio as gr
 
 from assistant.factory import build_assistant
 from minutes_app.auth import Authenticator, check_binding, load_users
-from minutes_app.ui import ask, decisions, documents, views
+from minutes_app.ui import ask, decisions, documents, people, track, views, watch
 from minutes_app.ui.state import AppState
 from minutes_core.settings import Settings, SettingsError
 from vectorstore.index import Index
@@ -54,6 +54,9 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         with gr.Tabs():
             conversation = ask.build_tab(state, sidebar)
             decision_inputs, show_decisions, decision_outputs = decisions.build_tab(state)
+            person_chooser, person_choices = people.build_tab(state)
+            track.build_tab(state)
+            watch_kept, watch_output = watch.build_tab(state)
             docs = documents.build_tab(state, sidebar)
 
         def on_load(request: gr.Request):
@@ -65,6 +68,8 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         demo.load(on_load, None, [docs.tab, sidebar.user_info, conversation, *docs.outputs],
                   api_visibility="private")
         demo.load(show_decisions, decision_inputs, decision_outputs, api_visibility="private")
+        demo.load(person_choices, None, [person_chooser], api_visibility="private")
+        demo.load(watch_kept, None, [watch_output], api_visibility="private")
         add_api(state)
 
     demo.queue(default_concurrency_limit=2)
