@@ -12,7 +12,6 @@ the records hold no row for, returns None and goes on to the other routes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -28,20 +27,80 @@ from vectorstore.models import Filters, Passage
 from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
 
 # One pattern per kind of question, tried in order (the first that matches decides).
-VOTE_COUNT = re.compile(r"\bhow many\b.*\b(?:vot\w*|abstain\w*|against|in favour)\b", re.I)
-VOTES = re.compile(r"\b(?:how did\b.*\bvote|vot(?:ed|ing)\s+(?:for|against|on)|abstain\w*|"
-                   r"(?:recorded|roll[- ]call)\s+vote|vote\s+(?:split|result))\b", re.I)
-PROPOSER = re.compile(r"\bwho\b.*\b(?:proposed|seconded|moved|tabled)\b|\b(?:proposer|seconder)\b", re.I)
-CHAIR = re.compile(r"\bwho\b.*\b(?:chair(?:ed|man|person)?|in the chair|cathaoirleach|mayor|presided)\b",
-                   re.I)
-APOLOGIES_OF = re.compile(r"\bhow (?:often|many times)\b.*\b(?:apolog\w*|absent|miss(?:ed)?)\b|"
-                          r"\b(?:apolog\w*|absences?)\b.*\bhow (?:often|many)\b", re.I)
-ATTENDED = re.compile(r"\b(?:did|was|were)\b.*\b(?:attend\w*|present|at the meeting)\b", re.I)
-PRESENT = re.compile(r"\b(?:who|which\s+(?:councillors|members))\b.*\b(?:present|attend\w*|in attendance)\b",
-                     re.I)
+# What a question asks about people, read from its words (the question word, then what it asks
+# about anywhere after it), so that the reading is linear in the question's length.
+_VOTE_WORDS = ("vot", "abstain")
+_PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
+_PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
+_CHAIR_WORDS = frozenset("chair chaired chairman chairperson chairwoman cathaoirleach mayor presided".split())
+_ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
+_ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".split())
+_MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
+_BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
 
-MOVED = re.compile(r"\b(?:proposed|seconded|proposal|moved)\b", re.I)
-NAMES_A_BODY = re.compile(r"\b(?:SPC|committee|sub-?committee|district|board|panel|forum|group)\b", re.I)
+
+def _words(text: str) -> list[str]:
+    return [word.lower().strip(".,;:!?'’\"()") for word in text.split()]
+
+
+def _after(words: list[str], opener: str, wanted) -> bool:
+    """Whether a word that ``wanted`` accepts comes after ``opener`` in the words."""
+    return opener in words and any(wanted(word) for word in words[words.index(opener) + 1:])
+
+
+def _pair(words: list[str], first: str, second: frozenset[str] | set[str]) -> bool:
+    return any(a == first and b in second for a, b in zip(words, words[1:]))
+
+
+def _is_vote(word: str) -> bool:
+    return word.startswith(_VOTE_WORDS)
+
+
+def asks_vote(words: list[str]) -> bool:
+    """How many voted / how did X vote / voted for, against, on / abstained / a recorded vote."""
+    if _pair(words, "how", {"many"}) and any(_is_vote(w) or w in ("against", "favour") for w in words):
+        return True
+    if _pair(words, "how", {"did"}) and "vote" in words:
+        return True
+    return (any(w in ("voted", "voting") for w in words) and
+            any(_pair(words, v, {"for", "against", "on"}) for v in ("voted", "voting"))) \
+        or any(w.startswith("abstain") for w in words) \
+        or _pair(words, "recorded", {"vote"}) or _pair(words, "roll", {"call"}) \
+        or _pair(words, "roll-call", {"vote"}) or _pair(words, "vote", {"split", "result"})
+
+
+def asks_proposer(words: list[str]) -> bool:
+    return _after(words, "who", _PROPOSAL_WORDS.__contains__) or any(w in _PROPOSAL_NOUNS for w in words)
+
+
+def asks_chair(words: list[str]) -> bool:
+    return _after(words, "who", _CHAIR_WORDS.__contains__) or (
+        "who" in words and _pair(words, "the", {"chair"}))
+
+
+def asks_absences(words: list[str]) -> bool:
+    often = _pair(words, "how", {"often"}) or (_pair(words, "how", {"many"}) and "times" in words)
+    counted = _pair(words, "how", {"often", "many"})
+    apologies = any(w.startswith("apolog") for w in words)
+    return (often and (apologies or any(w in _ABSENCE_WORDS for w in words))) or (
+        counted and (apologies or "absences" in words))
+
+
+def asks_attended(words: list[str]) -> bool:
+    for aux in ("did", "was", "were"):
+        if aux in words:
+            rest = words[words.index(aux) + 1:]
+            if any(w in _ATTENDANCE_WORDS for w in rest) or any(
+                    rest[i:i + 3] == ["at", "the", "meeting"] for i in range(len(rest))):
+                return True
+    return False
+
+
+def asks_present(words: list[str]) -> bool:
+    return ("who" in words or _pair(words, "which", {"councillors", "members"})) and any(
+        w in _ATTENDANCE_WORDS for w in words)
+
+
 # Words of bodies' names that tell no body apart.
 GENERIC_BODY_WORDS = frozenset(stem(w) for w in """municipal district committee council city county
 strategic policy spc meeting sub joint metropolitan of the and""".split())
@@ -78,16 +137,17 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
     scope = Scope(filters.committee,
                   dates[0].first.isoformat() if dates else filters.date_from,
                   dates[-1].last.isoformat() if dates else filters.date_to)
-    if VOTE_COUNT.search(question) or VOTES.search(question):
+    words = _words(question)
+    if asks_vote(words):
         return _votes(question, scope, store)
-    if PROPOSER.search(question):
+    if asks_proposer(words):
         return _proposers(question, scope, store)
-    if CHAIR.search(question):
+    if asks_chair(words):
         return _chairs(question, scope, store)
     person = TITLED_PERSON.search(question)
-    if person and (APOLOGIES_OF.search(question) or ATTENDED.search(question)):
+    if person and (asks_absences(words) or asks_attended(words)):
         return _person_attendance(question, person.group("name"), scope, store, aliases_file)
-    if PRESENT.search(question) and (scope.date_from or scope.date_to):
+    if asks_present(words) and (scope.date_from or scope.date_to):
         return _present(question, scope, store)
     return None
 
@@ -98,7 +158,7 @@ def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
     dates, the body it names (that narrows the rows already) and the names it gives (a
     proposer's name narrows the rows by name, not by topic)."""
     # Names, and what a rewrite added in brackets ("(Limerick City and County Council)"), out.
-    without_names = re.sub(r"\([^()]*\)", " ", TITLED_PERSON.sub(" ", question))
+    without_names = _without_brackets(TITLED_PERSON.sub(" ", question))
     body = _stems_of(scope.committee) if scope and scope.committee else set()
     stems = []
     for word in WORD.findall(without_names):
@@ -111,8 +171,28 @@ def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
     return list(dict.fromkeys(stems))
 
 
+def _without_brackets(text: str) -> str:
+    """The text with every innermost "(...)" replaced by a space."""
+    out: list[str] = []
+    opened: list[int] = []  # where each "(" still open stands in out
+    for char in text:
+        if char == ")" and opened:
+            del out[opened.pop():]
+            out.append(" ")
+        else:
+            if char == "(":
+                opened.append(len(out))
+            out.append(char)
+    return "".join(out)
+
+
+_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def _is_date_word(word: str) -> bool:
-    return bool(re.fullmatch(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|\d{1,2}(?:st|nd|rd|th)", word))
+    """A month name or an ordinal day ("21st")."""
+    return word.startswith(_MONTH_PREFIXES) or (word[:-2].isdigit() and len(word) <= 4
+                                                 and word[-2:] in ("st", "nd", "rd", "th"))
 
 
 def _stems_of(text: str) -> set[str]:
@@ -174,7 +254,8 @@ def _named(question: str) -> list[str]:
     """Folded surnames of the people a question names with a title ("Cllr Pond's motion")."""
     found = []
     for match in TITLED_PERSON.finditer(question):
-        parsed = parse_name(re.sub(r"['’]s$", "", match.group("name")))
+        name = match.group("name")
+        parsed = parse_name(name[:-2] if name.endswith(("'s", "’s")) else name)
         if parsed:
             found.append(parsed.key)
     return found
@@ -211,7 +292,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
     def moved(row: dict[str, Any]) -> bool:
         """A motion someone proposed or seconded (by its fields, or its text when the fields were
         not read), naming every person the question names."""
-        if not (row.get("proposer") or row.get("seconder") or MOVED.search(row.get("decision") or "")):
+        if not (row.get("proposer") or row.get("seconder") or any(w in _MOVED_WORDS for w in _words(row.get("decision") or ""))):
             return False
         people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
         around = fold(source_context(row) or row.get("text") or "")
@@ -235,7 +316,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
                                        date_to=scope.date_to) if row.get("role") == "chair"]
-    if not scope.committee and NAMES_A_BODY.search(question):
+    if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):
         rows = _of_named_body(question, rows)
     if not rows:
         return None
@@ -275,7 +356,7 @@ def _present(question: str, scope: Scope, store) -> Answer | None:
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
                                        date_to=scope.date_to)
             if row.get("role") in ("chair", "present", "remote", "also present")
-            and (row.get("councillor") or not re.search(r"\bcouncillors?\b", question, re.I))]
+            and (row.get("councillor") or not {"councillor", "councillors"} & set(_words(question)))]
     if not rows:
         return None
     sentences = []
@@ -304,7 +385,7 @@ def _person_attendance(question: str, name: str, scope: Scope, store, aliases_fi
     header = (f"{person.name}: present at {statuses['present']}, apologies for {statuses['apologies']}, "
               f"absent from {statuses['absent']} of {len(appearances)} meetings in {scope.describe()}.")
     sentences: list[tuple[str, dict[str, Any] | None]] = [(header, None)]
-    wanted = "apologies" if APOLOGIES_OF.search(question) else None
+    wanted = "apologies" if asks_absences(_words(question)) else None
     for a in sorted(appearances, key=lambda a: a.meeting_date or ""):
         if wanted and a.status != wanted:
             continue
@@ -348,7 +429,8 @@ def _when(row: dict[str, Any]) -> str:
 
 
 def _councillor(row: dict[str, Any]) -> str:
-    return "Councillor " if row.get("councillor") and not re.match(r"(?i)(?:cllr|councillor)\b", row["name"]) else ""
+    titled = _words(row["name"])[:1] in (["cllr"], ["councillor"])
+    return "Councillor " if row.get("councillor") and not titled else ""
 
 
 def _subject(row: dict[str, Any]) -> str:
