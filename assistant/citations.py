@@ -125,8 +125,8 @@ def citation_numbers(sentence: str) -> list[int]:
     """Every number cited by the markers in ``sentence``, in order, without repeats."""
     found: list[int] = []
     for match in _MARKER.finditer(sentence):
-        for part in re.split(r"\s*(?:[,;]|and)\s*", match.group(1)):
-            bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+        for part in re.split(r"(?<!\s)\s*(?:[,;]|and)\s*", match.group(1)):
+            bounds = [int(x) for x in re.split(r"(?<!\s)\s*[-–]\s*", part) if x]
             if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= MAX_RANGE:
                 numbers = range(bounds[0], bounds[1] + 1)
             else:
@@ -138,7 +138,7 @@ def citation_numbers(sentence: str) -> list[int]:
 def strip_markers(sentence: str) -> str:
     """The sentence without its citation markers, spacing before punctuation tidied."""
     text = _MARKER.sub("", sentence)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = re.sub(r"(?<!\s)\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 

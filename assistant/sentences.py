@@ -30,6 +30,10 @@ _BULLET = re.compile(r"^\s*(?:[-–•◼●✓▪*₋◦]|\(?[a-zA-Z0-9]{1,3}[.
 _HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Z0-9][A-Z0-9 ’'&()/,:\-–]{2,}$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9£])")
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]*$")
+_LAST_WORD = re.compile(r"[A-Za-z.]+$")
+_WORD_WINDOW = 16  # longer than any abbreviation with its dots
+_NUMBERING = re.compile(r"(?<!\s)\s*\(?\d{1,2}(\.\d+)*")  # "1.", "(2.3." opening a paragraph
+_NUMBERING_CHARS = 24
 # "(Figure 16) Figure 16: Timeliness of ...": a caption names a chart, it does not say anything.
 _CAPTION = re.compile(r"^\(?(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s+\d+[a-z]?\)?\s*(?:[:.–—-]|\(|$|"
                       r"(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s+\d)", re.I)
@@ -95,19 +99,37 @@ def split_sentences(text: str) -> list[str]:
         body = _BULLET.sub("", unit, count=1) if unit.lstrip()[:1] in "-–•◼●✓▪*₋◦" else unit
         start = 0
         for match in _SENTENCE_END.finditer(body):
-            before = body[start: match.start() + 1]
-            last_word = re.findall(r"[A-Za-z.]+$", before[:-1])
-            word = last_word[0].lower().strip(".") if last_word else ""
+            # Only the text just before the stop is looked at (no copy of the growing sentence),
+            # so a passage of many abbreviations costs linear time.
+            word = _word_before(body, start, match.start())
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            if re.fullmatch(r"\s*\(?\d{1,2}(\.\d+)*", before[:-1]):
+            if match.start() - start <= _NUMBERING_CHARS and _NUMBERING.fullmatch(body[start:match.start()]):
                 continue  # "1. The committee..." numbering, not a sentence
             sentences.append(body[start: match.end()].strip())
             start = match.end()
         sentences.append(body[start:].strip())
     return [s for s in sentences
-            if len(WORD.findall(s)) >= 4 and not _is_title(s) and not re.fullmatch(r"\(.*\)\.?", s)
+            if len(WORD.findall(s)) >= 4 and not _is_title(s) and not _is_parenthetical(s)
             and not _CAPTION.match(s)]
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The word (letters and dots) ending at ``end``, lower case and without outer dots.
+
+    Looked for in a short window: a longer run of letters is no abbreviation, so "" stands for it.
+    """
+    low = max(start, end - _WORD_WINDOW)
+    match = _LAST_WORD.search(text, low, end)
+    if match is None or (match.start() == low and low > start and _LAST_WORD.match(text[low - 1])):
+        return ""
+    return match.group(0).lower().strip(".")
+
+
+def _is_parenthetical(sentence: str) -> bool:
+    """A sentence that is only a remark in brackets ("(See Appendix 2).")."""
+    body = sentence[:-1] if sentence.endswith(").") else sentence
+    return len(body) >= 2 and body[0] == "(" and body[-1] == ")" and "\n" not in body
 
 
 @lru_cache(maxsize=CACHED_PASSAGES)

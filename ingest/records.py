@@ -31,7 +31,7 @@ from ingest.chunking import BOILERPLATE_TEXT
 from ingest.clean import Block, Line, reflow
 from ingest.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTHS, first_date, meeting_line_date
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
-from ingest.text import BULLET_GLYPHS, fold_quotes, split_sentences, strip_markup
+from ingest.text import BULLET_GLYPHS, ends_with_wrapped_compound, fold_quotes, split_sentences, strip_markup
 
 # -- row types -------------------------------------------------------------------------------------
 
@@ -223,8 +223,8 @@ def _minutes(parsed: ParsedDocument, records: Records) -> None:
     if meeting_index is not None:
         content = fold_quotes(lines[meeting_index].content)
         match = MEETING_LINE.search(content)
-        time = _hhmm(re.match(r"\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
-        venue = re.sub(r"\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
+        time = _hhmm(re.match(r"(?<!\s)\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
+        venue = re.sub(r"(?<!\s)\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
                        flags=re.I).strip(" ,;-–")
         venue = venue or None
     ended = next((ENDED.search(line.content).group(1) for line in lines
@@ -321,7 +321,7 @@ class Person:
     group: str | None
 
 
-BRACKETED = re.compile(r"\s*[\[(]([^\])]+)[\])]\s*$")
+BRACKETED = re.compile(r"(?<!\s)\s*[\[(]([^\[\]()]+)[\])]\s*$")
 
 
 def _looks_like_name(part: str, min_words: int = 1) -> bool:
@@ -364,7 +364,7 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
         name, _, role = entry.partition(",")
         return [_person(name, role.strip() or None, None)]
     people: list[Person] = []
-    for part in (p.strip() for p in re.split(r",\s*|\s+and\s+|\s*;\s*", entry)):
+    for part in (p.strip() for p in re.split(r",\s*|(?<!\s)\s+and\s+|(?<!\s)\s*;\s*", entry)):
         if not part:
             continue
         if _looks_like_name(part, min_words=2) or (not people and _looks_like_name(part)):
@@ -449,7 +449,7 @@ def _declarations(parsed: ParsedDocument, block: Block, common: dict) -> list[At
         if not match:
             continue
         who = match.group("who")
-        names = [p for p in re.split(r",\s*|\s+and\s+", COUNCILLOR.sub("", who)) if p.strip()]
+        names = [p for p in re.split(r",\s*|(?<!\s)\s+and\s+", COUNCILLOR.sub("", who)) if p.strip()]
         if not names or not all(_looks_like_name(n) for n in names):
             continue
         councillor = bool(COUNCILLOR.match(who))
@@ -521,13 +521,13 @@ STATUS_VERBS = ("e-mailed", "emailed", "sent", "held", "programmed", "scheduled"
                 "circulated", "received", "provided", "done", "closed", "noted", "answered",
                 "arranged", "published", "shared", "forwarded", "presented")
 _STATUS = "|".join(verb.replace("-", "-?") for verb in STATUS_VERBS)
-UPDATE_OPENER = re.compile(rf"^\W*(?i:{_STATUS})\b|^\W*(?:\S+\s+){{1,2}}(?:{_STATUS})\b|"
+UPDATE_OPENER = re.compile(rf"^\W*(?i:{_STATUS})\b|^\W*+(?:\S+\s+){{1,2}}(?:{_STATUS})\b|"
                            r"^\W*(?i:as (?:at|of))\b|\b(?i:to action)\b")
 # Where, inside a cell's first line, the update column starts after the action column: at a
 # capitalised status verb ("SEND Dashboard E-mailed Members ...") or a new sentence ("... to be
 # provided. The Chief Executive has commissioned ...").
 UPDATE_IN_LINE = re.compile(
-    r"\s+(?=(?:" + "|".join(v[0].upper() + v[1:].replace("-", "-?") for v in STATUS_VERBS) + r")\b)"
+    r"(?<!\s)\s+(?=(?:" + "|".join(v[0].upper() + v[1:].replace("-", "-?") for v in STATUS_VERBS) + r")\b)"
     r"|(?<=[.?])\s+(?=[A-Z])")
 # Action-column wording: a request ("A report on ...", "Details on ...", "What portion ...").
 ACTION_OPENER = re.compile(
@@ -546,7 +546,7 @@ CONTINUATION = re.compile(
     rf"^(?:[a-z]|[{re.escape(BULLET_GLYPHS)}]\s|(?i:to this end|this|these|also|however|"
     r"in addition|further(?:more)?|therefore)\b)")
 # An update that says the action is finished opens with a delivery verb.
-DONE = re.compile(r"^\W*(?:\S+\s+){0,2}(?:e-?mailed|emailed|sent|held|completed|done|closed|"
+DONE = re.compile(r"^\W*+(?:\S+\s+){0,2}(?:e-?mailed|emailed|sent|held|completed|done|closed|"
                   r"circulated|provided|received|answered|noted)\b", re.I)
 
 
@@ -751,13 +751,14 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def _join_lines(texts: list[str]) -> str:
     """Wrapped lines as one text; a compound split at a line end keeps its hyphen ("self-assessments")."""
-    out = ""
+    parts: list[str] = []
     for text in texts:
-        if re.search(r"[A-Za-z]-$", out) and text[:1].islower():
-            out += text
-        else:
-            out = _join(out, text)
-    return out
+        if not text:
+            continue
+        if parts and not (ends_with_wrapped_compound(parts[-1]) and text[:1].islower()):
+            parts.append(" ")
+        parts.append(text)
+    return "".join(parts).strip()
 
 
 def _join(first: str, second: str, sep: str = " ") -> str:

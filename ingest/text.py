@@ -67,17 +67,63 @@ _ABBREVIATIONS = re.compile(
 )
 
 
+_NON_SPACE = re.compile(r"\S")
+_ABBREVIATION_WINDOW = 12  # longer than any abbreviation with its full stop
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, not cutting after common abbreviations ("Cllr.", "Dr.", "e.g.")."""
+    """Sentences of a paragraph, not cutting after common abbreviations ("Cllr.", "Dr.", "e.g.").
+
+    A candidate sentence is never copied or searched whole while it grows (only the few
+    characters before each full stop are), so text full of abbreviations costs linear time.
+    """
     pieces: list[str] = []
     start = 0
+    first = _first_non_space(text, 0)
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start:match.start()].strip()
-        if _ABBREVIATIONS.search(candidate) or len(candidate) < 3:
+        end = match.start()  # just after the stop: a candidate has no trailing space
+        if end - first < 3 or _ABBREVIATIONS.search(text, max(first, end - _ABBREVIATION_WINDOW), end):
             continue
-        pieces.append(candidate)
+        pieces.append(text[first:end])
         start = match.end()
+        first = _first_non_space(text, start)
     tail = text[start:].strip()
     if tail:
         pieces.append(tail)
     return pieces
+
+
+def _first_non_space(text: str, start: int) -> int:
+    match = _NON_SPACE.search(text, start)
+    return match.start() if match else len(text)
+
+
+def ends_with_wrapped_compound(text: str) -> bool:
+    """True when ``text`` ends in a letter and a hyphen: a compound split at a line end.
+
+    Looks at the last two characters only, so joining many lines stays linear.
+    """
+    return len(text) >= 2 and text[-1] == "-" and text[-2].isascii() and text[-2].isalpha()
+
+
+def fit_pieces(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters: whole if it fits, else its sentences,
+    else cut at the last space before the limit, else (no space in the second half) at the limit.
+
+    Text extracted without punctuation or line breaks (a table flattened by a PDF converter, a
+    run-on OCR page) must still make chunks the embedding model can read whole.
+    """
+    if len(text) <= size:
+        return [text]
+    sentences = split_sentences(text)
+    if len(sentences) > 1:
+        return [piece for sentence in sentences for piece in fit_pieces(sentence, size)]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind(" ", start + size // 2, start + size + 1)
+        end = cut if cut > start else start + size
+        pieces.append(text[start:end].strip())
+        start = end + 1 if cut > start else end
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
