@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import settings  # noqa: F401  (first: sets the offline and no-telemetry environment)
 
+import functools
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ import gradio as gr
 
 import app_views as views
 from app_auth import Authenticator, check_binding, load_users
+from assistant.validation import InputError, check_filters, check_history, check_question, clean_text
 from settings import Settings, SettingsError
 from vectorstore.models import Filters
 from vectorstore.records import RecordsStore
@@ -35,7 +37,6 @@ log = logging.getLogger(__name__)
 
 UPLOADS_DIR = "uploads"
 RECORDS_FILE = "records.sqlite"  # where ingest.pipeline keeps the records store
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 WARM_UP_QUESTION = "warm-up"
 
@@ -201,8 +202,12 @@ class AppCore:
     def decisions(self, committee: str | None, meeting: str | None, search: str | None,
                   standing: bool) -> list[dict[str, Any]]:
         """Decision rows from the records store; standing resolutions only when asked for."""
+        search = clean_text(search or "")
+        if len(search) > self.settings.max_filter_chars:
+            raise InputError(f"The search is {len(search):,} characters long; the limit is "
+                             f"{self.settings.max_filter_chars}.")
         rows = self.records.query("decisions", committee=committee or None, meeting=meeting or None,
-                                  search=(search or "").strip() or None)
+                                  search=search or None)
         return rows if standing else [r for r in rows if not r.get("boilerplate")]
 
     def decision_viewer(self, row: dict[str, Any]) -> str:
@@ -250,11 +255,17 @@ class AppCore:
         return summary
 
     def remove(self, path: str) -> str:
-        """Forget an indexed file (and delete it if it was uploaded here); a message for the UI."""
+        """Forget an indexed file (and delete it if it was uploaded here); a message for the UI.
+
+        Only a path the index holds is acted on (the choice list is no allow-list: an API
+        caller can send any text).
+        """
+        from ingest.lock import writer_lock
+
         known = {f.path for f in self.index.files()}
         if path not in known:
-            return "That file is not in the index."
-        with self._write_lock:
+            raise InputError("That file is not in the index.")
+        with self._write_lock, writer_lock(self.settings.data_dir, self.settings.ingest_lock_timeout):
             self.index.remove_file(path)
             self.records.remove_file(path)
             self.index.sync()
@@ -266,24 +277,56 @@ class AppCore:
 
 
 def parse_filters(committee: str | None, date_from: str | None, date_to: str | None,
-                  doc_type: str | None, decisions_only: bool) -> Filters:
-    """Filters from the UI's fields; a date that is not YYYY-MM-DD is a user error."""
-    for label, value in (("From", date_from), ("To", date_to)):
-        if value and not _ISO_DATE.match(value.strip()):
-            raise gr.Error(f"{label} date {value!r} is not a date like 2020-12-09.")
-    return Filters(committee=committee or None, date_from=(date_from or "").strip() or None,
-                   date_to=(date_to or "").strip() or None, doc_type=doc_type or None,
-                   decisions_only=bool(decisions_only))
+                  doc_type: str | None, decisions_only: bool, settings: Settings) -> Filters:
+    """Filters from the UI's fields or the API's arguments; a bad one is a user error."""
+    return check_filters(Filters(committee=committee or None, date_from=date_from or None,
+                                 date_to=date_to or None, doc_type=doc_type or None,
+                                 decisions_only=bool(decisions_only)), settings)
 
 
-def history_of(turns: list[views.ChatTurn]) -> list[dict[str, str]]:
-    """The conversation so far in the assistant's history format (answered turns only)."""
+def history_of(turns: list[views.ChatTurn], settings: Settings) -> list[dict[str, str]]:
+    """The conversation so far in the assistant's history format (answered turns only).
+
+    Only the latest turns, each cut to the history limit: a long chat must not make the next
+    question fail, and a follow-up only needs what was said last.
+    """
     history = []
     for turn in turns:
         if turn.answer is not None:
             history += [{"role": "user", "content": turn.question},
                         {"role": "assistant", "content": turn.answer.get("answer", "")}]
-    return history
+    limit = settings.max_history_chars
+    return [{"role": t["role"], "content": t["content"][:limit]}
+            for t in history[-settings.max_history_turns:]]
+
+
+def user_error(handler):
+    """Wrap a Gradio handler so the user sees one clear message and never a traceback.
+
+    A user's mistake (``InputError``) is shown as it is; anything else is logged with its
+    traceback and shown as a short apology.
+    """
+    @functools.wraps(handler)
+    def wrapped(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except gr.Error:
+            raise
+        except InputError as error:
+            raise gr.Error(str(error)) from None
+        except Exception:
+            log.exception("%s failed", handler.__name__)
+            raise gr.Error("Something went wrong on the server; the details are in its log.") from None
+    return wrapped
+
+
+def without_paths(value: Any) -> Any:
+    """``value`` (answer or document dicts) with every server path blanked, for non-admin users."""
+    if isinstance(value, dict):
+        return {k: (None if k == "path" else without_paths(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_paths(v) for v in value]
+    return value
 
 
 def find_passage(turns: list[views.ChatTurn], passage_id: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -346,7 +389,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                             question = gr.Textbox(
                                 placeholder="Ask a question about the minutes, reports or decisions…",
                                 show_label=False, lines=1, max_lines=4, scale=6, autofocus=True,
-                                elem_id="question")
+                                max_length=settings.max_question_chars, elem_id="question")
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
                         new_chat = gr.Button("New conversation", size="sm", variant="secondary",
                                              elem_id="new-chat")
@@ -379,8 +422,11 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
 
             with gr.Tab("Documents", id="documents", visible=not core.auth.enabled) as docs_tab:
                 gr.Markdown("Documents in the index, with the metadata detected when they were read.")
+                # With logins on, the page's config (which every user's browser fetches) holds no
+                # catalog: an admin's page fills it in on load.
                 documents_table = gr.Dataframe(
-                    headers=views.DOCUMENT_COLUMNS, value=views.document_rows(core.documents()),
+                    headers=views.DOCUMENT_COLUMNS,
+                    value=[] if core.auth.enabled else views.document_rows(core.documents()),
                     interactive=False, wrap=True, elem_id="documents-table", max_height=520,
                     column_widths=["24%", "10%", "18%", "9%", "5%", "6%", "13%", "7%", "8%"],
                     datatype=["str"] * len(views.DOCUMENT_COLUMNS))
@@ -397,8 +443,10 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
                                                   elem_id="ingest-button")
                         ingest_result = gr.Markdown(elem_id="ingest-result")
                     with gr.Column():
+                        # Custom values pass the dropdown: core.remove acts only on indexed paths.
                         remove_choice = gr.Dropdown(label="Remove a file from the index",
-                                                    choices=core.file_choices(), value=None,
+                                                    choices=[] if core.auth.enabled else core.file_choices(),
+                                                    value=None, allow_custom_value=True,
                                                     elem_id="remove-choice")
                         remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
                         remove_result = gr.Markdown(elem_id="remove-result")
@@ -412,8 +460,12 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
             if not text:
                 yield render(turns), turns, ""
                 return
-            filters = parse_filters(committee_v, from_v, to_v, type_v, decisions_v)
-            history = history_of(turns)
+            try:
+                text = check_question(text, settings)
+                filters = parse_filters(committee_v, from_v, to_v, type_v, decisions_v, settings)
+            except InputError as error:
+                raise gr.Error(str(error)) from None
+            history = history_of(turns, settings)
             turn = views.ChatTurn(text)
             turns = [*turns, turn]
             yield render(turns), turns, ""
@@ -453,6 +505,7 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
             None, None, None, js=scroll_to_passage_js("viewer"), api_visibility="private")
         close_viewer.click(lambda: gr.Column(visible=False), None, viewer_col, api_visibility="private")
 
+        @user_error
         def show_decisions(committee_v, meeting_v, search_v, standing_v):
             rows = core.decisions(committee_v, meeting_v, search_v, standing_v)
             return views.decision_rows(rows), rows, write_csv(rows)
@@ -470,43 +523,50 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         dec_table.select(open_decision, [dec_rows], [dec_viewer], api_visibility="private").then(
             None, None, None, js=scroll_to_passage_js("decision-viewer"), api_visibility="private")
 
-        def documents_outputs():
-            # gr.update keeps what the user has chosen; only the choices change.
-            return (views.document_rows(core.documents()), gr.update(choices=core.file_choices()),
+        def documents_outputs(admin: bool):
+            # gr.update keeps what the user has chosen; only the choices change. Only an admin's
+            # page gets the documents and the files' server paths.
+            return (views.document_rows(core.documents()) if admin else [],
+                    gr.update(choices=core.file_choices() if admin else []),
                     gr.update(choices=core.committees()), gr.update(choices=core.meeting_choices()),
                     gr.update(choices=core.meeting_choices()), gr.update(choices=core.doc_type_choices()))
 
         refreshed = [documents_table, remove_choice, committee, date_from, date_to, doc_type]
 
+        def is_admin(request: gr.Request | None) -> bool:
+            return core.auth.is_admin(getattr(request, "username", None))
+
         def require_admin(request: gr.Request | None):
-            if not core.auth.is_admin(getattr(request, "username", None)):
+            if not is_admin(request):
                 raise gr.Error("Only an administrator can add or remove documents.")
 
+        @user_error
         def ingest_files(files, request: gr.Request, progress=gr.Progress()):
             require_admin(request)
             paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
             if not paths:
                 raise gr.Error("Choose one or more files to add first.")
             summary = core.ingest(paths, progress)
-            return (ingest_message(summary), None, *documents_outputs())
+            return (ingest_message(summary), None, *documents_outputs(True))
 
         ingest_button.click(ingest_files, [uploads], [ingest_result, uploads, *refreshed],
                             api_name="ingest", concurrency_limit=1, concurrency_id="write")
 
+        @user_error
         def remove_file(path, request: gr.Request):
             require_admin(request)
             if not path:
                 raise gr.Error("Choose a file to remove first.")
-            return (core.remove(path), *documents_outputs())
+            return (core.remove(path), *documents_outputs(True))
 
         remove_button.click(remove_file, [remove_choice], [remove_result, *refreshed],
                             api_name="remove", concurrency_limit=1, concurrency_id="write")
 
         def on_load(request: gr.Request):
             name = getattr(request, "username", None)
-            admin = core.auth.is_admin(name)
+            admin = is_admin(request)
             who = f"Signed in as **{name}**" + (" (admin)" if admin and core.auth.enabled else "") if name else ""
-            return (gr.Tab(visible=admin), who, render([]), *documents_outputs())
+            return (gr.Tab(visible=admin), who, render([]), *documents_outputs(admin))
 
         demo.load(on_load, None, [docs_tab, user_info, conversation, *refreshed], api_visibility="private")
         demo.load(show_decisions, decision_inputs, [dec_table, dec_rows, dec_csv], api_visibility="private")
@@ -514,19 +574,25 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         # -- API for scripts (gradio_client) -------------------------------------------------
         # Replies are JSON text, not dicts: Gradio treats any dict with a "path" key (as a
         # Passage has) as a file to serve or download.
+        @user_error
         def ask(question: str, history: list[dict] | None = None, committee: str = "",
                 date_from: str = "", date_to: str = "", doc_type: str = "",
-                decisions_only: bool = False) -> str:
+                decisions_only: bool = False, request: gr.Request = None) -> str:
             """Answer a question: the contract's ``ask --json`` shape as JSON text.
 
-            ``history`` is the conversation so far, a list of {"role", "content"}.
+            ``history`` is the conversation so far, a list of {"role", "content"}. Passages carry
+            their server path only for an admin.
             """
-            filters = parse_filters(committee, date_from, date_to, doc_type, decisions_only)
-            return json.dumps(core.assistant.ask(question, history or [], filters).to_dict())
+            # The question first, on its raw length: an oversized one costs nothing more.
+            question = check_question(question, settings)
+            filters = parse_filters(committee, date_from, date_to, doc_type, decisions_only, settings)
+            answer = core.assistant.ask(question, check_history(history, settings), filters).to_dict()
+            return json.dumps(answer if is_admin(request) else without_paths(answer))
 
-        def documents() -> str:
-            """The indexed documents with their detected metadata, as JSON text."""
-            return json.dumps(core.documents())
+        @user_error
+        def documents(request: gr.Request = None) -> str:
+            """The indexed documents with their detected metadata, as JSON text (paths for admins)."""
+            return json.dumps(core.documents() if is_admin(request) else without_paths(core.documents()))
 
         def stats() -> str:
             """The contract's ``stats --json`` shape plus the answer backend, as JSON text."""

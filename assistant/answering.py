@@ -27,6 +27,7 @@ from assistant.filters import (
 from assistant.models import Answer, AnswerSentence, Turn
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
+from assistant.validation import check_filters, check_history, check_k, check_question
 from settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -81,10 +82,13 @@ class Assistant:
         ``backend`` "extractive", "openai" or "local" (default ``settings.backend``).
         """
         started = time.perf_counter()
+        # The boundary of the core: nothing below sees unbounded or malformed input.
+        question = check_question(question, self.settings)
+        turns = check_history(history, self.settings)
+        filters = check_filters(filters, self.settings) if filters is not None else None
+        k = check_k(k, self.settings)
         name = check_backend_name(backend or self.settings.backend)
         generator = self._generator(name) if name != EXTRACTIVE else None
-        turns = _turns(history)
-        k = k or self.settings.k
         timings: dict[str, float] = {}
         notes: list[str] = []
 
@@ -247,15 +251,6 @@ class Assistant:
             listed += f" and {more} more"
         return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
                 f"the meetings indexed are {listed}.")
-
-
-def _turns(history: Iterable[Turn | dict]) -> list[Turn]:
-    turns = []
-    for turn in history or ():
-        if isinstance(turn, dict):
-            turn = Turn(role=str(turn.get("role", "")), content=str(turn.get("content", "")))
-        turns.append(turn)
-    return turns
 
 
 def _without_dates(filters: Filters) -> Filters:
