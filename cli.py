@@ -334,7 +334,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     kind = type(error).__name__
     if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError"):
         return str(error), 2
-    if kind == "BackendError":
+    if kind in ("BackendError", "LockTimeout"):
         return str(error), 1
     text = str(error)
     if settings.chroma_mode == "http" and ("connect" in text.lower() or "refused" in text.lower()):
