@@ -11,6 +11,7 @@ otherwise, so a passage can be found again in the source.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -58,9 +59,13 @@ class Line:
     def blank(self) -> bool:
         return self.kind == "blank"
 
-    @property
+    @functools.cached_property
     def content(self) -> str:
-        """The line without markup and outer whitespace: what rules look at."""
+        """The line without markup and outer whitespace: what rules look at.
+
+        Cached (a line's text never changes): structure detection reads each line's content
+        from the eight lines of every zone around it.
+        """
         return strip_markup(self.text).strip()
 
 
