@@ -7,11 +7,7 @@ The web UI's part (no server paths for non-admins, the API's errors) is in test_
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,35 +24,17 @@ from ingest.lock import LockTimeout, writer_lock
 from ingest.pipeline import Ingester, parse_file
 from settings import Settings
 from tests.assistant_fakes import FakeIndex, sample_passages
+from tests.test_cli import minutes  # the real CLI with the small fake embedder
 from tests.test_loaders import make_pdf
+from tests.test_pipeline import papers  # noqa: F401  (a fixture: minutes.txt and report.txt)
 from vectorstore.models import Filters
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
-MINUTES_9_DEC = SAMPLE / "003_73fbab55bc149f05.txt"
-CABINET_REPORT = SAMPLE / "000_6c07806dc7cc9196.txt"
 
 
 @pytest.fixture
 def assistant(tmp_path):
     index = FakeIndex(sample_passages())
     return build_assistant(Settings(data_dir=tmp_path), index=index)
-
-
-def minutes(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    """The real CLI with the small fake embedder (as in test_cli.py)."""
-    env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir), "MINUTES_CONFIG": os.devnull}
-    return subprocess.run([sys.executable, "-m", "tests.fake_model_cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def papers(tmp_path) -> Path:
-    folder = tmp_path / "papers"
-    folder.mkdir()
-    shutil.copy(MINUTES_9_DEC, folder / "minutes.txt")
-    shutil.copy(CABINET_REPORT, folder / "report.txt")
-    return folder
 
 
 # -- 1. a long question is refused at once -------------------------------------------------------
