@@ -79,8 +79,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _SENTENCE_END.finditer(line):
-            before = line[start:match.start()]
-            if match.group(0).startswith(".") and ends_with_abbreviation(before, initials="capital"):
+            if match.group(0).startswith(".") and ends_with_abbreviation(line, "capital", start, match.start()):
                 continue
             sentences.append(line[start:match.end()].strip())
             start = match.end()
@@ -99,8 +98,8 @@ def citation_numbers(sentence: str) -> list[int]:
     """Every number cited by the markers in ``sentence``, in order, without repeats."""
     found: list[int] = []
     for match in _MARKER.finditer(sentence):
-        for part in re.split(r"\s*(?:[,;]|and)\s*", match.group(1)):
-            bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+        for part in re.split(r"(?<!\s)\s*(?:[,;]|and)\s*", match.group(1)):
+            bounds = [int(x) for x in re.split(r"(?<!\s)\s*[-–]\s*", part) if x]
             if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= MAX_RANGE:
                 numbers = range(bounds[0], bounds[1] + 1)
             else:
@@ -112,7 +111,7 @@ def citation_numbers(sentence: str) -> list[int]:
 def strip_markers(sentence: str) -> str:
     """The sentence without its citation markers, spacing before punctuation tidied."""
     text = _MARKER.sub("", sentence)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = re.sub(r"(?<!\s)\s+([.,;:!?])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 

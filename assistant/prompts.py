@@ -39,7 +39,7 @@ REWRITE_PROMPT = """You rewrite the last question of a conversation about counci
 Replace words like "it", "they", "that meeting" or "the same committee" with what they refer to, and keep every name, date and committee mentioned.
 Do not answer the question. Reply with the rewritten question only, on one line."""
 
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
+_MARKERS = re.compile(r"(?<!\s)\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
 _TAG = re.compile(r"<(/?)passage", re.IGNORECASE)
 
 

@@ -29,35 +29,76 @@ from vectorstore.models import Filters, Passage
 _LIST = r"(?:list|what|which|all|every|show|give|tell me|name)"
 _DECISION = r"(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)"
 
-DECISIONS_ON_TOPIC = re.compile(
-    rf"\b(?:{_DECISION}|resolve)\b.*?\b(?:about|on|regarding|concerning|in relation to|relating to|"
-    rf"for|re)\s+(?:the\s+)?(?P<topic>[^?]{{3,80}}?)\s*\??$",
-    re.I,
-)
-DECISIONS = re.compile(rf"\b{_LIST}\b.*\b{_DECISION}\b|\b{_DECISION}\b.*\b(?:meeting|committee)\b", re.I)
+
+class InOrder:
+    r"""A match of ``first`` followed, later in the text, by a match of ``then``.
+
+    The shape ``\b...\b.*\b...\b`` in one pattern makes the regex engine run ``.*`` to the end of
+    the text from every match of the first part: quadratic time on a long question. Two linear
+    searches give the same answer (the first match of ``first`` leaves the most room for ``then``).
+    """
+
+    def __init__(self, first: re.Pattern[str], then: re.Pattern[str]):
+        self.first, self.then = first, then
+
+    def search(self, text: str) -> bool:
+        match = self.first.search(text)
+        return match is not None and self.then.search(text, match.end()) is not None
+
+
+class AnyOf:
+    """True when any of the patterns or ``InOrder`` pairs matches (an alternation of them)."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def search(self, text: str) -> bool:
+        return any(part.search(text) for part in self.parts)
+
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{alternatives})\b", re.I)
+
+
+_LIST_WORD = _words(_LIST)
+_DECISION_WORD = _words(_DECISION)
+_STATUS_OPEN = (r"outstanding|open|pending|incomplete|unresolved|still to (?:be )?(?:done|completed)|"
+                r"not (?:yet )?(?:done|completed|closed)|remain(?:ing)?")
+_STATUS_AFTER = (r"outstanding|open|pending|incomplete|unresolved|not (?:yet )?(?:done|completed|closed)|"
+                 r"still (?:open|outstanding)")
+_ACTION_WORD = _words(r"actions?")
+_DECLARATION_WORD = _words(r"declar(?:e|ed|ation|ations)")
+_INTEREST_WORD = _words(r"interests?")
+
+# "What has the committee resolved about corporate parenting?": the topic runs to the end of the
+# question, so it is looked for only in the question's last characters (whitespace is collapsed at
+# the boundary, so the longest match, "in relation to the " and 80 characters, fits).
+_TOPIC_TRIGGER = _words(rf"{_DECISION}|resolve")
+_TOPIC = re.compile(r"\b(?:about|on|regarding|concerning|in relation to|relating to|for|re)\s+"
+                    r"(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??$", re.I)
+_TOPIC_WINDOW = 120
+DECISIONS = AnyOf(InOrder(_LIST_WORD, _DECISION_WORD),
+                  InOrder(_DECISION_WORD, _words(r"meeting|committee")))
 # "What did the committee decide under urgent business / when it considered X" asks for one
 # decision, which retrieval answers by quoting its RESOLVED block, not for a meeting's list.
 ONE_DECISION = re.compile(r"\b(?:under|regarding|concerning|when (?:it|they)|in relation to)\b", re.I)
 APOLOGIES = re.compile(r"\bapolog(?:y|ies|ised|ized)\b|\b(?:absent|absence|did not attend|"
                        r"didn't attend|couldn't attend|could not attend)\b", re.I)
-ATTENDANCE = re.compile(r"\b(?:who|which\s+\w+)\b.*\b(?:attend(?:ed|ing)?|present|there)\b|"
-                        r"\battendance\b|\b(?:attendees|members present)\b", re.I)
-DECLARATIONS = re.compile(r"\bdeclar(?:e|ed|ation|ations)\b.*\binterests?\b|"
-                          r"\binterests?\b.*\bdeclar(?:e|ed|ation|ations)\b", re.I)
-OPEN_ACTIONS = re.compile(
-    r"\b(?:outstanding|open|pending|incomplete|unresolved|still to (?:be )?(?:done|completed)|"
-    r"not (?:yet )?(?:done|completed|closed)|remain(?:ing)?)\b.*\bactions?\b|"
-    r"\bactions?\b.*\b(?:outstanding|open|pending|incomplete|unresolved|not (?:yet )?(?:done|"
-    r"completed|closed)|still (?:open|outstanding))\b",
-    re.I,
-)
-ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tracker\b", re.I)
+ATTENDANCE = AnyOf(InOrder(_words(r"who|which\s+\w+"), _words(r"attend(?:ed|ing)?|present|there")),
+                   _words(r"attendance|attendees|members present"))
+DECLARATIONS = AnyOf(InOrder(_DECLARATION_WORD, _INTEREST_WORD),
+                     InOrder(_INTEREST_WORD, _DECLARATION_WORD))
+OPEN_ACTIONS = AnyOf(InOrder(_words(_STATUS_OPEN), _ACTION_WORD),
+                     InOrder(_ACTION_WORD, _words(_STATUS_AFTER)))
+ACTIONS = AnyOf(InOrder(_LIST_WORD, _words(r"actions|action tracker")), _words(r"action tracker"))
 # "Which actions from the Youth Service item ...": the actions of one item.
-ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P<topic>[\w'’&,\- ]{3,60}?)"
+ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s++(?:the\s++)?(?P<topic>[\w'’&,\- ]{3,60}?)"
                              r"\s+(?:item|update|report|discussion)\b", re.I)
 # Who came for one item is in the agenda and that item's minutes, not in the attendance list.
 ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
-                             r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
+                             r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+){0,8}\s+(?:item|update|report)\b",
+                             re.I)
+_TRAILING = {"in", "on", "at", "of", "from", "during", "the"}
 
 
 @dataclass
@@ -79,8 +120,8 @@ def classify(question: str) -> Route | None:
     if APOLOGIES.search(question):
         return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
     if not OTHER_BODY_DECIDES.search(question) and not ONE_DECISION.search(question):
-        topic = DECISIONS_ON_TOPIC.search(question)
-        subject = _without_dates(topic.group("topic")) if topic else ""
+        topic = _decision_topic(question)
+        subject = _without_dates(topic) if topic else ""
         if subject and not LAST_MEETING.search(subject):
             return Route("decisions", "decisions", lambda row: True, search=subject)
         if DECISIONS.search(question):
@@ -95,14 +136,32 @@ def classify(question: str) -> Route | None:
     return None
 
 
+def _decision_topic(question: str) -> str | None:
+    """The topic of "what was resolved about <topic>?", or None."""
+    trigger = _TOPIC_TRIGGER.search(question)
+    if trigger is None:
+        return None
+    topic = _TOPIC.search(question, max(trigger.end(), len(question) - _TOPIC_WINDOW))
+    return topic.group("topic") if topic else None
+
+
 def _without_dates(topic: str) -> str:
     """The topic with its dates taken out ("the Trust update in December 2020" -> "the Trust update").
 
     The dates still narrow the rows (``answer_from_records`` reads them from the question).
     """
-    topic = " ".join(without_dates(topic).split())
-    topic = re.sub(r"\s+(?:in|on|at|of|from|during|the)(?:\s+(?:the|meeting))*\s*$", "", topic.strip(), flags=re.I)
-    return topic.strip() if len(topic.strip()) >= 3 else ""
+    words = without_dates(topic).split()
+    # A tail of a preposition and any "the"/"meeting" words goes: "the Trust update in the".
+    # The first word always stays.
+    end = len(words)
+    while end > 1 and words[end - 1].lower() in ("the", "meeting"):
+        end -= 1
+    if end > 1 and words[end - 1].lower() in _TRAILING:
+        end -= 1
+    else:
+        end = next((i for i in range(max(end, 1), len(words)) if words[i].lower() == "the"), len(words))
+    topic = " ".join(words[:end])
+    return topic if len(topic) >= 3 else ""
 
 
 def answer_from_records(question: str, filters: Filters | None, store) -> Answer | None:

@@ -236,8 +236,7 @@ def _date_phrase(text: str, match) -> str:
     preposition = re.search(r"\b(in|on|at|during|since|before|after|until|from|between)$", before, re.I)
     if preposition:
         return f"{preposition.group(1).lower()} {match.text}"
-    return ("on " if re.search(r"\d{1,2}\D+[A-Za-z]+\D+\d{4}|\d{4}-\d\d-\d\d", match.text) else "in ") \
-        + match.text
+    return ("on " if match.first == match.last else "in ") + match.text  # on a day, in a month
 
 
 def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:

@@ -43,6 +43,11 @@ class DataLayout:
         return self.root / "records.sqlite"
 
     @property
+    def ingest_lock(self) -> Path:
+        """The writer lock: one ingest of this directory at a time (``ingest.lock.writer_lock``)."""
+        return self.root / "ingest.lock"
+
+    @property
     def uploads(self) -> Path:
         """Files added through the web UI."""
         return self.root / "uploads"

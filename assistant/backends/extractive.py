@@ -70,7 +70,7 @@ EMBED_CHARS = 300
 MAX_RESOLUTIONS = 3
 RESOLUTION_RATIO = 0.9
 
-_RESOLVED = re.compile(r"^[ \t]*\**[ \t]*RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
+_RESOLVED = re.compile(r"^[ \t]*+\**+[ \t]*+RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
 _ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
 _DATE_WORD = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|"
@@ -381,7 +381,7 @@ def compound_parts(question: str) -> list[str]:
     return [p if p.endswith("?") else p + "?" for p in pieces]
 
 
-_COMPOUND = re.compile(r"(?:,\s*|;\s*|\s+)and\s+(?=(?:what|how|when|who|whom|which|where|why|is|are|"
+_COMPOUND = re.compile(r"(?:,\s*|;\s*|(?<!\s)\s+)and\s+(?=(?:what|how|when|who|whom|which|where|why|is|are|"
                        r"was|were|did|does|do|has|have)\b)|;\s+", re.I)
 
 

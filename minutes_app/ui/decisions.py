@@ -13,7 +13,9 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.validation import InputError, clean_text
 from minutes_app.ui import views
+from minutes_app.ui.guard import user_error
 from minutes_app.ui.state import AppState
 from minutes_app.ui.viewer import document_viewer, scroll_to_passage_js
 
@@ -21,8 +23,12 @@ from minutes_app.ui.viewer import document_viewer, scroll_to_passage_js
 def decisions(state: AppState, committee: str | None, meeting: str | None, search: str | None,
               standing: bool) -> list[dict[str, Any]]:
     """Decision rows from the records store; standing resolutions only when asked for."""
+    search = clean_text(search or "")
+    if len(search) > state.settings.max_filter_chars:
+        raise InputError(f"The search is {len(search):,} characters long; the limit is "
+                         f"{state.settings.max_filter_chars}.")
     rows = state.records.query("decisions", committee=committee or None, meeting=meeting or None,
-                               search=(search or "").strip() or None)
+                               search=search or None)
     return rows if standing else [r for r in rows if not r.get("boilerplate")]
 
 
@@ -73,6 +79,7 @@ def build_tab(state: AppState) -> tuple[list[gr.components.Component], Any, list
             with gr.Column(scale=2):
                 viewer = gr.HTML("", elem_id="decision-viewer")
 
+    @user_error
     def show(committee_v, meeting_v, search_v, standing_v):
         rows = decisions(state, committee_v, meeting_v, search_v, standing_v)
         return views.decision_rows(rows), rows, write_csv(rows)
