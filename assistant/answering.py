@@ -30,6 +30,7 @@ from assistant.people_route import answer_about_people
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
+from assistant.validation import check_filters, check_history, check_k, check_question
 from minutes_core.timing import StageTimer
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -85,10 +86,13 @@ class Assistant:
         ``backend`` "extractive", "openai" or "local" (default ``settings.backend``).
         """
         timer = StageTimer()
+        # The boundary of the core: nothing below sees unbounded or malformed input.
+        question = check_question(question, self.settings)
+        turns = check_history(history, self.settings)
+        filters = check_filters(filters, self.settings) if filters is not None else None
+        k = check_k(k, self.settings)
         name = check_backend_name(backend or self.settings.backend)
         generator = self._generator(name) if name != EXTRACTIVE else None
-        turns = _turns(history)
-        k = k or self.settings.k
         notes: list[str] = []
 
         with timer.stage("rewrite"):
@@ -280,15 +284,6 @@ class Assistant:
             listed += f" and {more} more"
         return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
                 f"the meetings indexed are {listed}.")
-
-
-def _turns(history: Iterable[Turn | dict]) -> list[Turn]:
-    turns = []
-    for turn in history or ():
-        if isinstance(turn, dict):
-            turn = Turn(role=str(turn.get("role", "")), content=str(turn.get("content", "")))
-        turns.append(turn)
-    return turns
 
 
 def _without_dates(filters: Filters) -> Filters:

@@ -81,8 +81,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _SENTENCE_END.finditer(line):
-            before = line[start:match.start()]
-            if match.group(0).startswith(".") and ends_with_abbreviation(before, initials="capital"):
+            if match.group(0).startswith(".") and ends_with_abbreviation(line, "capital", start, match.start()):
                 continue
             sentences.append(line[start:match.end()].strip())
             start = match.end()

@@ -15,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from assistant.validation import InputError, check_date, check_filters, check_k, check_question, clean_text
 from minutes_core.settings import Settings, SettingsError
 from vectorstore.layout import DataLayout
 
@@ -33,6 +34,9 @@ EXAMPLES = {
     "serve": "minutes serve --port 7860",
     "config": "minutes config",
 }
+
+
+FILE_ONLY = "file_only"  # a log record's extra flag: written to the log file, not to stderr
 
 
 class UsageError(Exception):
@@ -166,6 +170,8 @@ def configure_logging(settings: Settings, verbose: bool) -> None:
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(message)s"))
+    # Tracebacks are for the log file: the user has already read the one-line error.
+    console.addFilter(lambda record: verbose or not getattr(record, FILE_ONLY, False))
     root.addHandler(console)
     try:
         layout = DataLayout.of(settings)
@@ -206,7 +212,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     else:
         data = report.to_dict()
         files = data["files"]
-        print(f"{files['added']} added, {files['replaced']} replaced, {files['unchanged']} unchanged, "
+        resumed = f" ({data['resumed']} left by an interrupted ingest)" if data["resumed"] else ""
+        print(f"{files['added']} added{resumed}, {files['replaced']} replaced, {files['unchanged']} unchanged, "
               f"{files['removed']} removed, {files['failed']} failed; {data['documents']} documents, "
               f"{data['chunks']} chunks ({data['embedded']} embedded) in {data['seconds']:.1f} s")
     return 0 if report.ok else 1
@@ -276,8 +283,12 @@ def format_answer(answer) -> str:
 def cmd_ask(args, settings: Settings) -> int:
     from assistant.factory import build_assistant
 
+    # Checked before the index and the model are loaded: a bad question is refused at once.
+    question = check_question(args.question, settings)
+    filters = check_filters(_filters_from(args), settings)
+    k = check_k(args.k, settings)
     assistant = build_assistant(settings)
-    answer = assistant.ask(args.question, filters=_filters_from(args), k=args.k, backend=args.backend)
+    answer = assistant.ask(question, filters=filters, k=k, backend=args.backend)
     print(json.dumps(answer.to_dict(), indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -286,6 +297,7 @@ def cmd_chat(args, settings: Settings) -> int:
     from assistant.factory import build_assistant
     from assistant.models import Turn
 
+    k = check_k(args.k, settings)
     assistant = build_assistant(settings)
     history: list[Turn] = []
     interactive = sys.stdin.isatty()
@@ -298,9 +310,15 @@ def cmd_chat(args, settings: Settings) -> int:
             break
         if not question.strip():
             break
-        answer = assistant.ask(question, history=history, k=args.k, backend=args.backend)
+        try:
+            answer = assistant.ask(question, history=history, k=k, backend=args.backend)
+        except InputError as error:
+            print(f"minutes: {error}", file=sys.stderr, flush=True)
+            continue
         print(format_answer(answer), end="\n\n", flush=True)
-        history += [Turn("user", question), Turn("assistant", answer.answer)]
+        history += [Turn("user", answer.question),
+                    Turn("assistant", answer.answer[: settings.max_history_chars])]
+        history = history[-settings.max_history_turns:]
     return 0
 
 
@@ -314,7 +332,7 @@ def cmd_eval(args, settings: Settings) -> int:
 
     if args.plan:
         return _eval_plan(args, settings)
-    summary = run_eval(settings, args.suite, args.out, k=args.k, backend=args.backend,
+    summary = run_eval(settings, args.suite, args.out, k=check_k(args.k, settings), backend=args.backend,
                        baseline=not args.no_baseline, progress=sys.stderr.isatty())
     overall = summary.get("overall", {})
     print(" ".join(f"{name}={value:.3f}" for name, value in overall.items()
@@ -333,7 +351,7 @@ def _eval_plan(args, settings: Settings) -> int:
     from evals.plan import load_plan, run_plan
 
     summary = run_plan(settings, load_plan(args.plan), args.out, roles=tuple(args.role or ("dev", "heldout")),
-                       k=args.k, baselines=not args.no_baseline, progress=sys.stderr.isatty())
+                       k=check_k(args.k, settings), baselines=not args.no_baseline, progress=sys.stderr.isatty())
     failures = []
     for name in summary["worst_first"]:
         council = next(c for c in summary["councils"] if c["council"] == name)
@@ -354,8 +372,14 @@ def _eval_plan(args, settings: Settings) -> int:
 def cmd_records(args, settings: Settings) -> int:
     from vectorstore.records import RecordsStore
 
+    meeting = check_date(args.meeting, "--meeting")
+    search = clean_text(args.search or "")
+    for name, value in (("--search", search), ("--committee", args.committee or "")):
+        if len(value) > settings.max_filter_chars:
+            raise InputError(f"{name} is {len(value):,} characters long; the limit is "
+                             f"{settings.max_filter_chars} (setting max_filter_chars).")
     store = RecordsStore(DataLayout.of(settings).records)
-    rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search,
+    rows = store.query(args.kind, committee=args.committee, meeting=meeting, search=search or None,
                        aliases_file=settings.committee_aliases_file)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -510,7 +534,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError",
                 "PlanError", "ConventionsError"):
         return str(error), 2
-    if kind == "BackendError":
+    if kind in ("BackendError", "LockTimeout"):
         return str(error), 1
     text = str(error)
     if settings.chroma_mode == "http" and ("connect" in text.lower() or "refused" in text.lower()):
@@ -540,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings, getattr(args, "verbose", False))
     try:
         return COMMANDS[args.command](args, settings)
-    except SettingsError as error:
+    except (SettingsError, InputError) as error:
         print(f"minutes: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -548,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as error:
         message, status = _user_message(error, settings)
-        log.debug("command failed", exc_info=True)
+        log.error("minutes %s failed: %s", args.command, message, exc_info=True, extra={FILE_ONLY: True})
         print(f"minutes: {message}", file=sys.stderr)
         return status
 

@@ -72,6 +72,9 @@ class Settings:
     dedup_threshold: float = _opt(
         0.8, "Shingle overlap above which two sub-documents are the same document (stored once)."
     )
+    ingest_lock_timeout: float = _opt(
+        3600.0, "Seconds an ingest waits for another ingest of the same data directory to finish."
+    )
     # Embedding
     embedding_model: str = _opt(
         "", "Path of a sentence-transformers model; empty means the bundled all-MiniLM-L6-v2."
@@ -100,6 +103,16 @@ class Settings:
     boilerplate_weight: float = _opt(
         0.3, "Score multiplier for boilerplate passages (webcast notice, 'None.' items)."
     )
+    # Limits on what a user hands in (anything over them is refused with one clear message)
+    max_question_chars: int = _opt(2000, "Longest question accepted, in characters.")
+    max_history_turns: int = _opt(
+        20, "Most conversation turns a question may carry as history (the chat UI sends the latest)."
+    )
+    max_history_chars: int = _opt(
+        20000, "Longest history turn accepted, in characters (the chat UI shortens longer answers)."
+    )
+    max_k: int = _opt(50, "Most passages a question may ask for (k).")
+    max_filter_chars: int = _opt(200, "Longest committee, document type or source filter, in characters.")
     # Answering
     backend: str = _opt(
         "extractive", "Answer backend.", ("extractive", "openai", "local")

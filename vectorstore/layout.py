@@ -48,6 +48,11 @@ class DataLayout:
         return self.root / "watch.json"
 
     @property
+    def ingest_lock(self) -> Path:
+        """The writer lock: one ingest of this directory at a time (``ingest.lock.writer_lock``)."""
+        return self.root / "ingest.lock"
+
+    @property
     def uploads(self) -> Path:
         """Files added through the web UI."""
         return self.root / "uploads"

@@ -78,7 +78,7 @@ MAX_RESOLUTIONS = 3
 CONSTRAINT_GAP = 1.5
 RESOLUTION_GAP = 0.3
 
-_RESOLVED = re.compile(r"^[ \t]*\**[ \t]*RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
+_RESOLVED = re.compile(r"^[ \t]*+\**+[ \t]*+RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
 _ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
 @dataclass
 class Draft:

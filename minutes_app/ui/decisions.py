@@ -14,7 +14,9 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.validation import InputError, clean_text
 from minutes_app.ui import charts, views
+from minutes_app.ui.guard import user_error
 from minutes_app.ui.state import AppState
 from minutes_app.ui.viewer import document_viewer, scroll_to_passage_js
 from minutes_core.text.normalise import match_form
@@ -31,8 +33,15 @@ def decisions(state: AppState, committee: str | None = None, date_from: str | No
     ``person`` matches the proposer, the seconder or a recorded vote by surname (and initial when
     given), so "Cllr J. Sheahan" finds "Sheahan (J)"; ``standing`` keeps standing resolutions.
     """
+    search = clean_text(search or "")
+    person = clean_text(person or "")
+    for label, text in (("search", search), ("person", person), ("from date", date_from or ""),
+                        ("to date", date_to or "")):
+        if len(text) > state.settings.max_filter_chars:
+            raise InputError(f"The {label} is {len(text):,} characters long; the limit is "
+                             f"{state.settings.max_filter_chars}.")
     rows = state.records.query("decisions", committee=committee or None, date_from=(date_from or "").strip() or None,
-                               date_to=(date_to or "").strip() or None, search=(search or "").strip() or None,
+                               date_to=(date_to or "").strip() or None, search=search or None,
                                aliases_file=state.settings.committee_aliases_file)
     if not standing:
         rows = [r for r in rows if not r.get("boilerplate")]
@@ -127,6 +136,7 @@ def build_tab(state: AppState) -> tuple[list[gr.components.Component], Any, list
         detail = gr.HTML("", elem_id="decision-detail")
         viewer = gr.HTML("", elem_id="decision-viewer")
 
+    @user_error
     def show(committee_v, from_v, to_v, outcome_v, person_v, search_v, standing_v):
         rows = decisions(state, committee_v, from_v, to_v, outcome_v, person_v, search_v, standing_v)
         return (views.decision_rows(rows), rows, write_csv(rows), charts.decisions_chart(rows),

@@ -30,9 +30,9 @@ CLOSEST_SHOWN = 3
 # Characters of a card's passage shown before "…" (the viewer shows the whole document).
 CARD_CHARS = 900
 
-_CITE = re.compile(r"\s*\[(\d+)\]")
+_CITE = re.compile(r"(?<!\s)\s*\[(\d+)\]")
 # Where an answer sentence may join pieces of a passage: sentence ends, "label: text", list dashes.
-_JOINS = re.compile(r"(?<=[.;:!?])\s+|\s+[-•–]\s+")
+_JOINS = re.compile(r"(?<=[.;:!?])\s+|(?<!\s)\s+[-•–]\s+")
 _QUOTED = re.compile(r"[“\"]([^”\"]{%d,})[”\"]" % MIN_FRAGMENT)
 _SCORE_KEYS = ("dense", "bm25", "rrf")
 
