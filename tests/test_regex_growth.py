@@ -143,7 +143,7 @@ def test_the_collector_finds_the_products_patterns():
     patterns = product_patterns()
     assert len(patterns) > 250
     where = set(patterns.values())
-    assert any(w.startswith("assistant.records_route.") for w in where)  # module level
+    assert any(w.startswith("assistant.filters.") for w in where)  # module level
     assert any(w.startswith("ingest.clean:") for w in where)  # literal in a call
 
 

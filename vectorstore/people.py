@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 # Titles and honorifics before a name, and letters after it ("M.C.C.": member of a county council).
 _TITLE = re.compile(r"^(?:cllrs?|councillors?|cathaoirleach|leas-chathaoirleach|mayor|deputy|"
                     r"mr|mrs|ms|miss|dr|prof|professor|sir|dame|an|chomhairleoir|cmhlr)\.?$", re.I)
-_POSTNOMINAL = re.compile(r",?\s*\b(?:M\.?\s?C\.?\s?C|T\.?\s?D|M\.?\s?E\.?\s?P|S\.?\s?C)\b\.?", re.I)
+# A run of spaces is matched only from its start (or after the comma), so a long run costs one pass.
+_POSTNOMINAL = re.compile(r"(?:,\s*+|(?<![\s,])\s*+)\b(?:M\.?\s?C\.?\s?C|T\.?\s?D|M\.?\s?E\.?\s?P|S\.?\s?C)\b\.?",
+                          re.I)
 _PAREN = re.compile(r"\(([^()]{1,30})\)")
 # Words that join a surname to the word after it (Irish, Scottish, Dutch, French names).
 _SURNAME_PARTICLES = {"o", "ó", "mac", "mc", "de", "di", "du", "le", "la", "van", "von", "ní", "nic",
