@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from typing import Iterable, Iterator
 
 from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_backend
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
+from assistant.followup import cited_passages, previous_answer, with_carried
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
 )
 from assistant.models import Answer, AnswerSentence, Turn
+from assistant.question import analyse, tokens
 from minutes_core.text.dates import human_date
+from assistant.people_route import answer_about_people
 from assistant.records_route import answer_from_records
 from assistant.retrieval import HybridRetriever
 from assistant.rewrite import rewrite_follow_up
+from assistant.validation import check_filters, check_history, check_k, check_question
 from minutes_core.timing import StageTimer
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -39,7 +42,7 @@ LISTED_MEETINGS = 12
 
 
 # A question that names a meeting outright: only then does "no meeting in that range" answer it.
-EXPLICIT_MEETING = re.compile(r"\b(meetings?|minutes|action notes|agenda|committee)\b", re.I)
+EXPLICIT_MEETING = frozenset("meeting meetings minutes notes agenda committee".split())
 
 
 class Assistant:
@@ -83,14 +86,17 @@ class Assistant:
         ``backend`` "extractive", "openai" or "local" (default ``settings.backend``).
         """
         timer = StageTimer()
+        # The boundary of the core: nothing below sees unbounded or malformed input.
+        question = check_question(question, self.settings)
+        turns = check_history(history, self.settings)
+        filters = check_filters(filters, self.settings) if filters is not None else None
+        k = check_k(k, self.settings)
         name = check_backend_name(backend or self.settings.backend)
         generator = self._generator(name) if name != EXTRACTIVE else None
-        turns = _turns(history)
-        k = k or self.settings.k
         notes: list[str] = []
 
         with timer.stage("rewrite"):
-            query = self._rewrite(question, turns, generator, notes)
+            query, leans_back = self._rewrite(question, turns, generator, notes)
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
@@ -98,7 +104,7 @@ class Assistant:
             applied = merge_filters(filters, parsed.filters)
             missing_meeting = self._no_meeting_message(applied, meetings)
             caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
-            if missing_meeting and not caller_dates and not EXPLICIT_MEETING.search(query):
+            if missing_meeting and not caller_dates and not EXPLICIT_MEETING & set(tokens(query.lower())):
                 # The date places an event ("Vice Chair from 18 March 2020"), not a meeting: the
                 # papers of a later meeting report it, so search them rather than refuse.
                 missing_meeting = None
@@ -114,7 +120,8 @@ class Assistant:
         if self.records is not None and not missing_meeting:
             with timer.stage("records"):
                 own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
-                listed = answer_from_records(query, own_records, self.records)
+                listed = (answer_about_people(query, own_records, self.records, self.settings.people_aliases_file)
+                          or answer_from_records(query, own_records, self.records))
             if listed is not None:
                 listed.question, listed.standalone_query = question, query
                 listed.timings, listed.backend = dict(timer.total()), EXTRACTIVE
@@ -124,12 +131,17 @@ class Assistant:
                 return
 
         with timer.stage("retrieve"):
+            carried = self._previously_cited(turns, filters, k) if leans_back else []
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
                 notes.append("Nothing matched the filters read from the question; searched without them.")
                 applied = filters or Filters()
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
+            if carried:
+                    passages = with_carried(carried, passages, k)
+                    notes.append("The follow-up is answered from the passages the previous answer "
+                                 "cited first.")
 
         with timer.stage("answer"):
             used = EXTRACTIVE
@@ -138,9 +150,9 @@ class Assistant:
                 yield missing_meeting
             elif generator is not None:
                 draft, used = yield from self._generate(generator, query, passages, turns, parsed,
-                                                        applied, notes)
+                                                        applied, notes, question)
             else:
-                draft = self._extract(query, passages, parsed, applied)
+                draft = self._extract(query, passages, parsed, applied, question, turns)
                 yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
@@ -173,16 +185,35 @@ class Assistant:
             self._generative[name] = load_generative_backend(name, self.settings)
         return self._generative[name]
 
-    def _rewrite(self, question: str, turns: list[Turn], generator, notes: list[str]) -> str:
+    def _rewrite(self, question: str, turns: list[Turn], generator,
+                 notes: list[str]) -> tuple[str, bool]:
+        """The standalone query, and whether it leans on what the previous answer cited (a
+        follow-up that is not a "what about X?" swap of its subject)."""
         if not turns:
-            return question.strip()
+            return question.strip(), False
+        rewrite = rewrite_follow_up(question, turns, self.catalog()[1])
+        leans_back = rewrite.follow_up and not rewrite.swapped
         if generator is not None:
             try:
-                return generator.rewrite(question, turns).strip() or question.strip()
+                return generator.rewrite(question, turns).strip() or question.strip(), leans_back
             except BackendError as error:
                 log.warning("rewrite by %s failed: %s", generator.name, error)
                 notes.append(f"The follow-up was rewritten by rule: {error}")
-        return rewrite_follow_up(question, turns, self.catalog()[1]).query
+        return rewrite.query, leans_back
+
+    def _previously_cited(self, turns: list[Turn], filters: Filters | None, k: int) -> list[Passage]:
+        """The passages the previous answer cited, found again (see ``assistant.followup``)."""
+        previous = previous_answer(turns)
+        if previous is None:
+            return []
+        meetings, committees = self.catalog()
+        query = rewrite_follow_up(previous.question, previous.history, committees).query
+        parsed = parse_question(query, committees, meetings)
+        applied = merge_filters(filters, parsed.filters)
+        if self._no_meeting_message(applied, meetings):
+            applied = _without_dates(applied)
+        found = self._retrieve(query, applied, k, parsed, {})
+        return cited_passages(previous, found)
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:
@@ -193,12 +224,27 @@ class Assistant:
         return list(self.retriever.retrieve(query, filters or Filters(), k))
 
     def _extract(self, query: str, passages: list[Passage], parsed: ParsedQuestion,
-                 applied: Filters) -> Draft:
+                 applied: Filters, asked: str, turns: list[Turn]) -> Draft:
+        """The extractive answer to the standalone ``query``.
+
+        For a follow-up, what it asks is read from the user's own words: their focus ("who
+        SECONDED it?") and period (a date the rewrite carried over places the context, not the
+        answer); and what the previous answer already said is no new answer.
+        """
+        aliases = self.catalog()[1]
+        analysed = analyse(query, aliases)
+        if asked.strip() != query:
+            own = analyse(asked)
+            analysed.periods = own.periods
+            analysed.focus = own.focus or analysed.focus
+            previous = previous_answer(turns)
+            analysed.known = previous.answer if previous else ""
         return self.extractive.answer(query, passages,
-                                      resolution=parsed.resolution or applied.decisions_only)
+                                      resolution=parsed.resolution or applied.decisions_only,
+                                      question=analysed, aliases=aliases)
 
     def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
-                  parsed: ParsedQuestion, applied: Filters, notes: list[str]):
+                  parsed: ParsedQuestion, applied: Filters, notes: list[str], asked: str):
         """Stream the generated text, check its citations, fall back to extractive if needed.
 
         Returns (through ``yield from``) the draft and the name of the backend that wrote it.
@@ -211,14 +257,14 @@ class Assistant:
         except BackendError as error:
             log.warning("backend %s failed: %s", generator.name, error)
             notes.append(f"{error} The extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked, turns), EXTRACTIVE
         text = "".join(pieces).strip()
         sentences = parse_cited_answer(text, passages)
         if not any_supported_citation(sentences):
             reason = ("found no answer in the passages" if is_refusal(text)
                       else "cited no passage that supports its answer")
             notes.append(f"The {generator.name} model {reason}; the extractive answer is shown instead.")
-            return self._extract(query, passages, parsed, applied), EXTRACTIVE
+            return self._extract(query, passages, parsed, applied, asked, turns), EXTRACTIVE
         unsupported = sum(1 for s in sentences if not s.supported)
         if unsupported:
             notes.append(f"{unsupported} sentence(s) of the answer are not supported by the "
@@ -238,15 +284,6 @@ class Assistant:
             listed += f" and {more} more"
         return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
                 f"the meetings indexed are {listed}.")
-
-
-def _turns(history: Iterable[Turn | dict]) -> list[Turn]:
-    turns = []
-    for turn in history or ():
-        if isinstance(turn, dict):
-            turn = Turn(role=str(turn.get("role", "")), content=str(turn.get("content", "")))
-        turns.append(turn)
-    return turns
 
 
 def _without_dates(filters: Filters) -> Filters:

@@ -27,6 +27,7 @@ the UI still shows every cited passage next to the answer.
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 
 from assistant.models import AnswerSentence
@@ -62,6 +63,7 @@ _REFUSAL = re.compile(
     r".*\b(?:records?|passages?|documents?|papers?)\b",
     re.IGNORECASE,
 )
+_ASCII_ALNUM = frozenset(string.ascii_lowercase + string.digits)
 # A range like [2-4] expands to 2, 3, 4; a wider one is a typo, not a citation of 100 passages.
 MAX_RANGE = 20
 
@@ -80,8 +82,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _SENTENCE_END.finditer(line):
-            before = line[start:match.start()]
-            if match.group(0).startswith(".") and ends_with_abbreviation(before, initials="capital"):
+            if match.group(0).startswith(".") and ends_with_abbreviation(line, "capital", start, match.start()):
                 continue
             sentences.append(line[start:match.end()].strip())
             start = match.end()
@@ -100,8 +101,8 @@ def citation_numbers(sentence: str) -> list[int]:
     """Every number cited by the markers in ``sentence``, in order, without repeats."""
     found: list[int] = []
     for match in _MARKER.finditer(sentence):
-        for part in re.split(r"\s*(?:[,;]|and)\s*", match.group(1)):
-            bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+        for part in match.group(1).replace(";", ",").replace("and", ",").split(","):
+            bounds = [int(x) for x in part.replace("–", "-").split("-") if x.strip()]
             if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= MAX_RANGE:
                 numbers = range(bounds[0], bounds[1] + 1)
             else:
@@ -112,15 +113,18 @@ def citation_numbers(sentence: str) -> list[int]:
 
 def strip_markers(sentence: str) -> str:
     """The sentence without its citation markers, spacing before punctuation tidied."""
-    text = _MARKER.sub("", sentence)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+    text = " ".join(_MARKER.sub("", sentence).split())
+    for mark in ".,;:!?":
+        text = text.replace(f" {mark}", mark)
+    return text
 
 
 def _normal_number(raw: str) -> str:
     """1,200,000 -> 1200000; 03 -> 3; 1.50 -> 1.5 (a trailing sentence full stop is not kept)."""
     raw = raw.rstrip(".,")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+    groups = raw.split(".")[0].split(",")
+    if len(groups) > 1 and all(g.isdigit() for g in groups) and 1 <= len(groups[0]) <= 3 and \
+            all(len(g) == 3 for g in groups[1:]):
         raw = raw.replace(",", "")
     parts = raw.split(".")
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
@@ -142,7 +146,8 @@ def _words(text: str) -> list[tuple[str, bool]]:
     first = True
     for match in _WORD.finditer(text):
         raw = match.group(0).rstrip("'\u2019")
-        raw = re.sub(r"['\u2019]s$", "", raw)
+        if raw[-2:].lower() in ("'s", "\u2019s"):
+            raw = raw[:-2]
         word = raw.lower()
         is_name = raw[:1].isupper() and not first
         first = False
@@ -171,7 +176,9 @@ def support_score(sentence: str, passage_text: str) -> float:
 
 
 def _letters(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    """Lower-case ASCII letters and digits, every other run of characters one space."""
+    kept = "".join(ch if ch in _ASCII_ALNUM else " " for ch in text.lower())
+    return " ".join(kept.split())
 
 
 def quotes(sentence: str) -> list[str]:

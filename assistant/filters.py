@@ -44,6 +44,8 @@ _DATE_PATTERNS = [
 _YEAR_CONTEXT = re.compile(
     r"\b(in|of|during|for|since|before|after|until|between|from|and|to|by|year)\s+$", re.I
 )
+_YEAR_CONTEXT_WINDOW = 40  # "between" and a few spaces; whitespace is collapsed at the boundary
+_MEETING_AFTER = re.compile(r"(?<!\s)\s+(meetings?|committees?|minutes)\b", re.I)
 _MEETING_CONTEXT = re.compile(
     r"\b(meetings?|committees?|minutes|action notes|agenda|o&s|scrutiny|resolv\w*|resolutions?|"
     r"decid\w*|decisions?|agreed|attend\w*|present at|apologies|chair(ed|man)?)\b",
@@ -317,6 +319,16 @@ def describe_range(date_from: str | None, date_to: str | None) -> str:
 
 # -- date expressions ------------------------------------------------------------------------
 
+def _year_context(text: str, match: re.Match[str]) -> bool:
+    """A bare number is a year after "in", "of", ... or before "meeting(s)", "committee(s)", "minutes".
+
+    Only the few characters around the number are searched (a window, not the whole text before
+    it), so a text with many numbers costs linear time.
+    """
+    return bool(_YEAR_CONTEXT.search(text, max(0, match.start() - _YEAR_CONTEXT_WINDOW), match.start())
+                or _MEETING_AFTER.match(text, match.end()))
+
+
 def find_dates(text: str) -> list[DateMatch]:
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
@@ -324,8 +336,7 @@ def find_dates(text: str) -> list[DateMatch]:
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
-            if kind == "year" and not _YEAR_CONTEXT.search(text[: match.start()]) and \
-                    not re.match(r"\s+(meetings?|committees?|minutes)\b", text[match.end():], re.I):
+            if kind == "year" and not _year_context(text, match):
                 continue
             bounds = _bounds(kind, match)
             if bounds is None:
@@ -369,7 +380,7 @@ def _date_span(question: str) -> tuple[str | None, str | None, str] | None:
     if len(dates) >= 2 and re.search(r"\b(between|from)\s+(the\s+)?$", before):
         second = dates[1]
         joiner = question[first.end: second.start].lower()
-        if re.fullmatch(r"\s*(and|to|until|till|-|–)\s*(the\s+)?", joiner):
+        if re.fullmatch(r"(?<!\s)\s*(and|to|until|till|-|–)\s*(the\s+)?", joiner):
             lo, hi = sorted([first, second], key=lambda d: d.first)
             return lo.first.isoformat(), hi.last.isoformat(), question[first.start: second.end]
     if re.search(r"\b(before|prior to|earlier than)\s+(the\s+)?$", before):

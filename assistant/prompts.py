@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Turn
+from assistant.citations import strip_markers
 from vectorstore.models import Passage
 
 # The sentence a model must give when the passages do not answer; ``citations.is_refusal``
@@ -39,7 +40,6 @@ REWRITE_PROMPT = """You rewrite the last question of a conversation about counci
 Replace words like "it", "they", "that meeting" or "the same committee" with what they refer to, and keep every name, date and committee mentioned.
 Do not answer the question. Reply with the rewritten question only, on one line."""
 
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
 _TAG = re.compile(r"<(/?)passage", re.IGNORECASE)
 
 
@@ -66,7 +66,7 @@ def render_history(history: list[Turn]) -> str:
     """The last turns as plain lines, without citation markers (they numbered other passages)."""
     lines = []
     for turn in list(history)[-HISTORY_TURNS:]:
-        content = _MARKERS.sub("", turn.content).strip()
+        content = strip_markers(turn.content)
         if len(content) > HISTORY_TURN_CHARS:
             content = content[:HISTORY_TURN_CHARS].rstrip() + " ..."
         speaker = "User" if turn.role == "user" else "Assistant"
@@ -95,8 +95,14 @@ def rewrite_messages(question: str, history: list[Turn]) -> list[dict]:
     return [{"role": "system", "content": REWRITE_PROMPT}, {"role": "user", "content": user}]
 
 
-_LABEL = re.compile(r"^(?:standalone|rewritten|reformulated)?\s*(?:question|query)\s*:\s*",
-                    re.IGNORECASE)
+# The labels small models put before a rewritten question ("Rewritten question: ...").
+_LABELS = frozenset(f"{kind} {noun}".strip() for kind in ("", "standalone", "rewritten", "reformulated")
+                    for noun in ("question", "query"))
+
+
+def _without_label(line: str) -> str:
+    head, colon, rest = line.partition(":")
+    return rest if colon and " ".join(head.lower().split()) in _LABELS else line
 
 
 def clean_rewrite(reply: str, question: str) -> str:
@@ -107,7 +113,7 @@ def clean_rewrite(reply: str, question: str) -> str:
     empty or far longer than the question (an answer, not a question) is ignored.
     """
     line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
-    line = _LABEL.sub("", line).strip().strip("\"'\u201c\u201d\u2018\u2019").strip()
+    line = _without_label(line).strip().strip("\"'\u201c\u201d\u2018\u2019").strip()
     if not line or len(line) > 3 * len(question) + 200:
         return question
     return line

@@ -13,51 +13,40 @@ people in one apologies paragraph) share its number.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from assistant.filters import LAST_MEETING, OTHER_BODY_DECIDES, find_dates, without_dates
 from assistant.models import Answer, AnswerSentence
+from assistant.question import DECISION_WORDS, word_spans
 from minutes_core.text.dates import human_date
 from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.stopwords import RECORDS_TOPIC_STOPWORDS
 from minutes_core.text.normalise import match_form
 from vectorstore.models import Filters, Passage
 
-# Words that make a question ask for a complete list rather than an explanation.
-_LIST = r"(?:list|what|which|all|every|show|give|tell me|name)"
-_DECISION = r"(?:decisions?|decide[ds]?|resolutions?|resolved?|agreed)"
-
-DECISIONS_ON_TOPIC = re.compile(
-    rf"\b(?:{_DECISION}|resolve)\b.*?\b(?:about|on|regarding|concerning|in relation to|relating to|"
-    rf"for|re)\s+(?:the\s+)?(?P<topic>[^?]{{3,80}}?)\s*\??$",
-    re.I,
-)
-DECISIONS = re.compile(rf"\b{_LIST}\b.*\b{_DECISION}\b|\b{_DECISION}\b.*\b(?:meeting|committee)\b", re.I)
+# The words of each kind of records question (the record kinds are the same for every council):
+# a list asked for, a decision, an action and its status, attendance, apologies, declarations.
+_LIST = frozenset("list what which all every show give tell name".split())
+_TOPIC_PREPOSITIONS = frozenset("about on regarding concerning for re".split())
+_MEETING = frozenset("meeting committee".split())
 # "What did the committee decide under urgent business / when it considered X" asks for one
 # decision, which retrieval answers by quoting its RESOLVED block, not for a meeting's list.
-ONE_DECISION = re.compile(r"\b(?:under|regarding|concerning|when (?:it|they)|in relation to)\b", re.I)
-APOLOGIES = re.compile(r"\bapolog(?:y|ies|ised|ized)\b|\b(?:absent|absence|did not attend|"
-                       r"didn't attend|couldn't attend|could not attend)\b", re.I)
-ATTENDANCE = re.compile(r"\b(?:who|which\s+\w+)\b.*\b(?:attend(?:ed|ing)?|present|there)\b|"
-                        r"\battendance\b|\b(?:attendees|members present)\b", re.I)
-DECLARATIONS = re.compile(r"\bdeclar(?:e|ed|ation|ations)\b.*\binterests?\b|"
-                          r"\binterests?\b.*\bdeclar(?:e|ed|ation|ations)\b", re.I)
-OPEN_ACTIONS = re.compile(
-    r"\b(?:outstanding|open|pending|incomplete|unresolved|still to (?:be )?(?:done|completed)|"
-    r"not (?:yet )?(?:done|completed|closed)|remain(?:ing)?)\b.*\bactions?\b|"
-    r"\bactions?\b.*\b(?:outstanding|open|pending|incomplete|unresolved|not (?:yet )?(?:done|"
-    r"completed|closed)|still (?:open|outstanding))\b",
-    re.I,
-)
-ACTIONS = re.compile(rf"\b{_LIST}\b.*\b(?:actions|action tracker)\b|\baction tracker\b", re.I)
-# "Which actions from the Youth Service item ...": the actions of one item.
-ACTIONS_OF_ITEM = re.compile(r"\b(?:from|under|about|on|for|of)\s+(?:the\s+)?(?P<topic>[\w'’&,\- ]{3,60}?)"
-                             r"\s+(?:item|update|report|discussion)\b", re.I)
-# Who came for one item is in the agenda and that item's minutes, not in the attendance list.
-ITEM_ATTENDANCE = re.compile(r"\bagenda\b|\b(?:attend|present)\w*\s+(?:for|at)\s+(?:the\s+)?"
-                             r"(?!meeting\b|committee\b)[\w'’]+(?:\s+[\w'’]+)*\s+(?:item|update|report)\b", re.I)
+_ONE_DECISION = frozenset("under regarding concerning".split())
+_APOLOGIES = frozenset("apology apologies apologised apologized absent absence".split())
+_NOT = frozenset("not didn't couldn't didnt couldnt".split())
+_ATTENDED = frozenset("attend attended attending present there".split())
+_ATTENDANCE = frozenset("attendance attendees".split())
+_OPEN = frozenset("outstanding open pending incomplete unresolved remaining remain".split())
+_DONE = frozenset("done completed closed".split())
+_ACTIONS = frozenset("action actions".split())
+_PART = frozenset("item update report discussion".split())
+_ITEM_PREPOSITIONS = frozenset("from under about on for of".split())
+_TRAILING = frozenset("in on at of from during the meeting".split())
+
+
+def _words(text: str) -> list[str]:
+    return [span.lower for span in word_spans(text, "'’-")]
 
 
 @dataclass
@@ -72,27 +61,100 @@ class Route:
 
 def classify(question: str) -> Route | None:
     """The structured question ``question`` asks, or None for an ordinary question."""
-    if OPEN_ACTIONS.search(question):
+    words = _words(question)
+    present = set(words)
+    if present & _ACTIONS and (present & _OPEN or _follows(words, _NOT, _DONE, gap=1)
+                               or _follows(words, {"still"}, _OPEN | {"to"})):
         return Route("actions", "outstanding actions", lambda row: row["status"] != "done")
-    if DECLARATIONS.search(question):
+    if any(w.startswith("declar") for w in words) and present & {"interest", "interests"}:
         return Route("attendance", "declarations of interest", lambda row: row["role"] == "declaration")
-    if APOLOGIES.search(question):
+    if present & _APOLOGIES or _follows(words, _NOT, {"attend"}):
         return Route("attendance", "apologies", lambda row: row["role"] == "apologies")
-    if not OTHER_BODY_DECIDES.search(question) and not ONE_DECISION.search(question):
-        topic = DECISIONS_ON_TOPIC.search(question)
-        subject = _without_dates(topic.group("topic")) if topic else ""
+    one_decision = present & _ONE_DECISION or _follows(words, {"when"}, {"it", "they"}) or \
+        _follows(words, {"relation"}, {"to"})
+    if not OTHER_BODY_DECIDES.search(question) and not one_decision:
+        subject = _without_dates(_decision_topic(question))
         if subject and not LAST_MEETING.search(subject):
             return Route("decisions", "decisions", lambda row: True, search=subject)
-        if DECISIONS.search(question):
+        if _decision_list(words):
             return Route("decisions", "decisions", lambda row: True)
-    if ATTENDANCE.search(question) and not ITEM_ATTENDANCE.search(question):
+    asks_who = bool(present & {"who", "which"})
+    if (asks_who and present & _ATTENDED or present & _ATTENDANCE or
+            _follows(words, {"members"}, {"present"})) and not _item_attendance(words):
         return Route("attendance", "attendance",
                      lambda row: row["role"] in ("present", "also present"))
-    if ACTIONS.search(question):
-        item = ACTIONS_OF_ITEM.search(question)
+    if "actions" in present and present & _LIST or _follows(words, {"action"}, {"tracker"}):
+        topic = _item_topic(question)
         return Route("actions", "actions", lambda row: True,
-                     search=_without_dates(item.group("topic")) if item else None)
+                     search=_without_dates(topic) if topic else None)
     return None
+
+
+def _follows(words: list[str], first, then, gap: int = 0) -> bool:
+    """Is a word of ``first`` followed by a word of ``then`` (at most ``gap`` words between)?"""
+    return any(w in first and any(x in then for x in words[n + 1: n + 2 + gap])
+               for n, w in enumerate(words))
+
+
+def _decision_list(words: list[str]) -> bool:
+    """A list word before a decision word, or a decision word before "meeting"/"committee"."""
+    decisions = [n for n, w in enumerate(words) if w in DECISION_WORDS]
+    if not decisions:
+        return False
+    return any(w in _LIST for w in words[: decisions[-1]]) or \
+        any(w in _MEETING for w in words[decisions[0] + 1:])
+
+
+def _decision_topic(question: str) -> str:
+    """What a decisions question is about: the words after the first "about/on/regarding/..."
+    that follows its decision word ("resolved about corporate parenting" -> "corporate
+    parenting"), 3 to 80 characters, or ''."""
+    spans = word_spans(question, "'’-")
+    decided = next((n for n, s in enumerate(spans) if s.lower in DECISION_WORDS or s.lower == "resolve"), None)
+    if decided is None:
+        return ""
+    for n in range(decided + 1, len(spans)):
+        word = spans[n].lower
+        if word in _TOPIC_PREPOSITIONS or (word in ("relation", "relating") and n + 1 < len(spans)
+                                           and spans[n + 1].lower == "to"):
+            start = n + 2 if word in ("relation", "relating") else n + 1
+            if start < len(spans) and spans[start].lower == "the":
+                start += 1
+            if start >= len(spans):
+                return ""
+            topic = question[spans[start].start:].strip().rstrip("?").strip()
+            return topic if 3 <= len(topic) <= 80 else ""
+    return ""
+
+
+def _item_attendance(words: list[str]) -> bool:
+    """Who came for one item is in the agenda and that item's minutes, not the attendance list."""
+    if "agenda" in words:
+        return True
+    for n, word in enumerate(words):
+        if word.startswith("attend") or word == "present":
+            rest = words[n + 1:]
+            if rest[:1] and rest[0] in ("for", "at"):
+                rest = rest[1:]
+                if rest[:1] == ["the"]:
+                    rest = rest[1:]
+                if rest and rest[0] not in _MEETING and any(w in ("item", "update", "report") for w in rest[1:]):
+                    return True
+    return False
+
+
+def _item_topic(question: str) -> str:
+    """"the Youth Service" of "actions from the Youth Service item": the words between a
+    preposition and "item/update/report/discussion", or ''."""
+    spans = word_spans(question, "'’-&,")
+    for n, span in enumerate(spans):
+        if span.lower in _PART and n:
+            for m in range(n - 1, -1, -1):
+                if spans[m].lower in _ITEM_PREPOSITIONS:
+                    first = m + 1 + (spans[m + 1].lower == "the" if m + 1 < n else 0)
+                    topic = question[spans[first].start: spans[n - 1].end] if first < n else ""
+                    return topic if 3 <= len(topic) <= 60 else ""
+    return ""
 
 
 def _without_dates(topic: str) -> str:
@@ -101,8 +163,11 @@ def _without_dates(topic: str) -> str:
     The dates still narrow the rows (``answer_from_records`` reads them from the question).
     """
     topic = " ".join(without_dates(topic).split())
-    topic = re.sub(r"\s+(?:in|on|at|of|from|during|the)(?:\s+(?:the|meeting))*\s*$", "", topic.strip(), flags=re.I)
-    return topic.strip() if len(topic.strip()) >= 3 else ""
+    spans = word_spans(topic)
+    while spans and spans[-1].lower in _TRAILING:
+        spans = spans[:-1]
+    topic = topic[: spans[-1].end].strip() if spans else ""
+    return topic if len(topic) >= 3 else ""
 
 
 def answer_from_records(question: str, filters: Filters | None, store) -> Answer | None:
@@ -143,7 +208,7 @@ def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
     """Rows on a topic: the phrase itself, or every content word of it, in the decision or action
     or its item's title (so "corporate parenting" finds "engage Members as corporate parents")."""
     phrase = match_form(topic, dashes=False)
-    words = [w for w in re.findall(r"[a-z0-9]+", phrase) if w not in RECORDS_TOPIC_STOPWORDS]
+    words = [s.lower for s in word_spans(phrase) if s.lower not in RECORDS_TOPIC_STOPWORDS]
     stems = [w[:-3] if w.endswith("ing") and len(w) > 5 else w for w in words]
     found = []
     for row in rows:

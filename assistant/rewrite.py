@@ -10,34 +10,114 @@ Generative backends rewrite with their LLM instead (``backend.rewrite``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from assistant.filters import find_committee, find_dates, without_dates
 from assistant.models import Turn
+from assistant.question import LEADS, Span, word_spans
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 
-_LEAD = re.compile(r"^\s*(and|but|so|also|then|ok(ay)?|right|well)\b[\s,]*", re.I)
-_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<rest>.+?)\s*\??\s*$", re.I)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|she|him|her|his|these|those)\b", re.I)
-_DEMONSTRATIVE = re.compile(
-    r"\b(this|that|the same)\s+(meeting|item|report|paper|update|decision|committee|session)\b", re.I
-)
-_BARE_DEMONSTRATIVE = re.compile(r"\b(this|that)\s*(\?|$)", re.I)
-_ELSE = re.compile(r"\b(else|other|another)\b", re.I)
-_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)
-_THEY = re.compile(r"\b(they|them|their)\b", re.I)
-_IT = re.compile(r"\b(it|this|that)\b(?=\s*(\?|$|\s(?:to|at|in|on|for|about|with)\b))", re.I)
-# Words that point back at something the question does not name: "signed up to it", "those
-# children", "what does that add up to", "did they".
-_POINTING = re.compile(
-    r"\b(?:to|about|on|for|with|from|of|into|in|at|by)\s+(?:it|them)\b|\b(?:it|them)\s*\??\s*$|"
-    r"\b(?:those|these)\s+[a-z]|\b(?:does|did|is|was|has|had|do|will|would)\s+(?:that|this)\b|"
-    r"\b(?:they|them|their)\b", re.I)
+# Word classes of follow-ups: the words that open one ("and ..."), point back ("it", "they",
+# "that meeting") or ask for something else ("what else").
+_PRONOUNS = frozenset("it its they them their he she him her his these those".split())
+_PERSON_PRONOUNS = frozenset("he she him her his".split())
+_THEY = frozenset("they them their".split())
+_THINGS = frozenset("meeting item report paper update decision committee session".split())
+_ELSE = frozenset("else other another".split())
+_POINTING_AFTER = frozenset("to about on for with from of into in at by".split())
+_IT_BEFORE = frozenset("to at in on for about with".split())
+_AUXILIARIES = frozenset("does did is was has had do will would".split())
+_ASKING = frozenset("what which who whom whose when where why how did does do was were is are has "
+                    "have can could should will would list tell show give".split())
+_DATE_PREPOSITIONS = frozenset("in on at during since before after until from between".split())
+_NAME_CHARS = "'’-"
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
+
+
+def _strip_lead(text: str) -> str:
+    """``text`` without an opening "and", "so", "ok", ... and the commas after it."""
+    spans = word_spans(text)
+    if spans and spans[0].lower in LEADS and not text[:spans[0].start].strip():
+        return text[spans[0].end:].lstrip(" ,\t")
+    return text
+
+
+def _what_about(text: str) -> str | None:
+    """X of "(and) what/how about X?", or None."""
+    spans = word_spans(text)
+    words = [s.lower for s in spans]
+    first = 1 if words[:1] == ["and"] else 0
+    if len(words) > first + 2 and words[first] in ("what", "how") and words[first + 1] == "about":
+        rest = text[spans[first + 1].end:].strip().rstrip("?").strip()
+        return rest or None
+    return None
+
+
+def _demonstrative(text: str) -> tuple[int, int, str] | None:
+    """Where "this/that/the same meeting|item|..." is, and its noun."""
+    spans = word_spans(text)
+    for n, span in enumerate(spans[:-1]):
+        if span.lower in ("this", "that") and spans[n + 1].lower in _THINGS:
+            return span.start, spans[n + 1].end, spans[n + 1].lower
+        if span.lower == "the" and spans[n + 1].lower == "same" and n + 2 < len(spans) and \
+                spans[n + 2].lower in _THINGS:
+            return span.start, spans[n + 2].end, spans[n + 2].lower
+    return None
+
+
+def _bare_demonstrative(text: str) -> bool:
+    """Does the question end on a bare "this" or "that" ("what did they say about that?")."""
+    spans = word_spans(text)
+    return bool(spans) and spans[-1].lower in ("this", "that") and \
+        not text[spans[-1].end:].strip(" ?\t\n")
+
+
+def _pointing(text: str) -> bool:
+    """Words that point back at something the question does not name: "signed up to it",
+    "those children", "what does that add up to", "did they"."""
+    spans = word_spans(text)
+    words = [s.lower for s in spans]
+    for n, word in enumerate(words):
+        following = words[n + 1] if n + 1 < len(words) else ""
+        if word in _THEY:
+            return True
+        if word in ("it", "them") and (n and words[n - 1] in _POINTING_AFTER or not following):
+            return True
+        if word in ("those", "these") and following and spans[n + 1].word[:1].islower():
+            return True
+        if word in _AUXILIARIES and following in ("that", "this"):
+            return True
+    return False
+
+
+def _replace_words(text: str, wanted, replacement, count: int = 0) -> str:
+    """``text`` with the words in ``wanted`` replaced by ``replacement(word)`` (``count`` > 0:
+    only the first ``count``)."""
+    out, last, done = [], 0, 0
+    for span in word_spans(text):
+        if span.lower in wanted and (not count or done < count):
+            out.append(text[last:span.start] + replacement(span.word))
+            last, done = span.end, done + 1
+    return "".join(out) + text[last:]
+
+
+def _first_it(text: str) -> Span | None:
+    """The "it/this/that" that stands for the topic: before a preposition or at the end."""
+    spans = word_spans(text)
+    for n, span in enumerate(spans):
+        if span.lower in ("it", "this", "that"):
+            following = spans[n + 1].lower if n + 1 < len(spans) else ""
+            if not following and not text[span.end:].strip(" ?\t\n") or following in _IT_BEFORE:
+                return span
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [s.lower for s in word_spans(text, _NAME_CHARS)]
+
 
 @dataclass
 class Rewrite:
@@ -46,6 +126,7 @@ class Rewrite:
     query: str
     follow_up: bool = False
     carried: dict[str, str] = field(default_factory=dict)
+    swapped: bool = False  # "what about X?": X replaces part of the previous question
 
 
 @dataclass
@@ -65,16 +146,16 @@ def is_follow_up(question: str) -> bool:
     text = question.strip()
     if not text:
         return False
-    if _LEAD.match(text) or _WHAT_ABOUT.match(text) or _DEMONSTRATIVE.search(text):
+    words = _words(text)
+    if words[:1] and words[0] in LEADS or _what_about(text) or _demonstrative(text):
         return True
-    if _BARE_DEMONSTRATIVE.search(text):
+    if _bare_demonstrative(text):
         return True
-    words = re.findall(r"[\w'’]+", text)
     if len(words) <= SHORT_QUESTION_WORDS:
         return True
-    if _PERSON_PRONOUN.search(text) or _POINTING.search(text):
+    if _PERSON_PRONOUNS & set(words) or _pointing(text):
         return True
-    return bool(_PRONOUN.search(text)) and not topic_of(text)
+    return bool(_PRONOUNS & set(words)) and not topic_of(text)
 
 
 def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
@@ -100,7 +181,7 @@ def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
 
 def topic_of(text: str) -> str:
     """The content words of a question in order: no question words, dates, frames or pronouns."""
-    words = re.findall(r"[\w'’\-]+", without_dates(text))
+    words = [s.word for s in word_spans(without_dates(text), _NAME_CHARS)]
     kept = [w for w in words if w.lower() not in TOPIC_STOPWORDS]
     return " ".join(kept)
 
@@ -129,7 +210,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
         committee=committee[0] if committee else (previous.committee if previous else ""),
         person=last_person(query) or (previous.person if previous else ""),
         subject=_last_proper_name(_strip_committee(without_dates(query), committee)),
-        mentions_committee=bool(re.search(r"\bcommittee\b", query, re.I)) or bool(committee),
+        mentions_committee="committee" in _words(query) or bool(committee),
     )
     return context
 
@@ -140,41 +221,41 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
         return Rewrite(question)
     carried: dict[str, str] = {}
 
-    swap = _WHAT_ABOUT.match(question)
-    if swap or not re.search(r"\b(what|which|who|whom|whose|when|where|why|how|did|does|do|was|were|"
-                             r"is|are|has|have|can|could|should|will|would|list|tell|show|give)\b",
-                             _LEAD.sub("", question), re.I):
-        subject = swap.group("rest") if swap else _LEAD.sub("", question).rstrip(" ?")
+    swap = _what_about(question)
+    unled = _strip_lead(question)
+    if swap or not _ASKING & set(_words(unled)):
+        subject = swap if swap else unled.rstrip(" ?")
         return _swap(subject, context, committees, carried)
 
-    text = _LEAD.sub("", question).rstrip(" ?")
+    text = unled.rstrip(" ?")
     text = text[:1].upper() + text[1:] if text else text
     own_topic = topic_of(text)
-    if context.person and _PERSON_PRONOUN.search(text):
-        text = _PERSON_PRONOUN.sub(lambda m: _person_form(m.group(0), context.person), text)
+    if context.person and _PERSON_PRONOUNS & set(_words(text)):
+        text = _replace_words(text, _PERSON_PRONOUNS, lambda w: _person_form(w, context.person))
         carried["person"] = context.person
-    demonstrative = _DEMONSTRATIVE.search(text)
-    if demonstrative and demonstrative.group(2).lower() == "meeting" and context.date:
-        text = text[: demonstrative.start()] + f"the meeting {context.date}" + text[demonstrative.end():]
+    demonstrative = _demonstrative(text)
+    if demonstrative and demonstrative[2] == "meeting" and context.date:
+        text = text[: demonstrative[0]] + f"the meeting {context.date}" + text[demonstrative[1]:]
         carried["date"] = context.date
     elif demonstrative and context.topic:
-        text = text[: demonstrative.start()] + context.topic + text[demonstrative.end():]
+        text = text[: demonstrative[0]] + context.topic + text[demonstrative[1]:]
         carried["topic"] = context.topic
-    if (context.subject or context.topic) and "topic" not in carried and _IT.search(text):
-        text = _IT.sub(context.subject or context.topic, text, count=1)
+    it = _first_it(text)
+    if (context.subject or context.topic) and "topic" not in carried and it is not None:
+        text = text[: it.start] + (context.subject or context.topic) + text[it.end:]
         carried["topic"] = context.subject or context.topic
-    if context.mentions_committee and _THEY.search(text):
-        text = _THEY.sub(lambda m: "the committee's" if m.group(0).lower() == "their"
-                         else "the committee", text)
+    if context.mentions_committee and _THEY & set(_words(text)):
+        text = _replace_words(text, _THEY, lambda w: "the committee's" if w.lower() == "their"
+                              else "the committee")
         carried["committee"] = context.committee or "the committee"
-    if not carried and not own_topic and len(re.findall(r"[\w'’]+", text)) <= SHORT_QUESTION_WORDS:
+    if not carried and not own_topic and len(_words(text)) <= SHORT_QUESTION_WORDS:
         # "Why?", "When?", "Who chaired?": the question is asked of the previous query.
         carried["query"] = context.query
         return Rewrite(_tidy(f"{text.rstrip(' ?')} — {context.query}"), follow_up=True,
                        carried=carried)
-    pointing = _POINTING.search(text) is not None and "committee" not in carried
+    pointing = _pointing(text) and "committee" not in carried
     if context.topic and "topic" not in carried and (pointing or not own_topic) and \
-            not _ELSE.search(text):
+            not _ELSE & set(_words(text)):
         text += f" about {context.topic}"
         carried["topic"] = context.topic
     if context.committee and context.committee.lower() not in text.lower() and \
@@ -212,17 +293,17 @@ def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,
     else:
         query = " ".join(part for part in [subject, context.date, context.committee] if part)
         carried.update({k: v for k, v in (("date", context.date), ("committee", context.committee)) if v})
-    return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried)
+    return Rewrite(_tidy(query) + "?", follow_up=True, carried=carried, swapped=True)
 
 
 def _topic_run(query: str, topic: str) -> tuple[int, int] | None:
     """Where in ``query`` the longest run of consecutive topic words is (to swap a new topic in)."""
     topic_words = {w.lower() for w in topic.split()}
     best, run_start, run_end = None, None, None
-    for match in re.finditer(r"[\w'’\-]+", query):
-        if match.group(0).lower() in topic_words:
-            run_start = match.start() if run_start is None else run_start
-            run_end = match.end()
+    for span in word_spans(query, _NAME_CHARS):
+        if span.lower in topic_words:
+            run_start = span.start if run_start is None else run_start
+            run_end = span.end
             if best is None or run_end - run_start > best[1] - best[0]:
                 best = (run_start, run_end)
         else:
@@ -232,19 +313,28 @@ def _topic_run(query: str, topic: str) -> tuple[int, int] | None:
 
 def _date_phrase(text: str, match) -> str:
     """The date with the preposition the question used, or 'in'/'on' if it had none."""
-    before = text[: match.start].rstrip()
-    preposition = re.search(r"\b(in|on|at|during|since|before|after|until|from|between)$", before, re.I)
-    if preposition:
-        return f"{preposition.group(1).lower()} {match.text}"
-    return ("on " if re.search(r"\d{1,2}\D+[A-Za-z]+\D+\d{4}|\d{4}-\d\d-\d\d", match.text) else "in ") \
-        + match.text
+    before = word_spans(text[: match.start])
+    if before and before[-1].lower in _DATE_PREPOSITIONS and not text[before[-1].end: match.start].strip():
+        return f"{before[-1].lower} {match.text}"
+    return ("on " if match.first == match.last else "in ") + match.text
 
 
 def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
     if not committee:
         return query
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in committee[1].split()), re.I)
-    return pattern.sub(" ", query.replace("’", "'"))
+    query = query.replace("’", "'")
+    wanted = committee[1].lower().split()
+    spans = word_spans(query, _NAME_CHARS)
+    out, last, n = [], 0, 0
+    while n <= len(spans) - len(wanted):
+        run = spans[n: n + len(wanted)]
+        joined = all(not query[a.end: b.start].strip() for a, b in zip(run, run[1:]))
+        if joined and [s.lower for s in run] == wanted:
+            out.append(query[last: run[0].start] + " ")
+            last, n = run[-1].end, n + len(wanted)
+        else:
+            n += 1
+    return "".join(out) + query[last:]
 
 
 def _last_proper_name(query: str) -> str:
@@ -258,5 +348,5 @@ def _person_form(pronoun: str, person: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())
     return text[:1].upper() + text[1:]

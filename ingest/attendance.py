@@ -37,9 +37,11 @@ RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
 WRAPPED_NAME = re.compile(r"(?:,|\band|&|\b(?:cllrs?|councillors?|mr|mrs|ms|dr)\.?)\s*$", re.I)
 # An agenda item's heading ("ITEM 1 - Adoption of Minutes", "1. Adoption of Minutes") ends every list.
 ITEM_START = re.compile(r"^\W*(?:item\s+(?:no\.?\s*)?\d{1,2}\b|\d{1,2}[.)]\s+[A-Z])", re.I)
-# "Chief Executive (Mr. P. Daly)": a role with the holder's name in brackets.
-ROLE_WITH_NAME = re.compile(r"(?P<role>[^()]{2,160}?)\s*\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)",
-                            re.I)
+# "Chief Executive (Mr. P. Daly)": a role with the holder's name in brackets. The pattern finds
+# the bracket; the role is read back from it in ``officials`` (at most ROLE_CHARS characters, no
+# bracket), so no match attempt scans a window from every character of a long list.
+NAME_IN_BRACKETS = re.compile(r"\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)", re.I)
+ROLE_CHARS = 160
 
 
 @dataclass
@@ -139,5 +141,19 @@ def entry_texts(section: Section) -> list[str]:
 
 
 def officials(text: str) -> list[tuple[str, str]]:
-    """(name, role) for each "Role (Mr. A. Name)" in an officials list."""
-    return [(m.group("name").strip(), m.group("role").strip(" ,;.")) for m in ROLE_WITH_NAME.finditer(text)]
+    """(name, role) for each "Role (Mr. A. Name)" in an officials list.
+
+    The role is the text before the bracket back to the previous entry or bracket, at most
+    ROLE_CHARS characters; each character is read once, so a long list costs linear time.
+    """
+    found: list[tuple[str, str]] = []
+    end = 0
+    for match in NAME_IN_BRACKETS.finditer(text):
+        low = max(end, match.start() - ROLE_CHARS)
+        cut = max(text.rfind("(", low, match.start()), text.rfind(")", low, match.start()))
+        role = text[cut + 1 if cut >= 0 else low: match.start()]
+        if len(role) < 2:
+            continue
+        found.append((match.group("name").strip(), role.rstrip().strip(" ,;.")))
+        end = match.end()
+    return found

@@ -17,7 +17,7 @@ from minutes_core.text.dates import human_date
 from ingest.models import Chunk, Document
 from ingest.structure import ParsedDocument, minutes_items
 from minutes_core.text.normalise import normalise_for_index
-from minutes_core.text.sentences import split_paragraph
+from minutes_core.text.sentences import fit_pieces, split_paragraph
 
 RESOLVED = re.compile(r"^\W*resolved\b", re.IGNORECASE)
 ATTENDANCE = re.compile(r"^\W*(present|also present|apologies|in attendance)\s*:", re.IGNORECASE)
@@ -166,34 +166,45 @@ def _pack(units: list[Unit], size: int, overlap: int) -> list[list[Unit]]:
 
 
 def _merge_atomic(units: list[Unit]) -> list[Unit]:
-    """Join the consecutive units of one decision or attendance block into a single unit."""
-    merged: list[Unit] = []
+    """Join the consecutive units of one decision or attendance block into a single unit.
+
+    Each run is joined once at its end (not unit by unit), so a long block costs linear time.
+    """
+    runs: list[list[Unit]] = []
     for unit in units:
-        previous = merged[-1] if merged else None
+        previous = runs[-1][-1] if runs else None
         if previous and ((unit.is_decision and previous.is_decision) or
                          (unit.is_attendance and previous.is_attendance)) and previous.item == unit.item:
-            merged[-1] = Unit(
-                text=f"{previous.text}\n{unit.text}", line_start=previous.line_start,
-                line_end=unit.line_end, page=previous.page, item=unit.item,
-                item_title=unit.item_title, section=previous.section,
-                is_decision=unit.is_decision, is_attendance=unit.is_attendance, breakable=True,
-            )
+            runs[-1].append(unit)
         else:
-            merged.append(unit)
+            runs.append([unit])
+    merged: list[Unit] = []
+    for run in runs:
+        if len(run) == 1:
+            merged.append(run[0])
+            continue
+        first, last = run[0], run[-1]
+        merged.append(Unit(
+            text="\n".join(unit.text for unit in run), line_start=first.line_start,
+            line_end=last.line_end, page=first.page, item=last.item,
+            item_title=last.item_title, section=first.section,
+            is_decision=last.is_decision, is_attendance=last.is_attendance, breakable=True,
+        ))
     return merged
 
 
 def _split_unit(unit: Unit, size: int) -> list[Unit]:
-    """Split an oversized unit at row (table) or sentence boundaries."""
-    parts = unit.text.split("\n") if "\n" in unit.text else split_paragraph(unit.text)
+    """Split an oversized unit at row (table) or sentence boundaries, each piece at most ``size``."""
+    joiner = "\n" if "\n" in unit.text else " "
+    parts = unit.text.split("\n") if joiner == "\n" else split_paragraph(unit.text)
     out: list[Unit] = []
     buffer = ""
-    for part in parts:
+    for part in (piece for part in parts for piece in fit_pieces(part, size)):
         if buffer and len(buffer) + len(part) + 1 > size:
             out.append(_piece(unit, buffer))
             buffer = part
         else:
-            buffer = f"{buffer}\n{part}" if buffer and "\n" in unit.text else (f"{buffer} {part}" if buffer else part)
+            buffer = f"{buffer}{joiner}{part}" if buffer else part
     if buffer:
         out.append(_piece(unit, buffer))
     return out

@@ -10,20 +10,29 @@ otherwise, so a passage can be found again in the source.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ingest.models import LoadedFile
 from minutes_core.text.normalise import BULLET_GLYPHS, is_table_rule, key_of, strip_markup
+from minutes_core.text.sentences import ends_with_wrapped_compound, fit_pieces
 
 STAMP = re.compile(r"^\s*(?:agenda\s+)?item\s+(?:no\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.IGNORECASE)
 PAGE_MARKER = re.compile(r"^\s*page\s+(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
 COUNCIL_HEADER = re.compile(r"^[A-Z][A-Z '’&-]{2,40}\bCOUNCIL\b\s*(?:\S.*)?$")
 LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-NUMBERED_HEADING = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\)?\s+(\S.*)$")
+NUMBERED_HEADING = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2}(?:\.\d{1,2}){0,3})\.?\)?\s++(\S.*)$")
 BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]\s|[a-z]\)\s|\(?[ivx]{{1,4}}\)\s|\d{{1,2}}\)\s)")
 TERMINAL = re.compile(r"[.:;!?)\]\"'’”]\s*$")
+
+# A paragraph is cut into blocks of at most this many characters (at line ends, or inside a line
+# that is longer on its own) before any per-paragraph work: text extracted without blank lines
+# would otherwise be one block the size of the file. Council paragraphs are under 2,000 characters;
+# the chunker splits blocks further to the chunk size.
+MAX_BLOCK_CHARS = 4000
 
 # Repeated header: seen at least this many times, with at most this many lines between sightings.
 # (A table's header repeated on each PDF page of the table; 3 and 150 lines ~ 3 pages of text.)
@@ -50,9 +59,13 @@ class Line:
     def blank(self) -> bool:
         return self.kind == "blank"
 
-    @property
+    @functools.cached_property
     def content(self) -> str:
-        """The line without markup and outer whitespace: what rules look at."""
+        """The line without markup and outer whitespace: what rules look at.
+
+        Cached (a line's text never changes): structure detection reads each line's content
+        from the eight lines of every zone around it.
+        """
         return strip_markup(self.text).strip()
 
 
@@ -163,9 +176,12 @@ def _number_pages(lines: list[Line]) -> None:
             for i, line in enumerate(lines):
                 line.page = physical[i]
         return
+    following = 0  # anchors[following] is the first anchor at or after line i (one sweep)
     for i, line in enumerate(lines):
-        after = next((a for a in anchors if a[0] >= i), None)
-        before = next((a for a in reversed(anchors) if a[0] < i), None)
+        while following < len(anchors) and anchors[following][0] < i:
+            following += 1
+        after = anchors[following] if following < len(anchors) else None
+        before = anchors[following - 1] if following else None
         if before and after:
             span = physical[after[0]] - physical[before[0]]
             share = (physical[i] - physical[before[0]]) / span if span else 1.0
@@ -275,13 +291,23 @@ def reflow(lines: list[Line]) -> list[Block]:
     """
     blocks: list[Block] = []
     current: list[Line] = []
+    size = 0  # characters in current
     kind = "paragraph"
 
     def flush() -> None:
-        nonlocal current, kind
+        nonlocal current, kind, size
         if current:
-            blocks.append(_make_block(current, kind))
-        current, kind = [], "paragraph"
+            blocks.extend(_make_blocks(current, kind))
+        current, kind, size = [], "paragraph", 0
+
+    def add(line: Line) -> None:
+        nonlocal size, kind
+        if current and size + len(line.text) > MAX_BLOCK_CHARS:
+            carried = kind
+            flush()  # a long paragraph goes on in a new block of the same kind
+            kind = carried
+        current.append(line)
+        size += len(line.text) + 1
 
     kept = [line for line in lines if line.kept]
     for index, line in enumerate(kept):
@@ -298,7 +324,7 @@ def reflow(lines: list[Line]) -> list[Block]:
             if kind != "table":
                 flush()
                 kind = "table"
-            current.append(line)
+            add(line)
             continue
         if kind == "table":
             flush()
@@ -313,11 +339,11 @@ def reflow(lines: list[Line]) -> list[Block]:
             flush()
             kind = "bullet" if BULLET.match(content) else (
                 "heading" if is_heading_line(content) else "paragraph")
-            current = [line]
+            add(line)
             if kind == "heading" and len(content) < 90:
                 flush()
             continue
-        current.append(line)
+        add(line)
     flush()
     return blocks
 
@@ -347,19 +373,25 @@ def _continues(last: Line, kept: list[Line], blank_index: int) -> bool:
     return False
 
 
+def _make_blocks(lines: list[Line], kind: str) -> list[Block]:
+    """The block of ``lines``, cut into pieces of MAX_BLOCK_CHARS when one line is longer."""
+    block = _make_block(lines, kind)
+    if len(block.text) <= MAX_BLOCK_CHARS:
+        return [block]
+    return [dataclasses.replace(block, text=piece) for piece in fit_pieces(block.text, MAX_BLOCK_CHARS)]
+
+
 def _make_block(lines: list[Line], kind: str) -> Block:
     if kind == "table":
         text = "\n".join(line.text.strip() for line in lines)
     else:
-        text = ""
+        parts: list[str] = []
         for line in lines:
             piece = line.text.strip()
-            if not text:
-                text = piece
-            elif re.search(r"[A-Za-z]-$", text) and piece[:1].islower():
-                text += piece  # a compound split at the line end: keep the hyphen, drop the break
-            else:
-                text += " " + piece
+            if parts and not (ends_with_wrapped_compound(parts[-1]) and piece[:1].islower()):
+                parts.append(" ")  # a compound split at the line end keeps its hyphen, no space
+            parts.append(piece)
+        text = "".join(parts)
     pages = [line.page for line in lines if line.page is not None]
     return Block(text=text, line_start=lines[0].number, line_end=lines[-1].number,
                  page=pages[0] if pages else None, kind=kind)

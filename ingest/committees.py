@@ -20,8 +20,9 @@ DEFAULT_ALIASES_FILE = Path(__file__).with_name("committee_aliases.toml")
 # "<name> Overview and Scrutiny (O&S) Committee", "<name> O&S Committee", "<name> Committee"
 _SCRUTINY = r"(?i:overview\s*(?:and|&)\s*scrutiny|o\s*&\s*s)"
 # Name words are capitalised (case-sensitive), so a sentence before the name is not taken in.
+# A name starts at the start of a word, so each word is tried once (linear on long lines).
 COMMITTEE_NAME = re.compile(
-    rf"(?P<name>(?:(?:[A-Z][A-Za-z'’,\-]*|and|of|&)\s+){{0,10}}?(?:[A-Z][A-Za-z'’,\-]*|&))"
+    rf"(?<![A-Za-z'’,\-])(?P<name>(?:(?:[A-Z][A-Za-z'’,\-]*|and|of|&)\s+){{0,10}}?(?:[A-Z][A-Za-z'’,\-]*|&))"
     rf"\s+{_SCRUTINY}\s*(?:\(\s*(?i:o\s*&\s*s)\s*\)\s*)?(?i:committee)"
 )
 OTHER_BODIES = re.compile(

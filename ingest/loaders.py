@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import errno
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ import logging
 import os
 import re
 import zipfile
+from stat import S_ISREG
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +82,9 @@ def _load_text(path: Path, data: bytes) -> tuple[list[Page], bool]:
     """UTF-8 text (a BOM is allowed) as one page, exactly as written."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LoadError(path, "text is UTF-16, not UTF-8: convert it to UTF-8 and ingest it again")
+    if _looks_like_utf16(data):
+        raise LoadError(path, "text is UTF-16 (without a byte-order mark), not UTF-8: convert it "
+                              "to UTF-8 (for example `iconv -f utf-16le -t utf-8`) and ingest it again")
     _refuse_binary(path, data)
     offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
@@ -94,6 +99,24 @@ def _load_text(path: Path, data: bytes) -> tuple[list[Page], bool]:
         ) from None
     _refuse_empty(path, text)
     return [Page(text=text)], False
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 text without a BOM: NUL in most bytes of one parity (the high byte of Latin text),
+    almost none in the other, and the sample decodes to text without control characters.
+
+    Windows tools write such files; they would otherwise be refused as binary.
+    """
+    sample = data[:_SNIFF_BYTES - _SNIFF_BYTES % 2]
+    half = len(sample) // 2
+    if half < 2:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < 0.3 * half or min(even, odd) > 0.02 * half:
+        return False
+    text = sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
+    controls = sum(1 for char in text if ord(char) in _CONTROL_BYTES)
+    return controls <= _MAX_CONTROL_SHARE * len(text)
 
 
 def _refuse_binary(path: Path, data: bytes) -> None:
@@ -289,6 +312,11 @@ def discover(
     recursively in sorted order for supported files, skipping hidden files and folders (so the
     default data directory ``.minutes`` too) and ``*.meta.json`` sidecars. A file reached twice is
     listed once.
+
+    Inside a folder, a symbolic link is followed only to a file inside that same folder: a link
+    out of it (to ``/etc/passwd``, say) could put any file the user can read into the index, and a
+    link loop or a link to a folder could make the walk endless. Such links, broken links and
+    folders that cannot be read are each one ``(path, reason)``; the walk goes on.
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -303,7 +331,7 @@ def discover(
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for found in _walk(path):
+            for found in _walk(path, problems):
                 add(found)
         elif path.is_file():
             if _is_sidecar(path):
@@ -312,6 +340,8 @@ def discover(
                 add(path)
             else:
                 problems.append((str(given), unsupported_reason(path)))
+        elif path.is_symlink():
+            problems.append((str(given), _link_problem(path, None) or "symbolic link that cannot be followed"))
         elif path.exists():
             problems.append((str(given), "not a regular file or folder"))
         else:
@@ -319,19 +349,83 @@ def discover(
     return files, problems
 
 
-def _walk(root: Path) -> list[Path]:
-    found = []
-    def unreadable(error: OSError) -> None:
-        log.warning("skipping %s: %s", error.filename, error.strerror or error)
-
-    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        for name in filenames:
-            path = Path(folder, name)
-            hidden = name.startswith(".")
-            if not hidden and not _is_sidecar(path) and path.suffix.lower() in _FORMATS:
-                found.append(path)
+def _walk(root: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    """Supported files under ``root``; what cannot be walked is added to ``problems``."""
+    try:
+        top = root.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        problems.append((str(root), f"folder cannot be opened ({_describe(error)})"))
+        return []
+    found: list[Path] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append((str(folder), f"folder cannot be read ({error.strerror or error})"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith(".") or _is_sidecar(path):
+                continue
+            supported = path.suffix.lower() in _FORMATS
+            try:
+                if entry.is_symlink():
+                    reason = _link_problem(path, top)
+                    if reason is None:
+                        if supported and path.is_file():
+                            found.append(path)
+                    elif supported or reason.startswith(_LOOP) or _points_to_folder(path):
+                        problems.append((str(path), reason))
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                elif supported:
+                    if entry.is_file(follow_symlinks=False):
+                        found.append(path)
+                    else:
+                        problems.append((str(path), "not a regular file (a pipe or device?)"))
+            except OSError as error:
+                problems.append((str(path), f"cannot be read ({error.strerror or error})"))
     return sorted(found)
+
+
+_LOOP = "symbolic link loop"
+
+
+def _link_problem(link: Path, top: Path | None) -> str | None:
+    """Why the symbolic link ``link`` is not followed, or None when it may be.
+
+    ``top`` is the folder being walked: the link must end inside it. A link to a folder inside it
+    is not followed either (that folder is walked where it is) but is no problem, so it gets None
+    too and the caller skips it. Without ``top`` (a link named on the command line), only loops
+    and broken links are refused.
+    """
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # pathlib's "Symlink loop from ..."
+        return f"{_LOOP}: not followed"
+    except FileNotFoundError:
+        return f"broken symbolic link (its target {os.readlink(link)} does not exist)"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{_LOOP}: not followed"
+        return f"symbolic link that cannot be followed ({error.strerror or error})"
+    if top is None:
+        return None
+    if not target.is_relative_to(top):
+        return f"symbolic link to {target}, outside the folder being ingested: not followed"
+    if target.is_dir() and link.parent.resolve().is_relative_to(target):
+        return f"{_LOOP} (it points to a folder holding it): not followed"
+    return None
+
+
+def _points_to_folder(link: Path) -> bool:
+    try:
+        return link.is_dir()
+    except OSError:
+        return False
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -341,23 +435,38 @@ def _is_sidecar(path: Path) -> bool:
 # -- loading ----------------------------------------------------------------------------------
 
 
+def check_file(path: str | os.PathLike, settings: Settings) -> int:
+    """The size of ``path``; ``LoadError`` unless it is a regular file within the size limit.
+
+    Checked before any byte is read: reading a pipe would block for ever, and a file over the
+    limit should cost nothing.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except OSError as error:
+        raise LoadError(path, f"cannot be read ({error.strerror or error})") from None
+    if not S_ISREG(stat.st_mode):
+        raise LoadError(path, "not a regular file")
+    if stat.st_size > settings.max_file_mb * _BYTES_PER_MB:
+        raise LoadError(
+            path,
+            f"file is {_size_text(stat.st_size)}, over the {settings.max_file_mb:g} MB limit: "
+            "raise the setting max_file_mb (MINUTES_MAX_FILE_MB) to ingest it",
+        )
+    return stat.st_size
+
+
 def load_file(path: str | os.PathLike, settings: Settings) -> LoadedFile:
     """Read one file into a LoadedFile; every problem with the input raises ``LoadError``."""
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LoadError(path, unsupported_reason(path))
+    check_file(path, settings)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise LoadError(path, "not a regular file")
-        limit = settings.max_file_mb * _BYTES_PER_MB
-        if size > limit:
-            raise LoadError(
-                path,
-                f"file is {_size_text(size)}, over the {settings.max_file_mb:g} MB limit: "
-                "raise the setting max_file_mb (MINUTES_MAX_FILE_MB) to ingest it",
-            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise LoadError(path, "no such file") from None

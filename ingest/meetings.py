@@ -108,7 +108,7 @@ def clean_body(name: str | None) -> str | None:
     name = KIND_WORDS.sub("", name)
     # A heading that restarts as a sentence ("... DEVELOPMENT SPC A meeting of X was held"): the
     # name is what came before.
-    name = re.split(r"\s+(?:an?|the)\s+meeting\s+of\s+", name, maxsplit=1, flags=re.I)[0]
+    name = re.split(r"(?<!\s)\s+(?:an?|the)\s++meeting\s++of\s+", name, maxsplit=1, flags=re.I)[0]
     if BODY_MEETING_OF.match(name):
         # "Joint Policing Sub Committee Meeting of the Municipal District of X": a body of a body.
         name = BODY_MEETING_OF.sub(r"\g<body> of \g<the>", name)
@@ -118,7 +118,7 @@ def clean_body(name: str | None) -> str | None:
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).strip(" ,.;:-–—")
     if re.search(r"\bmeeting$", name, re.I) and not BODY_NOUN.search(name):
         return None  # "Draft Budgetary Plan Meeting": a kind of meeting, no body named
-    name = re.sub(r"\s+meeting$", "", name, flags=re.I)
+    name = re.sub(r"(?<!\s)\s+meeting$", "", name, flags=re.I)
     return name if len(name) >= 3 and any(c.isalpha() for c in name) else None
 
 
@@ -203,7 +203,7 @@ def heading_facts(parsed: ParsedDocument, conventions: Conventions) -> MeetingFa
 def name_facts(name: str, conventions: Conventions) -> MeetingFacts | None:
     """What a file or folder name says: "Minutes - Monthly Meeting of X - 2nd February 2022"."""
     text = tidy(Path(name).stem if "." in name[-6:] else name)
-    text = re.sub(r"\s*[-–]\s*[-–]\s*", " - ", text)
+    text = re.sub(r"(?:(?<!\s)\s++)?[-–]\s*+[-–]\s*", " - ", text)
     found = conventions.first("file_name", text[:300])
     if not found:
         return None

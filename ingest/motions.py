@@ -36,7 +36,8 @@ OPEN_QUOTES = "“\"‘'"
 TITLES = re.compile(
     r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
     r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
-NAME_SPLIT = re.compile(r"\s*,\s*|\s*;\s*|\s+and\s+|\s*&\s*")
+# (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
+NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
 # A paragraph that is the text of a motion printed before its proposer ("“I will move at the next
 # meeting that ...”" / "Proposed: X" / "Seconded: Y"): a quotation, a notice of motion, a "That ...".
 MOTION_TEXT = re.compile(r"^\W{0,3}(?:[i!|1l]\s+(?:will\s+)?(?:move|ask)\b|that\b)|^\W{0,3}[“\"‘]", re.I)

@@ -35,7 +35,7 @@ from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
 from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
-from minutes_core.text.sentences import split_paragraph
+from minutes_core.text.sentences import ends_with_wrapped_compound, split_paragraph
 
 # -- row types -------------------------------------------------------------------------------------
 
@@ -244,8 +244,8 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
     if meeting_index is not None:
         content = fold_quotes(lines[meeting_index].content)
         match = MEETING_LINE.search(content)
-        time = _hhmm(re.match(r"\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
-        venue = re.sub(r"\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
+        time = _hhmm(re.match(r"(?<!\s)\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
+        venue = re.sub(r"(?<!\s)\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
                        flags=re.I).strip(" ,;-–")
         venue = venue or None
         online = bool(venue and ONLINE.search(venue))
@@ -349,7 +349,7 @@ class Person:
     group: str | None
 
 
-BRACKETED = re.compile(r"\s*[\[(]([^\])]+)[\])]\s*$")
+BRACKETED = re.compile(r"(?<!\s)\s*[\[(]([^\[\]()]+)[\])]\s*$")
 INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
 
@@ -395,7 +395,7 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
         name, _, role = entry.partition(",")
         return [_person(name, role.strip() or None, None)]
     people: list[Person] = []
-    for part in (p.strip() for p in re.split(r",\s*|\s+and\s+|\s*;\s*", entry)):
+    for part in (p.strip() for p in re.split(r",\s*|(?<!\s)\s+and\s+|(?<!\s)\s*;\s*", entry)):
         if not part:
             continue
         if _looks_like_name(part, min_words=1 if plural else 2) or (not people and _looks_like_name(part)):
@@ -408,9 +408,11 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
 
 # The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin
 # Sheahan", "Inspector P. Byrnes", "Senior Executive Engineer G. O'Connor", "Dr. Pat Daly").
+# (Possessive word runs: giving letters back never lets a space or the end match, and trying to
+# made every start inside a long run of capitals cost some sixty steps.)
 TRAILING_NAME = re.compile(
-    r"(?P<name>(?:(?:[A-Z]\.\s?){1,3}|(?:[A-Z][a-z]{1,20}\s))?(?:(?:O['’]\s?|Mc|Mac|Ní\s|Ó\s|Uí\s|de\s)?"
-    r"[A-Z][\w'’\-]{1,30})(?:\s\([A-Z]{1,2}\.?\))?)\s*$")
+    r"(?P<name>(?:(?:[A-Z]\.\s?){1,3}|(?:[A-Z][a-z]{1,20}+\s))?(?:(?:O['’]\s?|Mc|Mac|Ní\s|Ó\s|Uí\s|de\s)?"
+    r"[A-Z][\w'’\-]{1,30}+)(?:\s\([A-Z]{1,2}\.?\))?)\s*$")
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|mx)\.?$", re.I)
 
 
@@ -429,7 +431,7 @@ def absent_people(entry: str) -> list[Person]:
     if plural:
         entry = entry[plural.end():]
     people: list[Person] = []
-    for part in (p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*;\s*|\s+&\s+", entry)):
+    for part in (p.strip(" .") for p in re.split(r",\s*|(?<!\s)\s++and\s+|(?:(?<!\s)\s++)?;\s*|(?<!\s)\s++&\s+", entry)):
         part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
         if not part or not part[:1].isupper():
             continue
@@ -522,7 +524,7 @@ def _declarations(parsed: ParsedDocument, block: Block, common: dict) -> list[At
         if not match:
             continue
         who = match.group("who")
-        names = [p for p in re.split(r",\s*|\s+and\s+", COUNCILLOR.sub("", who)) if p.strip()]
+        names = [p for p in re.split(r",\s*|(?<!\s)\s+and\s+", COUNCILLOR.sub("", who)) if p.strip()]
         if not names or not all(_looks_like_name(n) for n in names):
             continue
         councillor = bool(COUNCILLOR.match(who))
@@ -602,13 +604,13 @@ STATUS_VERBS = ("e-mailed", "emailed", "sent", "held", "programmed", "scheduled"
                 "circulated", "received", "provided", "done", "closed", "noted", "answered",
                 "arranged", "published", "shared", "forwarded", "presented")
 _STATUS = "|".join(verb.replace("-", "-?") for verb in STATUS_VERBS)
-UPDATE_OPENER = re.compile(rf"^\W*(?i:{_STATUS})\b|^\W*(?:\S+\s+){{1,2}}(?:{_STATUS})\b|"
+UPDATE_OPENER = re.compile(rf"^\W*(?i:{_STATUS})\b|^\W*+(?:\S+\s+){{1,2}}(?:{_STATUS})\b|"
                            r"^\W*(?i:as (?:at|of))\b|\b(?i:to action)\b")
 # Where, inside a cell's first line, the update column starts after the action column: at a
 # capitalised status verb ("SEND Dashboard E-mailed Members ...") or a new sentence ("... to be
 # provided. The Chief Executive has commissioned ...").
 UPDATE_IN_LINE = re.compile(
-    r"\s+(?=(?:" + "|".join(v[0].upper() + v[1:].replace("-", "-?") for v in STATUS_VERBS) + r")\b)"
+    r"(?<!\s)\s+(?=(?:" + "|".join(v[0].upper() + v[1:].replace("-", "-?") for v in STATUS_VERBS) + r")\b)"
     r"|(?<=[.?])\s+(?=[A-Z])")
 # Action-column wording: a request ("A report on ...", "Details on ...", "What portion ...").
 ACTION_OPENER = re.compile(
@@ -627,7 +629,7 @@ CONTINUATION = re.compile(
     rf"^(?:[a-z]|[{re.escape(BULLET_GLYPHS)}]\s|(?i:to this end|this|these|also|however|"
     r"in addition|further(?:more)?|therefore)\b)")
 # An update that says the action is finished opens with a delivery verb.
-DONE = re.compile(r"^\W*(?:\S+\s+){0,2}(?:e-?mailed|emailed|sent|held|completed|done|closed|"
+DONE = re.compile(r"^\W*+(?:\S+\s+){0,2}(?:e-?mailed|emailed|sent|held|completed|done|closed|"
                   r"circulated|provided|received|answered|noted)\b", re.I)
 
 
@@ -825,13 +827,14 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
 
 def _join_lines(texts: list[str]) -> str:
     """Wrapped lines as one text; a compound split at a line end keeps its hyphen ("self-assessments")."""
-    out = ""
+    parts: list[str] = []
     for text in texts:
-        if re.search(r"[A-Za-z]-$", out) and text[:1].islower():
-            out += text
-        else:
-            out = _join(out, text)
-    return out
+        if not text:
+            continue
+        if parts and not (ends_with_wrapped_compound(parts[-1]) and text[:1].islower()):
+            parts.append(" ")
+        parts.append(text)
+    return "".join(parts).strip()
 
 
 def _join(first: str, second: str, sep: str = " ") -> str:

@@ -44,9 +44,11 @@ ENDINGS = re.compile(
     re.IGNORECASE,
 )
 OUTLINE_LINE = re.compile(r"^\t+\S")
-AGENDA_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})\.?\s+(?:\*\*)?\s*([A-Z(][^a-z]{3,}?)\s*(?:\*\*)?\s*$")
+# (Possessive runs and a greedy title keep these linear on long lines; callers strip the title's
+# trailing spaces and "**".)
+AGENDA_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.?\s++(?:\*\*)?\s*+([A-Z(][^a-z]{3,})$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
-MINUTES_ITEM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})\.\s+(?:\*\*)?\s*(.+?)\s*(?:\*\*)?\s*$")
+MINUTES_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.\s++(?:\*\*)?\s*+(.+)$")
 # "1." alone on a line, the item's title on the next text line (a number column set apart).
 LONE_ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s*$")
 

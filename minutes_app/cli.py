@@ -15,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from assistant.validation import InputError, check_date, check_filters, check_k, check_question, clean_text
 from minutes_core.settings import Settings, SettingsError
 from vectorstore.layout import DataLayout
 
@@ -27,9 +28,15 @@ EXAMPLES = {
     "chat": "minutes chat",
     "eval": "minutes eval run --suite evals/suites/bundled.jsonl --out eval-results/ours",
     "records": "minutes records decisions --meeting 2020-10-28 --csv",
+    "people": 'minutes people "Councillor J. Sheahan" --json',
+    "track": 'minutes track "election posters" --json',
+    "watch": 'minutes watch add "What is new on election posters?"',
     "serve": "minutes serve --port 7860",
     "config": "minutes config",
 }
+
+
+FILE_ONLY = "file_only"  # a log record's extra flag: written to the log file, not to stderr
 
 
 class UsageError(Exception):
@@ -116,6 +123,30 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
+    p = command("people", "Councillors and officers: attendance, motions and votes across meetings.")
+    p.add_argument("name", nargs="?", help="A person's name as printed or typed; omit to list everyone.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("track", "Follow a topic across meetings: agenda, discussion, decisions, deferrals.")
+    p.add_argument("topic", help="The words of the topic, e.g. a place, a scheme or a plan's name.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("watch", "Standing questions: keep a question, report what is new on it since the last report.")
+    watch_sub = p.add_subparsers(dest="watch_command", required=True)
+    add = watch_sub.add_parser("add", help="Keep a question.")
+    _add_common(add)
+    add.add_argument("question")
+    listing = watch_sub.add_parser("list", help="The questions kept.")
+    _add_common(listing)
+    listing.add_argument("--json", action="store_true")
+    remove = watch_sub.add_parser("remove", help="Forget a question by its number.")
+    _add_common(remove)
+    remove.add_argument("number", type=int)
+    report = watch_sub.add_parser("report", help="What is new since the last report on each question, cited.")
+    _add_common(report)
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--peek", action="store_true", help="Show the report without marking it as read.")
+
     p = command("serve", "Start the web chat UI.")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -139,6 +170,8 @@ def configure_logging(settings: Settings, verbose: bool) -> None:
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(message)s"))
+    # Tracebacks are for the log file: the user has already read the one-line error.
+    console.addFilter(lambda record: verbose or not getattr(record, FILE_ONLY, False))
     root.addHandler(console)
     try:
         layout = DataLayout.of(settings)
@@ -179,7 +212,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     else:
         data = report.to_dict()
         files = data["files"]
-        print(f"{files['added']} added, {files['replaced']} replaced, {files['unchanged']} unchanged, "
+        resumed = f" ({data['resumed']} left by an interrupted ingest)" if data["resumed"] else ""
+        print(f"{files['added']} added{resumed}, {files['replaced']} replaced, {files['unchanged']} unchanged, "
               f"{files['removed']} removed, {files['failed']} failed; {data['documents']} documents, "
               f"{data['chunks']} chunks ({data['embedded']} embedded) in {data['seconds']:.1f} s")
     return 0 if report.ok else 1
@@ -249,8 +283,12 @@ def format_answer(answer) -> str:
 def cmd_ask(args, settings: Settings) -> int:
     from assistant.factory import build_assistant
 
+    # Checked before the index and the model are loaded: a bad question is refused at once.
+    question = check_question(args.question, settings)
+    filters = check_filters(_filters_from(args), settings)
+    k = check_k(args.k, settings)
     assistant = build_assistant(settings)
-    answer = assistant.ask(args.question, filters=_filters_from(args), k=args.k, backend=args.backend)
+    answer = assistant.ask(question, filters=filters, k=k, backend=args.backend)
     print(json.dumps(answer.to_dict(), indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -259,6 +297,7 @@ def cmd_chat(args, settings: Settings) -> int:
     from assistant.factory import build_assistant
     from assistant.models import Turn
 
+    k = check_k(args.k, settings)
     assistant = build_assistant(settings)
     history: list[Turn] = []
     interactive = sys.stdin.isatty()
@@ -271,9 +310,15 @@ def cmd_chat(args, settings: Settings) -> int:
             break
         if not question.strip():
             break
-        answer = assistant.ask(question, history=history, k=args.k, backend=args.backend)
+        try:
+            answer = assistant.ask(question, history=history, k=k, backend=args.backend)
+        except InputError as error:
+            print(f"minutes: {error}", file=sys.stderr, flush=True)
+            continue
         print(format_answer(answer), end="\n\n", flush=True)
-        history += [Turn("user", question), Turn("assistant", answer.answer)]
+        history += [Turn("user", answer.question),
+                    Turn("assistant", answer.answer[: settings.max_history_chars])]
+        history = history[-settings.max_history_turns:]
     return 0
 
 
@@ -287,7 +332,7 @@ def cmd_eval(args, settings: Settings) -> int:
 
     if args.plan:
         return _eval_plan(args, settings)
-    summary = run_eval(settings, args.suite, args.out, k=args.k, backend=args.backend,
+    summary = run_eval(settings, args.suite, args.out, k=check_k(args.k, settings), backend=args.backend,
                        baseline=not args.no_baseline, progress=sys.stderr.isatty())
     overall = summary.get("overall", {})
     print(" ".join(f"{name}={value:.3f}" for name, value in overall.items()
@@ -306,7 +351,7 @@ def _eval_plan(args, settings: Settings) -> int:
     from evals.plan import load_plan, run_plan
 
     summary = run_plan(settings, load_plan(args.plan), args.out, roles=tuple(args.role or ("dev", "heldout")),
-                       k=args.k, baselines=not args.no_baseline, progress=sys.stderr.isatty())
+                       k=check_k(args.k, settings), baselines=not args.no_baseline, progress=sys.stderr.isatty())
     failures = []
     for name in summary["worst_first"]:
         council = next(c for c in summary["councils"] if c["council"] == name)
@@ -327,8 +372,14 @@ def _eval_plan(args, settings: Settings) -> int:
 def cmd_records(args, settings: Settings) -> int:
     from vectorstore.records import RecordsStore
 
+    meeting = check_date(args.meeting, "--meeting")
+    search = clean_text(args.search or "")
+    for name, value in (("--search", search), ("--committee", args.committee or "")):
+        if len(value) > settings.max_filter_chars:
+            raise InputError(f"{name} is {len(value):,} characters long; the limit is "
+                             f"{settings.max_filter_chars} (setting max_filter_chars).")
     store = RecordsStore(DataLayout.of(settings).records)
-    rows = store.query(args.kind, committee=args.committee, meeting=args.meeting, search=args.search,
+    rows = store.query(args.kind, committee=args.committee, meeting=meeting, search=search or None,
                        aliases_file=settings.committee_aliases_file)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -341,6 +392,116 @@ def cmd_records(args, settings: Settings) -> int:
     else:
         for row in rows:
             print(" | ".join(str(v) for k, v in row.items() if k not in ("text",) and v not in (None, "")))
+    return 0
+
+
+def cmd_people(args, settings: Settings) -> int:
+    from vectorstore.people import People
+    from vectorstore.records import RecordsStore
+
+    store = RecordsStore(DataLayout.of(settings).records)
+    try:
+        people = People(store, settings.people_aliases_file)
+    finally:
+        store.close()
+    if not args.name:
+        listed = [person.summary() for person in people.people()]
+        if args.json:
+            print(json.dumps(listed, indent=2, ensure_ascii=False))
+        for row in [] if args.json else listed:
+            print(f"{row['name']:<28} present {row['present']:>4}  apologies {row['apologies']:>3}  "
+                  f"absent {row['absent']:>3}  proposed {row['proposed']:>3}  seconded {row['seconded']:>3}  "
+                  f"{'councillor' if row['councillor'] else 'official'}")
+        return 0
+    found = people.find(args.name)
+    if not found:
+        raise UsageError(f"no person named {args.name!r} in the records; `minutes people` lists everyone")
+    pages = [person.page() for person in found]
+    if args.json:
+        print(json.dumps(pages if len(pages) > 1 else pages[0], indent=2, ensure_ascii=False))
+        return 0
+    for page in pages:
+        print(f"{page['name']} ({', '.join(page['printed'])})")
+        for row in page["attendance_by_body_year"]:
+            print(f"  {row['year']} {row['body']}: present {row['present']}, apologies {row['apologies']}, "
+                  f"absent {row['absent']}" + (f", official {row['official']}" if row["official"] else ""))
+        for label in ("proposed", "seconded"):
+            for motion in page[label]:
+                print(f"  {label} {motion['meeting_date'] or 'undated'} {motion['committee'] or ''}: "
+                      f"{' '.join((motion['decision'] or '').split())[:100]}  [{motion['source']}]")
+        for vote in page["votes"]:
+            print(f"  voted {vote['vote']} {vote['meeting_date'] or 'undated'}: "
+                  f"{' '.join((vote['decision'] or '').split())[:100]}  [{vote['source']}]")
+    return 0
+
+
+def cmd_track(args, settings: Settings) -> int:
+    from vectorstore.track import track
+
+    index = open_index(settings)
+    store = index.open_records()
+    try:
+        timeline = track(args.topic, index, store)
+    finally:
+        store.close()
+        index.close()
+    if args.json:
+        print(json.dumps(timeline, indent=2, ensure_ascii=False))
+        return 0
+    if not timeline["meetings"]:
+        print(f"No meeting in the records mentions {args.topic!r}.")
+    for entry in timeline["meetings"]:
+        link = (f"  deferred; decided {entry['deferred_until']}" if entry["deferred_until"] else "") + (
+            f"  (deferred from {entry['follows_deferral']})" if entry["follows_deferral"] else "")
+        print(f"{entry['meeting_date'] or 'undated'}  {entry['committee'] or 'unknown body'}  "
+              f"[{', '.join(entry['kinds'])}]{link}")
+        for mention in entry["mentions"][:2]:
+            print(f"    {mention['text']}  [{mention['passage']['source']}]")
+        for decision in entry["decisions"]:
+            print(f"    decision ({decision['outcome'] or 'outcome not printed'}): "
+                  f"{' '.join((decision['decision'] or '').split())[:120]}")
+    return 0
+
+
+def cmd_watch(args, settings: Settings) -> int:
+    from vectorstore.watch import WatchError, WatchList
+
+    watch = WatchList(DataLayout.of(settings).watch)
+    try:
+        if args.watch_command == "list":
+            questions = [{k: q[k] for k in ("id", "question", "added")} for q in watch.questions()]
+            print(json.dumps(questions, indent=2, ensure_ascii=False) if args.json else
+                  "\n".join(f"{q['id']}. {q['question']}  (kept {q['added']})" for q in questions))
+            return 0
+        if args.watch_command == "remove":
+            if not watch.remove(args.number):
+                raise UsageError(f"no standing question number {args.number}; `minutes watch list` shows them")
+            return 0
+        index = open_index(settings)
+        store = index.open_records()
+        try:
+            if args.watch_command == "add":
+                added = watch.add(args.question, index)
+                print(f"Kept question {added['id']}: {added['question']}")
+                return 0
+            result = watch.report(index, store, mark=not args.peek)
+        finally:
+            store.close()
+            index.close()
+    except WatchError as error:
+        raise UsageError(str(error)) from error
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for entry in result["questions"]:
+        print(f"{entry['id']}. {entry['question']}: {len(entry['passages'])} new passages, "
+              f"{len(entry['decisions'])} new decisions")
+        for passage in entry["passages"][:5]:
+            print(f"    {' '.join(passage['text'].split())[:140]}  [{passage['source']}"
+                  + (f", page {passage['page']}]" if passage.get("page") is not None else "]"))
+        for decision in entry["decisions"][:5]:
+            print(f"    decision {decision['meeting_date'] or 'undated'}: "
+                  f"{' '.join((decision['decision'] or '').split())[:120]}  [{decision['source']}]")
     return 0
 
 
@@ -373,7 +534,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
     if kind in ("SuiteError", "UsageError", "FileNotFoundError", "EvalError", "CompareError",
                 "PlanError", "ConventionsError"):
         return str(error), 2
-    if kind == "BackendError":
+    if kind in ("BackendError", "LockTimeout"):
         return str(error), 1
     text = str(error)
     if settings.chroma_mode == "http" and ("connect" in text.lower() or "refused" in text.lower()):
@@ -385,7 +546,7 @@ def _user_message(error: Exception, settings: Settings) -> tuple[str, int]:
 
 COMMANDS = {
     "ingest": cmd_ingest, "stats": cmd_stats, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval,
-    "records": cmd_records, "serve": cmd_serve, "config": cmd_config,
+    "records": cmd_records, "people": cmd_people, "track": cmd_track, "watch": cmd_watch, "serve": cmd_serve, "config": cmd_config,
 }
 
 
@@ -403,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings, getattr(args, "verbose", False))
     try:
         return COMMANDS[args.command](args, settings)
-    except SettingsError as error:
+    except (SettingsError, InputError) as error:
         print(f"minutes: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -411,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as error:
         message, status = _user_message(error, settings)
-        log.debug("command failed", exc_info=True)
+        log.error("minutes %s failed: %s", args.command, message, exc_info=True, extra={FILE_ONLY: True})
         print(f"minutes: {message}", file=sys.stderr)
         return status
 

@@ -65,8 +65,15 @@ class Settings:
         "", "TOML file of a council's own wording (meeting headings, motions, votes, attendance) "
         "added to the conventions shipped in ingest/conventions.toml; see `minutes ingest --explain`."
     )
+    people_aliases_file: str = _opt(
+        "", "TOML file of [[person]] tables (name, aliases) joining printed forms of one person's "
+        "name that the matching rules cannot (an OCR misreading, a changed surname)."
+    )
     dedup_threshold: float = _opt(
         0.8, "Shingle overlap above which two sub-documents are the same document (stored once)."
+    )
+    ingest_lock_timeout: float = _opt(
+        3600.0, "Seconds an ingest waits for another ingest of the same data directory to finish."
     )
     # Embedding
     embedding_model: str = _opt(
@@ -93,6 +100,16 @@ class Settings:
     dense_weight: float = _opt(
         0.6, "Weight of the dense ranking in fusion, BM25's being 1 (tuned on the bundled suite)."
     )
+    # Limits on what a user hands in (anything over them is refused with one clear message)
+    max_question_chars: int = _opt(2000, "Longest question accepted, in characters.")
+    max_history_turns: int = _opt(
+        20, "Most conversation turns a question may carry as history (the chat UI sends the latest)."
+    )
+    max_history_chars: int = _opt(
+        20000, "Longest history turn accepted, in characters (the chat UI shortens longer answers)."
+    )
+    max_k: int = _opt(50, "Most passages a question may ask for (k).")
+    max_filter_chars: int = _opt(200, "Longest committee, document type or source filter, in characters.")
     # Answering
     backend: str = _opt(
         "extractive", "Answer backend.", ("extractive", "openai", "local")

@@ -176,6 +176,67 @@ def test_decisions_tab_lists_decisions_that_open_their_passage(page, artifacts_d
     page.screenshot(path=artifacts_dir / "app-decisions.png")
 
 
+def test_decisions_tab_shows_every_column_at_full_width(page, artifacts_dir):
+    page.get_by_role("tab", name="Decisions").click()
+    table = page.locator("#decisions-table")
+    table.get_by_text("28th October 2020 were agreed").first.wait_for()
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts() if h.strip()]
+    assert headers == ["Meeting", "Body", "Item", "Decision", "Outcome", "Votes", "Proposer", "Seconder",
+                       "Source"]
+    # Full width: as wide as the tab's own row of filters (the page beside the sidebar).
+    panel = page.locator("#decisions-filters").bounding_box()["width"]
+    assert table.bounding_box()["width"] >= 0.97 * panel
+    assert panel >= 0.7 * page.evaluate("() => document.documentElement.clientWidth")
+    table.get_by_text("28th October 2020 were agreed").first.click()
+    page.locator("#decision-detail .decision-text").wait_for()
+    detail = page.locator("#decision-detail").inner_text()
+    assert "28th October 2020 were agreed" in detail
+    for fact in ("9 December 2020", "Scrutiny Committee", "ACTION NOTES", ".txt", "agreed"):
+        assert fact in detail, fact
+    page.locator("#decisions-pictures").get_by_text("Pictures").click()
+    page.locator("#decisions-per-meeting .js-plotly-plot").wait_for()
+    page.screenshot(path=artifacts_dir / "app-decisions-full-width.png", full_page=True)
+
+
+def test_people_tab_shows_a_members_meetings_and_attendance_chart(page, artifacts_dir):
+    page.get_by_role("tab", name="People").click()
+    page.locator("#people-choice input").click()
+    option = page.locator("ul[role=listbox] li").first
+    name = option.inner_text().strip()
+    option.click()
+    person = page.locator("#people-page .person")
+    person.wait_for()
+    assert name.split(" (")[0] in person.locator(".viewer-title").inner_text()
+    assert person.locator("table.person-meetings tbody tr").count() >= 1
+    chart_shown(page, "people-chart", "Meetings of", artifacts_dir / "app-people.png")
+
+
+def chart_shown(page, elem_id: str, title: str, screenshot) -> None:
+    """Wait for a Plotly chart in ``#elem_id``, check its title, save a screenshot of the page."""
+    page.locator(f"#{elem_id} .js-plotly-plot").wait_for()
+    assert title in page.locator(f"#{elem_id}").inner_text()
+    page.screenshot(path=screenshot, full_page=True)
+
+
+def test_track_tab_shows_a_topics_meetings_as_a_timeline(page, artifacts_dir):
+    page.get_by_role("tab", name="Track a topic").click()
+    page.locator("#track-topic textarea, #track-topic input").first.fill("Corporate Parenting")
+    page.locator("#track-button").click()
+    page.locator("#track-list .timeline-entry").first.wait_for()
+    assert "corporate parenting" in page.locator("#track-list").inner_text().lower()
+    chart_shown(page, "track-chart", "across meetings", artifacts_dir / "app-track.png")
+
+
+def test_watch_tab_keeps_a_standing_question_and_reports_on_it(page, artifacts_dir):
+    page.get_by_role("tab", name="Watch").click()
+    page.locator("#watch-question textarea, #watch-question input").first.fill("What is new on the Children's Trust?")
+    page.locator("#watch-add").click()
+    page.locator("#watch-list .card-title", has_text="Children's Trust").first.wait_for()
+    page.locator("#watch-run").click()
+    page.locator("#watch-list", has_text="new passages").wait_for()
+    page.screenshot(path=artifacts_dir / "app-watch.png", full_page=True)
+
+
 def test_uploaded_document_with_script_is_shown_as_text_and_never_runs(page, artifacts_dir, tmp_path):
     paper = tmp_path / "playground-safety.txt"
     paper.write_text(SCRIPT_PAPER)

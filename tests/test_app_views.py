@@ -169,4 +169,16 @@ def test_document_rows_show_unknown_body_and_date_as_unknown():
 def test_decision_rows_name_meeting_item_and_source_page():
     rows = views.decision_rows([{"meeting_date": "2020-12-09", "committee": "C", "item": "5",
                                  "item_title": "TRUST", "decision": "Noted.", "source": "m.pdf", "page": 4}])
-    assert rows == [["2020-12-09", "C", "5 TRUST", "Noted.", "m.pdf, page 4"]]
+    assert rows == [["2020-12-09", "C", "5 TRUST", "Noted.", "", "", "", "", "m.pdf, page 4"]]
+
+
+@pytest.mark.parametrize("row, votes, outcome", [
+    ({}, "", ""),
+    ({"votes_for": 14, "votes_against": 3, "outcome": "carried"}, "14 for, 3 against", "carried"),
+    ({"names_for": ["A", "B"], "names_abstain": ["C"]}, "2 for, 1 abstaining", ""),
+    ({"votes_for": 0, "outcome": "agreed", "outcome_stated": False}, "0 for", "agreed (not printed)"),
+])
+def test_decision_rows_show_outcome_and_vote_split(row, votes, outcome):
+    cells = views.decision_rows([{"decision": "That it be done.", **row}])[0]
+    assert cells[views.DECISION_COLUMNS.index("Votes")] == votes
+    assert cells[views.DECISION_COLUMNS.index("Outcome")] == outcome

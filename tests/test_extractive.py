@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.backends.extractive import (
-    ABSTAIN_TEXT, ANSWER_TYPE_MISS, CachingEmbedder, ExtractiveBackend,
+    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend,
 )
 from minutes_core.text.sentences import reflow, split_sentences
 from assistant.terms import focus_terms, weighted_terms
@@ -285,12 +285,13 @@ def test_the_thing_asked_for_weighs_more_in_overlap_but_not_in_evidence(backend)
 
 
 def test_a_sentence_with_the_number_asked_for_is_no_restatement(backend):
-    from assistant.backends.extractive import RESTATEMENT
     text = ("When the Trust went live there were 1805 children in its care. "
             "Many children were in care when the Trust went live.")
     question = "How many children were in care when the Trust went live?"
-    fits = {c.text[:9]: c.fits for c in backend._score(question, [passage("plan", text)])}
-    assert fits == {"When the ": 1.0, "Many chil": RESTATEMENT * ANSWER_TYPE_MISS}
+    scored = {c.text[:9]: c for c in backend._score(question, [passage("plan", text)])}
+    assert (scored["When the "].typed, scored["When the "].restates) == (True, False)
+    assert (scored["Many chil"].typed, scored["Many chil"].restates) == (False, True)
+    assert scored["When the "].score > scored["Many chil"].score
 
 
 def test_the_documents_title_counts_in_overlap_but_not_in_support(backend):
@@ -304,13 +305,12 @@ def test_the_documents_title_counts_in_overlap_but_not_in_support(backend):
     assert scored[1].support == scored[0].support
 
 
-def test_a_sentence_restating_the_question_counts_for_less(backend):
-    from assistant.backends.extractive import RESTATEMENT
+def test_a_sentence_restating_the_question_is_marked_as_a_restatement(backend):
     text = ("This was the first Ofsted monitoring visit to the Children's Trust. Ofsted found "
             "further progress in the quality of services for young people leaving care.")
     question = "What did the first Ofsted monitoring visit to the Children's Trust find?"
-    fits = {c.text[:9]: c.fits for c in backend._score(question, [passage("visit", text)])}
-    assert fits == {"This was ": RESTATEMENT, "Ofsted fo": 1.0}
+    restates = {c.text[:9]: c.restates for c in backend._score(question, [passage("visit", text)])}
+    assert restates == {"This was ": True, "Ofsted fo": False}
 
 
 @pytest.mark.parametrize("question, parts", [

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
@@ -51,9 +51,12 @@ class SyncReport:
     bm25_rebuilt: bool = False
     seconds: float = 0.0
     embed_seconds: float = 0.0  # the part of ``seconds`` spent computing vectors
+    embedded_files: set[str] = field(default_factory=set)  # paths of the chunks embedded
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["embedded_files"] = len(self.embedded_files)
+        return out
 
 
 def embedding_key(identity: str, index_text: str) -> str:
@@ -133,7 +136,7 @@ class Index:
             wanted = self.registry.indexed_chunks()
             keys = {c.id: embedding_key(self.embedder.identity, c.index_text) for c in wanted}
             embed_started = time.perf_counter()
-            report.embedded = self._embed_missing(wanted, keys, progress)
+            report.embedded, report.embedded_files = self._embed_missing(wanted, keys, progress)
             report.embed_seconds = round(time.perf_counter() - embed_started, 3)
             report.added, report.updated, report.deleted = self._sync_chroma(wanted, keys)
             chunk_set = fingerprint((c.id, c.index_text) for c in wanted)
@@ -146,16 +149,22 @@ class Index:
         log.info("sync: %s (%d cached vectors dropped)", report.to_dict(), pruned)
         return report
 
-    def _embed_missing(self, wanted: list[StoredChunk], keys: dict[str, str], progress: bool) -> int:
-        """Embed the texts whose vectors are not cached, committing each batch to the cache."""
+    def _embed_missing(self, wanted: list[StoredChunk], keys: dict[str, str],
+                       progress: bool) -> tuple[int, set[str]]:
+        """Embed the texts whose vectors are not cached, committing each batch to the cache.
+
+        Returns how many texts were embedded and the paths of the files whose chunks needed them.
+        """
         cached = self.registry.cached_keys(keys.values())
         todo: dict[str, str] = {}
+        files: set[str] = set()
         for chunk in wanted:
             key = keys[chunk.id]
             if key not in cached:
                 todo.setdefault(key, chunk.index_text)
+                files.add(chunk.metadata.get("path") or "")
         if not todo:
-            return 0
+            return 0, set()
         # Longest first: batches of similar lengths waste less padding.
         items = sorted(todo.items(), key=lambda item: len(item[1]), reverse=True)
         batch = self.settings.embedding_batch_size
@@ -169,7 +178,7 @@ class Index:
         seconds = time.perf_counter() - started
         log.info("embedded %d chunks in %.1f s (%.1f chunks/s)", len(items), seconds,
                  len(items) / seconds if seconds else 0.0)
-        return len(items)
+        return len(items), files
 
     def _sync_chroma(self, wanted: list[StoredChunk], keys: dict[str, str]) -> tuple[int, int, int]:
         stored = self.chroma.sync_hashes()

@@ -21,7 +21,8 @@ from tqdm import tqdm
 from ingest.chunking import chunk_document
 from ingest.clean import clean_lines
 from ingest.conventions import load_conventions
-from ingest.loaders import LoadError, discover, load_file, sidecar_path
+from ingest.loaders import LoadError, check_file, discover, load_file, sidecar_path
+from ingest.lock import writer_lock
 from ingest.meetings import describe_meetings, is_portal_sidecar
 from ingest.models import Chunk, Document, LoadedFile
 from ingest.records import Records, extract_records
@@ -29,12 +30,13 @@ from ingest.structure import ParsedDocument, detect_documents
 from minutes_core.settings import Settings
 from minutes_core.timing import StageTimer
 from vectorstore.dedup import sketch
+from vectorstore.layout import DataLayout
 
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure detection, chunking or record extraction changes what a file
 # parses into: files ingested by an older version are then parsed again (see ``parser_key``).
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
 
 
@@ -44,6 +46,9 @@ class IngestReport:
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Files an earlier, interrupted run stored but did not index: this run indexed (and embedded)
+    # them, so they count as added, not unchanged; listed here too so the report says why.
+    resumed: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -69,10 +74,11 @@ class IngestReport:
             "documents": self.documents,
             "chunks": self.chunks,
             "embedded": self.embedded,
+            "resumed": len(self.resumed),
             "seconds": round(self.seconds, 3),
             "timings": {stage: round(self.timings.get(stage, 0.0), 3) for stage in STAGES},
             "paths": {"added": self.added, "replaced": self.replaced, "removed": self.removed,
-                      "unchanged": self.unchanged},
+                      "unchanged": self.unchanged, "resumed": self.resumed},
         }
 
 
@@ -169,12 +175,17 @@ class Ingester:
         self.records = None  # the records store, open during ingest()
 
     def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True) -> IngestReport:
-        """Ingest files and folders; ``prune`` forgets stored files no longer found under them."""
-        self.records = self.index.open_records()
-        try:
-            return self._ingest(paths, prune, progress)
-        finally:
-            self.records.close()
+        """Ingest files and folders; ``prune`` forgets stored files no longer found under them.
+
+        One ingest per data directory at a time (``DataLayout.ingest_lock``): a second one waits,
+        then finds the first one's files unchanged, so no file is parsed and no chunk embedded twice.
+        """
+        with writer_lock(DataLayout.of(self.settings).ingest_lock, self.settings.ingest_lock_timeout):
+            self.records = self.index.open_records()
+            try:
+                return self._ingest(paths, prune, progress)
+            finally:
+                self.records.close()
 
     def _ingest(self, paths: list[str | Path], prune: bool, progress: bool) -> IngestReport:
         report = IngestReport()
@@ -189,7 +200,11 @@ class Ingester:
             files = [path for path in files if path not in sidecars]
         seen: set[str] = set()
         for path in tqdm(files, desc="files", unit="file", disable=not progress, leave=False):
-            key = str(Path(path).resolve())
+            try:
+                key = str(Path(path).resolve())
+            except (OSError, RuntimeError) as error:
+                self._fail(report, str(path), f"cannot be opened ({error})")
+                continue
             seen.add(key)
             self._ingest_one(Path(path), key, report)
         if prune:
@@ -199,6 +214,13 @@ class Ingester:
         timer.add("embed", sync.embed_seconds)
         timer.add("write", max(0.0, timer.elapsed() - sync_started - sync.embed_seconds))
         report.embedded = sync.embedded
+        resumed = set(report.unchanged) & sync.embedded_files
+        if resumed:
+            report.unchanged = [path for path in report.unchanged if path not in resumed]
+            report.resumed = sorted(resumed)
+            report.added += report.resumed
+            log.warning("%d file(s) stored by an interrupted earlier ingest were indexed now",
+                        len(resumed))
         stats = self.index.stats()
         report.documents, report.chunks = stats["documents"], stats["chunks"]
         report.seconds = timer.elapsed()
@@ -208,6 +230,7 @@ class Ingester:
         timer = StageTimer(report.timings)
         try:
             with timer.stage("load"):
+                check_file(path, self.settings)  # before reading: a pipe would block, a huge file cost
                 checksum = file_checksum(path)
                 parser = parser_key(self.settings)
                 record = self.index.file_record(key)

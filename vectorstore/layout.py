@@ -43,6 +43,16 @@ class DataLayout:
         return self.root / "records.sqlite"
 
     @property
+    def watch(self) -> Path:
+        """Standing questions and what their last report had seen (``minutes watch``)."""
+        return self.root / "watch.json"
+
+    @property
+    def ingest_lock(self) -> Path:
+        """The writer lock: one ingest of this directory at a time (``ingest.lock.writer_lock``)."""
+        return self.root / "ingest.lock"
+
+    @property
     def uploads(self) -> Path:
         """Files added through the web UI."""
         return self.root / "uploads"

@@ -1,6 +1,6 @@
 """The web UI: a Gradio app over the assistant (``minutes serve`` or ``python app.py``).
 
-``build_app`` composes the tabs (``ask``, ``decisions``, ``documents``) over one shared
+``build_app`` composes the tabs (``ask``, ``decisions``, ``people``, ``track``, ``watch``, ``documents``) over one shared
 ``AppState``; each tab module holds its own components and handlers, and all HTML comes from
 ``views`` and its templates. One Index and one Assistant are built per process and the model is
 loaded before the port opens, so no question pays for start-up.
@@ -23,8 +23,10 @@ from typing import Any
 import gradio as gr
 
 from assistant.factory import build_assistant
+from assistant.validation import check_history, check_question
 from minutes_app.auth import Authenticator, check_binding, load_users
-from minutes_app.ui import ask, decisions, documents, views
+from minutes_app.ui import ask, decisions, documents, people, track, views, watch
+from minutes_app.ui.guard import user_error, without_paths
 from minutes_app.ui.state import AppState
 from minutes_core.settings import Settings, SettingsError
 from vectorstore.index import Index
@@ -54,17 +56,22 @@ def build_app(settings: Settings, assistant=None, index=None, auth: Authenticato
         with gr.Tabs():
             conversation = ask.build_tab(state, sidebar)
             decision_inputs, show_decisions, decision_outputs = decisions.build_tab(state)
+            person_chooser, person_choices = people.build_tab(state)
+            track.build_tab(state)
+            watch_kept, watch_output = watch.build_tab(state)
             docs = documents.build_tab(state, sidebar)
 
         def on_load(request: gr.Request):
             name = getattr(request, "username", None)
             admin = state.auth.is_admin(name)
             who = f"Signed in as **{name}**" + (" (admin)" if admin and state.auth.enabled else "") if name else ""
-            return (gr.Tab(visible=admin), who, ask.render(state, []), *docs.refreshed())
+            return (gr.Tab(visible=admin), who, ask.render(state, []), *docs.refreshed(admin))
 
         demo.load(on_load, None, [docs.tab, sidebar.user_info, conversation, *docs.outputs],
                   api_visibility="private")
         demo.load(show_decisions, decision_inputs, decision_outputs, api_visibility="private")
+        demo.load(person_choices, None, [person_chooser], api_visibility="private")
+        demo.load(watch_kept, None, [watch_output], api_visibility="private")
         add_api(state)
 
     demo.queue(default_concurrency_limit=2)
@@ -75,19 +82,28 @@ def add_api(state: AppState) -> None:
     """Endpoints for scripts (gradio_client). Replies are JSON text, not dicts: Gradio treats any
     dict with a "path" key (as a Passage has) as a file to serve or download."""
 
+    def is_admin(request: gr.Request | None) -> bool:
+        return state.auth.is_admin(getattr(request, "username", None))
+
+    @user_error
     def ask_question(question: str, history: list[dict] | None = None, committee: str = "",
                      date_from: str = "", date_to: str = "", doc_type: str = "",
-                     decisions_only: bool = False) -> str:
+                     decisions_only: bool = False, request: gr.Request = None) -> str:
         """Answer a question: the contract's ``ask --json`` shape as JSON text.
 
-        ``history`` is the conversation so far, a list of {"role", "content"}.
+        ``history`` is the conversation so far, a list of {"role", "content"}. Passages carry
+        their server path only for an admin.
         """
-        filters = ask.parse_filters(committee, date_from, date_to, doc_type, decisions_only)
-        return json.dumps(state.assistant.ask(question, history or [], filters).to_dict())
+        # The question first, on its raw length: an oversized one costs nothing more.
+        question = check_question(question, state.settings)
+        filters = ask.parse_filters(committee, date_from, date_to, doc_type, decisions_only, state.settings)
+        answer = state.assistant.ask(question, check_history(history, state.settings), filters).to_dict()
+        return json.dumps(answer if is_admin(request) else without_paths(answer))
 
-    def documents_json() -> str:
-        """The indexed documents with their detected metadata, as JSON text."""
-        return json.dumps(state.documents())
+    @user_error
+    def documents_json(request: gr.Request = None) -> str:
+        """The indexed documents with their detected metadata, as JSON text (paths for admins)."""
+        return json.dumps(state.documents() if is_admin(request) else without_paths(state.documents()))
 
     def stats() -> str:
         """The contract's ``stats --json`` shape plus the answer backend, as JSON text."""

@@ -6,20 +6,19 @@ input into that call and the answers into HTML (``views``).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
+from assistant.validation import InputError, check_filters, check_question
 from minutes_app.ui import views
 from minutes_app.ui.state import AppState
 from minutes_app.ui.viewer import document_viewer, scroll_to_passage_js
+from minutes_core.settings import Settings
 from vectorstore.models import Filters
 
 log = logging.getLogger(__name__)
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 BACKEND_HELP = {
     "extractive": "Answers quote the records directly; nothing is generated.",
@@ -52,24 +51,27 @@ class Sidebar:
 
 
 def parse_filters(committee: str | None, date_from: str | None, date_to: str | None,
-                  doc_type: str | None, decisions_only: bool) -> Filters:
-    """Filters from the UI's fields; a date that is not YYYY-MM-DD is a user error."""
-    for label, value in (("From", date_from), ("To", date_to)):
-        if value and not _ISO_DATE.match(value.strip()):
-            raise gr.Error(f"{label} date {value!r} is not a date like 2020-12-09.")
-    return Filters(committee=committee or None, date_from=(date_from or "").strip() or None,
-                   date_to=(date_to or "").strip() or None, doc_type=doc_type or None,
-                   decisions_only=bool(decisions_only))
+                  doc_type: str | None, decisions_only: bool, settings: Settings) -> Filters:
+    """Filters from the UI's fields or the API's arguments; a bad one is a user error (``InputError``)."""
+    return check_filters(Filters(committee=committee or None, date_from=date_from or None,
+                                 date_to=date_to or None, doc_type=doc_type or None,
+                                 decisions_only=bool(decisions_only)), settings)
 
 
-def history_of(turns: list[views.ChatTurn]) -> list[dict[str, str]]:
-    """The conversation so far in the assistant's history format (answered turns only)."""
+def history_of(turns: list[views.ChatTurn], settings: Settings) -> list[dict[str, str]]:
+    """The conversation so far in the assistant's history format (answered turns only).
+
+    Only the latest turns, each cut to the history limit: a long chat must not make the next
+    question fail, and a follow-up only needs what was said last.
+    """
     history = []
     for turn in turns:
         if turn.answer is not None:
             history += [{"role": "user", "content": turn.question},
                         {"role": "assistant", "content": turn.answer.get("answer", "")}]
-    return history
+    limit = settings.max_history_chars
+    return [{"role": t["role"], "content": t["content"][:limit]}
+            for t in history[-settings.max_history_turns:]]
 
 
 def find_passage(turns: list[views.ChatTurn], passage_id: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -128,7 +130,7 @@ def build_tab(state: AppState, sidebar: Sidebar) -> gr.HTML:
                     question = gr.Textbox(
                         placeholder="Ask a question about the minutes, reports or decisions…",
                         show_label=False, lines=1, max_lines=4, scale=6, autofocus=True,
-                        elem_id="question")
+                        max_length=state.settings.max_question_chars, elem_id="question")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
                 new_chat = gr.Button("New conversation", size="sm", variant="secondary",
                                      elem_id="new-chat")
@@ -143,8 +145,12 @@ def build_tab(state: AppState, sidebar: Sidebar) -> gr.HTML:
         if not text:
             yield render(state, turns), turns, ""
             return
-        filters = parse_filters(committee_v, from_v, to_v, type_v, decisions_v)
-        history = history_of(turns)
+        try:
+            text = check_question(text, state.settings)
+            filters = parse_filters(committee_v, from_v, to_v, type_v, decisions_v, state.settings)
+        except InputError as error:
+            raise gr.Error(str(error)) from None
+        history = history_of(turns, state.settings)
         turn = views.ChatTurn(text)
         turns = [*turns, turn]
         yield render(state, turns), turns, ""

@@ -13,11 +13,15 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.validation import InputError
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.lock import writer_lock
 from minutes_app.ui import views
 from minutes_app.ui.ask import Sidebar
+from minutes_app.ui.guard import user_error
 from minutes_app.ui.state import AppState
 from vectorstore.ingestion import Ingester
+from vectorstore.layout import DataLayout
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -64,11 +68,16 @@ def ingest(state: AppState, paths: list[str], progress=None) -> dict[str, Any]:
 
 
 def remove(state: AppState, path: str) -> str:
-    """Forget an indexed file (and delete it if it was uploaded here); a message for the UI."""
+    """Forget an indexed file (and delete it if it was uploaded here); a message for the UI.
+
+    Only a path the index holds is acted on (the choice list is no allow-list: an API caller can
+    send any text). The data directory's writer lock keeps a command-line ingest out meanwhile.
+    """
     known = {f.path for f in state.index.files()}
     if path not in known:
-        return "That file is not in the index."
-    with state.write_lock:
+        raise InputError("That file is not in the index.")
+    with state.write_lock, writer_lock(DataLayout.of(state.settings).ingest_lock,
+                                       state.settings.ingest_lock_timeout):
         state.index.remove_file(path)
         state.records.remove_file(path)
         state.index.sync()
@@ -92,7 +101,7 @@ def ingest_message(summary: dict[str, list[str]]) -> str:
 
 @dataclass
 class DocumentsTab:
-    """The tab and what a change of the index refreshes (``outputs`` with ``refreshed()``)."""
+    """The tab and what a change of the index refreshes (``outputs`` with ``refreshed(admin)``)."""
 
     tab: gr.Tab
     outputs: list[gr.components.Component]
@@ -102,8 +111,11 @@ class DocumentsTab:
 def build_tab(state: AppState, sidebar: Sidebar) -> DocumentsTab:
     with gr.Tab("Documents", id="documents", visible=not state.auth.enabled) as tab:
         gr.Markdown("Documents in the index, with the metadata detected when they were read.")
+        # With logins on, the page's config (which every user's browser fetches) holds no
+        # catalogue: an admin's page fills it in on load.
         table = gr.Dataframe(
-            headers=views.DOCUMENT_COLUMNS, value=views.document_rows(state.documents()),
+            headers=views.DOCUMENT_COLUMNS,
+            value=[] if state.auth.enabled else views.document_rows(state.documents()),
             interactive=False, wrap=True, elem_id="documents-table", max_height=520,
             column_widths=["24%", "10%", "18%", "9%", "5%", "6%", "13%", "7%", "8%"],
             datatype=["str"] * len(views.DOCUMENT_COLUMNS))
@@ -117,15 +129,19 @@ def build_tab(state: AppState, sidebar: Sidebar) -> DocumentsTab:
                 ingest_button = gr.Button("Add to the index", variant="primary", elem_id="ingest-button")
                 ingest_result = gr.Markdown(elem_id="ingest-result")
             with gr.Column():
+                # Custom values pass the dropdown: remove() acts only on indexed paths.
                 remove_choice = gr.Dropdown(label="Remove a file from the index",
-                                            choices=state.file_choices(), value=None,
+                                            choices=[] if state.auth.enabled else state.file_choices(),
+                                            value=None, allow_custom_value=True,
                                             elem_id="remove-choice")
                 remove_button = gr.Button("Remove", variant="stop", elem_id="remove-button")
                 remove_result = gr.Markdown(elem_id="remove-result")
 
-    def refreshed():
-        # gr.update keeps what the user has chosen; only the choices change.
-        return (views.document_rows(state.documents()), gr.update(choices=state.file_choices()),
+    def refreshed(admin: bool):
+        # gr.update keeps what the user has chosen; only the choices change. Only an admin's
+        # page gets the documents and the files' server paths.
+        return (views.document_rows(state.documents()) if admin else [],
+                gr.update(choices=state.file_choices() if admin else []),
                 gr.update(choices=state.committees()), gr.update(choices=state.meeting_choices()),
                 gr.update(choices=state.meeting_choices()), gr.update(choices=state.doc_type_choices()))
 
@@ -135,22 +151,24 @@ def build_tab(state: AppState, sidebar: Sidebar) -> DocumentsTab:
         if not state.auth.is_admin(getattr(request, "username", None)):
             raise gr.Error("Only an administrator can add or remove documents.")
 
+    @user_error
     def ingest_files(files, request: gr.Request, progress=gr.Progress()):
         require_admin(request)
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
         if not paths:
             raise gr.Error("Choose one or more files to add first.")
         summary = ingest(state, paths, progress)
-        return (ingest_message(summary), None, *refreshed())
+        return (ingest_message(summary), None, *refreshed(True))
 
     ingest_button.click(ingest_files, [uploads], [ingest_result, uploads, *outputs],
                         api_name="ingest", concurrency_limit=1, concurrency_id="write")
 
+    @user_error
     def remove_file(path, request: gr.Request):
         require_admin(request)
         if not path:
             raise gr.Error("Choose a file to remove first.")
-        return (remove(state, path), *refreshed())
+        return (remove(state, path), *refreshed(True))
 
     remove_button.click(remove_file, [remove_choice], [remove_result, *outputs],
                         api_name="remove", concurrency_limit=1, concurrency_id="write")

@@ -12,6 +12,7 @@ from typing import Any
 from minutes_app.auth import Authenticator
 from minutes_app.ui import views
 from minutes_core.settings import Settings
+from vectorstore.people import People
 
 
 class AppState:
@@ -36,6 +37,12 @@ class AppState:
         if "documents" not in self._cache:
             self._cache["documents"] = self.index.documents()
         return self._cache["documents"]
+
+    def people(self):
+        """The people of the records (``vectorstore.people.People``), built once per index change."""
+        if "people" not in self._cache:
+            self._cache["people"] = People(self.records, self.settings.people_aliases_file)
+        return self._cache["people"]
 
     def refresh(self) -> None:
         """Forget cached catalogue data after the index changed."""

@@ -30,9 +30,9 @@ CLOSEST_SHOWN = 3
 # Characters of a card's passage shown before "…" (the viewer shows the whole document).
 CARD_CHARS = 900
 
-_CITE = re.compile(r"\s*\[(\d+)\]")
+_CITE = re.compile(r"(?<!\s)\s*\[(\d+)\]")
 # Where an answer sentence may join pieces of a passage: sentence ends, "label: text", list dashes.
-_JOINS = re.compile(r"(?<=[.;:!?])\s+|\s+[-•–]\s+")
+_JOINS = re.compile(r"(?<=[.;:!?])\s+|(?<!\s)\s+[-•–]\s+")
 _QUOTED = re.compile(r"[“\"]([^”\"]{%d,})[”\"]" % MIN_FRAGMENT)
 _SCORE_KEYS = ("dense", "bm25", "rrf")
 
@@ -353,13 +353,34 @@ def document_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-DECISION_COLUMNS = ["Meeting", "Committee", "Item", "Decision", "Source"]
-DECISION_CSV_FIELDS = ["meeting_date", "committee", "item", "item_title", "decision", "source", "page",
+DECISION_COLUMNS = ["Meeting", "Body", "Item", "Decision", "Outcome", "Votes", "Proposer", "Seconder",
+                    "Source"]
+DECISION_CSV_FIELDS = ["meeting_date", "committee", "item", "item_title", "decision", "outcome",
+                       "outcome_stated", "votes_for", "votes_against", "votes_abstain", "names_for",
+                       "names_against", "names_abstain", "proposer", "seconder", "source", "page",
                        "line_start", "line_end"]
 
 
+def vote_label(row: dict[str, Any]) -> str:
+    """'14 for, 3 against, 1 abstaining' from a decision row's counts (or its named votes), or ''."""
+    parts = []
+    for vote, word in (("for", "for"), ("against", "against"), ("abstain", "abstaining")):
+        count = row.get(f"votes_{vote}")
+        if count is None and row.get(f"names_{vote}"):
+            count = len(row[f"names_{vote}"])
+        if count is not None:
+            parts.append(f"{count} {word}")
+    return ", ".join(parts)
+
+
+def outcome_label(row: dict[str, Any]) -> str:
+    """The outcome, marked when the minutes do not print it (proposed and seconded, taken as agreed)."""
+    outcome = row.get("outcome") or ""
+    return f"{outcome} (not printed)" if outcome and row.get("outcome_stated") is False else outcome
+
+
 def decision_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """Rows of the Decisions table (cells are plain text)."""
+    """Rows of the Decisions table (cells are plain text), in ``DECISION_COLUMNS`` order."""
     out = []
     for row in rows:
         item = " ".join(str(v) for v in (row.get("item"), row.get("item_title")) if v)
@@ -367,5 +388,6 @@ def decision_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
         if row.get("page") is not None:
             source += f", page {row['page']}"
         out.append([row.get("meeting_date") or "", row.get("committee") or "", item,
-                    row.get("decision") or "", source])
+                    " ".join((row.get("decision") or "").split()), outcome_label(row), vote_label(row),
+                    row.get("proposer") or "", row.get("seconder") or "", source])
     return out

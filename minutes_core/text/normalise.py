@@ -33,7 +33,7 @@ _OS_BRACKETS = re.compile(r"\(\s*o\s*&\s*s\s*\)")
 _OS = re.compile(r"\bo\s*&\s*s\b")
 _OVERVIEW_AMP = re.compile(r"overview\s*&\s*scrutiny")
 _PUBLIC_MEETING = re.compile(r"[-–—]\s*public meeting")
-_SUB_COMMITTEE = re.compile(r"\bsub\s*[-–]?\s*committee")  # Sub-Committee, Subcommittee
+_SUB_COMMITTEE = re.compile(r"\bsub\s*+(?:[-–]\s*+)?committee")  # Sub-Committee, Subcommittee
 _NOT_NAME = re.compile(r"[^a-z0-9' ]+")
 BULLET_GLYPHS = "•◼▪●○◦■□☐✓✔➢►▶‣⁃₋-–*"
 

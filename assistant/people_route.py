@@ -1,0 +1,445 @@
+"""Questions about people answered from the records: who proposed or seconded a motion, how
+members voted, who was in the chair, who was present, how often a member sent apologies.
+
+"Who proposed the motion on X?", "How did the councillors vote on X?", "How many voted
+against X?", "Who was Cathaoirleach of the district in 2021?", "Which councillors were present
+at the meeting of 30 January 2019?", "How often did Cllr X send apologies in 2022?". Retrieval
+finds a passage that may hold such an answer; the records hold it as fields (proposer, seconder,
+names and counts of a vote, the chair line, the attendance list), so the answer is exact and
+each row is cited with the passage it was read from. A question of none of these shapes, or one
+the records hold no row for, returns None and goes on to the other routes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.filters import find_dates
+from assistant.models import Answer, AnswerSentence
+from minutes_core.text.dates import human_date
+from minutes_core.text.names import TITLED_PERSON
+from minutes_core.text.normalise import match_form
+from minutes_core.text.stems import WORD, stem
+from minutes_core.text.stopwords import TOPIC_STOPWORDS
+from vectorstore.models import Filters, Passage
+from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
+
+# One pattern per kind of question, tried in order (the first that matches decides).
+# What a question asks about people, read from its words (the question word, then what it asks
+# about anywhere after it), so that the reading is linear in the question's length.
+_VOTE_WORDS = ("vot", "abstain")
+_PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
+_PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
+_CHAIR_WORDS = frozenset("chair chaired chairman chairperson chairwoman cathaoirleach mayor presided".split())
+_ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
+_ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".split())
+_MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
+_BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower().strip(".,;:!?'’\"()") for word in text.split()]
+
+
+def _after(words: list[str], opener: str, wanted) -> bool:
+    """Whether a word that ``wanted`` accepts comes after ``opener`` in the words."""
+    return opener in words and any(wanted(word) for word in words[words.index(opener) + 1:])
+
+
+def _pair(words: list[str], first: str, second: frozenset[str] | set[str]) -> bool:
+    return any(a == first and b in second for a, b in zip(words, words[1:]))
+
+
+def _is_vote(word: str) -> bool:
+    return word.startswith(_VOTE_WORDS)
+
+
+def asks_vote(words: list[str]) -> bool:
+    """How many voted / how did X vote / voted for, against, on / abstained / a recorded vote."""
+    if _pair(words, "how", {"many"}) and any(_is_vote(w) or w in ("against", "favour") for w in words):
+        return True
+    if _pair(words, "how", {"did"}) and "vote" in words:
+        return True
+    return (any(w in ("voted", "voting") for w in words) and
+            any(_pair(words, v, {"for", "against", "on"}) for v in ("voted", "voting"))) \
+        or any(w.startswith("abstain") for w in words) \
+        or _pair(words, "recorded", {"vote"}) or _pair(words, "roll", {"call"}) \
+        or _pair(words, "roll-call", {"vote"}) or _pair(words, "vote", {"split", "result"})
+
+
+def asks_proposer(words: list[str]) -> bool:
+    return _after(words, "who", _PROPOSAL_WORDS.__contains__) or any(w in _PROPOSAL_NOUNS for w in words)
+
+
+def asks_chair(words: list[str]) -> bool:
+    return _after(words, "who", _CHAIR_WORDS.__contains__) or (
+        "who" in words and _pair(words, "the", {"chair"}))
+
+
+def asks_absences(words: list[str]) -> bool:
+    often = _pair(words, "how", {"often"}) or (_pair(words, "how", {"many"}) and "times" in words)
+    counted = _pair(words, "how", {"often", "many"})
+    apologies = any(w.startswith("apolog") for w in words)
+    return (often and (apologies or any(w in _ABSENCE_WORDS for w in words))) or (
+        counted and (apologies or "absences" in words))
+
+
+def asks_attended(words: list[str]) -> bool:
+    for aux in ("did", "was", "were"):
+        if aux in words:
+            rest = words[words.index(aux) + 1:]
+            if any(w in _ATTENDANCE_WORDS for w in rest) or any(
+                    rest[i:i + 3] == ["at", "the", "meeting"] for i in range(len(rest))):
+                return True
+    return False
+
+
+def asks_present(words: list[str]) -> bool:
+    return ("who" in words or _pair(words, "which", {"councillors", "members"})) and any(
+        w in _ATTENDANCE_WORDS for w in words)
+
+
+# Words of bodies' names that tell no body apart.
+GENERIC_BODY_WORDS = frozenset(stem(w) for w in """municipal district committee council city county
+strategic policy spc meeting sub joint metropolitan of the and""".split())
+# Words of these questions that say what is asked, not what it is about.
+PEOPLE_WORDS = frozenset("""
+who whom which how many often did was were vote voted voting votes abstain abstained abstaining
+propose proposed proposer proposing second seconded seconder seconding move moved motion motions
+councillor councillors cllr cllrs member members district municipal meeting meetings council
+present attend attended attendance chair chaired object objected against favour for adopt
+adopting adoption approve approved
+""".split())
+
+
+@dataclass
+class Scope:
+    """The meetings a question is about: committee and an inclusive date range."""
+
+    committee: str | None
+    date_from: str | None
+    date_to: str | None
+
+    def describe(self) -> str:
+        if self.date_from and self.date_from == self.date_to:
+            return f"the meeting of {human_date(self.date_from)}"
+        if self.date_from or self.date_to:
+            return f"meetings from {human_date(self.date_from) or 'the start'} to {human_date(self.date_to) or 'now'}"
+        return "the records"
+
+
+def answer_about_people(question: str, filters: Filters | None, store, aliases_file: str = "") -> Answer | None:
+    """An Answer from the records for a question about people, or None."""
+    filters = filters or Filters()
+    dates = find_dates(question)
+    scope = Scope(filters.committee,
+                  dates[0].first.isoformat() if dates else filters.date_from,
+                  dates[-1].last.isoformat() if dates else filters.date_to)
+    words = _words(question)
+    if asks_vote(words):
+        return _votes(question, scope, store)
+    if asks_proposer(words):
+        return _proposers(question, scope, store)
+    if asks_chair(words):
+        return _chairs(question, scope, store)
+    person = TITLED_PERSON.search(question)
+    if person and (asks_absences(words) or asks_attended(words)):
+        return _person_attendance(question, person.group("name"), scope, store, aliases_file)
+    if asks_present(words) and (scope.date_from or scope.date_to):
+        return _present(question, scope, store)
+    return None
+
+
+# -- topics -----------------------------------------------------------------------------------
+def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
+    """The stems of what a question is about: its words less question, council and people words,
+    dates, the body it names (that narrows the rows already) and the names it gives (a
+    proposer's name narrows the rows by name, not by topic)."""
+    # Names, and what a rewrite added in brackets ("(Limerick City and County Council)"), out.
+    without_names = _without_brackets(TITLED_PERSON.sub(" ", question))
+    body = _stems_of(scope.committee) if scope and scope.committee else set()
+    stems = []
+    for word in WORD.findall(without_names):
+        lowered = word.lower().strip(".,'’")
+        if (lowered in TOPIC_STOPWORDS or lowered in PEOPLE_WORDS or lowered.isdigit()
+                or _is_date_word(lowered) or len(lowered) < 3):
+            continue
+        if stem(lowered) not in body:
+            stems.append(stem(lowered))
+    return list(dict.fromkeys(stems))
+
+
+def _without_brackets(text: str) -> str:
+    """The text with every innermost "(...)" replaced by a space."""
+    out: list[str] = []
+    opened: list[int] = []  # where each "(" still open stands in out
+    for char in text:
+        if char == ")" and opened:
+            del out[opened.pop():]
+            out.append(" ")
+        else:
+            if char == "(":
+                opened.append(len(out))
+            out.append(char)
+    return "".join(out)
+
+
+_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _is_date_word(word: str) -> bool:
+    """A month name or an ordinal day ("21st")."""
+    return word.startswith(_MONTH_PREFIXES) or (word[:-2].isdigit() and len(word) <= 4
+                                                 and word[-2:] in ("st", "nd", "rd", "th"))
+
+
+def _stems_of(text: str) -> set[str]:
+    return {stem(w.lower().strip(".,'’")) for w in WORD.findall(match_form(text))}
+
+
+def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row: True) -> list[dict[str, Any]]:
+    """The decision rows that match the topic best, among the rows ``keep`` accepts.
+
+    A topic word in the decision or its item's title counts 1, in the lines before it (the
+    item's heading, the discussion) 0.75. Words in more than ``COMMON_SHARE`` of the decisions
+    ("Limerick", "council") tell none apart and are left out; the best rows must hold at least
+    half of the rest.
+    """
+    own = [_stems_of(" ".join(str(row.get(k) or "") for k in ("decision", "item_title"))) for row in rows]
+    if len(rows) >= COMMON_MIN_ROWS:
+        stems = [s for s in stems if sum(s in held for held in own) <= COMMON_SHARE * len(rows)]
+    if len(stems) < MIN_TOPIC_WORDS:
+        return []  # "Who seconded it?", "who moved Rathkeale?": too little to pick one decision
+    scored = []
+    for row, held in zip(rows, own):
+        if not keep(row):
+            continue
+        around = _stems_of((row.get("text") or "") + "\n" + source_context(row))
+        score = sum(s in held for s in stems) + 0.75 * sum(s in around and s not in held for s in stems)
+        if score > 0:
+            scored.append((score, row))
+    if not scored:
+        return []
+    top = max(score for score, _ in scored)
+    if top < max(1.0, len(stems) / 2):
+        return []  # too little of the topic: not the decision asked about
+    return [row for score, row in scored if score == top]
+
+
+# Distinct topic words a question must give to pick a decision by them.
+MIN_TOPIC_WORDS = 2
+# A word in more than this share of a body's decisions is not a topic (with enough decisions to say).
+COMMON_SHARE = 0.1
+COMMON_MIN_ROWS = 30
+
+
+# Lines read before a decision's own lines: the item's heading and the discussion that names
+# what the decision is about ("defer this Item" under "Castletroy Local Area Plan").
+CONTEXT_LINES = 15
+
+
+def source_context(row: dict[str, Any]) -> str:
+    """The source lines of a decision row and the few before it ('' when they cannot be read)."""
+    return source_lines(row, before=CONTEXT_LINES)
+
+
+def _decisions(store, scope: Scope) -> list[dict[str, Any]]:
+    return [row for row in store.query("decisions", committee=scope.committee, date_from=scope.date_from,
+                                       date_to=scope.date_to) if not row.get("boilerplate")]
+
+
+def _named(question: str) -> list[str]:
+    """Folded surnames of the people a question names with a title ("Cllr Pond's motion")."""
+    found = []
+    for match in TITLED_PERSON.finditer(question):
+        name = match.group("name")
+        parsed = parse_name(name[:-2] if name.endswith(("'s", "’s")) else name)
+        if parsed:
+            found.append(parsed.key)
+    return found
+
+
+# -- the kinds of question ---------------------------------------------------------------------
+def _votes(question: str, scope: Scope, store) -> Answer | None:
+    def voted(row: dict[str, Any]) -> bool:
+        return any(row.get(f"votes_{v}") is not None or row.get(f"names_{v}") for v in ("for", "against", "abstain"))
+
+    rows = best_decisions(_decisions(store, scope), topic_stems(question, scope), voted)
+    if not rows:
+        return None
+    sentences = []
+    for row in rows:
+        parts = []
+        for vote, label in (("for", "For"), ("against", "Against"), ("abstain", "Abstained")):
+            names = row.get(f"names_{vote}") or []
+            count = row.get(f"votes_{vote}")
+            if count is None and not names:
+                continue
+            who = f": Councillors {_join(names)}" if names else ""
+            parts.append(f"{label} {count if count is not None else len(names)}{who}")
+        if row.get("votes_against") is None and not row.get("names_against"):
+            parts.append("Against: None recorded")
+        outcome = f"; the proposal was {row['outcome']}" if row.get("outcome") else ""
+        sentences.append((f"{_when(row)}, on {_subject(row)}: " + "; ".join(parts) + outcome + ".", row))
+    return _answer(question, scope, "recorded votes", sentences, "decisions")
+
+
+def _proposers(question: str, scope: Scope, store) -> Answer | None:
+    named = _named(question)
+
+    def moved(row: dict[str, Any]) -> bool:
+        """A motion someone proposed or seconded (by its fields, or its text when the fields were
+        not read), naming every person the question names."""
+        if not (row.get("proposer") or row.get("seconder") or any(w in _MOVED_WORDS for w in _words(row.get("decision") or ""))):
+            return False
+        people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
+        around = fold(source_context(row) or row.get("text") or "")
+        return all(key in people or key in around for key in named)
+
+    rows = best_decisions(_decisions(store, scope), topic_stems(question, scope), moved)
+    if not rows:
+        return None
+    sentences = []
+    for row in rows:
+        who = []
+        if row.get("proposer"):
+            who.append(f"proposed by Councillor {row['proposer']}")
+        if row.get("seconder"):
+            who.append(f"seconded by Councillor {row['seconder']}")
+        outcome = f" ({row['outcome']})" if row.get("outcome") else ""
+        sentences.append((f"{_when(row)}, {_subject(row)}: {' and '.join(who)}{outcome}.", row))
+    return _answer(question, scope, "motions", sentences, "decisions")
+
+
+def _chairs(question: str, scope: Scope, store) -> Answer | None:
+    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
+                                       date_to=scope.date_to) if row.get("role") == "chair"]
+    if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):
+        rows = _of_named_body(question, rows)
+    if not rows:
+        return None
+    sentences = []
+    seen = set()
+    for row in rows:
+        key = (row.get("meeting_date"), fold(row.get("name") or ""))
+        if key in seen:
+            continue
+        seen.add(key)
+        capacity = f" ({row['capacity']})" if row.get("capacity") else ""
+        sentences.append((f"{_when(row)}, {row.get('committee') or 'the meeting'}: "
+                          f"{_councillor(row)}{row['name']}{capacity} in the chair.", row))
+    counts = Counter(fold(row.get("name") or "") for row in rows)
+    if len(counts) > 1:
+        leader = counts.most_common(1)[0][0]
+        first = next(row for row in rows if fold(row.get("name") or "") == leader)
+        sentences.insert(0, (f"Most often in the chair: {_councillor(first)}{first['name']} "
+                             f"({counts[leader]} of {len(seen)} meetings).", first))
+    return _answer(question, scope, "chairs", sentences, "attendance")
+
+
+def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the body a question names by words of its name ("the Cappamore-Kilmallock
+    district", "the Cultural SPC") when the question's filters did not resolve it; none when no
+    body's name shares a distinctive word with the question (every body's rows would mislead)."""
+    asked = set(topic_stems(question))
+    scores = {}
+    for committee in {row.get("committee") or "" for row in rows}:
+        words = _stems_of(committee) - GENERIC_BODY_WORDS
+        scores[committee] = len(asked & words)
+    best = max(scores.values(), default=0)
+    return [row for row in rows if best and scores[row.get("committee") or ""] == best]
+
+
+def _present(question: str, scope: Scope, store) -> Answer | None:
+    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
+                                       date_to=scope.date_to)
+            if row.get("role") in ("chair", "present", "remote", "also present")
+            and (row.get("councillor") or not {"councillor", "councillors"} & set(_words(question)))]
+    if not rows:
+        return None
+    sentences = []
+    for row in rows:
+        role = " (in the chair)" if row.get("role") == "chair" else ""
+        sentences.append((f"{_when(row)}: {_councillor(row)}{row['name']}{role} was present.", row))
+    return _answer(question, scope, "attendance", sentences, "attendance")
+
+
+def _person_attendance(question: str, name: str, scope: Scope, store, aliases_file: str) -> Answer | None:
+    def in_scope(person) -> list:
+        return [a for a in person.appearances
+                if (not scope.date_from or (a.meeting_date or "") >= scope.date_from)
+                and (not scope.date_to or (a.meeting_date or "") <= scope.date_to)
+                and (not scope.committee or match_form(scope.committee) in match_form(a.committee or ""))]
+
+    found = People(store, aliases_file).find(name)
+    if not found:
+        return None
+    # A bare surname several people share: the one the lists of these meetings name.
+    person = max(found, key=lambda p: sum(not a.inferred for a in in_scope(p)))
+    appearances = in_scope(person)
+    if not appearances:
+        return None
+    statuses = Counter(a.status for a in appearances)
+    header = (f"{person.name}: present at {statuses['present']}, apologies for {statuses['apologies']}, "
+              f"absent from {statuses['absent']} of {len(appearances)} meetings in {scope.describe()}.")
+    sentences: list[tuple[str, dict[str, Any] | None]] = [(header, None)]
+    wanted = "apologies" if asks_absences(_words(question)) else None
+    for a in sorted(appearances, key=lambda a: a.meeting_date or ""):
+        if wanted and a.status != wanted:
+            continue
+        verb = {"present": "was present", "apologies": "sent an apology", "absent": "was absent",
+                "official": "attended as an official"}[a.status]
+        inferred = " (not in the attendance or apologies lists)" if a.inferred else ""
+        sentences.append((f"{_when(a.row)}, {a.committee or 'a meeting'}: {person.name} {verb}{inferred}.",
+                          {**a.row, "_person": person}))
+    return _answer(question, scope, "attendance", sentences, "attendance")
+
+
+# -- answers -----------------------------------------------------------------------------------
+def _answer(question: str, scope: Scope, label: str, sentences: list[tuple[str, dict[str, Any] | None]],
+            kind: str) -> Answer:
+    """Each sentence cites the passage its row came from; rows sharing a passage share a number."""
+    numbers: dict[tuple, int] = {}
+    citations: dict[int, Passage] = {}
+    out: list[AnswerSentence] = []
+    for text, row in sentences:
+        if row is None:
+            out.append(AnswerSentence(text))
+            continue
+        key = (row.get("source"), row.get("line_start"), row.get("line_end"), kind)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations[numbers[key]] = (decision_passage(row) if kind == "decisions"
+                                       else attendance_passage(row, row.get("_person")))
+        out.append(AnswerSentence(text, citations=[numbers[key]]))
+    answer_text = "\n".join(f"{s.text} [{s.citations[0]}]" if s.citations else s.text for s in out)
+    return Answer(
+        question=question, answer=answer_text, standalone_query=question,
+        filters=Filters(committee=scope.committee, date_from=scope.date_from, date_to=scope.date_to,
+                        decisions_only=kind == "decisions"),
+        citations=citations, passages=list(citations.values()), sentences=out, route="records",
+        notes=[f"Answered from the meeting records ({label}); every row cites the passage it was read from."],
+    )
+
+
+def _when(row: dict[str, Any]) -> str:
+    return human_date(row["meeting_date"]) if row.get("meeting_date") else "An undated meeting"
+
+
+def _councillor(row: dict[str, Any]) -> str:
+    titled = _words(row["name"])[:1] in (["cllr"], ["councillor"])
+    return "Councillor " if row.get("councillor") and not titled else ""
+
+
+def _subject(row: dict[str, Any]) -> str:
+    decision = " ".join((row.get("decision") or "").split())
+    if len(decision) > 240:
+        decision = decision[:240].rsplit(" ", 1)[0] + " ..."
+    item = f"item {row['item']} ({row['item_title']}), " if row.get("item") and row.get("item_title") else ""
+    return f"{item}\u201c{decision}\u201d"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,262 @@
+"""People across meetings: names joined across printed spellings, attendance counted against a
+hand-check of the Limerick archive, questions about people answered from the records and cited,
+and ``minutes people``.
+
+The hand-check (tests/fixtures/limerick_people, copied from the archive with the manifest
+/work/handoff/manifest/people_checks.json) is 5 councillors x 3 meetings, read by a person from
+the minutes: present, apologies or absent at each.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.people_route import answer_about_people, topic_stems
+from ingest.loaders import discover, load_file
+from minutes_core.settings import Settings
+from vectorstore.ingestion import parse_file
+from vectorstore.people import People, parse_name
+from vectorstore.records import RecordsStore
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "limerick_people"
+ALIASES = ROOT / "docs" / "examples" / "limerick-committee-aliases.toml"
+
+# (councillor, meeting date, status, proposed there, seconded there): the hand-check.
+HAND_CHECK = [
+    ("Councillor Liam Galvin", "2014-07-02", "present", 1, 0),
+    ("Councillor Liam Galvin", "2017-11-06", "present", 1, 1),
+    ("Councillor Liam Galvin", "2020-10-21", "present", 1, 0),
+    ("Councillor Brigid Teefy", "2015-01-15", "present", 1, 1),
+    ("Councillor Brigid Teefy", "2018-04-19", "present", 0, 1),
+    ("Councillor Brigid Teefy", "2020-06-10", "apologies", 0, 0),
+    ("Councillor Stephen Keary", "2014-05-01", "present", 1, 1),
+    ("Councillor Stephen Keary", "2018-11-08", "present", 2, 0),
+    ("Councillor Stephen Keary", "2022-06-28", "present", 2, 0),
+    ("Councillor Francis Foley", "2015-06-23", "present", 1, 0),
+    ("Councillor Francis Foley", "2018-09-18", "absent", 0, 0),
+    ("Councillor Francis Foley", "2020-10-21", "apologies", 0, 0),
+    ("Councillor Elena Secas", "2014-06-16", "present", 0, 1),
+    ("Councillor Elena Secas", "2019-06-14", "present", 0, 1),
+    ("Councillor Elena Secas", "2021-04-22", "present", 0, 1),
+]
+# The attendance lines the records do not yet read: "Members Present: K. Sheahan, M.C.C., S.
+# Keary, M.C.C., D." (names and post-nominals in one comma list, wrapped) in the 2014 Rathkeale
+# Area Committee minutes. Listed so the figure below is honest and the test fails when it changes.
+NOT_YET_READ = {("Councillor Stephen Keary", "2014-05-01")}
+
+
+@pytest.mark.parametrize("printed, surname, key, initial", [
+    ("Cllr Sheahan (J)", "Sheahan", "sheahan", "j"),
+    ("Councillor J. Sheahan", "Sheahan", "sheahan", "j"),
+    ("J. Sheahan", "Sheahan", "sheahan", "j"),
+    ("Councillor John Sheahan, M.C.C.", "Sheahan", "sheahan", "j"),
+    ("Sheahan", "Sheahan", "sheahan", ""),
+    ("Councillor O’Donoghue", "O'Donoghue", "odonoghue", ""),
+    ("Cllr. O Donoghue", "O Donoghue", "odonoghue", ""),
+    ("Councillor Ó Ceallaigh", "Ó Ceallaigh", "oceallaigh", ""),
+    ("Cllr Novak Uí Chonchúir", "Uí Chonchúir", "uichonchuir", "n"),
+    ("E. (Eddie) Ryan", "Ryan", "ryan", "e"),
+    ("Mr. P. Vallely", "Vallely", "vallely", "p"),
+    ("Councillor Kath Scott", "Scott", "scott", "k"),
+])
+def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, initial):
+    parsed = parse_name(printed)
+    assert (parsed.surname, parsed.key, parsed.initial) == (surname, key, initial)
+
+
+@pytest.mark.parametrize("printed", ["", "the Mayor", "Item 1: Adopt minutes of the Committee",
+                                     "Clare Energy Agency)", "Cllr", "***"])
+def test_text_that_is_not_a_name_is_refused(printed):
+    assert parse_name(printed) is None
+
+
+class FakeStore:
+    """A records store holding given rows (the RecordsStore ``query`` subset the code uses)."""
+
+    def __init__(self, attendance=(), decisions=()):
+        self.rows = {"attendance": list(attendance), "decisions": list(decisions)}
+
+    def query(self, kind, committee=None, date_from=None, date_to=None, **_):
+        return [r for r in self.rows[kind]
+                if (not committee or committee.lower() in (r.get("committee") or "").lower())
+                and (not date_from or (r.get("meeting_date") or "") >= date_from)
+                and (not date_to or (r.get("meeting_date") or "") <= date_to)]
+
+
+def _att(name, role, when, body="District", councillor=True, text=None):
+    return {"name": name, "role": role, "meeting_date": when, "committee": body, "councillor": councillor,
+            "source": f"m-{when}.md", "path": f"/nowhere/m-{when}.md", "line_start": 1, "line_end": 3,
+            "page": 1, "text": text or f"Present: Councillors Sheahan (J), Ryan.\nApologies: {name}."}
+
+
+def test_a_bare_surname_joins_the_one_initialled_member_of_that_body():
+    store = FakeStore([_att("Sheahan (J)", "present", "2020-01-10"), _att("Sheahan", "present", "2020-02-10"),
+                       _att("Councillor J. Sheahan", "apologies", "2020-03-10")])
+    people = People(store)
+    (person,) = people.find("Cllr John Sheahan")
+    assert [a.status for a in person.appearances] == ["present", "present", "apologies"]
+
+
+def test_a_bare_surname_shared_by_two_members_is_not_guessed():
+    store = FakeStore([_att("Sheahan (J)", "present", "2020-01-10"), _att("Sheahan (K)", "present", "2020-01-10"),
+                       _att("Sheahan", "present", "2020-02-10")])
+    ids = sorted(p.id for p in People(store).people())
+    assert ids == ["sheahan", "sheahan-j", "sheahan-k"]
+
+
+def test_a_member_in_neither_list_of_a_meeting_is_counted_absent():
+    store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Galvin", "present", "2020-01-10"),
+                       _att("Ryan", "present", "2020-02-10"), _att("Foley", "present", "2020-02-10")])
+    (galvin,) = People(store).find("Galvin")
+    assert [(a.meeting_date, a.status, a.inferred) for a in galvin.appearances] == [
+        ("2020-01-10", "present", False), ("2020-02-10", "absent", True)]
+
+
+def test_no_one_is_called_absent_from_a_meeting_whose_members_list_was_not_read():
+    store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Galvin", "present", "2020-01-10"),
+                       _att("Ryan", "chair", "2020-02-10")])
+    (galvin,) = People(store).find("Galvin")
+    assert [a.meeting_date for a in galvin.appearances] == ["2020-01-10"]
+
+
+def test_the_aliases_file_joins_what_the_rules_cannot(tmp_path):
+    aliases = tmp_path / "people.toml"
+    aliases.write_text('[[person]]\nname = "Jerome Scanlan"\naliases = ["J. Scanian"]\n', encoding="utf-8")
+    store = FakeStore([_att("J. Scanian", "chair", "2020-01-10"), _att("Jerome Scanlan", "present", "2020-02-10")])
+    apart = People(store).find("Scanlan")[0]
+    assert [a.status for a in apart.appearances if not a.inferred] == ["present"]
+    (person,) = People(store, aliases).find("Scanlan")
+    assert person.name == "Jerome Scanlan"
+    assert [(a.status, a.inferred) for a in person.appearances] == [("present", False), ("present", False)]
+
+
+def test_an_unreadable_aliases_file_is_ignored_not_fatal(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[person]\nname = ", encoding="utf-8")
+    assert People(FakeStore([_att("Ryan", "present", "2020-01-10")]), bad).find("Ryan")
+
+
+def _decision(text, when="2021-09-27", **fields):
+    return {"decision": text, "meeting_date": when, "committee": "Council", "source": "m.md",
+            "path": "/nowhere/m.md", "line_start": 5, "line_end": 9, "page": 2, "text": text,
+            "item": None, "item_title": None, "boilerplate": False, **fields}
+
+
+VOTE = _decision("That the Castletroy Local Area Plan be adopted.", proposer="Sheahan", seconder="Hurley",
+                 outcome="carried", votes_for=14, votes_against=3, names_against=["Costello", "McCreesh", "O Ceallaigh"])
+OTHER = _decision("That the draft minutes be adopted.", proposer="Ryan", seconder="Galvin", outcome="agreed")
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Which councillors voted against the Castletroy Local Area Plan?", ["Costello", "McCreesh", "Ceallaigh"]),
+    ("How many voted for the Castletroy Local Area Plan?", ["For 14", "Against 3"]),
+    ("Who proposed adopting the Castletroy Local Area Plan?", ["Sheahan", "Hurley"]),
+    ("Who seconded Cllr Ryan's motion on the draft minutes?", ["Galvin"]),
+])
+def test_vote_and_mover_questions_are_answered_from_the_decision_and_cite_it(question, must):
+    answer = answer_about_people(question, None, FakeStore(decisions=[VOTE, OTHER]))
+    assert answer is not None and answer.route == "records"
+    assert all(word in answer.answer for word in must)
+    assert all(s.citations for s in answer.sentences)
+    assert answer.citations[1].text == answer.citations[1].text.strip() and answer.citations[1].page == 2
+
+
+def test_a_question_on_a_topic_no_decision_holds_goes_to_retrieval():
+    assert answer_about_people("Who proposed the motion on the swimming pool?", None,
+                               FakeStore(decisions=[VOTE, OTHER])) is None
+
+
+def test_a_members_apologies_are_counted_and_each_is_cited():
+    store = FakeStore([_att("Ryan", "apologies", "2022-01-10"), _att("Galvin", "present", "2022-01-10"),
+                       _att("Ryan", "apologies", "2022-03-10"), _att("Ryan", "present", "2022-05-10"),
+                       _att("Galvin", "present", "2022-03-10"), _att("Galvin", "present", "2022-05-10")])
+    answer = answer_about_people("How often did Cllr Ryan send apologies in 2022?", None, store)
+    assert "apologies for 2" in answer.answer
+    cited = [s for s in answer.sentences if s.citations]
+    assert len(cited) == 2 and all("sent an apology" in s.text for s in cited)
+    assert "Ryan" in answer.citations[1].text
+
+
+def test_who_chaired_lists_the_chair_line():
+    store = FakeStore([_att("A. Teskey", "chair", "2019-01-30"), _att("Keary", "present", "2019-01-30")])
+    answer = answer_about_people("Who was in the chair at the meeting on 30 January 2019?", None, store)
+    assert "Teskey" in answer.answer and "Keary" not in answer.answer
+
+
+def test_topic_words_leave_out_question_and_people_words():
+    assert topic_stems("Who seconded Cllr Pond's motion on the Castleconnell Garda Station?") == [
+        "castleconnell", "garda", "station"]
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory) -> RecordsStore:
+    """The records of the hand-checked Limerick minutes, read by the real ingest (no model)."""
+    settings = Settings.load(config_file=None, committee_aliases_file=str(ALIASES))
+    store = RecordsStore(tmp_path_factory.mktemp("people") / "records.sqlite")
+    files, _ = discover([FIXTURES])
+    for path in files:
+        loaded = load_file(path, settings)
+        _, _, records = parse_file(loaded, settings)
+        store.replace_file(str(loaded.path), loaded.source, records)
+    yield store
+    store.close()
+
+
+def test_member_attendance_matches_the_hand_check_of_five_councillors(fixture_store):
+    people = People(fixture_store)
+    matched, failures = 0, []
+    for name, when, status, proposed, seconded in HAND_CHECK:
+        person = people.find(name)[0]
+        found = [a.status for a in person.appearances if a.meeting_date == when]
+        if found[:1] == [status]:
+            matched += 1
+        elif (name, when) not in NOT_YET_READ:
+            failures.append((name, when, status, found))
+    assert not failures
+    assert matched == len(HAND_CHECK) - len(NOT_YET_READ)  # 14 of 15
+
+
+def test_motions_proposed_and_seconded_match_the_hand_check(fixture_store):
+    people = People(fixture_store)
+    got = []
+    for name, when, _, proposed, seconded in HAND_CHECK:
+        if (name, when) in NOT_YET_READ:
+            continue
+        person = people.find(name)[0]
+        got.append((sum(r.get("meeting_date") == when for r in person.proposed) >= proposed,
+                    sum(r.get("meeting_date") == when for r in person.seconded) >= seconded))
+    # One seconding (Secas, 14 June 2019) is printed after a nomination the motion reader skips.
+    assert sum(a and b for a, b in got) >= len(got) - 1
+
+
+def test_people_command_prints_a_person_page_as_json(fixture_store, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(fixture_store.path) as source, sqlite3.connect(data / "records.sqlite") as copy:
+        source.backup(copy)
+    result = subprocess.run([sys.executable, "-m", "minutes_app.cli", "people", "Cllr. F. Foley", "--json",
+                             "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "MINUTES_CONFIG": "/dev/null",
+                                 "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    page = json.loads(result.stdout)
+    assert page["id"] == "foley-f" and page["apologies"] >= 1
+    assert all(m["passage"]["source"] and m["passage"]["text"] for m in page["meetings"])
+    missing = subprocess.run([sys.executable, "-m", "minutes_app.cli", "people", "Nobody Atall",
+                              "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             env={"PATH": "/usr/bin:/bin", "MINUTES_CONFIG": "/dev/null", "PYTHONPATH": str(ROOT)})
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_a_stray_misread_initial_does_not_stop_a_bare_surname_joining_the_member():
+    rows = [_att("S. Keary", "present", f"2020-0{month}-10") for month in range(1, 9)]
+    rows += [_att("Fees Keary", "present", "2020-09-10"), _att("Keary", "present", "2020-10-10")]
+    (member,) = [p for p in People(FakeStore(rows)).people() if p.id == "keary-s"]
+    assert "2020-10-10" in [a.meeting_date for a in member.appearances]

@@ -1,0 +1,75 @@
+"""Question analysis: answer type, focus and constraints read from a question's structure."""
+
+import pytest
+
+from assistant.filters import committee_alias_table
+from assistant.question import (
+    DATE, DECISION, LIST, NAME, NUMBER, PERSON, PLACE, REASON, YESNO, analyse, has_new_value,
+    typed_values, word_spans,
+)
+
+ALIASES = committee_alias_table(["Metropolitan District of Limerick", "Planning Committee"])
+
+
+@pytest.mark.parametrize("question, answer_type, focus", [
+    ("How many council houses were tenanted in November 2018?", NUMBER, ["council", "houses"]),
+    ("What was the adopted 2018 budget for housing maintenance?", NUMBER, ["adopted", "2018", "budget"]),
+    ("What percentage of plans were completed on time?", NUMBER, ["percentage"]),
+    ("Who seconded her nomination?", PERSON, ["seconded"]),
+    ("Which councillors sent apologies?", PERSON, ["councillors", "sent", "apologies"]),
+    ("Who was the Chief Executive in December 2020?", PERSON, ["chief", "executive"]),
+    ("When did Ofsted visit?", DATE, []),
+    ("In which year was the strategy adopted?", DATE, ["year"]),
+    ("Where will the new depot be built?", PLACE, []),
+    ("What is the name of the campaign?", NAME, ["name"]),
+    ("Did the District approve the Gough Place scheme?", YESNO, []),
+    ("What did the committee resolve about parking?", DECISION, []),
+    ("Why was the item deferred?", REASON, []),
+    ("What was the reason for the delay?", REASON, ["reason"]),
+    ("List the actions", LIST, ["actions"]),
+    ("And who moved that?", PERSON, ["moved"]),
+    ("", None, []),
+    ("???", None, []),
+])
+def test_answer_type_and_focus_come_from_the_question_word_and_head_noun(question, answer_type, focus):
+    analysed = analyse(question)
+    assert (analysed.answer_type, analysed.focus) == (answer_type, focus)
+
+
+def test_constraints_are_the_period_body_and_people_named():
+    q = analyse("What did Cllr Mary Keller propose at the Planning Committee in December 2018?", ALIASES)
+    assert [p.text for p in q.periods] == ["December 2018"]
+    assert q.periods[0].holds("2018-12-17") and not q.periods[0].holds("2019-01-21")
+    assert q.body == "Planning Committee"
+    assert q.people == ["Cllr Mary Keller"]
+
+
+def test_a_question_without_constraints_has_none():
+    q = analyse("What is the housing budget?", ALIASES)
+    assert (q.periods, q.body, q.people) == ([], None, [])
+
+
+@pytest.mark.parametrize("answer_type, sentence, values", [
+    (NUMBER, "There were 3,266 tenanted properties (see Appendix 2).", ["3,266"]),
+    (NUMBER, "No figures were given.", []),
+    (DATE, "The visit took place on 3 March 2020.", ["March", "2020"]),
+    (NAME, "The Youth Service Review was led by Birmingham Children's Trust.",
+     ["Youth Service Review", "Birmingham Children's Trust"]),
+    (LIST, "Anything at all.", None),
+])
+def test_typed_values_find_the_things_of_the_kind_asked(answer_type, sentence, values):
+    assert typed_values(answer_type, sentence) == values
+
+
+def test_a_value_the_question_already_states_is_not_an_answer():
+    q = analyse("When did Ofsted visit in February 2020?")
+    assert has_new_value(q, "Ofsted visited in February 2020.") is False
+    assert has_new_value(q, "The visit was on 3 March 2020.") is True
+    assert has_new_value(analyse("Why was it deferred?"), "Because of rain.") is None
+
+
+def test_word_spans_keep_inner_apostrophes_and_hyphens_when_asked():
+    text = "Children's call-in, O&S"
+    assert [s.word for s in word_spans(text, "'’-")] == ["Children's", "call-in", "O", "S"]
+    assert [s.word for s in word_spans(text)] == ["Children", "s", "call", "in", "O", "S"]
+    assert all(text[s.start:s.end] == s.word for s in word_spans(text))

@@ -1,0 +1,466 @@
+"""People across meetings: who attended, sent apologies or was absent, who proposed, seconded
+and voted, read from the records store and joined across the spellings councils print.
+
+Minutes name one councillor as "Cllr Sheahan (J)", "Councillor J. Sheahan", "J. Sheahan, M.C.C."
+or just "Sheahan". The rules here reduce every printed form to a key: the surname folded (case,
+accents, apostrophes and the space of "O Donoghue" removed) plus the first initial when the text
+gives one (from "(J)", "J." or "John"). A bare surname is joined to the one initialled person of
+that surname the same body knows, or the whole archive knows; when there are several (three
+Sheahans on one council) it stays a person of its own rather than being guessed. What the rules
+cannot settle (an OCR misreading such as "Scanian") is settled by the ``people_aliases_file``
+setting: a TOML file of ``[[person]]`` tables with ``name`` and ``aliases``.
+
+Absence is inferred, since minutes rarely list it: a councillor who attended or sent apologies
+to a body within ``MEMBERSHIP_DAYS`` of one of its meetings, and is in neither list of that
+meeting, counts as absent from it (cited with the meeting's attendance passage).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from minutes_core.text.normalise import fold_quotes
+from vectorstore.models import Passage
+
+log = logging.getLogger(__name__)
+
+# Titles and honorifics before a name, and letters after it ("M.C.C.": member of a county council).
+_TITLE = re.compile(r"^(?:cllrs?|councillors?|cathaoirleach|leas-chathaoirleach|mayor|deputy|"
+                    r"mr|mrs|ms|miss|dr|prof|professor|sir|dame|an|chomhairleoir|cmhlr)\.?$", re.I)
+# A run of spaces is matched only from its start (or after the comma), so a long run costs one pass.
+_POSTNOMINAL = re.compile(r"(?:,\s*+|(?<![\s,])\s*+)\b(?:M\.?\s?C\.?\s?C|T\.?\s?D|M\.?\s?E\.?\s?P|S\.?\s?C)\b\.?",
+                          re.I)
+_PAREN = re.compile(r"\(([^()]{1,30})\)")
+# Words that join a surname to the word after it (Irish, Scottish, Dutch, French names).
+_SURNAME_PARTICLES = {"o", "ó", "mac", "mc", "de", "di", "du", "le", "la", "van", "von", "ní", "nic",
+                      "uí", "ui", "ni", "bin", "al"}
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+
+# A councillor seen at a body within a year of one of its meetings is taken to be its member.
+MEMBERSHIP_DAYS = 365
+# A bare surname joins the person of one initial when that initial is this share of its mentions.
+DOMINANT_SHARE = 0.8
+# Absence is inferred only at a meeting whose list of members present was read (this many names
+# besides the chair): minutes whose list the reader missed would make every member "absent".
+MIN_LISTED = 2
+
+# Attendance roles, as ``ingest.records.AttendanceRecord.role`` writes them, grouped for counting.
+PRESENT_ROLES = {"chair", "present", "remote", "also present"}
+STATUS_ORDER = {"present": 0, "official": 1, "apologies": 2, "absent": 3}
+
+
+@dataclass(frozen=True)
+class PrintedName:
+    """A name as printed, reduced: ``surname`` to show, ``key`` to match, the first initial and
+    first name when the text gives them."""
+
+    surname: str
+    key: str
+    initial: str = ""
+    first: str = ""
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, letters only: 'O’Donoghue' and 'O Donoghue' -> 'odonoghue'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch)).lower()
+
+
+def parse_name(printed: str) -> PrintedName | None:
+    """The parts of a printed person's name, or None when it holds no name word.
+
+    >>> parse_name("Cllr Sheahan (J)")
+    PrintedName(surname='Sheahan', key='sheahan', initial='j', first='')
+    """
+    if (not printed or len(printed) > 60 or re.search(r"[\d:;!?]", printed)
+            or printed.count("(") != printed.count(")")):
+        return None  # a heading or a sentence the attendance reader took for a name
+    text = fold_quotes(printed).replace("*", " ")
+    text = _POSTNOMINAL.sub(" ", text)
+    initial = first = ""
+    for inner in _PAREN.findall(text):
+        inner = inner.strip().rstrip(".")
+        if len(inner) == 1 and inner.isalpha():
+            initial = inner.lower()  # "Sheahan (J)"
+        elif _WORD.fullmatch(inner) and inner[:1].isupper() and " " not in inner:
+            first = inner  # "E. (Eddie) Ryan"
+    text = _PAREN.sub(" ", text)
+    words = [w for w in _WORD.findall(text.replace(",", " "))]
+    while words and _TITLE.match(words[0]):
+        words.pop(0)
+    words = [w for w in words if not _TITLE.match(w)]
+    if not words or len(words) > 5 or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in words):
+        return None
+    cut = len(words) - 1
+    while cut > 0 and words[cut - 1].lower().rstrip(".") in _SURNAME_PARTICLES:
+        cut -= 1
+    surname_words, given = words[cut:], words[:cut]
+    surname = " ".join(surname_words).strip(".")
+    key = fold(surname)
+    if len(key) < 2 or not surname[:1].isupper():
+        return None  # "the Mayor": a role, not a name
+    if given:
+        lead = given[0].strip(".")
+        initial = initial or fold(lead)[:1]
+        if len(lead) > 1 and not given[0].endswith(".") and not lead.isupper():
+            first = first or lead
+    return PrintedName(surname=surname, key=key, initial=initial, first=first)
+
+
+def person_id(key: str, initial: str) -> str:
+    """A person's stable id: surname key and initial ('sheahan-j'), or the surname key alone."""
+    return f"{key}-{initial}" if initial else key
+
+
+@dataclass
+class Aliases:
+    """Printed forms the rules cannot join, from the ``people_aliases_file`` setting."""
+
+    ids: dict[str, str] = field(default_factory=dict)  # alias person id -> person id
+    names: dict[str, str] = field(default_factory=dict)  # person id -> the name to show
+
+    @classmethod
+    def load(cls, path: str | Path = "") -> "Aliases":
+        """The file's aliases; an unreadable file is logged and ignored (names are then not joined)."""
+        aliases = cls()
+        if not path:
+            return aliases
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            log.warning("people aliases file %s not read (%s); names are matched by rule only", path, exc)
+            return aliases
+        for entry in data.get("person") or []:
+            if not isinstance(entry, dict):
+                continue
+            main = parse_name(str(entry.get("name") or ""))
+            if main is None:
+                continue
+            target = person_id(main.key, main.initial)
+            aliases.names[target] = str(entry["name"])
+            for alias in entry.get("aliases") or []:
+                parsed = parse_name(str(alias))
+                if parsed is not None:
+                    aliases.ids[person_id(parsed.key, parsed.initial)] = target
+        return aliases
+
+
+@dataclass
+class Appearance:
+    """One person at one meeting: status and the row it was read from."""
+
+    status: str  # present | apologies | absent | official
+    meeting_date: str | None
+    committee: str | None
+    row: dict[str, Any]
+    inferred: bool = False  # absent by inference (a member not in the meeting's lists)
+
+
+@dataclass
+class Person:
+    """Everything the records say of one person."""
+
+    id: str
+    names: Counter = field(default_factory=Counter)  # printed forms, how often
+    councillor: bool = False
+    appearances: list[Appearance] = field(default_factory=list)
+    proposed: list[dict[str, Any]] = field(default_factory=list)
+    seconded: list[dict[str, Any]] = field(default_factory=list)
+    votes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (for|against|abstain, row)
+    display: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.display or max(self.names, key=lambda n: (_completeness(n), self.names[n]))
+
+    def bodies(self) -> list[str]:
+        return sorted({a.committee for a in self.appearances if a.committee})
+
+    def attendance_summary(self) -> list[dict[str, Any]]:
+        """Counts by body and year: present, apologies, absent (and official, for officers)."""
+        counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for appearance in self.appearances:
+            year = (appearance.meeting_date or "")[:4] or "unknown"
+            counts[(appearance.committee or "unknown body", year)][appearance.status] += 1
+        return [{"body": body, "year": year, **{s: c.get(s, 0) for s in STATUS_ORDER}}
+                for (body, year), c in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+    def summary(self) -> dict[str, Any]:
+        statuses = Counter(a.status for a in self.appearances)
+        return {"id": self.id, "name": self.name, "councillor": self.councillor,
+                "printed": sorted(self.names), "bodies": self.bodies(),
+                "present": statuses["present"], "apologies": statuses["apologies"],
+                "absent": statuses["absent"], "official": statuses["official"],
+                "proposed": len(self.proposed), "seconded": len(self.seconded), "votes": len(self.votes)}
+
+    def page(self) -> dict[str, Any]:
+        """The person's page as plain data (``minutes people NAME --json``); every row carries the
+        passage it came from."""
+        return {
+            **self.summary(),
+            "attendance_by_body_year": self.attendance_summary(),
+            "meetings": [{"meeting_date": a.meeting_date, "committee": a.committee, "status": a.status,
+                          "inferred": a.inferred, "source": a.row.get("source"),
+                          "passage": attendance_passage(a.row, self).to_dict()}
+                         for a in sorted(self.appearances, key=_appearance_order)],
+            "proposed": [_motion(row) for row in self.proposed],
+            "seconded": [_motion(row) for row in self.seconded],
+            "votes": [{"vote": vote, **_motion(row)} for vote, row in self.votes],
+        }
+
+
+def _completeness(name: str) -> tuple[int, int]:
+    parsed = parse_name(name)
+    if parsed is None:
+        return (0, 0)
+    return (2 if parsed.first else 1 if parsed.initial else 0, -len(name))
+
+
+def _appearance_order(appearance: Appearance) -> tuple[str, str]:
+    return (appearance.meeting_date or "", appearance.committee or "")
+
+
+def _motion(row: dict[str, Any]) -> dict[str, Any]:
+    return {"meeting_date": row.get("meeting_date"), "committee": row.get("committee"),
+            "item": row.get("item"), "item_title": row.get("item_title"),
+            "decision": row.get("decision"), "outcome": row.get("outcome"),
+            "proposer": row.get("proposer"), "seconder": row.get("seconder"),
+            "source": row.get("source"), "passage": decision_passage(row).to_dict()}
+
+
+def evidence_lines(text: str, needle: str, before: int = 1) -> str:
+    """The lines of ``text`` around the first line naming ``needle`` (a folded surname): the
+    short, verbatim piece of a long attendance section that shows one person's presence."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if needle and needle in fold(line):
+            start = max(0, number - before)
+            return "\n".join(lines[start:number + 1]).strip()
+    return text[:400].strip()
+
+
+def attendance_passage(row: dict[str, Any], person: Person | None = None) -> Passage:
+    """The Passage citing an attendance row: the lines of its section in the source that name the
+    person, and the two before them (the list's heading, the meeting's date line)."""
+    parsed = parse_name(row.get("name") or "")
+    needle = person.id.split("-")[0] if person else (parsed.key if parsed else "")
+    text = source_lines(row, before=2) or row.get("text") or ""
+    return _row_passage(row, evidence_lines(text, needle, before=2), "attendance")
+
+
+def decision_passage(row: dict[str, Any]) -> Passage:
+    """The Passage citing a decision row: its lines in the source with two either side (the
+    heading or the vote that frames it), verbatim; the row's own text when the source's lines
+    cannot be read."""
+    text = source_lines(row, before=2, after=2) or row.get("text") or row.get("decision") or ""
+    return _row_passage(row, text, "decisions")
+
+
+TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
+
+
+@lru_cache(maxsize=64)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def source_lines(row: dict[str, Any], before: int = 0, after: int = 0) -> str:
+    """A record row's lines in its source file, with ``before`` and ``after`` more, for a
+    plain-text source (whose line numbers are the file's); '' for other files or a file gone."""
+    path, start, end = row.get("path") or "", row.get("line_start"), row.get("line_end")
+    if Path(path).suffix.lower() not in TEXT_SUFFIXES or not isinstance(start, int) or not isinstance(end, int):
+        return ""
+    lines = _file_lines(path)
+    return "\n".join(lines[max(0, start - 1 - before):end + after]).strip()
+
+
+def _row_passage(row: dict[str, Any], text: str, kind: str) -> Passage:
+    return Passage(
+        id=row.get("passage_id") or f"records:{row.get('source')}:{row.get('line_start')}-{row.get('line_end')}",
+        text=text, source=row.get("source") or "", path=row.get("path"),
+        committee=row.get("committee"), meeting_date=row.get("meeting_date"),
+        doc_type=row.get("doc_type"), title=row.get("title"),
+        item=row.get("item") if kind == "decisions" else None, page=row.get("page"),
+        item_title=row.get("item_title"), is_decision=kind == "decisions", score=1.0)
+
+
+def _status(role: str) -> str | None:
+    if role in PRESENT_ROLES:
+        return "present"
+    if role == "apologies":
+        return "apologies"
+    if role == "absent":
+        return "absent"
+    if role == "officials":
+        return "official"
+    return None  # declarations are not attendance
+
+
+class People:
+    """The people of a records store (``vectorstore.records.RecordsStore``), built once.
+
+    ``people()`` lists them, ``find(name)`` matches a printed or typed name, ``get(id)`` returns
+    one ``Person`` whose ``page()`` is the plain-data person page.
+    """
+
+    def __init__(self, store, aliases_file: str | Path = ""):
+        self.aliases = Aliases.load(aliases_file)
+        self._people: dict[str, Person] = {}
+        self._build(store.query("attendance"), store.query("decisions"))
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self, attendance: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> None:
+        bodies: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        everywhere: dict[str, Counter] = defaultdict(Counter)
+
+        def note(parsed: PrintedName, committee: str | None) -> None:
+            if parsed.initial:
+                bodies[committee or ""][parsed.key][parsed.initial] += 1
+                everywhere[parsed.key][parsed.initial] += 1
+
+        for row in attendance:
+            parsed = parse_name(row.get("name") or "")
+            # Councillors only: an officer who shares a member's surname ("Mr F. Keary") must not
+            # make the members' bare "Keary" ambiguous.
+            if parsed is not None and row.get("councillor") and _status(row.get("role") or ""):
+                note(parsed, row.get("committee"))
+        for row in decisions:
+            for printed in _decision_names(row):
+                parsed = parse_name(printed)
+                if parsed is not None:
+                    note(parsed, row.get("committee"))
+
+        def resolve(printed: str, committee: str | None) -> str | None:
+            parsed = parse_name(printed)
+            if parsed is None:
+                return None
+            initial = parsed.initial or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
+                or _dominant(everywhere.get(parsed.key))
+            pid = person_id(parsed.key, initial)
+            pid = self.aliases.ids.get(pid, pid)
+            person = self._people.get(pid)
+            if person is None:
+                person = self._people[pid] = Person(id=pid, display=self.aliases.names.get(pid, ""))
+            person.names[" ".join(printed.split())] += 1
+            return pid
+
+        seen: dict[tuple[str, str | None, str | None], Appearance] = {}
+        for row in attendance:
+            status = _status(row.get("role") or "")
+            if status is None:
+                continue
+            if not row.get("councillor") and not (parse_name(row.get("name") or "") or PrintedName("", "")).initial:
+                continue  # others are listed with an initial or first name; a bare word is a stray heading
+            pid = resolve(row.get("name") or "", row.get("committee"))
+            if pid is None:
+                continue
+            person = self._people[pid]
+            person.councillor = person.councillor or bool(row.get("councillor"))
+            key = (pid, row.get("committee"), row.get("meeting_date"))
+            found = seen.get(key)
+            if found is None:
+                seen[key] = Appearance(status, row.get("meeting_date"), row.get("committee"), row)
+                person.appearances.append(seen[key])
+            elif STATUS_ORDER[status] < STATUS_ORDER[found.status]:
+                found.status, found.row = status, row
+        for row in decisions:
+            if row.get("boilerplate"):
+                continue
+            for role, target in (("proposer", "proposed"), ("seconder", "seconded")):
+                if row.get(role):
+                    pid = resolve(row[role], row.get("committee"))
+                    if pid:
+                        getattr(self._people[pid], target).append(row)
+            for vote in ("for", "against", "abstain"):
+                for name in row.get(f"names_{vote}") or []:
+                    pid = resolve(name, row.get("committee"))
+                    if pid:
+                        self._people[pid].votes.append((vote, row))
+        self._infer_absences(seen)
+
+    def _infer_absences(self, seen: dict[tuple[str, str | None, str | None], Appearance]) -> None:
+        """Mark absent the members of a body in neither list of one of its meetings."""
+        meetings: dict[tuple[str | None, str], dict[str, Any]] = {}
+        listed: Counter = Counter()  # members read from each meeting's list (not the chair line)
+        attended: dict[str | None, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+        for (pid, committee, when), appearance in seen.items():
+            day = _day(when)
+            if day is None or not self._people[pid].councillor or appearance.status == "official":
+                continue
+            attended[committee][pid].append(day)
+            if appearance.status == "present":
+                meetings.setdefault((committee, when), appearance.row)
+                listed[(committee, when)] += appearance.row.get("role") != "chair"
+        for (committee, when), row in meetings.items():
+            if listed[(committee, when)] < MIN_LISTED:
+                continue  # the members' list was not read: no one can be called absent
+            day = _day(when)
+            for pid, days in attended[committee].items():
+                if (pid, committee, when) in seen:
+                    continue
+                if any(abs((day - other).days) <= MEMBERSHIP_DAYS for other in days):
+                    absence = Appearance("absent", when, committee, {**row, "name": "", "role": "absent"},
+                                         inferred=True)
+                    self._people[pid].appearances.append(absence)
+
+    # -- queries ----------------------------------------------------------------------------
+    def people(self, councillors_only: bool = False) -> list[Person]:
+        found = [p for p in self._people.values() if p.appearances or p.proposed or p.seconded or p.votes]
+        if councillors_only:
+            found = [p for p in found if p.councillor]
+        return sorted(found, key=lambda p: (parse_name(p.name).key if parse_name(p.name) else p.id, p.id))
+
+    def get(self, pid: str) -> Person | None:
+        return self._people.get(pid)
+
+    def find(self, name: str) -> list[Person]:
+        """People a typed or printed name may mean, best first: the exact person for a name with
+        an initial or first name, every person of the surname for a bare surname."""
+        parsed = parse_name(name)
+        if parsed is None:
+            return []
+        if parsed.initial:
+            pid = self.aliases.ids.get(person_id(parsed.key, parsed.initial), person_id(parsed.key, parsed.initial))
+            if pid in self._people:
+                return [self._people[pid]]
+        alias = self.aliases.ids.get(parsed.key)
+        if alias in self._people:
+            return [self._people[alias]]
+        same = [p for p in self.people() if p.id == parsed.key or p.id.startswith(parsed.key + "-")]
+        return sorted(same, key=lambda p: -(len(p.appearances) + len(p.proposed) + len(p.seconded)))
+
+
+def _dominant(initials: Counter | None) -> str:
+    """The initial printed with a surname at least ``DOMINANT_SHARE`` of the times it has one
+    (an OCR "Fees Keary" among a hundred "S. Keary" does not count), or ''."""
+    if not initials:
+        return ""
+    initial, count = initials.most_common(1)[0]
+    return initial if count >= DOMINANT_SHARE * sum(initials.values()) else ""
+
+
+def _decision_names(row: dict[str, Any]) -> list[str]:
+    """Every person a decision row names: proposer, seconder and the recorded votes."""
+    names = [row.get("proposer") or "", row.get("seconder") or ""]
+    for vote in ("for", "against", "abstain"):
+        names.extend(row.get(f"names_{vote}") or [])
+    return [name for name in names if name]
+
+
+def _day(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
