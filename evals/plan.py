@@ -160,7 +160,10 @@ def run_plan(settings: Settings, councils: list[CouncilSpec], out_dir: str | Pat
                                             **council.settings)
         index = Index(council_settings, embedder=embedder)
         try:
-            report = Ingester(council_settings, index).ingest([council.corpus], progress=progress)
+            # The council's data directory holds its corpus and nothing else (a moved corpus or
+            # another checkout's copy would otherwise answer with stale papers).
+            report = Ingester(council_settings, index).ingest([council.corpus], progress=progress,
+                                                              exclusive=True)
             if report.errors:
                 log.warning("%s: %d file(s) not ingested: %s", council.name, len(report.errors),
                             report.errors[:3])

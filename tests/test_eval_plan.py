@@ -161,3 +161,21 @@ def test_run_plan_ingests_each_council_and_runs_ours_beside_both_baselines(tmp_p
     for folder in ("test-town/suite", "test-town/suite/baseline", "test-town/suite/baseline-fts5"):
         assert (out / folder / "results.jsonl").is_file(), folder
     assert (tmp_path / "data" / "eval" / "test-town").is_dir()
+
+
+def test_a_council_data_directory_holds_only_its_corpus_when_the_corpus_moves(tmp_path, fake_embedder):
+    first = write_corpus(tmp_path / "first")
+    moved = write_corpus(tmp_path / "moved")
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(json.dumps({"id": "q1", "question": "Who got the drainage contract?",
+                                 "answer": "Acme Drainage Ltd", "must_include": ["Acme Drainage"],
+                                 "source_file": "a.txt", "type": "fact",
+                                 "evidence": "the drainage contract be awarded to Acme Drainage Ltd"}),
+                     encoding="utf-8")
+    settings = Settings.load(data_dir=tmp_path / "data")
+    for corpus in (first, moved):
+        summary = run_plan(settings, [CouncilSpec("Town", corpus, (SuiteSpec(suite, "dev"),))],
+                           tmp_path / "out", baselines=False, progress=False, embedder=fake_embedder)
+    assert summary["councils"][0]["files"] == 2  # the first copy's two files were forgotten
+    passages = json.loads((tmp_path / "out" / "town" / "suite" / "results.jsonl").read_text())["passages"]
+    assert passages and all(str(moved) in (p["path"] or "") for p in passages)

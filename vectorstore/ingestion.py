@@ -174,8 +174,11 @@ class Ingester:
         self.index = index
         self.records = None  # the records store, open during ingest()
 
-    def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True) -> IngestReport:
-        """Ingest files and folders; ``prune`` forgets stored files no longer found under them.
+    def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True,
+               exclusive: bool = False) -> IngestReport:
+        """Ingest files and folders; ``prune`` forgets stored files no longer found under them,
+        ``exclusive`` every stored file not found under them (a data directory that must hold
+        exactly these papers, as an eval's does).
 
         One ingest per data directory at a time (``DataLayout.ingest_lock``): a second one waits,
         then finds the first one's files unchanged, so no file is parsed and no chunk embedded twice.
@@ -183,11 +186,12 @@ class Ingester:
         with writer_lock(DataLayout.of(self.settings).ingest_lock, self.settings.ingest_lock_timeout):
             self.records = self.index.open_records()
             try:
-                return self._ingest(paths, prune, progress)
+                return self._ingest(paths, prune or exclusive, progress, exclusive)
             finally:
                 self.records.close()
 
-    def _ingest(self, paths: list[str | Path], prune: bool, progress: bool) -> IngestReport:
+    def _ingest(self, paths: list[str | Path], prune: bool, progress: bool,
+                exclusive: bool = False) -> IngestReport:
         report = IngestReport()
         timer = StageTimer(report.timings)
         files, problems = discover(paths)
@@ -208,7 +212,7 @@ class Ingester:
             seen.add(key)
             self._ingest_one(Path(path), key, report)
         if prune:
-            self._prune(paths, seen, report)
+            self._prune(paths, seen, report, exclusive)
         sync_started = timer.elapsed()
         sync = self.index.sync(progress=progress)
         timer.add("embed", sync.embed_seconds)
@@ -266,12 +270,13 @@ class Ingester:
         report.errors.append({"file": path, "error": reason})
         log.warning("skipped %s: %s", name or path, reason)
 
-    def _prune(self, roots: list[str | Path], seen: set[str], report: IngestReport) -> None:
+    def _prune(self, roots: list[str | Path], seen: set[str], report: IngestReport,
+               exclusive: bool = False) -> None:
         folders = [Path(root).resolve() for root in roots if Path(root).is_dir()]
         for record in self.index.files():
             stored = Path(record.path)
             under_root = any(stored.is_relative_to(folder) for folder in folders)
-            if record.path not in seen and (under_root or not stored.exists()):
+            if record.path not in seen and (exclusive or under_root or not stored.exists()):
                 self.records.remove_file(record.path)
                 if self.index.remove_file(record.path):
                     report.removed.append(record.path)
