@@ -5,7 +5,8 @@ module level, also inside lists, tuples and dicts, and every literal pattern pas
 anywhere in the source) and timed on adversarial inputs of n and 4n characters: runs of one
 character, the pattern's own words repeated, and a word followed by a long run (the shapes that
 make a backtracking engine go quadratic). Linear time gives a ratio near 4, quadratic near 16.
-Ratios are compared within one run, so a busy machine slows both sizes alike. The call sites
+Ratios are compared within one run and time is the process's CPU time, so a busy machine
+does not skew them. The call sites
 that loop over a text (classifying a question, re-flowing a paragraph, splitting sentences) get
 the same growth check end to end.
 """
@@ -13,6 +14,7 @@ the same growth check end to end.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import pkgutil
 import re
@@ -119,23 +121,38 @@ def adversarial_inputs(pattern: str, n: int) -> dict[str, str]:
 
 
 def _seconds(run, repeat: int = 1) -> float:
+    """Best CPU time of ``repeat`` runs (CPU, not wall-clock: other processes on a busy machine do
+    not count), with the garbage collector paused: its passes over the many small strings a run
+    makes come at sizes of their own and would blur the growth."""
     best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            started = time.process_time()
+            run()
+            best = min(best, time.process_time() - started)
+    finally:
+        gc.enable()
     return best
 
 
-def growth(run, small, large) -> tuple[float, float, float]:
-    """(ratio, seconds small, seconds large) of ``run`` on two inputs, best of three when close."""
-    a = _seconds(lambda: run(small))
-    if a > TOO_SLOW:
-        return float("inf"), a, a
-    b = _seconds(lambda: run(large))
-    if b > FLOOR and b / max(a, 1e-6) > MAX_RATIO:  # look again before calling it
-        a, b = _seconds(lambda: run(small), 3), _seconds(lambda: run(large), 3)
-    return b / max(a, 1e-6), a, b
+def growth(run, small, large, repeat: int = 1) -> tuple[float, float, float]:
+    """(ratio, seconds small, seconds large) of ``run`` on two inputs, best of ``repeat`` runs.
+
+    A ratio over the limit is measured twice more (best of three runs each) and the lowest kept:
+    a busy machine can inflate one measurement, it cannot make a quadratic pattern look linear.
+    """
+    lowest = (float("inf"), 0.0, 0.0)
+    for _ in range(3):
+        a = _seconds(lambda: run(small), repeat)
+        if a > TOO_SLOW:
+            return float("inf"), a, a
+        b = _seconds(lambda: run(large), repeat)
+        lowest = min(lowest, (b / max(a, 1e-6), a, b))
+        if b <= FLOOR or lowest[0] <= MAX_RATIO:
+            break
+        repeat = 3
+    return lowest
 
 
 def test_the_collector_finds_the_products_patterns():
@@ -176,7 +193,7 @@ def _question(n: int) -> str:
 def test_classifying_a_long_question_takes_linear_time(n):
     from assistant.records_route import classify
 
-    ratio, a, b = growth(classify, _question(n), _question(4 * n))
+    ratio, a, b = growth(classify, _question(n), _question(4 * n), repeat=3)
     assert ratio < MAX_RATIO or b < FLOOR, f"{a:.3f} s -> {b:.3f} s"
 
 
@@ -198,7 +215,7 @@ def test_parsing_a_long_paragraph_takes_linear_time(tmp_path):
                               pages=[Page(text=text)], page_exact=False, overrides={},
                               size_bytes=len(text)), settings)
 
-    ratio, a, b = growth(parse, _paragraph(100_000), _paragraph(400_000))
+    ratio, a, b = growth(parse, _paragraph(100_000), _paragraph(400_000), repeat=2)
     assert ratio < MAX_RATIO, f"{a:.3f} s -> {b:.3f} s"
 
 
@@ -220,5 +237,5 @@ def test_splitting_sentences_takes_linear_time(unit):
     from ingest.text import split_sentences
 
     for split in (split_sentences, passage_sentences):
-        ratio, a, b = growth(split, unit * 5_000, unit * 20_000)
-        assert ratio < MAX_RATIO or b < FLOOR, f"{split.__module__}: {a:.3f} s -> {b:.3f} s"
+        ratio, a, b = growth(split, unit * 10_000, unit * 40_000, repeat=3)
+        assert ratio < MAX_RATIO, f"{split.__module__}: {a:.3f} s -> {b:.3f} s"
