@@ -23,5 +23,4 @@ bench:
 
 eval:
 	@scripts/setup.sh
-	.venv/bin/minutes ingest data/sample
-	.venv/bin/minutes eval run --suite evals/suites/bundled.jsonl --out eval-results
+	.venv/bin/minutes eval run --plan evals/plan.toml --out eval-results
