@@ -9,6 +9,7 @@ pass-through default that a real reranker can replace.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -38,6 +39,11 @@ class FusionWeights:
     # (1 + sentence_match) times its fused score; only the head of the fused list is read.
     sentence_match: float = 1.0
     sentence_candidates: int = 20
+    # A question about what a body resolved, decided or requested also searches among decisions
+    # only: a decision is a short paragraph that drowns in the discussion around it. These
+    # rankings count this much of a full one (kept for the answers it brings; docs/rules.md).
+    decision_list: float = 0.5
+    decision_candidates: int = 10
 
 
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
@@ -92,6 +98,12 @@ class HybridRetriever:
             keyword = self.index.keyword_search(query, filters, n)
 
         rankings = {"dense": dense, "bm25": keyword}
+        if hints is not None and hints.resolution and not (filters and filters.decisions_only):
+            with timer.stage("decisions"):
+                decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
+                n_decisions = self.weights.decision_candidates
+                rankings["dense_decisions"] = self.index.dense_search(query, decisions, n_decisions)
+                rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, n_decisions)
         with timer.stage("fuse"):
             fused = self._fuse(query, rankings, hints, k)
 
@@ -106,8 +118,10 @@ class HybridRetriever:
               k: int) -> list[Passage]:
         """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
         w = self.weights
-        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k,
-                                              weights={"dense": self.settings.dense_weight})
+        dense_weight = self.settings.dense_weight
+        fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights={
+            "dense": dense_weight, "bm25": 1.0, "dense_decisions": dense_weight * w.decision_list,
+            "bm25_decisions": w.decision_list})
         fused = fusion.prefer_sentence_match(fused, query, w.sentence_match, w.sentence_candidates)
         if hints is not None and (hints.prefer_from or hints.prefer_to):
             fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)
