@@ -70,7 +70,7 @@ DOC_TYPES_BY_TITLE: list[tuple[str, re.Pattern[str]]] = [
     ("statistics", re.compile(r"\bstatistics\b|\bexecutive summary\b", re.I)),
 ]
 NOT_TITLE = re.compile(
-    r"^(?:public report|report (?:to|of|for)\s*:.*|date of decision.*|birmingham city council|"
+    r"^(?:public report|report (?:to|of|for)\s*:.*|date of decision.*|"
     r"[\w ]*city council.*|item \d+|page \d+.*|\d+|[\W\d]+)$",
     re.IGNORECASE,
 )
