@@ -210,15 +210,16 @@ class Index:
         keys = {c.rowid: embedding_key(self.embedder.identity, c.index_text) for c in chunks}
         metadata = {c.rowid: dense_metadata(c.metadata, keys[c.rowid]) for c in chunks}
         embed_started = time.perf_counter()
-        embedded = self._embed_missing(chunks, keys)
+        fresh = self._embed_missing(chunks, keys)
         report.embed_seconds = round(report.embed_seconds + time.perf_counter() - embed_started, 3)
-        report.embedded += len(embedded)
+        report.embedded += len(fresh)
         report.embedded_files.update(c.metadata.get("path") or "" for c in chunks
-                                     if keys[c.rowid] in embedded)
+                                     if keys[c.rowid] in fresh)
         upsert = [c for c in chunks
                   if stored is None or stored.get(c.id) != metadata[c.rowid]["sync_hash"]]
         if upsert:
-            vectors = self.registry.vectors([keys[c.rowid] for c in upsert])
+            vectors = {**self.registry.vectors([keys[c.rowid] for c in upsert
+                                                if keys[c.rowid] not in fresh]), **fresh}
             self.chroma.upsert(ids=[c.id for c in upsert],
                                vectors=np.stack([vectors[keys[c.rowid]] for c in upsert]),
                                metadatas=[metadata[c.rowid] for c in upsert])
@@ -227,9 +228,9 @@ class Index:
             report.updated += len(upsert) - new
         self.registry.mark_dense([c.rowid for c in chunks], [], [])
 
-    def _embed_missing(self, chunks: list[StoredChunk], keys: dict[int, str]) -> set[str]:
+    def _embed_missing(self, chunks: list[StoredChunk], keys: dict[int, str]) -> dict[str, np.ndarray]:
         """Embed the texts whose vectors are not cached, committing each batch to the cache;
-        returns the keys embedded."""
+        returns the vectors computed (key -> float32 vector)."""
         cached = self.registry.cached_keys(keys.values())
         todo: dict[str, str] = {}
         for chunk in chunks:
@@ -237,19 +238,21 @@ class Index:
             if key not in cached:
                 todo.setdefault(key, chunk.index_text)
         if not todo:
-            return set()
+            return {}
         # Longest first: batches of similar lengths waste less padding.
         items = sorted(todo.items(), key=lambda item: len(item[1]), reverse=True)
         batch = self.settings.embedding_batch_size
         started = time.perf_counter()
+        fresh: dict[str, np.ndarray] = {}
         for start in range(0, len(items), batch):
             part = items[start:start + batch]
             vectors = self.embedder.embed_documents([text for _, text in part])
             self.registry.put_vectors([(key, vector) for (key, _), vector in zip(part, vectors)])
+            fresh.update((key, np.asarray(vector, dtype=np.float32)) for (key, _), vector in zip(part, vectors))
         seconds = time.perf_counter() - started
         log.info("embedded %d chunks in %.1f s (%.1f chunks/s)", len(items), seconds,
                  len(items) / seconds if seconds else 0.0)
-        return set(todo)
+        return fresh
 
     # -- search --------------------------------------------------------------------------------
     def _passages(self, hits: list[tuple[str, float]], kind: str) -> list[Passage]:

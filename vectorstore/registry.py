@@ -64,8 +64,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     id TEXT NOT NULL,
     doc_ordinal INTEGER,
     ordinal INTEGER NOT NULL,        -- position in the file's chunk list
-    text BLOB NOT NULL,              -- zlib-compressed UTF-8 (see _pack)
-    index_text BLOB NOT NULL,        -- zlib-compressed UTF-8
+    body BLOB NOT NULL,              -- text then index_text, zlib-compressed together (_pack_body)
+    text_chars INTEGER NOT NULL,     -- where text ends in the body
     metadata TEXT NOT NULL,          -- JSON: the keys whose value its document does not give (_delta)
     in_dense INTEGER NOT NULL DEFAULT 0  -- its vector is in Chroma (set by sync)
 );
@@ -73,7 +73,7 @@ CREATE INDEX IF NOT EXISTS chunks_id ON chunks (id);
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (path, doc_ordinal);
 CREATE TABLE IF NOT EXISTS embeddings (
     key TEXT PRIMARY KEY,            -- sha1(embedder identity + "\\x1f" + index_text)
-    vector BLOB NOT NULL             -- float32
+    vector BLOB NOT NULL             -- float16 (a cache: Chroma gets the float32 just computed)
 );
 -- Ids of chunks deleted while their vector was in Chroma: the next sync deletes them there.
 CREATE TABLE IF NOT EXISTS dense_removed (id TEXT PRIMARY KEY);
@@ -88,14 +88,20 @@ _DOCUMENT_KEYS = ("source", "path", "url", "doc_id", "doc_type", "title", "commi
 _ABSENT = "_absent"  # keys of _DOCUMENT_KEYS a chunk's metadata did not have
 
 
-def _pack(text: str) -> bytes:
-    """Chunk texts are stored compressed: the registry holds every passage twice (as written and
-    as indexed), and zlib (stdlib, level 6) keeps about a third of it at ~5 microseconds a read."""
-    return zlib.compress(text.encode("utf-8"), 6)
+def _pack_body(text: str, index_text: str) -> bytes:
+    """A chunk's two texts compressed together: the indexed text repeats the passage (normalised,
+    after a header), and zlib (stdlib) over both keeps a third of their size (half of what
+    compressing each alone keeps) at a few microseconds a read."""
+    return zlib.compress((text + index_text).encode("utf-8"), 6)
 
 
-def _unpack(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8")
+def _unpack_body(blob: bytes, text_chars: int) -> tuple[str, str]:
+    both = zlib.decompress(blob).decode("utf-8")
+    return both[:text_chars], both[text_chars:]
+
+
+def _index_text(blob: bytes, text_chars: int) -> str:
+    return _unpack_body(blob, text_chars)[1]
 
 
 def _pack_sketch(values: list[int]) -> bytes:
@@ -236,12 +242,15 @@ class Registry:
             rows = db.execute("SELECT path, id, doc_ordinal, ordinal, text, index_text, metadata"
                               " FROM chunks_v1 ORDER BY path, ordinal").fetchall()
             db.executemany(
-                "INSERT INTO chunks (path, id, doc_ordinal, ordinal, text, index_text, metadata)"
+                "INSERT INTO chunks (path, id, doc_ordinal, ordinal, body, text_chars, metadata)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((path, chunk_id, doc_ordinal, ordinal, _pack(text), _pack(index_text),
+                ((path, chunk_id, doc_ordinal, ordinal, _pack_body(text, index_text), len(text),
                   json.dumps(_delta(json.loads(metadata), _base(documents.get((path, doc_ordinal)),
                                                                 checksums.get(path), doc_ordinal))))
                  for path, chunk_id, doc_ordinal, ordinal, text, index_text, metadata in rows))
+            db.executemany("UPDATE embeddings SET vector = ? WHERE key = ?", (
+                (np.frombuffer(blob, dtype=np.float32).astype(np.float16).tobytes(), key)
+                for key, blob in db.execute("SELECT key, vector FROM embeddings").fetchall()))
             db.execute("DROP TABLE documents_v1")
             db.execute("DROP TABLE chunks_v1")
             # Chroma still holds what schema 1 put there (texts, every metadata field).
@@ -334,10 +343,10 @@ class Registry:
             for n, c in enumerate(chunks):
                 doc_ordinal = c.metadata.get("doc_ordinal")
                 base = _base(document_data.get(doc_ordinal), loaded.checksum, doc_ordinal)
-                rows.append((path, c.id, doc_ordinal, n, _pack(c.text), _pack(c.index_text),
+                rows.append((path, c.id, doc_ordinal, n, _pack_body(c.text, c.index_text), len(c.text),
                              json.dumps(_delta(c.metadata, base))))
             db.executemany(
-                "INSERT INTO chunks (path, id, doc_ordinal, ordinal, text, index_text, metadata)"
+                "INSERT INTO chunks (path, id, doc_ordinal, ordinal, body, text_chars, metadata)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             self._bump(db, "generation", "documents")
         log.debug("stored %s: %d documents, %d chunks", path, len(documents), len(chunks))
@@ -359,13 +368,13 @@ class Registry:
         """Delete a file's rows; its chunks leave the keyword index at once (their postings can
         only be recomputed while their text is here) and Chroma at the next sync."""
         rows = db.execute(
-            "SELECT c.rowid, c.id, c.index_text, c.in_dense, k.rowid IS NOT NULL FROM chunks c"
+            "SELECT c.rowid, c.id, c.body, c.text_chars, c.in_dense, k.rowid IS NOT NULL FROM chunks c"
             " LEFT JOIN keyword_chunks k ON k.rowid = c.rowid WHERE c.path = ?", (path,)).fetchall()
-        if keyword.remove(db, [(rowid, _unpack(index_text)) for rowid, _, index_text, _, in_keyword
+        if keyword.remove(db, [(rowid, _index_text(body, chars)) for rowid, _, body, chars, _, in_keyword
                                in rows if in_keyword]):
             self._bump(db, "keyword_generation")
         db.executemany("INSERT OR IGNORE INTO dense_removed (id) VALUES (?)",
-                       [(chunk_id,) for _, chunk_id, _, in_dense, _ in rows if in_dense])
+                       [(chunk_id,) for _, chunk_id, _, _, in_dense, _ in rows if in_dense])
         db.execute("DELETE FROM chunks WHERE path = ?", (path,))
         db.execute("DELETE FROM documents WHERE path = ?", (path,))
         return db.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount > 0
@@ -445,21 +454,21 @@ class Registry:
     def document_chunk_texts(self, doc_id: str) -> list[str]:
         """The texts of one document's chunks in file order ([] for an unknown doc_id)."""
         rows = self._query(
-            "SELECT c.text FROM documents d JOIN chunks c"
+            "SELECT c.body, c.text_chars FROM documents d JOIN chunks c"
             " ON c.path = d.path AND c.doc_ordinal = d.ordinal"
             " WHERE d.doc_id = ? AND d.path = (SELECT MIN(path) FROM documents WHERE doc_id = ?)"
             " ORDER BY c.ordinal",
             (doc_id, doc_id),
         )
-        return [_unpack(r[0]) for r in rows]
+        return [_unpack_body(body, chars)[0] for body, chars in rows]
 
     # -- chunks --------------------------------------------------------------------------------
-    _COLUMNS = (f"c.id, c.text, c.index_text, c.metadata, d.alternates, {_INDEXED}, d.data,"
+    _COLUMNS = (f"c.id, c.body, c.text_chars, c.metadata, d.alternates, {_INDEXED}, d.data,"
                 " f.checksum, c.doc_ordinal, c.rowid")
 
     @staticmethod
     def _stored(row: sqlite3.Row, documents: dict[str, dict[str, Any]] | None = None) -> StoredChunk:
-        chunk_id, text, index_text, delta, alternates, indexed, data, checksum, doc_ordinal, rowid = row
+        chunk_id, body, text_chars, delta, alternates, indexed, data, checksum, doc_ordinal, rowid = row
         if data is None:
             document = None
         elif documents is None:
@@ -472,7 +481,8 @@ class Registry:
         names = json.loads(alternates) if alternates else []
         if names:
             metadata["alternates"] = ";".join(names)
-        return StoredChunk(id=chunk_id, text=_unpack(text), index_text=_unpack(index_text),
+        text, index_text = _unpack_body(body, text_chars)
+        return StoredChunk(id=chunk_id, text=text, index_text=index_text,
                            metadata=metadata, indexed=bool(indexed), rowid=rowid)
 
     def indexed_chunks(self) -> list[StoredChunk]:
@@ -535,7 +545,7 @@ class Registry:
 
     def index_texts(self) -> set[str]:
         """Every stored chunk's index_text (what the embedding cache must keep vectors for)."""
-        return {_unpack(r[0]) for r in self._query("SELECT DISTINCT index_text FROM chunks")}
+        return {_index_text(body, chars) for body, chars in self._query("SELECT body, text_chars FROM chunks")}
 
     # -- what sync keeps in step -----------------------------------------------------------------
     def dense_rows(self) -> tuple[dict[int, str], list[str]]:
@@ -573,9 +583,10 @@ class Registry:
             texts = {}
             for start in range(0, len(remove), 500):
                 part = remove[start:start + 500]
-                texts.update(db.execute(f"SELECT rowid, index_text FROM chunks WHERE rowid IN"
-                                        f" ({','.join('?' * len(part))})", part).fetchall())
-            keyword.remove(db, [(rowid, _unpack(texts[rowid])) for rowid in remove])
+                texts.update((rowid, _index_text(body, chars)) for rowid, body, chars in db.execute(
+                    f"SELECT rowid, body, text_chars FROM chunks WHERE rowid IN ({','.join('?' * len(part))})",
+                    part))
+            keyword.remove(db, [(rowid, texts[rowid]) for rowid in remove])
             keyword.add(db, add)
             self._bump(db, "keyword_generation")
 
@@ -646,15 +657,19 @@ class Registry:
             part = unique[start:start + 500]
             rows = self._query(
                 f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(part))})", part)
-            out.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows)
+            out.update((key, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for key, blob in rows)
         return out
 
     def put_vectors(self, items: list[tuple[str, np.ndarray]]) -> None:
-        """Cache vectors, committed at once so a later kill keeps them."""
+        """Cache vectors, committed at once so a later kill keeps them.
+
+        Kept as float16, half the bytes: the cache only spares re-embedding an unchanged text
+        (a re-parsed file, a refilled Chroma), where a rounding of 1e-3 of a unit vector's
+        components moves a cosine by about 1e-4; fresh vectors go to Chroma as computed."""
         with self._transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
-                [(key, np.asarray(vector, dtype=np.float32).tobytes()) for key, vector in items],
+                [(key, np.asarray(vector, dtype=np.float16).tobytes()) for key, vector in items],
             )
 
     def prune_vectors(self, keep: set[str]) -> int:
