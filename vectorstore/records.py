@@ -8,8 +8,8 @@ in the registry, so re-ingesting a file never leaves old and new rows side by si
 
 Stored lean: every row cites the passage it came from (``text``), and the rows of one passage
 (each person of a "Present:" list, say) share it, so a file's passages are stored once each in
-``passages`` and rows point at them; rows and passages are zlib-compressed JSON and text. On an
-archive this took the store from ~1.5 KB to a few hundred bytes a row.
+``passages`` and rows point at them; rows and passages are zlib-compressed JSON and text, keyed by
+a file number. On an archive this took the store from ~1.5 KB to a few hundred bytes a row.
 """
 
 from __future__ import annotations
@@ -31,24 +31,28 @@ log = logging.getLogger(__name__)
 KINDS = tuple(ROW_TYPES)
 SCHEMA_VERSION = 2
 
+# Rows and passages are keyed by a file number, not the path (a path is ~150 bytes, and a
+# table and its key index would each repeat it per row), in WITHOUT ROWID tables (the key is
+# the table: no second copy in an index).
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS records (
-    path TEXT NOT NULL,
+    file INTEGER NOT NULL,           -- files.id
     kind TEXT NOT NULL,
     ordinal INTEGER NOT NULL,        -- position among the file's rows of this kind
     committee TEXT,
     meeting_date TEXT,
     data BLOB NOT NULL,              -- the row without its text (ingest.records.row_dict), zlib JSON
     passage INTEGER NOT NULL,        -- passages.n of the row's text in the same file
-    PRIMARY KEY (path, kind, ordinal)
-);
+    PRIMARY KEY (file, kind, ordinal)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_kind_date ON records (kind, meeting_date);
 CREATE TABLE IF NOT EXISTS passages (
-    path TEXT NOT NULL,
+    file INTEGER NOT NULL,
     n INTEGER NOT NULL,
     text BLOB NOT NULL,              -- zlib UTF-8
-    PRIMARY KEY (path, n)
-);
+    PRIMARY KEY (file, n)
+) WITHOUT ROWID;
 """
 
 
@@ -60,7 +64,7 @@ def _unpack(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
 
 
-def _file_rows(path: str, rows: list[tuple[str, int, dict[str, Any]]]) -> tuple[list[tuple], list[tuple]]:
+def _file_rows(file: int, rows: list[tuple[str, int, dict[str, Any]]]) -> tuple[list[tuple], list[tuple]]:
     """(records rows, passages rows) of one file's (kind, ordinal, row dict) list."""
     passages: dict[str, int] = {}
     records = []
@@ -68,9 +72,9 @@ def _file_rows(path: str, rows: list[tuple[str, int, dict[str, Any]]]) -> tuple[
         row = dict(row)
         text = str(row.pop("text", "") or "")
         n = passages.setdefault(text, len(passages))
-        records.append((path, kind, ordinal, row.get("committee"), row.get("meeting_date"),
+        records.append((file, kind, ordinal, row.get("committee"), row.get("meeting_date"),
                         _pack(json.dumps(row, ensure_ascii=False)), n))
-    return records, [(path, n, _pack(text)) for text, n in passages.items()]
+    return records, [(file, n, _pack(text)) for text, n in passages.items()]
 
 
 # Fields whose text ``search`` looks through, per kind (besides the passage text).
@@ -94,7 +98,7 @@ class RecordsStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         with self._lock:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
-            if columns and "passage" not in columns:
+            if columns and "file" not in columns:
                 self._migrate_from_1()
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -108,6 +112,7 @@ class RecordsStore:
         try:
             old = db.execute("SELECT path, kind, ordinal, data FROM records ORDER BY path").fetchall()
             db.execute("DROP TABLE records")
+            db.execute("DROP INDEX IF EXISTS records_kind_date")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
@@ -122,7 +127,11 @@ class RecordsStore:
         db.execute("COMMIT")
 
     def _insert(self, path: str, rows: list[tuple[str, int, dict[str, Any]]]) -> None:
-        records, passages = _file_rows(path, rows)
+        if not rows:
+            return
+        file = self._db.execute("INSERT INTO files (path) VALUES (?) ON CONFLICT (path)"
+                                " DO UPDATE SET path = path RETURNING id", (path,)).fetchone()[0]
+        records, passages = _file_rows(file, rows)
         self._db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", records)
         self._db.executemany("INSERT INTO passages VALUES (?, ?, ?)", passages)
 
@@ -137,8 +146,13 @@ class RecordsStore:
         log.info("records of %s: %s", source, records.counts())
 
     def _delete(self, path: str) -> int:
-        self._db.execute("DELETE FROM passages WHERE path = ?", (path,))
-        return self._db.execute("DELETE FROM records WHERE path = ?", (path,)).rowcount
+        found = self._db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if found is None:
+            return 0
+        self._db.execute("DELETE FROM passages WHERE file = ?", found)
+        removed = self._db.execute("DELETE FROM records WHERE file = ?", found).rowcount
+        self._db.execute("DELETE FROM files WHERE id = ?", found)
+        return removed
 
     def remove_file(self, path: str) -> bool:
         """Forget the file's rows; True when it had any."""
@@ -158,8 +172,8 @@ class RecordsStore:
         """
         if kind not in KINDS:
             raise ValueError(f"unknown record kind {kind!r} (kinds: {', '.join(KINDS)})")
-        sql = ("SELECT r.data, p.text FROM records r LEFT JOIN passages p"
-               " ON p.path = r.path AND p.n = r.passage WHERE kind = ?")
+        sql = ("SELECT r.data, p.text FROM records r JOIN files f ON f.id = r.file"
+               " LEFT JOIN passages p ON p.file = r.file AND p.n = r.passage WHERE kind = ?")
         params: list[Any] = [kind]
         if meeting:
             sql += " AND meeting_date = ?"
@@ -170,7 +184,7 @@ class RecordsStore:
         if date_to:
             sql += " AND meeting_date <= ?"
             params.append(date_to)
-        sql += " ORDER BY meeting_date IS NULL, meeting_date, r.path, ordinal"
+        sql += " ORDER BY meeting_date IS NULL, meeting_date, f.path, ordinal"
         with self._lock:
             rows = [{**json.loads(_unpack(data)), "text": _unpack(text) if text is not None else ""}
                     for data, text in self._db.execute(sql, params)]
