@@ -17,7 +17,7 @@ import pytest
 from tests.conftest_vectorstore import FakeEmbedder, build_file
 from vectorstore.chroma_store import where_clause
 from ingest.fingerprint import normalise, sketch
-from vectorstore.dedup import DocumentSketch, find_duplicates, similarity
+from vectorstore.dedup import DocumentSketch, find_duplicates, has_near_copy, similarity
 from vectorstore.models import Filters
 
 REPO = Path(__file__).resolve().parents[1]
@@ -496,6 +496,40 @@ def test_chroma_keeps_vectors_and_filter_fields_only(council_index):
     assert stored["documents"] == [None] * len(stored["ids"])
     assert {key for m in stored["metadatas"] for key in m} <= {
         "committee_lc", "meeting_ts", "doc_type", "is_decision", "source", "sync_hash"}
+
+
+@pytest.mark.parametrize("new, expected", [
+    ("copy", True),          # the report again, as another extraction printed it
+    ("unrelated", False),
+    ("same_file", False),    # a near-copy inside its own file is not a duplicate
+])
+def test_has_near_copy_finds_the_pairs_find_duplicates_would_consider(new, expected):
+    base = sketch(REPORT_TEXT)
+    copy = sketch(REPORT_TEXT.replace("The Director", "The  **Director**"))
+    other = sketch("The library opening hours were extended to Saturday afternoons from May.")
+    documents = [_doc("/r/report.txt", 0, 1, base), _doc("/r/lib.txt", 0, 1, other)]
+    candidates = {"copy": _doc("/r/pack.txt", 1, 3, copy),
+                  "unrelated": _doc("/r/x.txt", 0, 1, sketch("Cycle lanes on the ring road were approved.")),
+                  "same_file": _doc("/r/report.txt", 1, 1, copy)}
+    assert has_near_copy([candidates[new]], documents + [candidates[new]], 0.8) is expected
+    assert bool(find_duplicates(documents + [candidates[new]], 0.8)) is expected
+
+
+def test_a_new_document_without_a_near_copy_skips_the_archive_wide_comparison(make_index, monkeypatch):
+    index = make_index()
+    ingest(index, [report_file(), pack_file()])
+    decided = {d["doc_id"]: d["duplicate_of"] for d in index.documents()}
+
+    def whole(*args):
+        raise AssertionError("dedup ran over every document")
+
+    monkeypatch.setattr("vectorstore.index.find_duplicates", whole)
+    ingest(index, [build_file("/r/cycle.txt", [{"chunks": ["Cycle lanes on the ring road were approved."]}])])
+    assert {d["doc_id"]: d["duplicate_of"] for d in index.documents() if d["doc_id"] in decided} == decided
+    monkeypatch.undo()
+    assert index.remove_file("/r/flood_report.txt")  # the canonical copy goes: decided again
+    index.sync()
+    assert {d["doc_id"]: d["duplicate_of"] for d in index.documents()}["cabinet_pack.txt#1"] is None
 
 
 def test_different_documents_are_not_deduplicated(make_index):

@@ -84,3 +84,30 @@ def find_duplicates(documents: list[DocumentSketch], threshold: float) -> dict[D
         if similarity(list(document.fingerprint), list(candidate.fingerprint)) >= threshold:
             duplicate_of[candidate.key] = document.key
     return duplicate_of
+
+
+def has_near_copy(new: list[DocumentSketch], documents: list[DocumentSketch], threshold: float) -> bool:
+    """Whether any of the ``new`` documents is a near-copy of another file's document (the
+    pairs ``find_duplicates`` would consider); cheap for a few new documents on a large archive."""
+    others = [d for d in documents if d.fingerprint]
+    if not others:
+        return False
+    width = max(len(d.fingerprint) for d in others)
+    table = np.zeros((len(others), width), dtype=np.uint64)
+    lengths = np.zeros(len(others), dtype=np.int64)
+    for row, document in enumerate(others):
+        table[row, :len(document.fingerprint)] = document.fingerprint
+        lengths[row] = len(document.fingerprint)
+    filled = np.arange(width) < lengths[:, None]
+    for document in new:
+        if not document.fingerprint:
+            continue
+        values = np.asarray(document.fingerprint, dtype=np.uint64)
+        shared = (np.isin(table, values) & filled).sum(axis=1)
+        # similarity() <= shared / longer sketch, as in find_duplicates.
+        for row in np.flatnonzero(shared >= threshold * np.maximum(lengths, len(values))):
+            other = others[row]
+            if other.path != document.path and \
+                    similarity(list(document.fingerprint), list(other.fingerprint)) >= threshold:
+                return True
+    return False

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from minutes_core import settings as settings_module
 from ingest.models import Chunk, Document, LoadedFile
 from vectorstore.chroma_store import ChromaStore, conditions, dense_metadata, metadata_matches, store_metadata
-from vectorstore.dedup import find_duplicates
+from vectorstore.dedup import find_duplicates, has_near_copy
 from vectorstore.embedder import Embedder
 from vectorstore.layout import DataLayout
 from vectorstore.models import Filters, Passage
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 # repeats at least this long, so a chance match of a few characters is left alone.
 _MIN_OVERLAP = 20
 _MAX_OVERLAP = 2000
+# Up to this many new documents are compared with the archive one by one before dedup runs whole.
+_FEW_NEW_DOCUMENTS = 32
 
 
 @dataclass
@@ -119,7 +121,14 @@ class Index:
         ``parser`` names the rules that produced them (``vectorstore.ingestion.parser_key``). Searches
         see the change after the next ``sync()``.
         """
-        self.registry.replace_file(loaded, documents, chunks, parser, stamp)
+        stale = self.registry.replace_file(loaded, documents, chunks, parser, stamp)
+        self._drop_vectors(stale)
+
+    def _drop_vectors(self, texts: set[str]) -> None:
+        """Drop the cached vectors of index texts no longer stored (another file may still hold
+        the same text: its vector is then computed again if ever needed, never wrong)."""
+        if texts:
+            self.registry.drop_vectors(embedding_key(self.embedder.identity, t) for t in texts)
 
     def file_states(self) -> dict[str, FileState]:
         """path -> (checksum, stamp, parser) of every stored file, in one read."""
@@ -131,7 +140,11 @@ class Index:
 
     def remove_file(self, path) -> bool:
         """Forget a file; False if it was not stored. Its chunks leave the indexes at ``sync()``."""
-        return self.registry.remove_file(str(path))
+        stale = self.registry.remove_file(str(path))
+        if stale is None:
+            return False
+        self._drop_vectors(stale)
+        return True
 
     # -- sync ----------------------------------------------------------------------------------
     def sync(self, progress: bool = False, dedup: bool = True) -> SyncReport:
@@ -149,24 +162,40 @@ class Index:
         report = SyncReport()
         with self._sync_lock:
             registry = self.registry
-            documents = registry.counter("documents")
-            if dedup and registry.counter("deduped") != documents:
-                duplicate_of = find_duplicates(registry.document_sketches(), self.settings.dedup_threshold)
-                registry.set_duplicates(duplicate_of)
-                registry.set_counter("deduped", documents)
+            if dedup:
+                self._dedup()
             report.duplicates = registry.count_duplicates()
             wanted = registry.indexed_rows()
             report.keyword_added, report.keyword_removed = self._sync_keyword(wanted)
             self._sync_dense(wanted, report, progress)
-            # Prune once per registry state and model (reading every text is archive-sized work).
-            state = f"{registry.counter('generation')}/{self.embedder.identity}"
-            if registry.meta_text("pruned") != state:
+            # replace_file and remove_file drop the vectors of the texts a file no longer has; a
+            # new model's first sync drops every vector of the old one (reading every text).
+            if registry.meta_text("pruned") != self.embedder.identity:
                 keep = {embedding_key(self.embedder.identity, text) for text in registry.index_texts()}
                 report.pruned = registry.prune_vectors(keep)
-                registry.set_counter("pruned", state)
+                registry.set_counter("pruned", self.embedder.identity)
         report.seconds = round(time.perf_counter() - started, 3)
         log.info("sync: %s", report.to_dict())
         return report
+
+    def _dedup(self) -> None:
+        """Decide duplicates when something can have changed them.
+
+        Comparing every document takes seconds on an archive, and adding a meeting rarely makes a
+        duplicate: new documents are first compared with the others, and only when one of them
+        has a near-copy (or a removed document had one) does the whole decision run again. The
+        outcome is the same, since the decision only ever looks at near-copy pairs.
+        """
+        registry = self.registry
+        threshold = self.settings.dedup_threshold
+        new = registry.document_sketches(new_only=True)
+        if not new and not registry.dedup_dirty():
+            return
+        everything = registry.document_sketches()
+        # Compared one by one, a few dozen new documents cost what the whole decision costs.
+        if registry.dedup_dirty() or len(new) > _FEW_NEW_DOCUMENTS or has_near_copy(new, everything, threshold):
+            registry.set_duplicates(find_duplicates(everything, threshold))
+        registry.mark_deduped()
 
     def _sync_keyword(self, wanted: dict[int, str]) -> tuple[int, int]:
         have = self.registry.keyword_rows()

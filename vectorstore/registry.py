@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
     indexable INTEGER NOT NULL,
     duplicate_of TEXT,               -- doc_id of the canonical copy, decided by sync()
     alternates TEXT NOT NULL DEFAULT '[]',  -- JSON list of the duplicates' sources
+    deduped INTEGER NOT NULL DEFAULT 0,     -- dedup has compared it with the others
     PRIMARY KEY (path, ordinal)
 );
 CREATE INDEX IF NOT EXISTS documents_doc_id ON documents (doc_id);
@@ -77,8 +78,8 @@ CREATE TABLE IF NOT EXISTS embeddings (
 );
 -- Ids of chunks deleted while their vector was in Chroma: the next sync deletes them there.
 CREATE TABLE IF NOT EXISTS dense_removed (id TEXT PRIMARY KEY);
--- Counters and versions: generation (every change), synced (the generation sync last
--- completed), deduped (the documents generation dedup last saw), keyword_generation, tokenizer.
+-- Counters and flags: generation (every change), keyword_generation, tokenizer, dedup_dirty
+-- (a removed document had duplicates: dedup must run whole), pruned, dense_reset.
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """ + keyword.SCHEMA
 
@@ -300,8 +301,7 @@ class Registry:
         return rows[0][0] if rows else None
 
     def counter(self, key: str) -> int:
-        """A change counter of the meta table: ``generation`` (any change), ``documents``,
-        ``keyword_generation``, and what sync last completed (``synced``, ``deduped``)."""
+        """A change counter of the meta table: ``generation`` (any change), ``keyword_generation``."""
         return int(self.meta_text(key) or 0)
 
     def set_counter(self, key: str, value: int | str) -> None:
@@ -314,11 +314,12 @@ class Registry:
 
     # -- files ---------------------------------------------------------------------------------
     def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk],
-                     parser: str = "", stamp: str | None = None) -> None:
+                     parser: str = "", stamp: str | None = None) -> set[str]:
         """Swap the file's documents and chunks for new ones, in one transaction.
 
         ``parser`` names the rules and settings that produced them (``vectorstore.ingestion.parser_key``);
         ``stamp`` the file's size and mtime when its checksum was taken (``vectorstore.ingestion.file_stamp``).
+        Returns the index texts the file no longer has (their cached vectors may go).
         """
         path = str(loaded.path)
         ids = [chunk.id for chunk in chunks]
@@ -327,7 +328,7 @@ class Registry:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         document_data = {d.ordinal: d.to_dict() for d in documents}
         with self._transaction() as db:
-            self._delete_file(db, path)
+            stale = self._delete_file(db, path)
             db.execute(
                 "INSERT INTO files (path, source, checksum, size, ingested_at, parser, stamp)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -348,36 +349,45 @@ class Registry:
             db.executemany(
                 "INSERT INTO chunks (path, id, doc_ordinal, ordinal, body, text_chars, metadata)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            self._bump(db, "generation", "documents")
+            self._bump(db, "generation")
         log.debug("stored %s: %d documents, %d chunks", path, len(documents), len(chunks))
+        return stale - {c.index_text for c in chunks}
 
     def touch_file(self, path: str, stamp: str) -> None:
         """Record the stamp of a stored file whose checksum was found unchanged."""
         with self._transaction() as db:
             db.execute("UPDATE files SET stamp = ? WHERE path = ?", (stamp, str(path)))
 
-    def remove_file(self, path: str) -> bool:
+    def remove_file(self, path: str) -> set[str] | None:
+        """Forget a file; the index texts it had (None when it was not stored)."""
         with self._transaction() as db:
-            removed = self._delete_file(db, str(path))
+            removed = db.execute("SELECT 1 FROM files WHERE path = ?", (str(path),)).fetchone() is not None
+            stale = self._delete_file(db, str(path))
             if removed:
-                self._bump(db, "generation", "documents")
+                self._bump(db, "generation")
         log.debug("removed %s: %s", path, "done" if removed else "was not stored")
-        return removed
+        return stale if removed else None
 
-    def _delete_file(self, db: sqlite3.Connection, path: str) -> bool:
+    def _delete_file(self, db: sqlite3.Connection, path: str) -> set[str]:
         """Delete a file's rows; its chunks leave the keyword index at once (their postings can
-        only be recomputed while their text is here) and Chroma at the next sync."""
+        only be recomputed while their text is here) and Chroma at the next sync. Returns the
+        index texts of its chunks."""
         rows = db.execute(
             "SELECT c.rowid, c.id, c.body, c.text_chars, c.in_dense, k.rowid IS NOT NULL FROM chunks c"
             " LEFT JOIN keyword_chunks k ON k.rowid = c.rowid WHERE c.path = ?", (path,)).fetchall()
-        if keyword.remove(db, [(rowid, _index_text(body, chars)) for rowid, _, body, chars, _, in_keyword
-                               in rows if in_keyword]):
+        texts = {rowid: _index_text(body, chars) for rowid, _, body, chars, _, _ in rows}
+        if keyword.remove(db, [(rowid, texts[rowid]) for rowid, *_, in_keyword in rows if in_keyword]):
             self._bump(db, "keyword_generation")
         db.executemany("INSERT OR IGNORE INTO dense_removed (id) VALUES (?)",
                        [(chunk_id,) for _, chunk_id, _, _, in_dense, _ in rows if in_dense])
+        if db.execute("SELECT 1 FROM documents WHERE path = ? AND (duplicate_of IS NOT NULL"
+                      " OR alternates != '[]') LIMIT 1", (path,)).fetchone():
+            # A copy, or the canonical copy of others, goes: who is canonical may change.
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dedup_dirty', '1')")
         db.execute("DELETE FROM chunks WHERE path = ?", (path,))
         db.execute("DELETE FROM documents WHERE path = ?", (path,))
-        return db.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount > 0
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        return set(texts.values())
 
     def files(self, path: str | None = None) -> list[FileRecord]:
         where = "WHERE f.path = ?" if path is not None else ""
@@ -398,15 +408,26 @@ class Registry:
                 for r in self._query("SELECT path, checksum, stamp, parser FROM files")}
 
     # -- documents and dedup -------------------------------------------------------------------
-    def document_sketches(self) -> list[DocumentSketch]:
-        """The indexable documents with their fingerprints, for duplicate detection."""
+    def document_sketches(self, new_only: bool = False) -> list[DocumentSketch]:
+        """The indexable documents with their fingerprints, for duplicate detection (``new_only``:
+        the ones dedup has not compared yet)."""
         rows = self._query(
             "SELECT d.path, d.ordinal, d.fingerprint,"
             " (SELECT COUNT(*) FROM documents o WHERE o.path = d.path)"
-            " FROM documents d WHERE d.indexable = 1"
+            " FROM documents d WHERE d.indexable = 1" + (" AND d.deduped = 0" if new_only else "")
         )
         return [DocumentSketch(key=(r[0], r[1]), path=r[0], file_documents=r[3],
                                fingerprint=_unpack_sketch(r[2])) for r in rows]
+
+    def dedup_dirty(self) -> bool:
+        """A document with duplicates was removed since the last dedup (it must run whole)."""
+        return bool(self.meta_text("dedup_dirty"))
+
+    def mark_deduped(self) -> None:
+        """Every document has been compared: new ones found no duplicate, or dedup ran whole."""
+        with self._transaction() as db:
+            db.execute("UPDATE documents SET deduped = 1 WHERE deduped = 0")
+            db.execute("DELETE FROM meta WHERE key = 'dedup_dirty'")
 
     def set_duplicates(self, duplicate_of: dict[DocumentKey, DocumentKey]) -> int:
         """Record the dedup decision for every document (one transaction); returns how many
@@ -671,6 +692,10 @@ class Registry:
                 "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
                 [(key, np.asarray(vector, dtype=np.float16).tobytes()) for key, vector in items],
             )
+
+    def drop_vectors(self, keys: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM embeddings WHERE key = ?", [(key,) for key in keys])
 
     def prune_vectors(self, keep: set[str]) -> int:
         """Drop cached vectors no stored chunk uses any more; returns how many went."""
