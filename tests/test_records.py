@@ -425,6 +425,41 @@ def test_replace_file_replaces_and_remove_file_removes(store, records):
     assert len(store.query("decisions", meeting="2020-10-28")) == 6  # other files untouched
 
 
+def test_store_of_schema_1_is_upgraded_in_place_with_every_row_unchanged(store, tmp_path):
+    """The first releases kept each row's JSON with its passage text inline, keyed by path."""
+    import json
+    import sqlite3
+
+    from vectorstore.records import KINDS
+
+    rows = {kind: store.query(kind) for kind in KINDS}
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript("""CREATE TABLE records (path TEXT NOT NULL, kind TEXT NOT NULL,
+            ordinal INTEGER NOT NULL, committee TEXT, meeting_date TEXT, data TEXT NOT NULL,
+            PRIMARY KEY (path, kind, ordinal));
+            CREATE INDEX records_kind_date ON records (kind, meeting_date);""")
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", [
+            (f"/corpus/{row['source']}", kind, n, row.get("committee"), row.get("meeting_date"), json.dumps(row))
+            for kind, kind_rows in rows.items() for n, row in enumerate(kind_rows)])
+    upgraded = RecordsStore(old)
+    try:
+        assert {kind: upgraded.query(kind) for kind in KINDS} == rows
+        assert upgraded.remove_file(f"/corpus/{MINUTES_DEC}") is True
+        assert upgraded.query("decisions", meeting="2020-12-09") == []
+    finally:
+        upgraded.close()
+
+
+def test_rows_of_one_passage_share_its_stored_text(store):
+    """A "Present:" list gives a row per person; its passage is stored once for all of them."""
+    from vectorstore.records import KINDS
+
+    rows = [row for kind in KINDS for row in store.query(kind)]
+    passages = store._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+    assert passages == len({(row["source"], row["text"]) for row in rows}) < len(rows)
+
+
 def test_unknown_kind_is_refused(store):
     with pytest.raises(ValueError):
         store.query("votes")
