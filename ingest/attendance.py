@@ -31,6 +31,9 @@ WRAPPED = re.compile(r"(,|\band|&)\s*$", re.I)
 PLURAL_LIST = re.compile(r"^\W*(?:councillors|cllrs|clirs|members)\b", re.I)
 # A line that opens its own list: "Other Voting Representatives: ...".
 NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
+# A line ending on a lone initial ("K. Sheahan, M.C.C., S. Keary, M.C.C., D." / "Naughton, M.C.C.") was
+# cut inside a name: the next line finishes it.
+INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.\s*$")
 # A rule line (a row of dashes or underscores) ends a list.
 RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
 # A list entry cut mid-name at a line end: a comma, "and", or a title waiting for its name.
@@ -80,7 +83,7 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
             groups = match.groupdict()
             current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
             sections.append(current)
-            ended = bool(re.search(r"\.\s*$", current.first)) if current.first else False
+            ended = _ends_entry(current.first) if current.first else False
             continue
         if current is None:
             continue
@@ -91,21 +94,30 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
                 and not re.match(r"^(?:and\b|&|[a-z])", text))):
             current = None  # a list of the absent never runs on into another list
             continue
+        if NEW_LABEL.match(text) and text.rstrip().endswith(":"):
+            current = None  # a heading of its own ("Press:"): the people under it did not attend as members
+            continue
         continues = not ended or LIST_ENTRY.match(text) or NEW_LABEL.match(text)
         if not continues or len(text) > 400 or _is_prose(text):
             current = None
             continue
         entry = " ".join(tidy(l.content) for l in current.entries[-1]) if current.entries else ""
         adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
-        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry)) or text[:1].islower()
+        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry))
+                                  or bool(INITIAL_END.search(entry)) or text[:1].islower()
                                   or entry.count("(") > entry.count(")")
                                   or bool(PLURAL_LIST.match(entry)) and not entry.endswith("."))
         if joined:
             current.entries[-1].append(line)
         else:
             current.entries.append([line])
-        ended = bool(re.search(r"\.\s*$", text))
+        ended = _ends_entry(text)
     return sections
+
+
+def _ends_entry(text: str) -> bool:
+    """Whether a list line ends its entry: a full stop that is not a lone initial's."""
+    return bool(re.search(r"\.\s*$", text)) and not INITIAL_END.search(text)
 
 
 def _last_line(section: Section) -> int:
@@ -133,6 +145,7 @@ def entry_texts(section: Section) -> list[str]:
     texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
+                      or INITIAL_END.search(section.first)
                       or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
             texts[0] = f"{section.first} {texts[0]}"
         else:

@@ -33,6 +33,7 @@ from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
 from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
+from minutes_core.text.names import POST_NOMINAL
 from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
 from minutes_core.text.sentences import ends_with_wrapped_compound, split_paragraph
@@ -392,6 +393,9 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     if plural and not group:
         entry = entry[plural.end():]
     if single and not group and not plural:
+        listed = _comma_list(entry)
+        if listed:
+            return listed
         name, _, role = entry.partition(",")
         return [_person(name, role.strip() or None, None)]
     people: list[Person] = []
@@ -404,6 +408,28 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
             last = people[-1]
             last.capacity = f"{last.capacity}, {part}" if last.capacity else part
     return people
+
+
+def _comma_list(entry: str) -> list[Person]:
+    """The people of an entry that is a comma list of names, each maybe followed by its letters:
+    "K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C." or "K. Butler, S.O., M. O'Brien,
+    S.E.E." (the letters become the person's capacity). Empty unless every part is a name of two
+    or more words or such letters, and there are two names or more: "Dr Tim O'Neill, Director,
+    Education and Skills" stays one person with a role."""
+    people: list[Person] = []
+    for part in (p.strip() for p in entry.split(",")):
+        if not part:
+            continue
+        if POST_NOMINAL.fullmatch(part):
+            if not people:
+                return []
+            last = people[-1]
+            last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+        elif _looks_like_name(part, min_words=2):
+            people.append(_person(part, None, None))
+        else:
+            return []
+    return people if len(people) >= 2 else []
 
 
 # The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin

@@ -9,6 +9,9 @@ import pytest
 from assistant.records_route import answer_from_records, classify
 from ingest.clean import clean_lines
 from ingest.loaders import load_file
+from ingest.attendance import entry_texts, find_sections
+from ingest.clean import Line
+from ingest.conventions import load_conventions
 from ingest.records import Records, _classify, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
@@ -369,10 +372,34 @@ def test_tracker_cell_column_rules(cell, column):
     ("Councillor Susan Barnett and Samera Ali, Parent Governor Representative.", False,
      [("Susan Barnett", True, None), ("Samera Ali", False, "Parent Governor Representative")]),
     ("None.", False, []),
+    # A comma list of names, each with its letters after it (Irish minutes): one person each.
+    ("K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C.", True,
+     [("K. Sheahan", False, "M.C.C."), ("S. Keary", False, "M.C.C."), ("D. Naughton", False, "M.C.C")]),
+    ("K. Butler, S.O., M. O'Brien, S.E.E., G. Liston, E.E.", True,
+     [("K. Butler", False, "S.O."), ("M. O'Brien", False, "S.E.E."), ("G. Liston", False, "E.E")]),
+    ("Councillor John Sheahan, M.C.C.", True, [("John Sheahan", True, "M.C.C")]),
+    ("Colm Ward, Limerick Leader", True, [("Colm Ward", False, "Limerick Leader")]),
 ])
 def test_people_lists(entry, single, expected):
     people = [(p.name, p.councillor, p.capacity) for p in parse_people(entry, single=single)]
     assert people == expected
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # The 2014 Rathkeale Area Committee minutes: a list wrapped after a lone initial, then a heading
+    # of people who did not attend as members.
+    (["Members Present: K. Sheahan, M.C.C., S. Keary, M.C.C., D.", "", "Naughton, M.C.C.", "",
+      "Officials Present: K. Butler, S.O., M. O’Brien, S.E.E., T.", "", "McKechnie, S.E.E.", "", "Press:", "",
+      "Colm Ward, Limerick Leader"],
+     [("present", ["K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C."]),
+      ("officials", ["K. Butler, S.O., M. O'Brien, S.E.E., T. McKechnie, S.E.E."])]),
+    (["Present: Councillor A. Smith.", "", "The Chair welcomed everyone to the meeting of the committee."],
+     [("present", ["Councillor A. Smith."])]),
+])
+def test_attendance_list_entries(lines, expected):
+    rows = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(lines, start=1)]
+    sections = find_sections(rows, load_conventions())
+    assert [(section.role, entry_texts(section)) for section in sections] == expected
 
 
 def test_documents_without_meetings_give_no_rows(records):
