@@ -34,6 +34,10 @@ NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
 # A line ending on a lone initial ("K. Sheahan, M.C.C., S. Keary, M.C.C., D." / "Naughton, M.C.C.") was
 # cut inside a name: the next line finishes it.
 INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.\s*$")
+# A line that stops on a capitalised word, and a line of one or two capitalised words that ends the
+# sentence: one name broken over two lines.
+NAME_END = re.compile(r"(?<![.,;:])\b[A-Z][\w'’\-]*+$")
+NAME_REST = re.compile(r"(?<![\w'’\-])[A-Z][\w'’\-]*+(?:\s[A-Z][\w'’\-]*+)?\.")
 # A rule line (a row of dashes or underscores) ends a list.
 RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
 # A list entry cut mid-name at a line end: a comma, "and", or a title waiting for its name.
@@ -91,7 +95,7 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         after_gap = bool(current.entries or current.first) and line.number > _last_line(current) + 1
         if ITEM_START.match(text) or RULE.match(text) or (current.role in ("apologies", "absent") and (
                 NEW_LABEL.match(text) or after_gap and not WRAPPED_NAME.search(_last_text(current))
-                and not re.match(r"^(?:and\b|&|[a-z])", text))):
+                and not re.match(r"^(?:and\b|&|[a-z])", text) and not _name_cut(_last_text(current), text))):
             current = None  # a list of the absent never runs on into another list
             continue
         if NEW_LABEL.match(text) and text.rstrip().endswith(":"):
@@ -113,6 +117,12 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
             current.entries.append([line])
         ended = _ends_entry(text)
     return sections
+
+
+def _name_cut(before: str, text: str) -> bool:
+    """Whether ``text`` finishes a name ``before`` broke off: "... received from Councillor Elena" /
+    "Secas." (a name word, then one or two capitalised words and the full stop)."""
+    return bool(NAME_END.search(before)) and bool(NAME_REST.fullmatch(text))
 
 
 def _ends_entry(text: str) -> bool:
@@ -145,7 +155,7 @@ def entry_texts(section: Section) -> list[str]:
     texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
-                      or INITIAL_END.search(section.first)
+                      or INITIAL_END.search(section.first) or _name_cut(section.first, texts[0])
                       or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
             texts[0] = f"{section.first} {texts[0]}"
         else:

@@ -33,7 +33,7 @@ from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
 from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
-from minutes_core.text.names import POST_NOMINAL
+from minutes_core.text.names import ORGANISATION, POST_NOMINAL
 from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
 from minutes_core.text.sentences import ends_with_wrapped_compound, split_paragraph
@@ -337,8 +337,14 @@ ROLE_WORDS = re.compile(
     r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb)\b",
     re.I,
 )
-COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?)\.?\s+", re.I)
-NAME_WORD = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*|O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z]\.)$")
+COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
+# A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
+# "An CathaoirleachCllr B. O'Donnell"): a new person starts there.
+INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
+# "Mr", "Ms", "Dr" before a name in a list of councillors: a co-opted member, officer or guest.
+HONORIFIC_START = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?\s", re.I)
+# (Irish and other names start with an accented capital: "Ó Ceallaigh", "Ní Bhriain", "Élise".)
+NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zA-Zà-öø-ÿ'’\-]*|O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z]\.)$")
 LIST_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{2,60}?)\s*:\s*(?P<rest>.+)$")
 
 
@@ -368,7 +374,7 @@ def _person(part: str, capacity: str | None, group: str | None, councillor: bool
     if bracket:
         capacity = capacity or bracket.group(1).strip()
         part = part[: bracket.start()]
-    is_councillor = councillor or bool(COUNCILLOR.match(part))
+    is_councillor = (councillor and not HONORIFIC_START.match(part)) or bool(COUNCILLOR.match(part))
     return Person(COUNCILLOR.sub("", part).strip(), is_councillor, capacity, group)
 
 
@@ -382,7 +388,7 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     follow them; a part is a name when it has the shape of one (two to five capitalised words, no
     role word from ``ROLE_WORDS``), otherwise it belongs to the role of the person before it.
     """
-    entry = _clean(entry).rstrip(".")
+    entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
     if not entry or NONE_TEXT.match(entry):
         return []
     group = None
@@ -450,7 +456,7 @@ def absent_people(entry: str) -> list[Person]:
     "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
     capitalised words (initials included), the words before it are the role.
     """
-    entry = _clean(entry).rstrip(".")
+    entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
     if not entry or NONE_TEXT.match(entry):
         return []
     plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
@@ -461,7 +467,15 @@ def absent_people(entry: str) -> list[Person]:
         part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
         if not part or not part[:1].isupper():
             continue
-        councillor = bool(plural) or bool(COUNCILLOR.match(part))
+        if POST_NOMINAL.fullmatch(part) or part.isupper() and " " not in part or ORGANISATION.search(part):
+            # "T.D.", "ADAPT", "Limerick Public Participation Network": the letters or body of the
+            # person before, not a person
+            if people and not people[-1].capacity:
+                people[-1].capacity = part
+                # a member's letters ("T.D.") leave them a councillor; a body's name does not
+                people[-1].councillor = people[-1].councillor and bool(POST_NOMINAL.fullmatch(part))
+            continue
+        councillor = bool(plural) and not HONORIFIC_START.match(part) or bool(COUNCILLOR.match(part))
         part = COUNCILLOR.sub("", part)
         match = TRAILING_NAME.search(part)
         if not match:

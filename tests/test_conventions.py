@@ -55,6 +55,20 @@ def test_invalid_council_rule_is_refused_with_file_line_and_reason(tmp_path, bod
         assert caught.value.line == 5  # the rule's name line
 
 
+def test_word_lists_are_data_a_council_extends_and_a_bad_list_is_refused(tmp_path):
+    shipped = load_conventions()
+    assert {"cathaoirleach", "chairperson", "mayor"} <= shipped.words_of("chair_title")
+    assert {"cllr", "councillor", "cmhlr"} <= shipped.words_of("person_title")
+    local = tmp_path / "local.toml"
+    local.write_text('[[words]]\nkind = "chair_title"\nwords = ["Cathaoirleach an Choiste"]\n', encoding="utf-8")
+    extended = load_conventions(str(local))
+    assert "cathaoirleach an choiste" in extended.words_of("chair_title") and "mayor" in extended.words_of("chair_title")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[words]]\nkind = "nicknames"\nwords = ["Sos"]\n', encoding="utf-8")
+    with pytest.raises(ConventionsError, match="line 2.*unknown"):
+        load_conventions(str(bad))
+
+
 def test_council_rule_in_another_language_is_tried_first(tmp_path):
     path = tmp_path / "council.toml"
     path.write_text('[[convention]]\nkind = "resolved"\nname = "agus-an-cinneadh"\n'

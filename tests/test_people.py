@@ -61,6 +61,12 @@ HAND_CHECK = [
     ("E. (Eddie) Ryan", "Ryan", "ryan", "e"),
     ("Mr. P. Vallely", "Vallely", "vallely", "p"),
     ("Councillor Kath Scott", "Scott", "scott", "k"),
+    # Noise of the Limerick archive's people list, each a way PDF text breaks a name.
+    ("O' Brien", "O'Brien", "obrien", ""),
+    ("Kieran O' Hanlon", "O'Hanlon", "ohanlon", "k"),
+    ("C.McMahon", "McMahon", "mcmahon", "c"),
+    ("An CathaoirleachCllr. Michael Murphy", "Murphy", "murphy", "m"),
+    ("Senator Maria Byrne", "Byrne", "byrne", "m"),
 ])
 def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, initial):
     parsed = parse_name(printed)
@@ -68,7 +74,8 @@ def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, init
 
 
 @pytest.mark.parametrize("printed", ["", "the Mayor", "Item 1: Adopt minutes of the Committee",
-                                     "Clare Energy Agency)", "Cllr", "***"])
+                                     "Clare Energy Agency)", "Cllr", "***", "An Cathaoirleach",
+                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC"])
 def test_text_that_is_not_a_name_is_refused(printed):
     assert parse_name(printed) is None
 

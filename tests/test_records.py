@@ -12,7 +12,7 @@ from ingest.loaders import load_file
 from ingest.attendance import entry_texts, find_sections
 from ingest.clean import Line
 from ingest.conventions import load_conventions
-from ingest.records import Records, _classify, action_status, extract_records, parse_people
+from ingest.records import Records, _classify, absent_people, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
@@ -379,10 +379,27 @@ def test_tracker_cell_column_rules(cell, column):
      [("K. Butler", False, "S.O."), ("M. O'Brien", False, "S.E.E."), ("G. Liston", False, "E.E")]),
     ("Councillor John Sheahan, M.C.C.", True, [("John Sheahan", True, "M.C.C")]),
     ("Colm Ward, Limerick Leader", True, [("Colm Ward", False, "Limerick Leader")]),
+    ("Cllr. Azad Talukder Cilr. PJ Carey", True, [("Azad Talukder", True, None), ("PJ Carey", True, None)]),
+    ("Councillors Daly (Chairperson), Butler, Ó Ceallaigh", False,
+     [("Daly", True, "Chairperson"), ("Butler", True, None), ("Ó Ceallaigh", True, None)]),
 ])
 def test_people_lists(entry, single, expected):
     people = [(p.name, p.councillor, p.capacity) for p in parse_people(entry, single=single)]
     assert people == expected
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("Councillors M. Ryan, R. O’Donoghue, T.D. and D. Dunne, ADAPT",
+     [("M. Ryan", True, None), ("R. O’Donoghue", True, "T.D"), ("D. Dunne", False, "ADAPT")]),
+    ("Councillors K. Sheahan, Brian Leddin, T.D. and C. Flynn, Limerick Public Participation Network",
+     [("K. Sheahan", True, None), ("Brian Leddin", True, "T.D"),
+      ("C. Flynn", False, "Limerick Public Participation Network")]),
+    ("Councillor F. Foley and Senior Executive Engineer G. O'Connor",
+     [("F. Foley", True, None), ("G. O'Connor", False, "Senior Executive Engineer")]),
+    ("", []),
+])
+def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected):
+    assert [(p.name, p.councillor, p.capacity) for p in absent_people(entry)] == expected
 
 
 @pytest.mark.parametrize("lines, expected", [
@@ -393,6 +410,9 @@ def test_people_lists(entry, single, expected):
       "Colm Ward, Limerick Leader"],
      [("present", ["K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C."]),
       ("officials", ["K. Butler, S.O., M. O'Brien, S.E.E., T. McKechnie, S.E.E."])]),
+    (["An apology for her inability to attend the Meeting was received from Councillor Elena", "", "Secas.",
+      "", "OFFICIALS IN ATTENDANCE:"],
+     [("apologies", ["Councillor Elena Secas."]), ("officials", [])]),
     (["Present: Councillor A. Smith.", "", "The Chair welcomed everyone to the meeting of the committee."],
      [("present", ["Councillor A. Smith."])]),
 ])

@@ -28,18 +28,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.conventions import load_conventions
 from minutes_core.text.normalise import fold_quotes
 from vectorstore.models import Passage
 
 log = logging.getLogger(__name__)
 
-# Titles and honorifics before a name, and letters after it ("M.C.C.": member of a county council).
-_TITLE = re.compile(r"^(?:cllrs?|councillors?|cathaoirleach|leas-chathaoirleach|mayor|deputy|"
-                    r"mr|mrs|ms|miss|dr|prof|professor|sir|dame|an|chomhairleoir|cmhlr)\.?$", re.I)
+# Letters after a name ("M.C.C.": member of a county council).
 # A run of spaces is matched only from its start (or after the comma), so a long run costs one pass.
 _POSTNOMINAL = re.compile(r"(?:,\s*+|(?<![\s,])\s*+)\b(?:M\.?\s?C\.?\s?C|T\.?\s?D|M\.?\s?E\.?\s?P|S\.?\s?C)\b\.?",
                           re.I)
 _PAREN = re.compile(r"\(([^()]{1,30})\)")
+# "O' Brien" (a space after the apostrophe, from PDF text) is "O'Brien"; "C.McMahon" is "C. McMahon".
+_APOSTROPHE_GAP = re.compile(r"\b([OD]['’])\s(?=[A-Z])")
+_GLUED_INITIAL = re.compile(r"\b([A-Z]\.)(?=[A-Z][a-z])")
 # Words that join a surname to the word after it (Irish, Scottish, Dutch, French names).
 _SURNAME_PARTICLES = {"o", "ó", "mac", "mc", "de", "di", "du", "le", "la", "van", "von", "ní", "nic",
                       "uí", "ui", "ni", "bin", "al"}
@@ -69,6 +71,22 @@ class PrintedName:
     first: str = ""
 
 
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    """Words printed before a name that are never the name: person and chair titles, from the
+    conventions file's ``[[words]]`` lists (a title of several words counts word by word)."""
+    conventions = load_conventions()
+    words = conventions.words_of("person_title") | conventions.words_of("chair_title")
+    return frozenset(part for title in words for part in title.split())
+
+
+def _is_title(word: str) -> bool:
+    """A title, or titles run together by the PDF's text ("CathaoirleachCllr.")."""
+    parts = re.findall(r"[A-Z]?[^A-Z]*", word.rstrip(".")) if not word.isupper() else [word]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(part.lower().rstrip(".") in _titles() for part in parts)
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, letters only: 'O’Donoghue' and 'O Donoghue' -> 'odonoghue'."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -94,10 +112,13 @@ def parse_name(printed: str) -> PrintedName | None:
         elif _WORD.fullmatch(inner) and inner[:1].isupper() and " " not in inner:
             first = inner  # "E. (Eddie) Ryan"
     text = _PAREN.sub(" ", text)
+    text = _GLUED_INITIAL.sub(r"\1 ", _APOSTROPHE_GAP.sub(r"\1", text))
     words = [w for w in _WORD.findall(text.replace(",", " "))]
-    while words and _TITLE.match(words[0]):
+    while words and _is_title(words[0]):
         words.pop(0)
-    words = [w for w in words if not _TITLE.match(w)]
+    if any(_is_title(w) for w in words[1:]) and any(not _is_title(w) for w in words[:-1]):
+        return None  # "Azad Talukder Cllr. PJ Carey": two people run together, neither certain
+    words = [w for w in words if not _is_title(w)]
     if not words or len(words) > 5 or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in words):
         return None
     cut = len(words) - 1
@@ -105,6 +126,8 @@ def parse_name(printed: str) -> PrintedName | None:
         cut -= 1
     surname_words, given = words[cut:], words[:cut]
     surname = " ".join(surname_words).strip(".")
+    if all(w.lower().rstrip(".") in _SURNAME_PARTICLES for w in surname_words):
+        return None  # "Novak Uí": the line ended inside the surname
     key = fold(surname)
     if len(key) < 2 or not surname[:1].isupper():
         return None  # "the Mayor": a role, not a name
