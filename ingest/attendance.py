@@ -60,6 +60,7 @@ class Section:
     entries: list[list[Line]] = field(default_factory=list)
     first: str = ""  # names on the label's own line
     line: int = 0
+    label: str = ""  # the label as printed ("Members Present")
 
     @property
     def lines(self) -> list[Line]:
@@ -83,7 +84,9 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         found = label_of(content, conventions)
         if found:
             rule, match = found
-            current = Section(rule.option("role"), rule.origin, line=line.number)
+            current = Section(rule.option("role"), rule.origin, line=line.number,
+                              label=tidy(content)[:match.start("rest")] if match.groupdict().get("rest") is not None
+                              else tidy(content))
             groups = match.groupdict()
             current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
             sections.append(current)

@@ -287,7 +287,8 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             motion.note(block, rule.origin)
             head = flat[: match.start()] if rule.name != "and-resolved" else ""
             _outcome_in(head, motion, conventions)
-            if head and not motion.proposer and (told := conventions.first("proposal", head[-MAX_SENTENCE:])):
+            lead = flat[: match.start("text")] if head else ""
+            if lead and not motion.proposer and (told := conventions.first("proposal", lead[-MAX_SENTENCE:])):
                 # "On the proposal of X, seconded by Y, the following resolution was adopted:"
                 motion.proposer = person_name(told[1].group("name"))
                 motion.seconder = person_name(told[1].group("seconder") or "") or None

@@ -303,7 +303,7 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
                 break
         kept.append(line)
     out: list[DecisionRecord] = []
-    for motion in find_motions(reflow(kept), conventions):
+    for motion in find_motions(reflow(_rows_apart(kept)), conventions):
         decision = motion.decision
         head = RESOLVED_LABEL.match(decision)
         if head and head.group("rest"):
@@ -324,6 +324,21 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
     return out
 
 
+# A row of a web page's table of items, one line each: "47. | Minutes ... Minutes: RESOLVED: ...".
+ITEM_ROW = re.compile(r"^\d{1,3}(?:[./]\d{1,3})?\.?\s\|\s")
+
+
+def _rows_apart(lines: list[Line]) -> list[Line]:
+    """Each item row of a web page's two-column table (number | item and its minutes) as a paragraph
+    of its own: re-flow would otherwise join the rows, and each row's decision with the next."""
+    out: list[Line] = []
+    for line in lines:
+        if out and line.kind == "text" and ITEM_ROW.match(line.content):
+            out.append(Line(line.number, "", line.page, kind="blank"))
+        out.append(line)
+    return out
+
+
 # -- people lists ----------------------------------------------------------------------------------
 
 # Words that make a list part a role or an organisation rather than a person's name. Gathered from
@@ -341,6 +356,8 @@ COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", r
 # A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
 # "An CathaoirleachCllr B. O'Donnell"): a new person starts there.
 INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
+# A list labelled as the members' ("Members Present:", "Councillors present:").
+MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
 # "Mr", "Ms", "Dr" before a name in a list of councillors: a co-opted member, officer or guest.
 HONORIFIC_START = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?\s", re.I)
 # (Irish and other names start with an accented capital: "Ó Ceallaigh", "Ní Bhriain", "Élise".)
@@ -532,9 +549,12 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                 found = absent_people(text)
             else:
                 found = parse_people(text, single=True)
+            members = section.role == "present" and bool(MEMBERS_LABEL.match(section.label))
             for person in found:
+                # Under "Members Present:" a name without "Mr"/"Ms" is a member's ("D. Naughton, M.C.C.").
+                councillor = person.councillor or members and not HONORIFIC_START.match(person.name)
                 out.append(AttendanceRecord(
-                    **common, role=section.role, name=person.name, councillor=person.councillor,
+                    **common, role=section.role, name=person.name, councillor=councillor,
                     capacity=person.capacity, group=person.group, interest=None, **provenance,
                 ))
     return out

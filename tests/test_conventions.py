@@ -340,8 +340,9 @@ def test_other_council_styles_per_council_figures():
     hand-checked manifest in tests/fixtures/other_council), with the body
     list each council would supply. Floors are the measured figures: body 1.000 and decisions
     precision 1.000 meet the issue's targets; meeting date 0.875 (the minutes inside the agenda
-    pack take the pack's date), decisions recall 0.609, proposer/seconder 0.815 and apologies
-    0.500 do not yet (a pack's embedded minutes are not split out; a DOCX attendance table)."""
+    pack take the pack's date), decisions recall 0.797 (each item row of a web page read on its
+    own), proposer/seconder 0.828 and apologies 0.500 do not yet (a pack's embedded minutes are not
+    split out; a DOCX attendance table)."""
     manifest = json.loads((FIXTURES / "other_council" / "manifest.json").read_text())
     settings = Settings(committee_aliases_file=str(FIXTURES / "other_council" / "committee_aliases.toml"))
     figures = evaluate(manifest, FIXTURES.parent.parent / "evals" / "corpora" / "other-styles", settings)
@@ -349,8 +350,8 @@ def test_other_council_styles_per_council_figures():
     assert figures["body"] >= 0.95
     assert figures["decisions_precision"] >= 0.95
     assert figures["meeting_date"] >= 0.85
-    assert figures["decisions_recall"] >= 0.6
-    assert figures["proposer"] >= 0.8 and figures["seconder"] >= 0.8
+    assert figures["decisions_recall"] >= 0.79
+    assert figures["proposer"] >= 0.82 and figures["seconder"] >= 0.82
     assert figures["apologies_recall"] >= 0.5
 
 

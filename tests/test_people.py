@@ -258,6 +258,21 @@ def test_people_command_prints_a_person_page_as_json(fixture_store, tmp_path):
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
 
 
+def test_a_bare_surname_is_the_member_of_that_surname_who_sat_at_the_time():
+    rows = [_att("J. Leddin", "present", f"2015-0{month}-10") for month in range(1, 5)]
+    rows += [_att("B. Leddin", "present", f"2021-0{month}-10") for month in range(1, 5)]
+    rows += [_att("Leddin", "present", "2015-06-10"), _att("Leddin", "present", "2021-06-10")]
+    found = {p.id: [a.meeting_date for a in p.appearances if not a.inferred] for p in People(FakeStore(rows)).people()}
+    assert "2015-06-10" in found["leddin-j"] and "2021-06-10" in found["leddin-b"] and "leddin" not in found
+
+
+def test_an_officer_a_members_list_ran_into_once_is_not_a_councillor():
+    rows = [_att("Ms. L. Creamer", "officials", f"2020-0{month}-10", councillor=False) for month in range(1, 4)]
+    rows += [_att("Liz Creamer", "present", "2020-05-10"), _att("Ryan", "present", "2020-05-10")]
+    (creamer,) = People(FakeStore(rows)).find("L. Creamer")
+    assert not creamer.councillor and People(FakeStore(rows)).find("Ryan")[0].councillor
+
+
 def test_a_stray_misread_initial_does_not_stop_a_bare_surname_joining_the_member():
     rows = [_att("S. Keary", "present", f"2020-0{month}-10") for month in range(1, 9)]
     rows += [_att("Fees Keary", "present", "2020-09-10"), _att("Keary", "present", "2020-10-10")]

@@ -10,9 +10,10 @@ from assistant.records_route import answer_from_records, classify
 from ingest.clean import clean_lines
 from ingest.loaders import load_file
 from ingest.attendance import entry_texts, find_sections
-from ingest.clean import Line
+from ingest.clean import Line, reflow
+from ingest.motions import find_motions
 from ingest.conventions import load_conventions
-from ingest.records import Records, _classify, absent_people, action_status, extract_records, parse_people
+from ingest.records import Records, _classify, _rows_apart, absent_people, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
@@ -420,6 +421,19 @@ def test_attendance_list_entries(lines, expected):
     rows = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(lines, start=1)]
     sections = find_sections(rows, load_conventions())
     assert [(section.role, entry_texts(section)) for section in sections] == expected
+
+
+def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
+    rows = ["Items", "No. | Item",
+            "47. | Minutes Minutes: RESOLVED: That the minutes of the meeting held on 15 November 2022 be approved.",
+            "48. | Loan Facility Minutes: It was moved by Councillor Holloway and seconded by Councillor Nkemelu "
+            "that the recommendations be approved. RESOLVED: That the loan facility be increased.",
+            "49. | Fleet Fuel Cards Minutes: RESOLVED: That the update be noted."]
+    lines = [Line(n, text) for n, text in enumerate(rows, start=1)]
+    motions = find_motions(reflow(_rows_apart(lines)), load_conventions())
+    assert [(m.proposer, m.seconder, m.decision[:20]) for m in motions] == [
+        (None, None, "That the minutes of "), ("Holloway", "Nkemelu", "That the loan facili"),
+        (None, None, "That the update be n")]
 
 
 def test_documents_without_meetings_give_no_rows(records):

@@ -49,6 +49,9 @@ _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 # A councillor seen at a body within a year of one of its meetings is taken to be its member.
 MEMBERSHIP_DAYS = 365
+# Initialled mentions of a surname at a body within MEMBERSHIP_DAYS of a meeting needed before they
+# settle a bare surname there (one OCR slip, "Councill Keary", must not).
+MIN_NEAR = 3
 # A bare surname joins the person of one initial when that initial is this share of its mentions.
 DOMINANT_SHARE = 0.8
 # Absence is inferred only at a meeting whose list of members present was read (this many names
@@ -122,7 +125,7 @@ def parse_name(printed: str) -> PrintedName | None:
     if not words or len(words) > 5 or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in words):
         return None
     cut = len(words) - 1
-    while cut > 0 and words[cut - 1].lower().rstrip(".") in _SURNAME_PARTICLES:
+    while cut > 0 and not words[cut - 1].endswith(".") and words[cut - 1].lower() in _SURNAME_PARTICLES:
         cut -= 1
     surname_words, given = words[cut:], words[:cut]
     surname = " ".join(surname_words).strip(".")
@@ -347,29 +350,44 @@ class People:
     def _build(self, attendance: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> None:
         bodies: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         everywhere: dict[str, Counter] = defaultdict(Counter)
+        # (body, surname key) -> [(day, initial)]: who of that surname sat on the body, and when
+        dated: dict[tuple[str, str], list[tuple[date, str]]] = defaultdict(list)
 
-        def note(parsed: PrintedName, committee: str | None) -> None:
+        def note(parsed: PrintedName, committee: str | None, when: str | None = None) -> None:
             if parsed.initial:
                 bodies[committee or ""][parsed.key][parsed.initial] += 1
                 everywhere[parsed.key][parsed.initial] += 1
+                if (day := _day(when)) is not None:
+                    dated[(committee or "", parsed.key)].append((day, parsed.initial))
 
         for row in attendance:
             parsed = parse_name(row.get("name") or "")
             # Councillors only: an officer who shares a member's surname ("Mr F. Keary") must not
             # make the members' bare "Keary" ambiguous.
             if parsed is not None and row.get("councillor") and _status(row.get("role") or ""):
-                note(parsed, row.get("committee"))
+                note(parsed, row.get("committee"), row.get("meeting_date"))
         for row in decisions:
             for printed in _decision_names(row):
                 parsed = parse_name(printed)
                 if parsed is not None:
-                    note(parsed, row.get("committee"))
+                    note(parsed, row.get("committee"), row.get("meeting_date"))
 
-        def resolve(printed: str, committee: str | None) -> str | None:
+        def near(committee: str | None, key: str, when: str | None) -> Counter | None:
+            """Initials of the surname on the body within a membership's span of the meeting: a bare
+            "Leddin" in 2016 is the Leddin who sat then, whoever held the seat before or after."""
+            day = _day(when)
+            if day is None:
+                return None
+            found = Counter(initial for other, initial in dated.get((committee or "", key), ())
+                            if abs((day - other).days) <= MEMBERSHIP_DAYS)
+            return found if sum(found.values()) >= MIN_NEAR else None
+
+        def resolve(printed: str, committee: str | None, when: str | None = None) -> str | None:
             parsed = parse_name(printed)
             if parsed is None:
                 return None
-            initial = parsed.initial or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
+            initial = parsed.initial or _dominant(near(committee, parsed.key, when)) \
+                or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
                 or _dominant(everywhere.get(parsed.key))
             pid = person_id(parsed.key, initial)
             pid = self.aliases.ids.get(pid, pid)
@@ -380,17 +398,20 @@ class People:
             return pid
 
         seen: dict[tuple[str, str | None, str | None], Appearance] = {}
+        # Rows naming a person as a councillor, less those naming them otherwise: an officer a
+        # members' list ran into once ("Councillors A, B ... Liz Creamer, Staff Officer") stays one.
+        member_rows: Counter = Counter()
         for row in attendance:
             status = _status(row.get("role") or "")
             if status is None:
                 continue
             if not row.get("councillor") and not (parse_name(row.get("name") or "") or PrintedName("", "")).initial:
                 continue  # others are listed with an initial or first name; a bare word is a stray heading
-            pid = resolve(row.get("name") or "", row.get("committee"))
+            pid = resolve(row.get("name") or "", row.get("committee"), row.get("meeting_date"))
             if pid is None:
                 continue
             person = self._people[pid]
-            person.councillor = person.councillor or bool(row.get("councillor"))
+            member_rows[pid] += 1 if row.get("councillor") else -1
             key = (pid, row.get("committee"), row.get("meeting_date"))
             found = seen.get(key)
             if found is None:
@@ -403,14 +424,16 @@ class People:
                 continue
             for role, target in (("proposer", "proposed"), ("seconder", "seconded")):
                 if row.get(role):
-                    pid = resolve(row[role], row.get("committee"))
+                    pid = resolve(row[role], row.get("committee"), row.get("meeting_date"))
                     if pid:
                         getattr(self._people[pid], target).append(row)
             for vote in ("for", "against", "abstain"):
                 for name in row.get(f"names_{vote}") or []:
-                    pid = resolve(name, row.get("committee"))
+                    pid = resolve(name, row.get("committee"), row.get("meeting_date"))
                     if pid:
                         self._people[pid].votes.append((vote, row))
+        for pid, balance in member_rows.items():
+            self._people[pid].councillor = balance > 0
         self._infer_absences(seen)
 
     def _infer_absences(self, seen: dict[tuple[str, str | None, str | None], Appearance]) -> None:
