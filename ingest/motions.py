@@ -63,6 +63,8 @@ ANAPHORIC = re.compile(r"^(?:this|these|that)\s+(?:was|were)\b", re.I)
 NOMINATION = re.compile(r"\bbe\s+(?:appointed|elected|nominated)\b|\bto\s+nominate\b", re.I)
 # The office a nomination is for: the words after "be appointed" ("Deputy Mayor of the District").
 OFFICE_WORDS = 4
+# Lines between a proposal told in prose and its formal record under labels (a blank line or two).
+RESTATED_GAP = 4
 # A picture a PDF-to-Markdown converter left out, written in its place: "(Image omitted)", "![](x.png)".
 IMAGE_PLACEHOLDER = re.compile(r"\((?:image|picture|figure)\s+omitted\)|!\[[^\]\n]{0,200}\]\([^()\s]{0,500}\)", re.I)
 # A double quote straight after a day's number is an OCR'd ordinal ("28" March" for "28th March"),
@@ -97,6 +99,7 @@ class Motion:
     outcome_from_sentence: bool = False
     outcome_stated: bool = True  # False: proposed and seconded, no outcome printed (see ``settle``)
     before: Block | None = None  # the prose paragraph just before a proposer label (a motion's text)
+    before_quote: list[Block] = field(default_factory=list)  # a quotation just before the labels, whole
     before_decision: Block | None = None  # the paragraph just before, when it held a decision sentence
     awaits_text: bool = False  # a label or sentence announced the text; the next quotation or "That ..." is it
     told: bool = False  # proposed in a sentence of prose, not under labels
@@ -210,7 +213,8 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                                     or current.text_done):
             close()
         if current is None:
-            current = Motion(before=last_prose, before_decision=last_decision_block)
+            quote = list(quoted) if quoted and quoted[-1] is last_prose and not quote_open_before else []
+            current = Motion(before=last_prose, before_decision=last_decision_block, before_quote=quote)
         return current
 
     def add_text(motion: Motion, text: str, block: Block, announced: bool = False) -> None:
@@ -228,7 +232,11 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
         if not motion.quote_open and motion.text and motion.text[0][:1] in OPEN_QUOTES:
             motion.text_done = True
 
-    for block in _rows_apart(blocks, conventions):
+    sequence = _rows_apart(blocks, conventions)
+    labelled: Motion | None = None  # a decision told in prose that labels after it named the mover of
+    quoted: list[Block] = []  # the paragraphs of the latest quotation no rule took
+    quote_open_before = False  # that quotation is not closed yet
+    for index, block in enumerate(sequence):
         flat = _flat(block)
         if not flat:
             continue
@@ -254,6 +262,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 continue
         if found := conventions.first("proposer", flat):
             rule, match = found
+            if (current is not None and not current.proposer and current.blocks
+                    and current.blocks[-1] is last_decision_block and not _text_follows(sequence, index, conventions)):
+                # "It was agreed that ..." / "Proposed: X" / "Seconded: Y" / (a heading, a notice of
+                # motion): the labels name who proposed the decision just told.
+                current.proposer = person_name(match.group("name") or match.group("mover") or "")
+                current.note(block, rule.origin)
+                labelled = current
+                continue
             motion = start(block)
             if motion.proposer:
                 close()
@@ -269,6 +285,11 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             continue
         if found := conventions.first("seconder", flat):
             rule, match = found
+            if labelled is not None and labelled is current and not current.seconder:
+                current.seconder = person_name(match.group("name") or match.group("second") or "")
+                current.note(block, rule.origin)
+                labelled = None
+                continue
             motion = current if current is not None and not current.text and not current.seconder \
                 else start(block)
             motion.seconder = person_name(match.group("name") or match.group("second") or "")
@@ -329,7 +350,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
-            if current.proposer and not current.resolved and (
+            if current.proposer and not current.resolved and not current.before_quote and (
                     current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
@@ -344,6 +365,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             last_prose, last_decision_block = None, block
             continue
         last_prose, last_decision_block = block, None
+        # A quotation printed over several paragraphs before its labels ("“I will move ..." / "...”").
+        if flat[:1] in OPEN_QUOTES and not quote_open_before:
+            quoted, quote_open_before = [block], _quote_balance(flat) > 0 and not re.search(r"[\"]\W*$", flat)
+        elif quote_open_before:
+            quoted.append(block)
+            quote_open_before = not re.search(r"[\"]\W*$", flat)
+        else:
+            quoted = []
     close()
     motions = _merge_elections(_restated([m for m in motions if m.text]))
     for motion in motions:
@@ -391,6 +420,11 @@ def settle(motion: Motion) -> None:
 def _text_from_context(motion: Motion) -> None:
     """A motion proposed and seconded under labels, with no text after them: its text was printed
     just before the labels (a notice of motion), or else the labels' own paragraph is the record."""
+    if motion.before_quote:  # the whole quotation the labels follow
+        motion.text.append("\n".join(b.text.strip() for b in motion.before_quote))
+        motion.blocks[:0] = motion.before_quote
+        motion.text_done = True
+        return
     before = _flat(motion.before) if motion.before is not None else ""
     # A short title has no closing full stop: "Cotter Coughlan also informed the committee ..." is
     # narrative, not what was proposed.
@@ -400,6 +434,18 @@ def _text_from_context(motion: Motion) -> None:
     elif motion.blocks:
         motion.text.append(" ".join(IMAGE_PLACEHOLDER.sub(" ", b.text).strip() for b in motion.blocks).strip())
     motion.text_done = True
+
+
+def _text_follows(sequence: list[Block], index: int, conventions: Conventions) -> bool:
+    """Whether the labels at ``index`` are followed by the text they move: a resolution label
+    ("And Resolved:") or "THAT ..." in the paragraph after them (the seconder's label skipped)."""
+    for block in sequence[index + 1:index + 4]:
+        flat = _flat(block)
+        if not flat or conventions.first("seconder", flat):
+            continue
+        return bool(conventions.first("resolved", flat)) or bool(re.match(r"^\W{0,3}that\b", flat, re.I)) \
+            and flat[:1] not in OPEN_QUOTES
+    return False
 
 
 def _tells_a_decision(flat: str, conventions: Conventions) -> bool:
@@ -523,6 +569,8 @@ def _restated(motions: list[Motion]) -> list[Motion]:
         previous = out[-1] if out else None
         if (previous is not None and previous.told and not previous.outcome_from_sentence
                 and not motion.told and motion.resolved and previous.proposer
+                and previous.blocks and motion.blocks  # one straight after the other
+                and motion.blocks[0].line_start - previous.blocks[-1].line_end <= RESTATED_GAP
                 and _same_person(previous.proposer, motion.proposer)
                 and (previous.seconder is None or _same_person(previous.seconder, motion.seconder))):
             motion.rules = previous.rules + motion.rules

@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
-from ingest.attendance import entry_texts, find_sections, officials
+from ingest.attendance import MAX_LABEL_LINE, entry_texts, find_sections, officials
 from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
 from ingest.motions import find_motions
@@ -303,7 +303,7 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
                 break
         kept.append(line)
     out: list[DecisionRecord] = []
-    for motion in find_motions(reflow(_rows_apart(kept)), conventions):
+    for motion in find_motions(_labels_apart(reflow(_rows_apart(kept)), kept, conventions), conventions):
         decision = motion.decision
         head = RESOLVED_LABEL.match(decision)
         if head and head.group("rest"):
@@ -328,15 +328,50 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
 ITEM_ROW = re.compile(r"^\d{1,3}(?:[./]\d{1,3})?\.?\s\|\s")
 
 
+# Label kinds that open a line of their own in minutes printed without blank lines (PDF text):
+# "Moved by ...", "Seconded by ...", "Yeas: ...", "Motion Passed (4 to 2)", "RESOLVED:".
+LINE_LABELS = ("proposer", "seconder", "vote_list", "outcome", "resolved")
+
+
 def _rows_apart(lines: list[Line]) -> list[Line]:
-    """Each item row of a web page's two-column table (number | item and its minutes) as a paragraph
-    of its own: re-flow would otherwise join the rows, and each row's decision with the next."""
+    """Each item row of a web page's two-column table ("47. | Minutes ... RESOLVED: ...") as a
+    paragraph of its own: re-flow would otherwise join the rows, and each row's decision with the next."""
     out: list[Line] = []
     for line in lines:
-        if out and line.kind == "text" and ITEM_ROW.match(line.content):
+        if out and line.kind == "text" and out[-1].kind == "text" and ITEM_ROW.match(line.content):
             out.append(Line(line.number, "", line.page, kind="blank"))
         out.append(line)
     return out
+
+
+def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventions) -> list[Block]:
+    """A paragraph cut where one of its lines starts with a label of the conventions
+    (``LINE_LABELS``): a PDF prints "Moved by ..." / "Seconded by ..." / "Yeas: ..." / "Motion
+    Passed (4 to 2)" a line each with no blank lines between, and a line ending in a comma joins
+    the label after it ("... at Killonan, Ballysimon," / "Proposed by X;"). Re-flow would make one
+    paragraph of two motions' labels."""
+    by_number = {line.number: line for line in lines if line.kind == "text"}
+    out: list[Block] = []
+    for block in blocks:
+        span = [by_number[n] for n in range(block.line_start, block.line_end + 1) if n in by_number]
+        cuts = [i for i, line in enumerate(span) if i and _is_label_line(line.content, conventions)]
+        if block.kind == "table" or not cuts or block.text != " ".join(l.text.strip() for l in span):
+            out.append(block)  # (a block cut by size, or joined without spaces, is kept whole)
+            continue
+        for start, end in zip([0] + cuts, cuts + [len(span)]):
+            part = span[start:end]
+            out.append(Block(" ".join(l.text.strip() for l in part), part[0].number, part[-1].number,
+                             part[0].page, block.kind))
+    return out
+
+
+def _is_label_line(content: str, conventions: Conventions) -> bool:
+    text = fold_quotes(content)[:MAX_LABEL_LINE]
+    if not text[:1].isupper() and not text[:1].isdigit():
+        return False  # a wrapped sentence's end ("approved.") is no outcome line
+    # The label opens the line ("Moved by ...", "Motion Passed (4 to 2)"); a rule that finds its
+    # words later in the line ("... the following Motion was agreed.") does not cut a paragraph.
+    return any((found := conventions.first(kind, text)) and found[1].start() <= 3 for kind in LINE_LABELS)
 
 
 # -- people lists ----------------------------------------------------------------------------------

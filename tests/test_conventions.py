@@ -191,6 +191,17 @@ MOTION_CASES = [
       "“I will move at the next Meeting that this Council write to the Minister.”",
       "Proposed by Cllr Sheehan (C) and seconded by Councillor Secas."],
      [("Sheehan (C)", "Secas", "agreed", "to the Minister.”")]),
+    ("labels-after-a-decision-sentence-name-its-mover-and-a-notice-waits-for-its-own",
+     ["The disposal of property at Ballyorgan was noted. It was agreed that a request would be put to the "
+      "Property section.", "**Proposed: Councillor Carey**", "**Seconded: Councillor Mitchell**",
+      "NOTICES OF MOTION", "1.Notice of Motion submitted by Councillor Carey",
+      "“I will move at the next meeting that the possibility of a footpath", "be examined.”",
+      "**Proposed: Councillor Carey**", "**Seconded: Councillor Donegan**", "**Reply:**",
+      "The office will consider this request.",
+      "“I will move at the next meeting that", "Limerick Council and TII improve the junction.”",
+      "**Proposed: Councillor Ryan**", "**Seconded: Councillor Egan**"],
+     [("Carey", "Mitchell", "agreed", "Property section."), ("Carey", "Donegan", "agreed", "be examined.”"),
+      ("Ryan", "Egan", "agreed", "improve the junction.”")]),
     ("narrative-only", ["The Chair thanked officers for the report.", "Members discussed it."], []),
     ("empty", [], []),
 ]

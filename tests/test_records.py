@@ -13,7 +13,7 @@ from ingest.attendance import entry_texts, find_sections
 from ingest.clean import Line, reflow
 from ingest.motions import find_motions
 from ingest.conventions import load_conventions
-from ingest.records import Records, _classify, _rows_apart, absent_people, action_status, extract_records, parse_people
+from ingest.records import Records, _classify, _labels_apart, _rows_apart, absent_people, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
@@ -434,6 +434,20 @@ def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
     assert [(m.proposer, m.seconder, m.decision[:20]) for m in motions] == [
         (None, None, "That the minutes of "), ("Holloway", "Nkemelu", "That the loan facili"),
         (None, None, "That the update be n")]
+
+
+def test_motions_printed_a_label_a_line_without_blank_lines_are_read_apart():
+    rows = ["6.1 Zoning By-law Amendment Application Z-2022-14", "Moved by Councillor Beaulieu",
+            "Seconded by Councillor Lindqvist", "THAT Council approve the application.",
+            "Moved by Councillor Whitfield", "Seconded by Councillor Duquette",
+            "THAT the motion be amended by adding a height limit.", "Recorded Vote on the Amendment:",
+            "Yeas: Councillor Duquette, Mayor Okafor, Councillor Raman, Councillor Whitfield (4)",
+            "Nays: Councillor Beaulieu, Councillor Lindqvist (2)", "Motion Passed (4 to 2)"]
+    lines = [Line(n, text) for n, text in enumerate(rows, start=1)]
+    conventions = load_conventions()
+    motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
+    assert [(m.proposer, m.seconder, m.outcome, m.votes["for"], m.votes["against"]) for m in motions] == [
+        ("Beaulieu", "Lindqvist", "agreed", None, None), ("Whitfield", "Duquette", "carried", 4, 2)]
 
 
 def test_documents_without_meetings_give_no_rows(records):
