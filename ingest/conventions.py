@@ -44,6 +44,7 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "proposal": {"groups": {"name", "seconder"}, "keys": set()},
     "seconding": {"groups": {"name", "second"}, "keys": set()},
     "agreement": {"groups": set(), "keys": {"outcome"}},
+    "resolution_outcome": {"groups": set(), "keys": {"outcome"}},
     "outcome": {"groups": {"for", "against", "abstain", "word"}, "keys": {"outcome"}},
     "vote_list": {"groups": {"rest"}, "keys": {"vote"}},
     "vote_count": {"groups": {"count"}, "keys": set()},
@@ -59,7 +60,7 @@ WORD_KINDS: dict[str, str] = {
 KEY_VALUES: dict[str, set[str] | None] = {
     "field": {"meeting_name", "meeting_date"},
     "role": {"chair", "present", "remote", "officials", "also present", "apologies", "absent"},
-    "outcome": {"agreed", "carried", "lost", "deferred", "withdrawn", "noted", "from-word",
+    "outcome": {"agreed", "carried", "lost", "deferred", "tabled", "withdrawn", "noted", "received", "from-word",
                 "from-counts"},
     "vote": {"for", "against", "abstain"},
 }

@@ -380,6 +380,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if names and motion.votes[side] is None:
                 motion.votes[side] = len(names)
         settle(motion)
+        _resolution_outcome(motion, conventions)
     return motions
 
 
@@ -415,6 +416,20 @@ def settle(motion: Motion) -> None:
     elif motion.proposer:
         motion.outcome = "agreed"
         motion.outcome_stated = False
+
+
+def _resolution_outcome(motion: Motion, conventions: Conventions) -> None:
+    """What a carried or agreed resolution did, when its own words say it ("That the report be
+    noted", "... be received for information", "That consideration ... be deferred"): the rules of
+    kind ``resolution_outcome``, read on the decision's first sentence. A lost or withdrawn motion
+    keeps its outcome."""
+    if motion.outcome not in (None, "agreed", "carried"):
+        return
+    first = split_paragraph(re.sub(r"\s+", " ", fold_quotes(strip_markup(motion.decision))).strip()[:MAX_SENTENCE])
+    found = conventions.first("resolution_outcome", first[0][:MAX_SENTENCE]) if first else None
+    if found:
+        motion.outcome = found[0].option("outcome")
+        motion.rules.append(found[0].origin)
 
 
 def _text_from_context(motion: Motion) -> None:

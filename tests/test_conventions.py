@@ -100,7 +100,7 @@ MOTION_CASES = [
     ("moved-seconded-that-carried",
      ["Moved by Councillor Raman", "Seconded by Councillor Duquette", "THAT Report PDS-1 be received.",
       "CARRIED"],
-     [("Raman", "Duquette", "carried", "be received.")]),
+     [("Raman", "Duquette", "received", "be received.")]),
     ("motion-passed-with-count",
      ["Moved by: Councillor Klassen", "Seconded by: Councillor Haddad",
       "THAT By-law 2023-07 be enacted.", "Motion Passed (7 to 3)"],
@@ -111,11 +111,11 @@ MOTION_CASES = [
      [("A. Lee", "B. Chan", "lost", "be waived.")]),
     ("resolved-block-without-mover",
      ["RESOLVED:", "That the report be noted.", "That officers report back in March."],
-     [(None, None, "agreed", "report back in March.")]),
+     [(None, None, "noted", "report back in March.")]),
     ("deferred",
      ["Moved by Councillor Whitfield", "Seconded by Councillor Lindqvist",
       "THAT consideration of the report be deferred to the October meeting.", "CARRIED"],
-     [("Whitfield", "Lindqvist", "carried", "October meeting.")]),
+     [("Whitfield", "Lindqvist", "deferred", "October meeting.")]),
     ("on-the-proposal-of-it-was-agreed",
      ["The Engineer outlined the scheme.",
       "On the proposal of Councillor Sheahan, seconded by Councillor Scanlan it was agreed to recommend "
@@ -230,6 +230,24 @@ def test_contested_election_is_one_decision():
         "“That Councillor Leddin be appointed Deputy Mayor.”",
         "In Favour:", "Councillors Collins, Daly and Hourigan", "(3)"), load_conventions())
     assert len(motions) == 1 and motions[0].decision.startswith("“That Councillor Byrne")
+
+
+@pytest.mark.parametrize("texts, outcome", [
+    (["Moved by Councillor Raman", "Seconded by Councillor Beaulieu",
+      "THAT the verbal update on the Transit Hub Secondary Plan be received for information.", "CARRIED"], "received"),
+    (["Proposed by Cllr. C. Colleran Molloy;", "Seconded by Cllr. P. Daly;",
+      "“That the Minutes of the Ennis Municipal District Meeting held on the 3rd May, 2022 be noted.”"], "noted"),
+    (["Moved by Councillor Whitfield", "Seconded by Councillor Lindqvist",
+      "THAT Report PDS-2022-29, Tree Protection By-law Review, be tabled until the October meeting.", "CARRIED"],
+     "tabled"),
+    (["RESOLVED: That the decision on the write-off of the three debts be deferred until legal advice has been "
+      "obtained."], "deferred"),
+    (["Moved by Councillor A", "Seconded by Councillor B", "THAT the report be received.", "LOST"], "lost"),
+    (["RESOLVED: That the Internal Audit Plan 2023/24 be approved."], "agreed"),
+])
+def test_what_a_resolution_did_is_its_outcome(texts, outcome):
+    motions = find_motions(_blocks(*texts), load_conventions())
+    assert [m.outcome for m in motions] == ([outcome] if outcome else [])
 
 
 def test_elections_to_two_offices_are_two_decisions():
