@@ -67,9 +67,18 @@ class Section:
         return [line for entry in self.entries for line in entry]
 
 
+# A two-cell table row of a DOCX or web page: "Regrets: | Councillor T. Beaulieu".
+LABEL_CELL = re.compile(r"^(?P<label>[^|:]{2,80}:)\s*\|\s*")
+
+
+def _line_text(content: str) -> str:
+    """A line as the rules read it, a label cell and its names cell joined as one line."""
+    return LABEL_CELL.sub(r"\g<label> ", tidy(content), count=1)
+
+
 def label_of(content: str, conventions: Conventions):
     """(rule, match) when a line opens an attendance list."""
-    return conventions.first("attendance", tidy(content)[:MAX_LABEL_LINE])
+    return conventions.first("attendance", _line_text(content)[:MAX_LABEL_LINE])
 
 
 def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
@@ -85,8 +94,8 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         if found:
             rule, match = found
             current = Section(rule.option("role"), rule.origin, line=line.number,
-                              label=tidy(content)[:match.start("rest")] if match.groupdict().get("rest") is not None
-                              else tidy(content))
+                              label=_line_text(content)[:match.start("rest")] if match.groupdict().get("rest") is not None
+                              else _line_text(content))
             groups = match.groupdict()
             current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
             sections.append(current)
@@ -94,7 +103,7 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
             continue
         if current is None:
             continue
-        text = tidy(content)
+        text = _line_text(content)
         after_gap = bool(current.entries or current.first) and line.number > _last_line(current) + 1
         if ITEM_START.match(text) or RULE.match(text) or (current.role in ("apologies", "absent") and (
                 NEW_LABEL.match(text) or after_gap and not WRAPPED_NAME.search(_last_text(current))
@@ -108,7 +117,7 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         if not continues or len(text) > 400 or _is_prose(text):
             current = None
             continue
-        entry = " ".join(tidy(l.content) for l in current.entries[-1]) if current.entries else ""
+        entry = " ".join(_line_text(l.content) for l in current.entries[-1]) if current.entries else ""
         adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
         joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry))
                                   or bool(INITIAL_END.search(entry)) or text[:1].islower()
@@ -155,7 +164,7 @@ def _is_prose(text: str) -> bool:
 
 def entry_texts(section: Section) -> list[str]:
     """The section's entries as texts; the label's own line, if it names people, comes first."""
-    texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
+    texts = [" ".join(_line_text(line.content) for line in entry) for entry in section.entries]
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
                       or INITIAL_END.search(section.first) or _name_cut(section.first, texts[0])

@@ -49,6 +49,7 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "vote_list": {"groups": {"rest"}, "keys": {"vote"}},
     "vote_count": {"groups": {"count"}, "keys": set()},
     "vote_value": {"groups": set(), "keys": {"vote"}},
+    "attendance_value": {"groups": set(), "keys": {"role"}},
 }
 # Lists of words (``[[words]]`` tables), what each is for. A council's file adds to the shipped words.
 WORD_KINDS: dict[str, str] = {

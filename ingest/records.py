@@ -222,7 +222,7 @@ ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s
 APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
 APOLOGIES_LEAD = re.compile(
     r"^apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had been)\s+)?"
-    r"(?:submitted|received|given|tendered|noted|sent)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
+    r"(?:submitted|received|given|tendered|noted|sent|intimated)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
     re.I,
 )
 NONE_TEXT = re.compile(r"^\W*(none|nil|no apologies|no declarations)\b", re.I)
@@ -265,6 +265,7 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
     ))
 
     records.attendance.extend(_attendance_block(parsed, lines[:first_item], common, conventions))
+    records.attendance.extend(_attendance_table(parsed, lines[:first_item], common, conventions))
     # Decisions before the first item the rules recognise (all of them, when no item is recognised).
     records.decisions.extend(_decisions(parsed, lines[:first_item], None, None, common, conventions))
     bounds = [i for i, _, _ in items] + [len(lines)]
@@ -275,7 +276,10 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
                                         **_provenance(parsed, span[:1], text=span[0].text.strip())))
         records.decisions.extend(_decisions(parsed, span[1:], number, title, common, conventions))
         if APOLOGIES_ITEM.search(title):
-            records.attendance.extend(_apologies(parsed, span[1:], common))
+            # (the header's "Apologies:" and the item "Apologies for absence" name one person twice)
+            listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
+            records.attendance.extend(r for r in _apologies(parsed, span[1:], common)
+                                      if (r.meeting_date, r.committee, r.role, r.name) not in listed)
     for block in reflow(lines[first_item:]):
         records.attendance.extend(_declarations(parsed, block, common))
 
@@ -393,6 +397,9 @@ COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", r
 INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
 # A list labelled as the members' ("Members Present:", "Councillors present:").
 MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
+# The end of the list's sentence: a full stop after a word of three or more small letters (not an
+# initial, not "Mr."/"Dr."), then the next sentence ("... and Imran Gulzar. Councillor Tunde ...").
+SENTENCE_END = re.compile(r"(?<=[a-z]{3})(?<!\bMrs)(?<!\bCllr)(?<!\bClir)(?<!\bCllrs)\.\s+(?=[A-Z])")
 # "Mr", "Ms", "Dr" before a name in a list of councillors: a co-opted member, officer or guest.
 HONORIFIC_START = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?\s", re.I)
 # (Irish and other names start with an accented capital: "Ó Ceallaigh", "Ní Bhriain", "Élise".)
@@ -508,7 +515,8 @@ def absent_people(entry: str) -> list[Person]:
     "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
     capitalised words (initials included), the words before it are the role.
     """
-    entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
+    entry = INNER_TITLE.sub(", ", _clean(entry))
+    entry = SENTENCE_END.split(entry, maxsplit=1)[0].rstrip(".")  # "... and Imran Gulzar. Councillor X attended ..."
     if not entry or NONE_TEXT.match(entry):
         return []
     plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
@@ -592,6 +600,28 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                     **common, role=section.role, name=person.name, councillor=councillor,
                     capacity=person.capacity, group=person.group, interest=None, **provenance,
                 ))
+    return out
+
+
+def _attendance_table(parsed: ParsedDocument, lines: list[Line], common: dict,
+                      conventions: Conventions) -> list[AttendanceRecord]:
+    """An attendance table of a web page ("Councillor Sophie Quirke | Committee Member | Apologies"):
+    a row whose last cell is an attendance value of the conventions (kind ``attendance_value``)."""
+    out: list[AttendanceRecord] = []
+    for line in lines:
+        cells = [c.strip() for c in line.content.strip("| ").split(" | ")] if " | " in line.content else []
+        if len(cells) < 2 or len(cells[0]) > 80:
+            continue
+        found = conventions.first("attendance_value", cells[-1].lower()[:MAX_LABEL_LINE])
+        if not found or not found[1].group(0) == cells[-1].lower():
+            continue
+        person = _person(cells[0], cells[1] if len(cells) > 2 else None, None)
+        if not person.name or not _looks_like_name(person.name):
+            continue
+        out.append(AttendanceRecord(
+            **common, role=found[0].option("role"), name=person.name, councillor=person.councillor,
+            capacity=person.capacity, group=None, interest=None, **_provenance(parsed, [line]),
+        ))
     return out
 
 

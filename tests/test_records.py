@@ -17,6 +17,7 @@ from ingest.records import Records, _classify, _labels_apart, _rows_apart, absen
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
+from vectorstore.ingestion import parse_file
 from vectorstore.models import Filters
 from vectorstore.records import RecordsStore
 
@@ -395,6 +396,8 @@ def test_people_lists(entry, single, expected):
     ("Councillors K. Sheahan, Brian Leddin, T.D. and C. Flynn, Limerick Public Participation Network",
      [("K. Sheahan", True, None), ("Brian Leddin", True, "T.D"),
       ("C. Flynn", False, "Limerick Public Participation Network")]),
+    ("Councillors Hannah Fairweather and Imran Gulzar. Councillor Tunde Oyelaran attended as a substitute",
+     [("Hannah Fairweather", True, None), ("Imran Gulzar", True, None)]),
     ("Councillor F. Foley and Senior Executive Engineer G. O'Connor",
      [("F. Foley", True, None), ("G. O'Connor", False, "Senior Executive Engineer")]),
     ("", []),
@@ -421,6 +424,25 @@ def test_attendance_list_entries(lines, expected):
     rows = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(lines, start=1)]
     sections = find_sections(rows, load_conventions())
     assert [(section.role, entry_texts(section)) for section in sections] == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # a web page's attendance table (name | role | attendance)
+    ("Minutes of the Audit Committee held on 18 July 2023\nAttendee | Role | Attendance\n"
+     "Councillor Julie Hartnell | Committee Member | Present\n"
+     "Councillor Sophie Quirke | Committee Member | Apologies\n"
+     "Mr Colin Wemyss | Independent Person | Absent\n1. Minutes\n",
+     [("present", "Julie Hartnell"), ("apologies", "Sophie Quirke"), ("absent", "Mr Colin Wemyss")]),
+    # a DOCX two-cell row: "Regrets: | Councillor T. Beaulieu"
+    ("Minutes of the Planning Committee held on 14 March 2023\nPresent: | Councillor S. Klassen, Chair\n"
+     "Present (electronic participation): | Councillor J. Salazar\nRegrets: | Councillor T. Beaulieu\n1. Call to Order\n",
+     [("present", "S. Klassen"), ("remote", "J. Salazar"), ("apologies", "T. Beaulieu")]),
+])
+def test_attendance_tables_and_label_cells(tmp_path, source, expected):
+    path = tmp_path / "minutes.txt"
+    path.write_text(source, encoding="utf-8")
+    _, _, found = parse_file(load_file(path, Settings()), Settings())
+    assert [(r.role, r.name) for r in found.attendance] == expected
 
 
 def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
