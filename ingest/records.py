@@ -358,7 +358,7 @@ def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventio
     out: list[Block] = []
     for block in blocks:
         span = [by_number[n] for n in range(block.line_start, block.line_end + 1) if n in by_number]
-        cuts = [i for i, line in enumerate(span) if i and _is_label_line(line.content, conventions)]
+        cuts = [i for i, line in enumerate(span) if i and _opens_with_label(line.content, conventions)]
         if block.kind == "table" or not cuts or block.text != " ".join(l.text.strip() for l in span):
             out.append(block)  # (a block cut by size, or joined without spaces, is kept whole)
             continue
@@ -369,7 +369,7 @@ def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventio
     return out
 
 
-def _is_label_line(content: str, conventions: Conventions) -> bool:
+def _opens_with_label(content: str, conventions: Conventions) -> bool:
     text = fold_quotes(content)[:MAX_LABEL_LINE]
     if not text[:1].isupper() and not text[:1].isdigit():
         return False  # a wrapped sentence's end ("approved.") is no outcome line
