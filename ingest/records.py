@@ -479,13 +479,14 @@ def _comma_list(entry: str) -> list[Person]:
     """The people of an entry that is a comma list of names, each maybe followed by its letters:
     "K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C." or "K. Butler, S.O., M. O'Brien,
     S.E.E." (the letters become the person's capacity). Empty unless every part is a name of two
-    or more words or such letters, and there are two names or more: "Dr Tim O'Neill, Director,
-    Education and Skills" stays one person with a role."""
+    or more words or such dotted letters, and there are two names or more: "Dr Tim O'Neill,
+    Director, Education and Skills" and "Dawn Roberts, AD, Early Help" stay one person with a role."""
     people: list[Person] = []
     for part in (p.strip() for p in entry.split(",")):
         if not part:
             continue
-        if POST_NOMINAL.fullmatch(part):
+        if POST_NOMINAL.fullmatch(part) and "." in part:
+            # (dotted letters only: "Dawn Roberts, AD, Early Help" is one officer and her role)
             if not people:
                 return []
             last = people[-1]

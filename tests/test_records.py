@@ -381,6 +381,7 @@ def test_tracker_cell_column_rules(cell, column):
      [("K. Butler", False, "S.O."), ("M. O'Brien", False, "S.E.E."), ("G. Liston", False, "E.E")]),
     ("Councillor John Sheahan, M.C.C.", True, [("John Sheahan", True, "M.C.C")]),
     ("Colm Ward, Limerick Leader", True, [("Colm Ward", False, "Limerick Leader")]),
+    ("Dawn Roberts, AD, Early Help", True, [("Dawn Roberts", False, "AD, Early Help")]),
     ("Cllr. Azad Talukder Cilr. PJ Carey", True, [("Azad Talukder", True, None), ("PJ Carey", True, None)]),
     ("Councillors Daly (Chairperson), Butler, Ó Ceallaigh", False,
      [("Daly", True, "Chairperson"), ("Butler", True, None), ("Ó Ceallaigh", True, None)]),
