@@ -152,9 +152,10 @@ def decision_follow_up(question: str, previous: PreviousAnswer | None, carried: 
                        ) -> tuple[str, list[AnswerSentence], dict[int, Passage]] | None:
     """The answer to a follow-up asking who moved or seconded the previous answer's decision,
     or how its vote went: of the decision rows the ``carried`` passages hold, the one sharing
-    most key terms with the previous question and answer, cited by its passage's place in
-    ``passages``. None when the question asks no such thing or no carried passage holds a
-    decision row that says it."""
+    most key terms with the previous question and answer (at least one: a passage often holds
+    several decisions, and an unrelated one is a confident wrong answer), cited by its passage's
+    place in ``passages``. None when the question asks no such thing or no carried passage holds
+    a decision row on the previous answer's subject that says it."""
     if records is None or not carried or previous is None or not asks_decision_field(question):
         return None
     about = key_terms(f"{previous.question} {previous.answer}")
@@ -166,7 +167,7 @@ def decision_follow_up(question: str, previous: PreviousAnswer | None, carried: 
         for row in decision_rows(passage, records):
             order += 1
             shared = len(about & key_terms(f"{row.get('item_title') or ''} {row.get('decision') or ''}"))
-            if decision_line(row) and (best is None or (shared, -order) > best[:2]):
+            if shared and decision_line(row) and (best is None or (shared, -order) > best[:2]):
                 best = (shared, -order, row, passage)
     if best is None:
         return None

@@ -102,3 +102,16 @@ def test_years_are_read_with_fiscal_pairs(text, named):
 def test_year_miss_when_the_answer_passage_neither_names_the_year_nor_is_of_it(query, text,
                                                                                 meeting_date, missed):
     assert abstention.year_miss(query, passage("p", text, meeting_date=meeting_date)) is missed
+
+
+def test_an_abstention_quotes_what_the_records_say_not_the_question_asked_in_them(monkeypatch):
+    monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
+        {name: (20.0 if name == "period_miss" else 0.0) for name in ABSTAIN_MODEL.weights}, -10.0, 0.5))
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    asked = passage("asked", "How many families are in emergency accommodation in the city? On 12 "
+                    "January 2019 there were 51 families in emergency accommodation in the city.",
+                    meeting_date="2019-01-21")
+    draft = backend.answer("How many families were in emergency accommodation in January 2022?", [asked])
+    assert draft.abstained
+    assert "51 families" in draft.sentences[1].text
+    assert not any(s.text.endswith("?”") for s in draft.sentences)

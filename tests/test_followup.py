@@ -116,6 +116,7 @@ def test_the_decision_row_of_a_carried_passage_answers_who_seconded_it(rows):
     ("Who seconded it?", [], [MOTION]),  # no record of the decision
     ("Who seconded it?", [{**CO_OPTION, "passage_id": "elsewhere"}], [MOTION]),  # not this passage's
     ("Who seconded it?", [CO_OPTION], []),  # nothing carried from the previous answer
+    ("Who seconded it?", [OTHER_MOTION], [MOTION]),  # the passage's only decision is on another subject
 ])
 def test_without_a_matching_decision_row_the_follow_up_goes_to_retrieval(question, rows, carried):
     assert decision_follow_up(question, PREVIOUS, carried, [MOTION], FakeRecords(rows)) is None

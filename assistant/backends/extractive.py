@@ -473,7 +473,10 @@ def _abstention(message: str, ranked: list[_Candidate], passages: list[Passage],
     """No answer: what the records searched lack (``message``), then what they do hold, the
     closest sentences of up to ``CLOSEST_PASSAGES`` passages, each cited with its meeting."""
     sentences, citations, seen = [AnswerSentence(message)], {}, set()
-    for candidate in ranked:
+    # What the records hold is what they say, not a sentence restating the question ("How many
+    # families are in emergency accommodation?" asked in the minutes, the answer next to it).
+    saying = [c for c in ranked if not c.restates and not c.text.rstrip().endswith("?")] or ranked
+    for candidate in saying:
         if candidate.passage in seen:
             continue
         seen.add(candidate.passage)
