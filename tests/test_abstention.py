@@ -115,3 +115,16 @@ def test_an_abstention_quotes_what_the_records_say_not_the_question_asked_in_the
     assert draft.abstained
     assert "51 families" in draft.sentences[1].text
     assert not any(s.text.endswith("?”") for s in draft.sentences)
+
+
+@pytest.mark.slow
+def test_end_to_end_a_figure_asked_for_another_year_abstains_citing_the_year_held(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: its laptops figure is of 2020."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    answer = assistant.ask("How many laptops did the Trust distribute to vulnerable children in 2016?")
+    assert answer.abstained
+    assert "2016" in answer.sentences[0].text
+    assert answer.citations and answer.abstention["probability"] >= answer.abstention["threshold"]
+    assert not assistant.ask("How many laptops did the Trust distribute to vulnerable children?").abstained
