@@ -18,7 +18,7 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
-from assistant.followup import cited_passages, previous_answer, with_carried
+from assistant.followup import cited_passages, decision_follow_up, previous_answer, with_carried
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -148,6 +148,12 @@ class Assistant:
             if missing_meeting:
                 draft = Draft(missing_meeting, [AnswerSentence(missing_meeting)], abstained=True)
                 yield missing_meeting
+            elif (decided := decision_follow_up(question, previous_answer(turns), carried,
+                                                    passages, self.records)) is not None:
+                # "Who seconded it?": the decision the previous answer cited, from its record.
+                text, sentences, cited = decided
+                draft = Draft(text, sentences, cited)
+                yield text
             elif generator is not None:
                 draft, used = yield from self._generate(generator, query, passages, turns, parsed,
                                                         applied, notes, question)
@@ -158,6 +164,7 @@ class Assistant:
             question=question, answer=draft.text, standalone_query=query, filters=applied,
             abstained=draft.abstained, citations=draft.citations, passages=passages,
             sentences=draft.sentences, timings=dict(timer.total()), backend=used, notes=notes + draft.notes,
+            abstention=draft.abstention,
         )
 
     def catalog(self) -> tuple[list[str], dict[str, str]]:

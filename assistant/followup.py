@@ -11,20 +11,45 @@ turn's own ``[n]`` marks cannot be trusted to number the same list).
 The follow-up is then answered with those passages right after the best of what its own
 rewritten query retrieves: the meeting, item and decision carry over through the evidence rather than through
 word lists of pronouns.
+
+When the follow-up asks for a field of the decision the previous answer was about ("who seconded
+it?", "and who moved that?", "how did the vote go?"), the records store's row for the decision in
+a carried passage answers it: proposer, seconder and outcome as the minutes give them, cited to
+that passage (``decision_follow_up``), instead of the nearest sentence that names a councillor.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
+from typing import Any
+
 from assistant.citations import key_terms
-from assistant.models import Turn
+from assistant.models import AnswerSentence, Turn
+from assistant.question import tokens
+from minutes_core.text.normalise import match_form
+from minutes_core.text.stems import stem
 from vectorstore.models import Passage
+
+log = logging.getLogger(__name__)
 
 # How many of the previous question's passages may be carried, and how much of the previous
 # answer's key terms a passage must hold to count as cited by it.
 CARRIED_PASSAGES = 2
 MIN_ANSWER_SUPPORT = 0.3
+# The fields of a decision record (``ingest.records.DecisionRecord``) and the words that ask for
+# them; any of them is answered with the whole line (mover, seconder, outcome), which is what the
+# minutes print together.
+_FIELD_WORDS = ("second seconded seconder seconding propose proposed proposer proposal move moved "
+                "mover vote votes voted voting outcome result carried passed")
+DECISION_FIELD_STEMS = frozenset(stem(word) for word in _FIELD_WORDS.split())
+# How much of a decision's opening must be in a passage for the passage to hold it, when the
+# record does not name its passage.
+DECISION_OPENING = 80
+# The decision text quoted after the mover and seconder, at most this long.
+DECISION_QUOTE = 300
+_TITLES = frozenset("cllr councillor mayor mr mrs ms dr".split())
 
 
 @dataclass
@@ -78,3 +103,86 @@ def with_carried(carried: list[Passage], passages: list[Passage], k: int,
         seen.add(passage.id)
         merged.append(passage)
     return merged[:k]
+
+
+def asks_decision_field(question: str) -> bool:
+    """Whether ``question`` asks who moved or seconded a decision, or how the vote went."""
+    return any(stem(word.lower()) in DECISION_FIELD_STEMS for word in tokens(question))
+
+
+def decision_rows(passage: Passage, records) -> list[dict[str, Any]]:
+    """The records store's decision rows held by ``passage`` that name a mover, a seconder or a
+    vote: the rows whose passage it is, and those whose opening the passage holds."""
+    try:
+        rows = records.query("decisions", meeting=passage.meeting_date) if passage.meeting_date \
+            else []
+    except Exception:  # a damaged records store must not stop a question
+        log.exception("cannot read the decisions of %s", passage.meeting_date)
+        return []
+    text = match_form(passage.text)
+    held = []
+    for row in rows:
+        if not (row.get("proposer") or row.get("seconder") or row.get("votes_for") is not None):
+            continue
+        opening = match_form(row.get("decision") or "")[:DECISION_OPENING]
+        if row.get("passage_id") == passage.id or (opening and opening in text):
+            held.append(row)
+    return held
+
+
+def decision_line(row: dict[str, Any]) -> str:
+    """"Proposed by X and seconded by Y; carried (7 to 3)." from a decision row."""
+    parts = []
+    if row.get("proposer"):
+        parts.append(f"proposed by {_councillor(row['proposer'])}")
+    if row.get("seconder"):
+        parts.append(f"seconded by {_councillor(row['seconder'])}")
+    line = " and ".join(parts)
+    outcome = row.get("outcome")
+    if outcome and row.get("outcome_stated", True):
+        line = f"{line}; {outcome}" if line else outcome
+    if row.get("votes_for") is not None and row.get("votes_against") is not None:
+        line += f" ({row['votes_for']} to {row['votes_against']})"
+    line = line.strip("; ")
+    return line[:1].upper() + line[1:] + "." if line else ""
+
+
+def decision_follow_up(question: str, previous: PreviousAnswer | None, carried: list[Passage],
+                       passages: list[Passage], records
+                       ) -> tuple[str, list[AnswerSentence], dict[int, Passage]] | None:
+    """The answer to a follow-up asking who moved or seconded the previous answer's decision,
+    or how its vote went: of the decision rows the ``carried`` passages hold, the one sharing
+    most key terms with the previous question and answer (at least one: a passage often holds
+    several decisions, and an unrelated one is a confident wrong answer), cited by its passage's
+    place in ``passages``. None when the question asks no such thing or no carried passage holds
+    a decision row on the previous answer's subject that says it."""
+    if records is None or not carried or previous is None or not asks_decision_field(question):
+        return None
+    about = key_terms(f"{previous.question} {previous.answer}")
+    best = None  # (shared terms, -order, row, passage)
+    order = 0
+    for passage in carried:
+        if passage not in passages:
+            continue
+        for row in decision_rows(passage, records):
+            order += 1
+            shared = len(about & key_terms(f"{row.get('item_title') or ''} {row.get('decision') or ''}"))
+            if shared and decision_line(row) and (best is None or (shared, -order) > best[:2]):
+                best = (shared, -order, row, passage)
+    if best is None:
+        return None
+    _, _, row, passage = best
+    n = passages.index(passage) + 1
+    quoted = " ".join((row.get("decision") or "").split())
+    if len(quoted) > DECISION_QUOTE:
+        quoted = quoted[:DECISION_QUOTE].rsplit(" ", 1)[0] + " …"
+    sentences = [AnswerSentence(decision_line(row), [n]),
+                 AnswerSentence(f"The decision: “{quoted}”", [n], quote=True)]
+    text = " ".join(f"{s.text} [{n}]" for s in sentences)
+    return text, sentences, {n: passage}
+
+
+def _councillor(name: str) -> str:
+    """A mover's name as printed ("Keller", "J Gilligan") with the title the minutes drop."""
+    return name if name.split()[0].lower().rstrip(".") in _TITLES else f"Councillor {name}"
+

@@ -51,6 +51,9 @@ class Answer:
     backend: str = "extractive"
     route: str = "retrieval"  # "retrieval" or "records"
     notes: list[str] = field(default_factory=list)
+    # The extractive backend's abstention decision: {"probability" that the records do not
+    # answer, "threshold", "features"}; None when no such decision was made (records answers).
+    abstention: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,4 +69,5 @@ class Answer:
             "backend": self.backend,
             "route": self.route,
             "notes": self.notes,
+            "abstention": self.abstention,
         }

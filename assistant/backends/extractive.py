@@ -26,6 +26,8 @@ from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
 from assistant.constraints import Unmet, unmet_constraint
+from assistant.backends import abstention
+from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.question import Question, analyse, has_new_value, tokens, typed_values, word_spans
 from minutes_core.text.sentences import passage_units, stemmed_sentences
@@ -77,6 +79,8 @@ MAX_RESOLUTIONS = 3
 # Decision passages within RESOLUTION_GAP of the best are quoted too.
 CONSTRAINT_GAP = 1.5
 RESOLUTION_GAP = 0.3
+# An abstention cites the closest sentences of this many passages (what the records do hold).
+CLOSEST_PASSAGES = 2
 
 _RESOLVED = re.compile(r"^[ \t]*+\**+[ \t]*+RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
 _ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
@@ -90,6 +94,8 @@ class Draft:
     abstained: bool = False
     evidence: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # The abstention decision: {"probability", "threshold", "features"} (``abstention``).
+    abstention: dict | None = None
 
 
 @dataclass
@@ -218,11 +224,24 @@ class ExtractiveBackend:
         best = max(candidates, key=lambda c: (c.evidence, -c.passage, -c.position))
         evidence = best.evidence
         notes = [f"evidence_score={evidence:.3f}"]
+        ranked, unmet = _meeting_constraints(question, candidates, passages, aliases)
+        by_score = sorted(ranked, key=lambda c: (-c.score, c.passage, c.position))
+        values, missing = abstention.features(
+            question, query, passages, passages[by_score[0].passage], evidence,
+            ANSWER_MODEL.probability(by_score[0].features()), best_unmet=unmet is not None)
+        unanswerable = ABSTAIN_MODEL.probability(values)
+        notes.append(f"unanswerable_probability={unanswerable:.3f}")
+        decision = _decision(values, unanswerable)
         if evidence < self.settings.abstain_threshold:
             log.info("abstaining: evidence %.3f < %.3f for %r", evidence,
                      self.settings.abstain_threshold, query)
             return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
-                         evidence=evidence, notes=notes)
+                         evidence=evidence, notes=notes, abstention=decision)
+        if unanswerable >= ABSTAIN_MODEL.threshold:
+            log.info("abstaining: unanswerable probability %.3f for %r", unanswerable, query)
+            message = unmet.message(question) if unmet is not None else \
+                abstention.reason(question, values, missing)
+            return _abstention(message, by_score, passages, evidence, notes, decision)
         if resolution:
             by_passage: dict[int, float] = {}
             for c in candidates:
@@ -231,12 +250,11 @@ class ExtractiveBackend:
             draft = self._resolution(passages, by_passage, gap=RESOLUTION_GAP)
             if draft is not None:
                 draft.evidence, draft.notes = evidence, notes + draft.notes
+                draft.abstention = decision
                 return draft
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
-        candidates, unmet = _meeting_constraints(question, candidates, passages, aliases)
-        if unmet is not None:
-            return _constraint_abstention(question, unmet, candidates[0], passages, evidence, notes)
+        candidates = ranked  # those meeting the constraints, when one comes close to the best
         parts = compound_parts(query)
         if len(parts) > 1:
             # "How long is the contract, and when does its first term end?": each part gets its
@@ -249,7 +267,7 @@ class ExtractiveBackend:
             citations[i + 1] = passages[i]
             sentences.append(AnswerSentence(text, [i + 1]))
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
-        return Draft(text, sentences, citations, evidence=evidence, notes=notes)
+        return Draft(text, sentences, citations, evidence=evidence, notes=notes, abstention=decision)
 
     def _answer_parts(self, parts: list[str], passages: list[Passage]) -> list[tuple[int, str]]:
         """The best sentence of each part of a compound question, each completed, in order.
@@ -450,15 +468,33 @@ def _meeting_constraints(question: Question, candidates: list[_Candidate], passa
     return ranked, unmet
 
 
-def _constraint_abstention(question: Question, unmet: Unmet, closest: _Candidate,
-                           passages: list[Passage], evidence: float, notes: list[str]) -> Draft:
-    """No answer, saying which constraint the records miss, with the closest sentence cited."""
-    message = unmet.message(question)
-    n = closest.passage + 1
-    sentences = [AnswerSentence(message), AnswerSentence(closest.text, [n], quote=True)]
-    text = f"{message}\n\nThe closest passage: “{closest.text}” [{n}]"
-    return Draft(text, sentences, {n: passages[closest.passage]}, abstained=True, evidence=evidence,
-                 notes=notes + [f"constraint_unmet={unmet.kind}"])
+def _abstention(message: str, ranked: list[_Candidate], passages: list[Passage], evidence: float,
+                notes: list[str], decision: dict) -> Draft:
+    """No answer: what the records searched lack (``message``), then what they do hold, the
+    closest sentences of up to ``CLOSEST_PASSAGES`` passages, each cited with its meeting."""
+    sentences, citations, seen = [AnswerSentence(message)], {}, set()
+    # What the records hold is what they say, not a sentence restating the question ("How many
+    # families are in emergency accommodation?" asked in the minutes, the answer next to it).
+    saying = [c for c in ranked if not c.restates and not c.text.rstrip().endswith("?")] or ranked
+    for candidate in saying:
+        if candidate.passage in seen:
+            continue
+        seen.add(candidate.passage)
+        passage = passages[candidate.passage]
+        n = candidate.passage + 1
+        citations[n] = passage
+        sentences.append(AnswerSentence(f"{_where(passage)}: “{candidate.text}”", [n], quote=True))
+        if len(seen) == CLOSEST_PASSAGES:
+            break
+    closest = "\n\n".join(f"{s.text} [{s.citations[0]}]" for s in sentences[1:])
+    text = f"{message}\n\nThe closest the records come:\n\n{closest}" if closest else message
+    return Draft(text, sentences, dict(sorted(citations.items())), abstained=True, evidence=evidence,
+                 notes=notes, abstention=decision)
+
+
+def _decision(values: dict[str, float], probability: float) -> dict:
+    return {"probability": round(probability, 4), "threshold": ABSTAIN_MODEL.threshold,
+            "features": {name: round(value, 4) for name, value in values.items()}}
 
 
 def compound_parts(question: str) -> list[str]:

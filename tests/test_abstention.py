@@ -1,0 +1,130 @@
+"""The abstention decision: its features, its fitted model, and the answer that says what the
+records lack and what they do hold."""
+
+import pytest
+
+from assistant.backends import abstention, extractive
+from assistant.backends.abstention import AbstainModel, ABSTAIN_MODEL, WEIGHTS_FILE
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.question import analyse
+from minutes_core.settings import Settings
+from tests.assistant_fakes import FakeEmbedder, passage
+
+FINES_2018 = passage("fines", "In December 2018 no litter spot fines were issued in the district. "
+                     "In 2018 a total of 11 fines were issued.", meeting_date="2019-01-08",
+                     committee="Adare-Rathkeale District")
+FINES_2019 = passage("fines19", "Three litter spot fines were issued in the district in December 2019.",
+                     meeting_date="2020-01-10", committee="Adare-Rathkeale District")
+LEVY = passage("levy", "The correspondence regarding its 2023 municipal levy of $1,284,500 was received.",
+               meeting_date="2023-01-24", committee="Council")
+
+
+@pytest.mark.parametrize("question, passages, missed", [
+    ("How many litter fines were issued in December 2019?", [FINES_2018], True),
+    ("How many litter fines were issued in December 2019?", [FINES_2018, FINES_2019], False),
+    # a passage of a meeting held in the period counts, whatever its text says
+    ("What was said at the meetings in January 2019?", [FINES_2018], False),
+    ("How many litter fines were issued?", [FINES_2018], False),  # no period asked
+    ("How many litter fines were issued in December 2019?", [], False),
+])
+def test_period_miss_when_no_passage_is_of_or_mentions_the_period(question, passages, missed):
+    assert abstention.period_miss(analyse(question), passages) is missed
+
+
+@pytest.mark.parametrize("query, share, missing, name_missing", [
+    ("What was the 2023 municipal levy?", 1.0, [], False),
+    ("What was the municipal levy for seniors?", pytest.approx(0.67, abs=0.01), ["seniors"], False),
+    ("What was the Conservation Authority's levy?", pytest.approx(0.25, abs=0.01),
+     ["Conservation", "Authority's"], True),
+    ("", 0.0, [], False),
+])
+def test_coverage_is_the_best_passages_share_and_the_words_no_passage_holds(query, share, missing,
+                                                                             name_missing):
+    assert abstention.coverage(query, [LEVY]) == (share, missing, name_missing)
+
+
+def test_the_reason_names_the_period_the_body_or_the_missing_words():
+    question = analyse("How many litter fines were issued in December 2019?")
+    assert "December 2019" in abstention.reason(question, {"period_miss": 1.0}, [])
+    assert "“seniors”" in abstention.reason(analyse("What fare for seniors?"), {}, ["seniors"])
+    assert abstention.reason(analyse("What fare?"), {}, []) == \
+        "The passages found do not answer it as asked."
+
+
+def test_the_model_refuses_a_feature_it_has_no_weight_for():
+    model = AbstainModel({"evidence": -2.0}, 1.0, 0.5)
+    assert model.probability({"evidence": 0.0}) == pytest.approx(0.731, abs=1e-3)
+    with pytest.raises(KeyError):
+        model.probability({"renamed": 1.0})
+
+
+def test_the_fitted_file_names_every_feature_the_backend_computes():
+    question = analyse("How many litter fines were issued in December 2019?")
+    values, _ = abstention.features(question, question.text, [FINES_2018], FINES_2018, 0.5, 0.5, False)
+    assert set(values) == set(ABSTAIN_MODEL.weights) == set(abstention.FEATURES)
+    assert 0.0 < ABSTAIN_MODEL.threshold < 1.0
+    assert WEIGHTS_FILE.exists()
+
+
+def test_an_unanswerable_near_miss_abstains_and_cites_what_the_records_hold(monkeypatch):
+    # A model that abstains exactly when no passage is of the period asked.
+    monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
+        {name: (20.0 if name == "period_miss" else 0.0) for name in ABSTAIN_MODEL.weights}, -10.0, 0.5))
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("How many litter spot fines were issued in December 2019?", [FINES_2018])
+    assert draft.abstained
+    assert "December 2019" in draft.sentences[0].text
+    assert draft.citations == {1: FINES_2018}
+    assert "no litter spot fines" in draft.text and "[1]" in draft.text
+    assert draft.abstention["probability"] > 0.5 and draft.abstention["features"]["period_miss"] == 1.0
+    answered = backend.answer("How many litter spot fines were issued in December 2019?",
+                              [FINES_2019, FINES_2018])
+    assert not answered.abstained and "Three" in answered.text
+
+
+@pytest.mark.parametrize("text, named", [
+    ("What did Riverfest 2019 cost?", {"2019"}),
+    ("the outturn for 2020/21 and the 2021/22 target", {"2020", "2021", "2022"}),
+    ("Target 20/21 of 15 cases", {"2020", "2021"}),
+    ("24 units on 3 sites, item 4.2", set()),
+    ("", set()),
+])
+def test_years_are_read_with_fiscal_pairs(text, named):
+    assert abstention.years(text) == named
+
+
+@pytest.mark.parametrize("query, text, meeting_date, missed", [
+    ("What did Riverfest 2019 cost?", "Riverfest 2018 cost €285,241.", "2018-12-03", True),
+    ("What did Riverfest 2019 cost?", "Plans for Riverfest are in hand.", "2019-02-11", False),
+    ("What did Riverfest 2019 cost?", "The 2019 festival budget is €300,000.", "2018-12-03", False),
+    ("What did Riverfest cost?", "Riverfest 2018 cost €285,241.", "2018-12-03", False),
+])
+def test_year_miss_when_the_answer_passage_neither_names_the_year_nor_is_of_it(query, text,
+                                                                                meeting_date, missed):
+    assert abstention.year_miss(query, passage("p", text, meeting_date=meeting_date)) is missed
+
+
+def test_an_abstention_quotes_what_the_records_say_not_the_question_asked_in_them(monkeypatch):
+    monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
+        {name: (20.0 if name == "period_miss" else 0.0) for name in ABSTAIN_MODEL.weights}, -10.0, 0.5))
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    asked = passage("asked", "How many families are in emergency accommodation in the city? On 12 "
+                    "January 2019 there were 51 families in emergency accommodation in the city.",
+                    meeting_date="2019-01-21")
+    draft = backend.answer("How many families were in emergency accommodation in January 2022?", [asked])
+    assert draft.abstained
+    assert "51 families" in draft.sentences[1].text
+    assert not any(s.text.endswith("?”") for s in draft.sentences)
+
+
+@pytest.mark.slow
+def test_end_to_end_a_figure_asked_for_another_year_abstains_citing_the_year_held(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: its laptops figure is of 2020."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    answer = assistant.ask("How many laptops did the Trust distribute to vulnerable children in 2016?")
+    assert answer.abstained
+    assert "2016" in answer.sentences[0].text
+    assert answer.citations and answer.abstention["probability"] >= answer.abstention["threshold"]
+    assert not assistant.ask("How many laptops did the Trust distribute to vulnerable children?").abstained
