@@ -354,36 +354,51 @@ RESOLVED: That the {topic} grant scheme be approved.
 
 
 @pytest.mark.slow
-def test_adding_changing_and_removing_one_file_updates_keyword_search_in_place(tmp_path, papers, real_embedder):
+def test_adding_changing_and_removing_one_file_updates_keyword_search_in_place(tmp_path, papers, real_embedder,
+                                                                              monkeypatch):
     """Real model, Chroma and keyword index: one file's change touches that file's rows only."""
     from minutes_core.settings import Settings
+    from vectorstore import keyword
+
+    indexed: list[int] = []
+    add = keyword.add
+
+    def counting_add(db, rows):
+        rows = list(rows)
+        indexed.append(len(rows))
+        return add(db, rows)
+
+    monkeypatch.setattr(keyword, "add", counting_add)
 
     settings = Settings(data_dir=tmp_path / "data")
     index = Index(settings, embedder=real_embedder)
     try:
         Ingester(settings, index).ingest([papers], progress=False)
-        original = index.registry.keyword_rows()
+        original = set(index.registry.keyword_ids())
         extra = papers / "extra.txt"
         extra.write_text(MEETING.format(topic="QUINOA"))
+        indexed.clear()
         added = Ingester(settings, index).ingest([papers], progress=False).to_dict()
         assert added["files"]["added"] == 1 and added["files"]["unchanged"] == 2
+        assert sum(indexed) == index.file_record(extra.resolve()).n_chunks, "only the new file's chunks were indexed"
         assert index.keyword_search("quinoa grant scheme", k=1)[0].source == "extra.txt"
         assert index.dense_search("quinoa grant scheme for farmers", k=1)[0].source == "extra.txt"
-        with_extra = index.registry.keyword_rows()
-        assert original < with_extra, "the other files' rows were kept, not rebuilt"
+        with_extra = set(index.registry.keyword_ids())
+        assert original < with_extra, "the other files' chunks were kept, not rebuilt"
 
         extra.write_text(MEETING.format(topic="SPELT"))
         changed = Ingester(settings, index).ingest([papers], progress=False).to_dict()
         assert changed["files"]["replaced"] == 1
         assert all(p.source != "extra.txt" for p in index.keyword_search("quinoa", k=5))
         assert index.keyword_search("spelt grant scheme", k=1)[0].source == "extra.txt"
-        assert original < index.registry.keyword_rows() and not (with_extra - original) & index.registry.keyword_rows()
+        now = set(index.registry.keyword_ids())
+        assert original < now and not (with_extra - original) & now
 
         extra.unlink()
         removed = Ingester(settings, index).ingest([papers], prune=True, progress=False).to_dict()
         assert removed["files"]["removed"] == 1
         assert all(p.source != "extra.txt" for p in index.keyword_search("spelt grant scheme", k=5))
-        assert index.registry.keyword_rows() == original
+        assert set(index.registry.keyword_ids()) == original
         wanted, in_chroma, in_keyword = consistent(index)
         assert wanted == in_chroma == in_keyword
     finally:

@@ -19,7 +19,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
