@@ -239,9 +239,8 @@ def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Fi
         scope += f", about {route.search}"
     header = f"{len(rows)} {route.label if len(rows) != 1 else _singular(route.label)} in {scope}:"
     sentences.append(AnswerSentence(header))
-    passage_of = getattr(store, "passage_of", None)
-    for row in rows:
-        passage = (passage_of(row) if passage_of else None) or _passage(row, route.kind)
+    for row, chunk in zip(rows, cited_passages(store, rows)):
+        passage = chunk or _passage(row, route.kind)
         key = passage.id
         if key not in numbers:
             numbers[key] = len(numbers) + 1
@@ -317,16 +316,34 @@ class PassageRecords:
     def __getattr__(self, name: str):
         return getattr(self.store, name)
 
-    def passage_of(self, row: dict[str, Any]) -> Passage | None:
-        start, end = row.get("line_start"), row.get("line_end")
-        if not row.get("source") or not isinstance(start, int) or not isinstance(end, int):
-            return None
-        holding = [p for p in self.index.passages_where(Filters(source=row["source"]))
-                   if p.path == row.get("path")
-                   and (p.metadata.get("line_start") or 0) <= start
-                   and end <= (p.metadata.get("line_end") or 0)]
-        if not holding:
-            log.debug("no chunk holds lines %s-%s of %s", start, end, row.get("source"))
-            return None
-        best = min(holding, key=lambda p: (len(p.text), p.id))
-        return dataclasses.replace(best, score=1.0)
+    def passages_of(self, rows: list[dict[str, Any]]) -> list[Passage | None]:
+        """For each row, the smallest indexed chunk holding its lines, or None (one index scan)."""
+        paths = {row.get("path") for row in rows if row.get("path")}
+        chunks: dict[str, list[Passage]] = {}
+        if paths:
+            for passage in self.index.passages_where(Filters(), limit=MAX_SCANNED_CHUNKS):
+                if passage.path in paths:
+                    chunks.setdefault(passage.path, []).append(passage)
+        return [_holding(row, chunks.get(row.get("path") or "", [])) for row in rows]
+
+
+# Chunks scanned for the passages of one answer's rows (every chunk of an index this size).
+MAX_SCANNED_CHUNKS = 1_000_000
+
+
+def _holding(row: dict[str, Any], chunks: list[Passage]) -> Passage | None:
+    start, end = row.get("line_start"), row.get("line_end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    holding = [p for p in chunks if (p.metadata.get("line_start") or 0) <= start
+               and end <= (p.metadata.get("line_end") or 0)]
+    if not holding:
+        log.debug("no chunk holds lines %s-%s of %s", start, end, row.get("source"))
+        return None
+    return dataclasses.replace(min(holding, key=lambda p: (len(p.text), p.id)), score=1.0)
+
+
+def cited_passages(store, rows: list[dict[str, Any]]) -> list[Passage | None]:
+    """The chunk each row is cited by when ``store`` is a ``PassageRecords``; None each otherwise."""
+    passages_of = getattr(store, "passages_of", None)
+    return passages_of(rows) if passages_of else [None] * len(rows)

@@ -546,7 +546,8 @@ class _ChunkIndex:
     def passages_where(self, filters, limit=10000):
         return [Passage(id=f"chunk:{source}", text="MEETING HEADING\n" + "\n".join(texts), source=source,
                         path=path, metadata={"line_start": first, "line_end": last})
-                for (source, path), (first, last, texts) in self.chunks.items() if source == filters.source]
+                for (source, path), (first, last, texts) in self.chunks.items()
+                if filters.source in (None, source)]
 
 
 def test_records_with_the_index_cite_the_chunk_holding_the_rows(store):
