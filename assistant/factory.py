@@ -11,6 +11,7 @@ import logging
 
 from assistant.answering import Assistant
 from assistant.backends.extractive import CachingEmbedder, ExtractiveBackend
+from assistant.records_route import PassageRecords
 from assistant.retrieval import HybridRetriever
 from ingest.committees import committee_aliases, known_committees
 from minutes_core.settings import Settings
@@ -48,7 +49,8 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     # (the eval's naive baseline must not borrow our structure).
     records = None
     if retriever_given is False and hasattr(index, "open_records"):
-        records = index.open_records(missing_ok=False)
+        store = index.open_records(missing_ok=False)
+        records = PassageRecords(store, index) if store is not None else None
     return Assistant(
         settings,
         retriever,

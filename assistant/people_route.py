@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.filters import find_dates
 from assistant.models import Answer, AnswerSentence
+from assistant.records_route import cited_passages
 from minutes_core.text.dates import human_date
 from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.normalise import match_form
@@ -285,7 +286,7 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
             parts.append("Against: None recorded")
         outcome = f"; the proposal was {row['outcome']}" if row.get("outcome") else ""
         sentences.append((f"{_when(row)}, on {_subject(row)}: " + "; ".join(parts) + outcome + ".", row))
-    return _answer(question, scope, "recorded votes", sentences, "decisions")
+    return _answer(question, scope, "recorded votes", sentences, "decisions", store)
 
 
 def _proposers(question: str, scope: Scope, store) -> Answer | None:
@@ -312,7 +313,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
             who.append(f"seconded by Councillor {row['seconder']}")
         outcome = f" ({row['outcome']})" if row.get("outcome") else ""
         sentences.append((f"{_when(row)}, {_subject(row)}: {' and '.join(who)}{outcome}.", row))
-    return _answer(question, scope, "motions", sentences, "decisions")
+    return _answer(question, scope, "motions", sentences, "decisions", store)
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
@@ -338,7 +339,7 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
         first = next(row for row in rows if fold(row.get("name") or "") == leader)
         sentences.insert(0, (f"Most often in the chair: {_councillor(first)}{first['name']} "
                              f"({counts[leader]} of {len(seen)} meetings).", first))
-    return _answer(question, scope, "chairs", sentences, "attendance")
+    return _answer(question, scope, "chairs", sentences, "attendance", store)
 
 
 def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -365,7 +366,7 @@ def _present(question: str, scope: Scope, store) -> Answer | None:
     for row in rows:
         role = " (in the chair)" if row.get("role") == "chair" else ""
         sentences.append((f"{_when(row)}: {_councillor(row)}{row['name']}{role} was present.", row))
-    return _answer(question, scope, "attendance", sentences, "attendance")
+    return _answer(question, scope, "attendance", sentences, "attendance", store)
 
 
 def _person_attendance(question: str, name: str, scope: Scope, store, aliases_file: str) -> Answer | None:
@@ -396,25 +397,32 @@ def _person_attendance(question: str, name: str, scope: Scope, store, aliases_fi
         inferred = " (not in the attendance or apologies lists)" if a.inferred else ""
         sentences.append((f"{_when(a.row)}, {a.committee or 'a meeting'}: {person.name} {verb}{inferred}.",
                           {**a.row, "_person": person}))
-    return _answer(question, scope, "attendance", sentences, "attendance")
+    return _answer(question, scope, "attendance", sentences, "attendance", store)
 
 
 # -- answers -----------------------------------------------------------------------------------
 def _answer(question: str, scope: Scope, label: str, sentences: list[tuple[str, dict[str, Any] | None]],
-            kind: str) -> Answer:
-    """Each sentence cites the passage its row came from; rows sharing a passage share a number."""
+            kind: str, store=None) -> Answer:
+    """Each sentence cites the passage its row came from; rows sharing a passage share a number.
+
+    With the index beside the store (``records_route.PassageRecords``) that passage is the
+    indexed chunk holding the row, else the row's lines in its source.
+    """
     numbers: dict[tuple, int] = {}
     citations: dict[int, Passage] = {}
     out: list[AnswerSentence] = []
+    rows = [row for _, row in sentences if row is not None]
+    chunks = dict(zip(map(id, rows), cited_passages(store, rows)))
     for text, row in sentences:
         if row is None:
             out.append(AnswerSentence(text))
             continue
-        key = (row.get("source"), row.get("line_start"), row.get("line_end"), kind)
+        chunk = chunks.get(id(row))
+        key = (chunk.id, kind) if chunk else (row.get("source"), row.get("line_start"), row.get("line_end"), kind)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            citations[numbers[key]] = (decision_passage(row) if kind == "decisions"
-                                       else attendance_passage(row, row.get("_person")))
+            citations[numbers[key]] = chunk or (decision_passage(row) if kind == "decisions"
+                                                else attendance_passage(row, row.get("_person")))
         out.append(AnswerSentence(text, citations=[numbers[key]]))
     answer_text = "\n".join(f"{s.text} [{s.citations[0]}]" if s.citations else s.text for s in out)
     return Answer(

@@ -8,11 +8,16 @@ order); anything else returns None and goes through retrieval as before. So does
 question the store holds no rows for, so an empty store never hides an answer retrieval could give.
 
 Each row becomes a sentence citing the passage the row came from; rows sharing a passage (two
-people in one apologies paragraph) share its number.
+people in one apologies paragraph) share its number. With the index beside the store
+(``PassageRecords``), that passage is the indexed chunk holding the row's lines: "Councillor
+Scanlan." alone does not show that it is an apology for the meeting of 12 December, the chunk
+with the meeting's heading and its lists does.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -24,6 +29,8 @@ from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.stopwords import RECORDS_TOPIC_STOPWORDS
 from minutes_core.text.normalise import match_form
 from vectorstore.models import Filters, Passage
+
+log = logging.getLogger(__name__)
 
 # The words of each kind of records question (the record kinds are the same for every council):
 # a list asked for, a decision, an action and its status, attendance, apologies, declarations.
@@ -201,7 +208,7 @@ def answer_from_records(question: str, filters: Filters | None, store) -> Answer
         rows = [row for row in rows if surname in row["name"].lower()]
     if not rows:
         return None
-    return _answer(question, route, rows, filters, date_from, date_to)
+    return _answer(question, route, rows, filters, date_from, date_to, store)
 
 
 def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
@@ -221,7 +228,7 @@ def _about(rows: list[dict[str, Any]], topic: str) -> list[dict[str, Any]]:
 
 
 def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Filters,
-            date_from: str | None, date_to: str | None) -> Answer:
+            date_from: str | None, date_to: str | None, store=None) -> Answer:
     numbers: dict[tuple, int] = {}
     citations: dict[int, Passage] = {}
     sentences: list[AnswerSentence] = []
@@ -232,11 +239,12 @@ def _answer(question: str, route: Route, rows: list[dict[str, Any]], filters: Fi
         scope += f", about {route.search}"
     header = f"{len(rows)} {route.label if len(rows) != 1 else _singular(route.label)} in {scope}:"
     sentences.append(AnswerSentence(header))
-    for row in rows:
-        key = (row["source"], row["line_start"], row["line_end"])
+    for row, chunk in zip(rows, cited_passages(store, rows)):
+        passage = chunk or _passage(row, route.kind)
+        key = passage.id
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            citations[numbers[key]] = _passage(row, route.kind)
+            citations[numbers[key]] = passage
         n = numbers[key]
         text, quote = _sentence(route.kind, row)
         sentences.append(AnswerSentence(text, citations=[n], quote=quote))
@@ -291,3 +299,45 @@ def _passage(row: dict[str, Any], kind: str) -> Passage:
         item_title=row.get("item_title"), is_decision=kind == "decisions",
         is_boilerplate=bool(row.get("boilerplate")), score=1.0,
     )
+
+
+class PassageRecords:
+    """A records store that also finds, for a row, the indexed passage (chunk) holding its lines.
+
+    Everything else is the store's (``query``, ``meeting_dates``, ``close``...). ``index`` is a
+    ``vectorstore.index.Index``; a row no single chunk holds (a decision cut across two) keeps
+    its own text as its passage.
+    """
+
+    def __init__(self, store, index):
+        self.store = store
+        self.index = index
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
+
+    def passages_of(self, rows: list[dict[str, Any]]) -> list[Passage | None]:
+        """For each row, the smallest indexed chunk holding its lines, or None (one read of the rows' files)."""
+        paths = sorted({row["path"] for row in rows if row.get("path")})
+        chunks: dict[str, list[Passage]] = {}
+        for passage in self.index.passages_of_files(paths):
+            chunks.setdefault(passage.path, []).append(passage)
+        return [_holding(row, chunks.get(row.get("path") or "", [])) for row in rows]
+
+
+def _holding(row: dict[str, Any], chunks: list[Passage]) -> Passage | None:
+    start, end = row.get("line_start"), row.get("line_end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    holding = [p for p in chunks if (p.metadata.get("line_start") or 0) <= start
+               and end <= (p.metadata.get("line_end") or 0)]
+    if not holding:
+        log.debug("no chunk holds lines %s-%s of %s", start, end, row.get("source"))
+        return None
+    return dataclasses.replace(min(holding, key=lambda p: (len(p.text), p.id)), score=1.0)
+
+
+def cited_passages(store, rows: list[dict[str, Any]]) -> list[Passage | None]:
+    """The chunk each row is cited by when ``store`` is a ``PassageRecords``; None each otherwise."""
+    passages_of = getattr(store, "passages_of", None)
+    return passages_of(rows) if passages_of else [None] * len(rows)

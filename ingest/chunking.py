@@ -1,8 +1,9 @@
 """Chunking that respects the structure of committee papers.
 
-Chunks never cross documents or agenda items. A RESOLVED block and an attendance list are kept
-whole and stay with their item (a chunk holding half a resolution misquotes it); table rows are
-not split mid-row. Every chunk's indexed text starts with a contextual header (committee, meeting
+Chunks never cross documents or agenda items. A RESOLVED block and a meeting's opening (its
+heading and the attendance lists that follow it) are kept whole (a chunk holding half a
+resolution misquotes it; "who chaired the meeting of 3 December" needs the heading's date and the
+list in one passage); table rows are not split mid-row. Every chunk's indexed text starts with a contextual header (committee, meeting
 date, document, item, section), so a passage holding only "RESOLVED: ... noted" still matches a
 question naming the meeting or the topic; the cited text stays the raw passage.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.attendance import find_sections, label_of
 from ingest.clean import Block, reflow
+from ingest.conventions import Conventions, load_conventions
 from minutes_core.text.dates import human_date
 from ingest.models import Chunk, Document
 from ingest.structure import ParsedDocument, minutes_items
@@ -20,7 +23,6 @@ from minutes_core.text.normalise import normalise_for_index
 from minutes_core.text.sentences import fit_pieces, split_paragraph
 
 RESOLVED = re.compile(r"^\W*resolved\b", re.IGNORECASE)
-ATTENDANCE = re.compile(r"^\W*(present|also present|apologies|in attendance)\s*:", re.IGNORECASE)
 BOILERPLATE_ITEMS = re.compile(
     r"notice of recording|webcast|authority to chair|other urgent business|"
     r"date (?:and time )?of (?:the )?next meeting|date of future meetings",
@@ -52,12 +54,17 @@ class Unit:
 
 
 def chunk_document(parsed: ParsedDocument, loaded_checksum: str, page_exact: bool,
-                   chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    """The chunks of one detected document."""
+                   chunk_size: int, chunk_overlap: int,
+                   conventions: Conventions | None = None) -> list[Chunk]:
+    """The chunks of one detected document.
+
+    ``conventions`` say how attendance lists are labelled (``ingest.conventions``; the default set
+    when None), the same rules that read the attendance records.
+    """
     doc = parsed.document
     if not doc.indexable:
         return []
-    units = _units(parsed)
+    units = _units(parsed, conventions or load_conventions(), chunk_size)
     chunks: list[Chunk] = []
     for group in _groups(units):
         for pieces in _pack(group, chunk_size, chunk_overlap):
@@ -65,38 +72,58 @@ def chunk_document(parsed: ParsedDocument, loaded_checksum: str, page_exact: boo
     return chunks
 
 
-def _units(parsed: ParsedDocument) -> list[Unit]:
+def _units(parsed: ParsedDocument, conventions: Conventions, size: int) -> list[Unit]:
     doc = parsed.document
     blocks = reflow(parsed.lines)
     items = _item_starts(parsed)
+    opening = _opening(parsed, blocks, items, conventions, size)
     units: list[Unit] = []
     section: str | None = None
-    mode = None  # "decision" | "attendance" while inside such a block
+    deciding = False  # inside a RESOLVED block, which runs to the end of its item
     for block in blocks:
         item, item_title, starts_item = _item_at(items, block, doc)
         if starts_item:
-            mode, section = None, None
+            deciding, section = False, None
         content = block.text.strip()
-        if block.kind == "heading" and not starts_item:
-            if RESOLVED.match(content):
-                mode = "decision"
-            elif not ATTENDANCE.match(content):
-                section = re.sub(r"\s+", " ", content.strip("* "))[:120]
-        if ATTENDANCE.match(content) and doc.doc_type == "minutes" and not items_started(items, block):
-            mode = "attendance"
+        in_opening = opening is not None and opening[0] <= block.line_end and block.line_start <= opening[2]
+        if in_opening and block.kind == "heading" and block.line_start > opening[1] \
+                and not label_of(content, conventions):
+            opening = None  # a heading that opens no list: the discussion has begun
+            in_opening = False
         if RESOLVED.match(content):
-            mode = "decision"
+            deciding = True
+        elif block.kind == "heading" and not starts_item and not in_opening:
+            section = re.sub(r"\s+", " ", content.strip("* "))[:120]
         units.append(Unit(
             text=block.text, line_start=block.line_start, line_end=block.line_end, page=block.page,
-            item=item, item_title=item_title, section=section,
-            is_decision=mode == "decision", is_attendance=mode == "attendance",
-            breakable=block.kind != "table",
+            item=item, item_title=item_title, section=None if in_opening else section,
+            is_decision=deciding, is_attendance=in_opening, breakable=block.kind != "table",
         ))
     return units
 
 
-def items_started(items: list[tuple[int, str, str]], block: Block) -> bool:
-    return bool(items) and items[0][0] <= block.line_start
+def _opening(parsed: ParsedDocument, blocks: list[Block], items: list[tuple[int, str, str]],
+             conventions: Conventions, size: int) -> tuple[int, int, int] | None:
+    """First line, first list label and last line of a set of minutes' opening: its heading and
+    the attendance lists.
+
+    The lists are found by the attendance conventions (``ingest.attendance.find_sections``) before
+    the first item, as the attendance records are. The heading before them joins them when it is
+    short (at most ``size`` characters): the meeting's date and venue and who was there then sit
+    in one passage. None when the document has no attendance list.
+    """
+    if parsed.document.doc_type != "minutes":
+        return None
+    first_item = items[0][0] if items else None
+    lines = [line for line in parsed.lines if first_item is None or line.number < first_item]
+    sections = find_sections(lines, conventions)
+    if not sections:
+        return None
+    start = sections[0].line
+    end = max([section.line for section in sections] + [line.number for s in sections for line in s.lines])
+    heading = sum(len(block.text) for block in blocks if block.line_end < start)
+    # A long preamble stays ordinary text; then only the lists are the opening.
+    return (0 if heading <= size else start), start, end
 
 
 def _item_starts(parsed: ParsedDocument) -> list[tuple[int, str, str]]:

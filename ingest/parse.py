@@ -61,7 +61,7 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
         chunks: list[Chunk] = []
         for p in parsed:
             chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
-                                         settings.chunk_size, settings.chunk_overlap))
+                                         settings.chunk_size, settings.chunk_overlap, conventions))
         if not chunks and any(line.kind == "text" and line.content for line in lines):
             # Nothing a council wrote is dropped: a file with text whose documents the rules set
             # aside (an outline, say) is indexed whole, as one document of unknown kind.
@@ -73,7 +73,7 @@ def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float]
             whole.document.indexable = True
             parsed = [whole]
             chunks = chunk_document(whole, loaded.checksum, loaded.page_exact, settings.chunk_size,
-                                    settings.chunk_overlap)
+                                    settings.chunk_overlap, conventions)
         ocr_pages = {page.number for page in loaded.pages if page.ocr}
         for chunk in chunks:
             chunk.metadata["ocr"] = chunk.metadata.get("page") in ocr_pages if ocr_pages else False

@@ -71,7 +71,7 @@ class _RecordingRetriever(HybridRetriever):
 class _NoAnswer:
     """Stands in for the extractive backend: collection needs the passages, not the answer."""
 
-    def answer(self, query, passages, resolution=False):
+    def answer(self, query, passages, **hints):
         return Draft("", abstained=True)
 
 

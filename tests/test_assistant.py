@@ -287,3 +287,13 @@ def test_end_to_end_warm_ask_is_fast(real_assistant):
     seconds.sort()
     # 150 ms is the target on two idle cores; the bound leaves room for a shared test machine.
     assert seconds[len(seconds) // 2] < 0.5
+
+
+@pytest.mark.slow
+def test_end_to_end_records_answer_cites_the_indexed_passage_holding_the_row(real_assistant):
+    answer = real_assistant.ask("Who sent apologies on 9 December 2020?")
+    assert answer.route == "records" and "Omar Hanif" in answer.answer
+    cited = answer.citations[1]
+    assert not cited.id.startswith("records:"), "the chunk, not the bare row"
+    assert "Apologies were submitted on behalf of Omar Hanif" in cited.text
+    assert cited.meeting_date == "2020-12-09" and cited.item_title

@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from assistant.people_route import answer_about_people, topic_stems
+from assistant.records_route import PassageRecords
 from ingest.loaders import discover, load_file
 from minutes_core.settings import Settings
 from minutes_core.text.stems import stem
 from vectorstore.ingestion import parse_file
 from vectorstore.people import People, parse_name
+from vectorstore.models import Passage
 from vectorstore.records import RecordsStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,6 +194,24 @@ def test_who_chaired_lists_the_chair_line():
     answer = answer_about_people("Who was in the chair at the meeting on 30 January 2019?", None, store)
     assert "Teskey" in answer.answer and "Keary" not in answer.answer
 
+
+
+class _OpeningIndex:
+    """An index with one chunk per meeting file: its heading and lists (lines 1-10)."""
+
+    def passages_of_files(self, paths):
+        return [Passage(id=f"chunk-{when}", text=f"MINUTES OF THE MEETING OF {when}\nIN THE CHAIR: A. Teskey",
+                        source=f"m-{when}.md", path=f"/nowhere/m-{when}.md",
+                        metadata={"line_start": 1, "line_end": 10}) for when in ("2019-01-30",)]
+
+
+def test_with_the_index_a_chair_answer_cites_the_chunk_holding_the_list():
+    store = FakeStore([_att("A. Teskey", "chair", "2019-01-30"), _att("Keary", "present", "2019-01-30")])
+    answer = answer_about_people("Who was in the chair at the meeting on 30 January 2019?", None,
+                                 PassageRecords(store, _OpeningIndex()))
+    assert "Teskey" in answer.answer
+    assert answer.citations[1].id == "chunk-2019-01-30"
+    assert answer.citations[1].text.startswith("MINUTES OF THE MEETING")
 
 def test_topic_words_leave_out_question_and_people_words():
     assert topic_stems("Who seconded Cllr Pond's motion on the Castleconnell Garda Station?") == [

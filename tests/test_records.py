@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records_route import answer_from_records, classify
+from assistant.records_route import PassageRecords, answer_from_records, classify
 from ingest.clean import clean_lines
 from ingest.loaders import load_file
 from ingest.attendance import entry_texts, find_sections
@@ -17,8 +17,8 @@ from ingest.records import Records, _classify, _labels_apart, _rows_apart, absen
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
-from vectorstore.ingestion import parse_file
-from vectorstore.models import Filters
+from ingest.parse import parse_file
+from vectorstore.models import Filters, Passage
 from vectorstore.records import RecordsStore
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -663,3 +663,39 @@ def test_no_rows_or_no_meeting_falls_back_to_retrieval(store):
     assert answer_from_records("List every decision of the 1 March 2019 meeting", None, store) is None
     assert answer_from_records("Who attended?", None, store) is None
     assert answer_from_records("What was KPI 13 in October 2020?", None, store) is None
+
+
+class _ChunkIndex:
+    """An index holding one chunk around every attendance list of the store's files."""
+
+    def __init__(self, store, spare: int = 3):
+        self.chunks = {}
+        for row in store.query("attendance"):
+            key = (row["source"], row["path"])
+            first, last, texts = self.chunks.get(key, (row["line_start"], row["line_end"], []))
+            self.chunks[key] = (min(first, row["line_start"] - spare), max(last, row["line_end"] + spare),
+                                texts + [row["text"]])
+
+    def passages_of_files(self, paths):
+        return [Passage(id=f"chunk:{source}", text="MEETING HEADING\n" + "\n".join(texts), source=source,
+                        path=path, metadata={"line_start": first, "line_end": last})
+                for (source, path), (first, last, texts) in self.chunks.items() if path in paths]
+
+
+def test_records_with_the_index_cite_the_chunk_holding_the_rows(store):
+    answer = answer_from_records("Who sent apologies on 9 December 2020?", None,
+                                 PassageRecords(store, _ChunkIndex(store)))
+    assert "Omar Hanif" in answer.answer and len(answer.citations) == 1
+    cited = answer.citations[1]
+    assert cited.id.startswith("chunk:") and cited.text.startswith("MEETING HEADING")
+    assert "Apologies were submitted on behalf of Omar Hanif" in cited.text
+
+
+def test_a_row_no_chunk_holds_keeps_its_own_text_as_passage(store):
+    index = _ChunkIndex(store)
+    cut = min(row["line_end"] for row in store.query("attendance") if row["role"] == "apologies"
+              and row["meeting_date"] == "2020-12-09")
+    index.chunks = {key: (first, cut - 1, texts) for key, (first, last, texts) in index.chunks.items()}
+    answer = answer_from_records("Who sent apologies on 9 December 2020?", None, PassageRecords(store, index))
+    assert answer.citations[1].id.startswith("records:")
+    assert "Apologies were submitted on behalf of Omar Hanif" in answer.citations[1].text

@@ -258,6 +258,15 @@ def test_passages_where_stops_at_the_limit(council_index):
     assert len(council_index.passages_where(Filters(), limit=3)) == 3
 
 
+def test_passages_of_files_reads_only_those_files_in_file_order(council_index):
+    everything = council_index.passages_where(Filters())
+    one_path = everything[0].path
+    of_one = council_index.passages_of_files([one_path, one_path])
+    assert of_one == [p for p in everything if p.path == one_path] and of_one
+    assert council_index.passages_of_files([]) == []
+    assert council_index.passages_of_files(["/not/ingested.txt"]) == []
+
+
 # -- registry, sync and the embedding cache --------------------------------------------------------
 def test_sync_indexes_every_chunk_of_indexable_documents(council_index):
     assert_indexes_match_registry(council_index)

@@ -16,6 +16,7 @@ import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -311,6 +312,12 @@ class Index:
         stored = self.registry.chunks_by_id(ids)
         return [Passage.from_chunk(i, stored[i].text, stored[i].metadata)
                 for i in dict.fromkeys(ids) if i in stored]
+
+    def passages_of_files(self, paths: Iterable[str]) -> list[Passage]:
+        """Every indexed passage of the files at ``paths``, in file order (citing a records row by
+        the chunk that holds its lines reads those files' chunks only)."""
+        return [Passage.from_chunk(chunk.id, chunk.text, chunk.metadata)
+                for chunk in self.registry.indexed_chunks(paths)]
 
     def passages_where(self, filters: Filters, limit: int = 10000) -> list[Passage]:
         """Indexed passages matching the filters, in file order, unranked (for records and lists)."""

@@ -506,10 +506,18 @@ class Registry:
         return StoredChunk(id=chunk_id, text=text, index_text=index_text,
                            metadata=metadata, indexed=bool(indexed), rowid=rowid)
 
-    def indexed_chunks(self) -> list[StoredChunk]:
-        """The chunks Chroma and the keyword index must hold, in file order, each id once."""
+    def indexed_chunks(self, paths: Iterable[str] | None = None) -> list[StoredChunk]:
+        """The chunks Chroma and the keyword index must hold, in file order, each id once; only
+        those of the files at ``paths`` when given (read through the ``chunks (path, ...)`` index,
+        so a few files of a large archive cost what their chunks cost)."""
+        where, params = _INDEXED, ()
+        if paths is not None:
+            params = tuple(dict.fromkeys(paths))
+            if not params:
+                return []
+            where += f" AND c.path IN ({', '.join('?' * len(params))})"
         rows = self._query(
-            f"SELECT {self._COLUMNS} FROM {_CHUNK_JOIN} WHERE {_INDEXED} ORDER BY c.path, c.ordinal"
+            f"SELECT {self._COLUMNS} FROM {_CHUNK_JOIN} WHERE {where} ORDER BY c.path, c.ordinal", params
         )
         seen: set[str] = set()
         documents: dict[str, dict[str, Any]] = {}
