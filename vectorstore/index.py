@@ -320,9 +320,13 @@ class Index:
                 for chunk in self.registry.indexed_chunks(paths)]
 
     def passages_where(self, filters: Filters, limit: int = 10000) -> list[Passage]:
-        """Indexed passages matching the filters, in file order, unranked (for records and lists)."""
+        """Indexed passages matching the filters, in file order, unranked (for records and lists).
+
+        With ``filters.source`` only that file's chunks are read (the viewer and the answer's
+        neighbouring chunk ask per file; a large archive must not be scanned for them)."""
         out = []
-        for chunk in self.registry.indexed_chunks():
+        paths = None if filters.source is None else self.registry.paths_of_source(filters.source)
+        for chunk in self.registry.indexed_chunks(paths):
             if metadata_matches(store_metadata(chunk.metadata), filters):
                 out.append(Passage.from_chunk(chunk.id, chunk.text, chunk.metadata))
                 if len(out) >= limit:

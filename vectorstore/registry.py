@@ -506,6 +506,10 @@ class Registry:
         return StoredChunk(id=chunk_id, text=text, index_text=index_text,
                            metadata=metadata, indexed=bool(indexed), rowid=rowid)
 
+    def paths_of_source(self, source: str) -> list[str]:
+        """The paths of the stored files named ``source`` (usually one)."""
+        return [row[0] for row in self._query("SELECT path FROM files WHERE source = ?", (source,))]
+
     def indexed_chunks(self, paths: Iterable[str] | None = None) -> list[StoredChunk]:
         """The chunks Chroma and the keyword index must hold, in file order, each id once; only
         those of the files at ``paths`` when given (read through the ``chunks (path, ...)`` index,
