@@ -118,6 +118,10 @@ class Settings:
     backend: str = _opt(
         "extractive", "Answer backend.", ("extractive", "openai", "local")
     )
+    answer_embedded_sentences: int = _opt(
+        16, "Most sentences the extractive backend embeds to score one question (the lexically "
+        "best of its top passages): the bound on what answering a question costs, whatever the archive's size."
+    )
     abstain_threshold: float = _opt(
         0.35, "Best-evidence score below which the extractive backend says the records do not answer."
     )
