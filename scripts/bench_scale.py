@@ -21,8 +21,10 @@ slice of years of the archive holding those months (``--slice``), ``full`` the w
 meeting folder (``--new-meeting``, outside the eval months) is kept out of every cold ingest and
 added afterwards, so add-one-meeting times compare across scales.
 
-    PYTHONPATH=. .venv/bin/python scripts/bench_scale.py --scales 1x,10x [--server] \\
-        [--out bench-results/scale] [--work-dir /tmp/bench-scale]
+    PYTHONPATH=. .venv/bin/python scripts/bench_scale.py --scales 1x,10x,full --server \\
+        [--out bench-results/scale] [--work-dir /tmp/bench-scale] [--hnsw 16:100:400,32:200:100]
+    # later, on the same data directories (figures already in --out are kept):
+    ... --steps asks,server --work-dir /tmp/bench-scale
 
 Writes ``OUT/scale.json`` and ``OUT/scale.md`` (a Markdown table, a column per scale and mode).
 Not a timed test: numbers of one run on whatever machine runs it.
@@ -410,57 +412,73 @@ def hnsw_markdown(scale: str, rows: list[dict[str, Any]], n: int) -> str:
 
 # -- one scale -------------------------------------------------------------------------------
 
+STEPS = ("cold", "reingest", "embed", "disk", "add", "hnsw", "asks", "server")
+
+
 def bench_scale(result: dict[str, Any], work: Path, args: argparse.Namespace, save) -> None:
-    """Measure one scale into ``result`` (``result["scale"]`` names it), calling ``save()`` after
-    each step, so that a long run stopped half-way keeps what it measured."""
+    """Measure one scale's ``args.steps`` into ``result`` (``result["scale"]`` names it).
+
+    ``save()`` is called after each step, so a long run stopped half-way keeps what it measured,
+    and a later run with other ``--steps`` adds to it (``cold`` builds the corpus and data
+    directory; the other steps use them).
+    """
     scale = result["scale"]
     folder = work / scale
     corpus, data = folder / "corpus", folder / "data"
-    years = tuple(int(y) for y in args.slice.split("-"))
-    if args.reuse and (data / "registry.sqlite").exists():
-        log.info("%s: re-using the ingested data directory %s (no ingest figures)", scale, data)
-    else:
+    steps = args.steps
+    if "cold" in steps:
         if data.exists():
             shutil.rmtree(data)
+        years = tuple(int(y) for y in args.slice.split("-"))
         build_corpus(scale, corpus, args.archive, years, args.new_meeting)
         result["corpus"] = corpus_figures(corpus)
         log.info("%s: cold ingest of %s", scale, corpus)
         result["cold"] = run_ingest_child(data, [corpus])
         save()
-        result["reingest_unchanged"] = run_ingest_child(data, [corpus])
+    if not (data / "registry.sqlite").exists():
+        raise SystemExit(f"{data} holds no ingest: run the 'cold' step first")
     settings = council_settings(data)
     result.setdefault("corpus", corpus_figures(corpus))
-    if "cold" in result:
-        embedding = pure_embedding(settings, args.embed_fraction)
-        result["pure_embedding"] = embedding
-        result["ingest_over_embedding"] = round(result["cold"]["seconds"] / embedding["seconds"], 3)
+    if "reingest" in steps:
+        result["reingest_unchanged"] = run_ingest_child(data, [corpus])
         save()
+    if "embed" in steps:
+        result["pure_embedding"] = pure_embedding(settings, args.embed_fraction)
+        if "cold" in result:
+            result["ingest_over_embedding"] = round(
+                result["cold"]["seconds"] / result["pure_embedding"]["seconds"], 3)
+        save()
+    if "disk" in steps:
         stores = {entry.name: tree_bytes(entry) if entry.is_dir() else entry.stat().st_blocks * 512
                   for entry in data.iterdir()}
         disk = sum(stores.values())
-        chunks = result["cold"]["chunks"] or 1
+        chunks = _get(result, "cold", "chunks") or _get(result, "reingest_unchanged", "chunks") or 1
         result["disk"] = {"bytes": disk, "bytes_per_chunk": round(disk / chunks),
                           "over_text": round(disk / result["corpus"]["text_bytes"], 2),
                           "stores": stores}
-        shutil.copytree(args.archive / args.new_meeting, corpus / "new-meeting" / Path(args.new_meeting).name)
+        save()
+    if "add" in steps:
+        target = corpus / "new-meeting" / Path(args.new_meeting).name
+        if target.exists():
+            raise SystemExit(f"{target} was added by an earlier run: run the 'cold' step again")
+        shutil.copytree(args.archive / args.new_meeting, target)
         added = run_ingest_child(data, [corpus])
         added["without_embedding_seconds"] = round(added["seconds"] - added["timings"]["embed"], 3)
         result["add_one_meeting"] = added
         save()
-    if args.hnsw:
+    if "hnsw" in steps and args.hnsw:
         result["hnsw"] = hnsw_sweep(settings, parse_hnsw(args.hnsw), args.suite, folder, settings.candidates)
         save()
-        if args.hnsw_only:
-            return
-    result["embedded"] = run_asks(settings, args.suite, folder / "eval-embedded", f"{scale} embedded")
-    save()
-    if args.server:
+    if "asks" in steps:
+        result["embedded"] = run_asks(settings, args.suite, folder / "eval-embedded", f"{scale} embedded")
+        save()
+    if "server" in steps and args.server:
         with ChromaServer(folder / "chroma-server") as server:
             http = settings.replace(chroma_mode="http", chroma_port=server.port)
             result["server"] = copy_to_server(settings, http)
             result["server"].update(run_asks(http, args.suite, folder / "eval-server", f"{scale} server"))
             result["server"]["server_peak_rss_mb"] = server.peak_rss_mb()
-    save()
+        save()
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -549,12 +567,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed-fraction", type=float, default=1.0,
                         help="Share of the chunk texts embedded for the pure-embedding time (scaled up; default all).")
     parser.add_argument("--work-dir", type=Path, help="Folder for corpora and data directories (default: a new temporary one).")
-    parser.add_argument("--reuse", action="store_true",
-                        help="Re-use data directories already ingested in --work-dir (asks only).")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"Steps to run, of {', '.join(STEPS)} (default all). Without 'cold', the "
+                        "data directories in --work-dir are used and figures already in --out are kept.")
     parser.add_argument("--hnsw", metavar="M:EFC:EFS,...",
                         help="Also compare HNSW settings (max_neighbors:ef_construction:ef_search) "
                         "against exact search on each scale's vectors.")
-    parser.add_argument("--hnsw-only", action="store_true", help="With --hnsw: skip the asks.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "scale")
     parser.add_argument("--child-ingest", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -572,7 +590,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"the new meeting {args.archive / args.new_meeting} is not a folder")
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     args.out.mkdir(parents=True, exist_ok=True)
-    results: list[dict[str, Any]] = []
+    args.steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    if not args.steps or set(args.steps) - set(STEPS):
+        parser.error(f"--steps takes some of {', '.join(STEPS)}")
+    earlier = {}
+    if "cold" not in args.steps and (args.out / "scale.json").exists():
+        earlier = {r["scale"]: r for r in json.loads((args.out / "scale.json").read_text())["results"]}
+    results: list[dict[str, Any]] = [r for name, r in earlier.items() if name not in scales]
 
     def save() -> None:
         (args.out / "scale.json").write_text(json.dumps({"work_dir": str(work), "results": results}, indent=2))
@@ -584,9 +608,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for scale in scales:
         started = time.perf_counter()
-        results.append({"scale": scale})
+        results.append(earlier.get(scale, {"scale": scale}))
         bench_scale(results[-1], work, args, save)
-        results[-1]["bench_seconds"] = round(time.perf_counter() - started, 1)
+        results[-1]["bench_seconds"] = round(time.perf_counter() - started + results[-1].get("bench_seconds", 0), 1)
         save()
     print((args.out / "scale.md").read_text())
     return 0
