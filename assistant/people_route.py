@@ -22,6 +22,7 @@ from minutes_core.text.dates import human_date
 from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.normalise import match_form
 from minutes_core.text.stems import WORD, stem
+from ingest.conventions import load_conventions
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 from vectorstore.models import Filters, Passage
 from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
@@ -32,7 +33,8 @@ from vectorstore.people import People, attendance_passage, decision_passage, fol
 _VOTE_WORDS = ("vot", "abstain")
 _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
-_CHAIR_WORDS = frozenset("chair chaired chairman chairperson chairwoman cathaoirleach mayor presided".split())
+# The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
+_CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
 _ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
 _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".split())
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())

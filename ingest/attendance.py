@@ -31,6 +31,13 @@ WRAPPED = re.compile(r"(,|\band|&)\s*$", re.I)
 PLURAL_LIST = re.compile(r"^\W*(?:councillors|cllrs|clirs|members)\b", re.I)
 # A line that opens its own list: "Other Voting Representatives: ...".
 NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
+# A line ending on a lone initial ("K. Sheahan, M.C.C., S. Keary, M.C.C., D." / "Naughton, M.C.C.") was
+# cut inside a name: the next line finishes it.
+INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.\s*$")
+# A line that stops on a capitalised word, and a line of one or two capitalised words that ends the
+# sentence: one name broken over two lines.
+NAME_END = re.compile(r"(?<![.,;:])\b[A-Z][\w'’\-]*+$")
+NAME_REST = re.compile(r"(?<![\w'’\-])[A-Z][\w'’\-]*+(?:\s[A-Z][\w'’\-]*+)?\.")
 # A rule line (a row of dashes or underscores) ends a list.
 RULE = re.compile(r"^\W*[-_=*]{3,}\W*$")
 # A list entry cut mid-name at a line end: a comma, "and", or a title waiting for its name.
@@ -53,15 +60,25 @@ class Section:
     entries: list[list[Line]] = field(default_factory=list)
     first: str = ""  # names on the label's own line
     line: int = 0
+    label: str = ""  # the label as printed ("Members Present")
 
     @property
     def lines(self) -> list[Line]:
         return [line for entry in self.entries for line in entry]
 
 
+# A two-cell table row of a DOCX or web page: "Regrets: | Councillor T. Beaulieu".
+LABEL_CELL = re.compile(r"^(?P<label>[^|:]{2,80}:)\s*\|\s*")
+
+
+def _line_text(content: str) -> str:
+    """A line as the rules read it, a label cell and its names cell joined as one line."""
+    return LABEL_CELL.sub(r"\g<label> ", tidy(content), count=1)
+
+
 def label_of(content: str, conventions: Conventions):
     """(rule, match) when a line opens an attendance list."""
-    return conventions.first("attendance", tidy(content)[:MAX_LABEL_LINE])
+    return conventions.first("attendance", _line_text(content)[:MAX_LABEL_LINE])
 
 
 def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
@@ -76,36 +93,53 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         found = label_of(content, conventions)
         if found:
             rule, match = found
-            current = Section(rule.option("role"), rule.origin, line=line.number)
+            current = Section(rule.option("role"), rule.origin, line=line.number,
+                              label=_line_text(content)[:match.start("rest")] if match.groupdict().get("rest") is not None
+                              else _line_text(content))
             groups = match.groupdict()
             current.first = (groups.get("rest") or groups.get("rest2") or "").strip()
             sections.append(current)
-            ended = bool(re.search(r"\.\s*$", current.first)) if current.first else False
+            ended = _ends_entry(current.first) if current.first else False
             continue
         if current is None:
             continue
-        text = tidy(content)
+        text = _line_text(content)
         after_gap = bool(current.entries or current.first) and line.number > _last_line(current) + 1
         if ITEM_START.match(text) or RULE.match(text) or (current.role in ("apologies", "absent") and (
                 NEW_LABEL.match(text) or after_gap and not WRAPPED_NAME.search(_last_text(current))
-                and not re.match(r"^(?:and\b|&|[a-z])", text))):
+                and not re.match(r"^(?:and\b|&|[a-z])", text) and not _name_cut(_last_text(current), text))):
             current = None  # a list of the absent never runs on into another list
+            continue
+        if NEW_LABEL.match(text) and text.rstrip().endswith(":"):
+            current = None  # a heading of its own ("Press:"): the people under it did not attend as members
             continue
         continues = not ended or LIST_ENTRY.match(text) or NEW_LABEL.match(text)
         if not continues or len(text) > 400 or _is_prose(text):
             current = None
             continue
-        entry = " ".join(tidy(l.content) for l in current.entries[-1]) if current.entries else ""
+        entry = " ".join(_line_text(l.content) for l in current.entries[-1]) if current.entries else ""
         adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
-        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry)) or text[:1].islower()
+        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry))
+                                  or bool(INITIAL_END.search(entry)) or text[:1].islower()
                                   or entry.count("(") > entry.count(")")
                                   or bool(PLURAL_LIST.match(entry)) and not entry.endswith("."))
         if joined:
             current.entries[-1].append(line)
         else:
             current.entries.append([line])
-        ended = bool(re.search(r"\.\s*$", text))
+        ended = _ends_entry(text)
     return sections
+
+
+def _name_cut(before: str, text: str) -> bool:
+    """Whether ``text`` finishes a name ``before`` broke off: "... received from Councillor Elena" /
+    "Secas." (a name word, then one or two capitalised words and the full stop)."""
+    return bool(NAME_END.search(before)) and bool(NAME_REST.fullmatch(text))
+
+
+def _ends_entry(text: str) -> bool:
+    """Whether a list line ends its entry: a full stop that is not a lone initial's."""
+    return bool(re.search(r"\.\s*$", text)) and not INITIAL_END.search(text)
 
 
 def _last_line(section: Section) -> int:
@@ -130,9 +164,10 @@ def _is_prose(text: str) -> bool:
 
 def entry_texts(section: Section) -> list[str]:
     """The section's entries as texts; the label's own line, if it names people, comes first."""
-    texts = [" ".join(tidy(line.content) for line in entry) for entry in section.entries]
+    texts = [" ".join(_line_text(line.content) for line in entry) for entry in section.entries]
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
+                      or INITIAL_END.search(section.first) or _name_cut(section.first, texts[0])
                       or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
             texts[0] = f"{section.first} {texts[0]}"
         else:

@@ -44,16 +44,24 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "proposal": {"groups": {"name", "seconder"}, "keys": set()},
     "seconding": {"groups": {"name", "second"}, "keys": set()},
     "agreement": {"groups": set(), "keys": {"outcome"}},
+    "resolution_outcome": {"groups": set(), "keys": {"outcome"}},
     "outcome": {"groups": {"for", "against", "abstain", "word"}, "keys": {"outcome"}},
     "vote_list": {"groups": {"rest"}, "keys": {"vote"}},
     "vote_count": {"groups": {"count"}, "keys": set()},
     "vote_value": {"groups": set(), "keys": {"vote"}},
+    "attendance_value": {"groups": set(), "keys": {"role"}},
+}
+# Lists of words (``[[words]]`` tables), what each is for. A council's file adds to the shipped words.
+WORD_KINDS: dict[str, str] = {
+    "person_title": "a title printed before a person's name (Councillor, Cllr, Dr); never a name itself",
+    "chair_title": "the title of whoever chairs a meeting (Chair, Chairperson, Mayor, Cathaoirleach)",
+    "role_word": "a word of a role or office that is not a person's name (Director, Officer, Engineer)",
 }
 # Allowed values of a kind's extra key (None: any non-empty string).
 KEY_VALUES: dict[str, set[str] | None] = {
     "field": {"meeting_name", "meeting_date"},
     "role": {"chair", "present", "remote", "officials", "also present", "apologies", "absent"},
-    "outcome": {"agreed", "carried", "lost", "deferred", "withdrawn", "noted", "from-word",
+    "outcome": {"agreed", "carried", "lost", "deferred", "tabled", "withdrawn", "noted", "received", "from-word",
                 "from-counts"},
     "vote": {"for", "against", "abstain"},
 }
@@ -112,6 +120,11 @@ class Conventions:
     rules: dict[str, list[Convention]] = field(default_factory=dict)
     bodies: list[Body] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def words_of(self, kind: str) -> frozenset[str]:
+        """The words of one ``WORD_KINDS`` list, lower case (empty when none are configured)."""
+        return self.words.get(kind, frozenset())
 
     def of(self, kind: str) -> list[Convention]:
         return self.rules.get(kind, [])
@@ -235,6 +248,24 @@ def _parse_bodies(path: Path, data: dict, raw: str) -> list[Body]:
     return bodies
 
 
+def _parse_words(path: Path, data: dict, raw: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    entries = data.get("words", [])
+    if not isinstance(entries, list):
+        raise ConventionsError(path, None, "[[words]] must be an array of tables")
+    for entry in entries:
+        kind = entry.get("kind") if isinstance(entry, dict) else None
+        words = entry.get("words") if isinstance(entry, dict) else None
+        line = _line_of(raw, kind, key="kind") if isinstance(kind, str) else None
+        if kind not in WORD_KINDS:
+            raise ConventionsError(path, line, f"[[words]] kind {kind!r} is unknown (known kinds: "
+                                               f"{', '.join(sorted(WORD_KINDS))})")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ConventionsError(path, line, f"[[words]] {kind} needs a non-empty list of words")
+        found.setdefault(kind, set()).update(" ".join(w.lower().split()) for w in words)
+    return found
+
+
 @functools.lru_cache(maxsize=8)
 def load_conventions(extra_file: str = "") -> Conventions:
     """The shipped conventions, with a council's own file (if any) applied on top.
@@ -257,5 +288,7 @@ def load_conventions(extra_file: str = "") -> Conventions:
             else:
                 kind_rules.append(rule)
         conventions.bodies.extend(_parse_bodies(path, data, raw))
+        for kind, words in _parse_words(path, data, raw).items():
+            conventions.words[kind] = conventions.words.get(kind, frozenset()) | frozenset(words)
         conventions.files.append(str(path))
     return conventions

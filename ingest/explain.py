@@ -1,8 +1,9 @@
 """What the parser found in one file, and by which convention: ``minutes ingest --explain FILE``.
 
 A user whose council writes its papers differently needs to see why a body, a date or a decision
-was or was not found, before writing a rule of their own in ``conventions_file``. This runs the
-same steps as ingest (load, clean, structure, conventions, records) without storing anything.
+was or was not found, before writing a rule of their own in ``conventions_file``. This runs
+ingest's own parse (``ingest.parse.parse_file``: load, clean, structure, conventions, chunks,
+records) without storing anything.
 """
 
 from __future__ import annotations
@@ -10,27 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ingest.clean import clean_lines
-from ingest.conventions import load_conventions
 from ingest.loaders import load_file
-from ingest.meetings import describe_meetings
-from ingest.records import extract_records
-from ingest.structure import detect_documents
+from ingest.parse import parse_file
 from minutes_core.settings import Settings
 
 
 def explain_file(path: str | Path, settings: Settings) -> dict[str, Any]:
     """A JSON-ready account of one file: its documents, bodies, dates, items, people and decisions."""
-    conventions = load_conventions(settings.conventions_file)
     loaded = load_file(path, settings)
-    lines = clean_lines(loaded)
-    parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
-                              settings.committee_aliases_file, loaded.page_exact)
-    findings = describe_meetings(parsed, loaded.path, conventions, settings.committee_aliases_file,
-                                 settings.conventions_file, loaded.overrides)
-    records = extract_records(parsed, conventions)
+    result = parse_file(loaded, settings)
+    records = result.records
     documents = []
-    for p, found in zip(parsed, findings):
+    for p, found in zip(result.parsed, result.findings):
         doc = p.document
         facts = p.meeting
         documents.append({
@@ -44,7 +36,7 @@ def explain_file(path: str | Path, settings: Settings) -> dict[str, Any]:
         })
     return {
         "file": str(path),
-        "conventions": conventions.files,
+        "conventions": result.conventions.files,
         "ocr_pages": [page.number for page in loaded.pages if page.ocr],
         "documents": documents,
         "items": [{"number": r.number, "title": r.item_title, "line": r.line_start} for r in records.items],

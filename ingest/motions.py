@@ -33,6 +33,9 @@ MAX_PARAGRAPH = 4000
 MAX_SENTENCE = 800
 MAX_SENTENCES = 60
 OPEN_QUOTES = "“\"‘'"
+# Where a name printed in a label ends and the paragraph's next matter begins (see ``person_name``).
+# (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
+NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
     r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
     r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
@@ -58,6 +61,18 @@ ALSO = re.compile(r"^(?:it\s+was|the\s+members|members)\s+also\b", re.I)
 ANAPHORIC = re.compile(r"^(?:this|these|that)\s+(?:was|were)\b", re.I)
 # A contested election: several nominations ("That Councillor X be appointed Mayor"), one vote.
 NOMINATION = re.compile(r"\bbe\s+(?:appointed|elected|nominated)\b|\bto\s+nominate\b", re.I)
+# The office a nomination is for: the words after "be appointed" ("Deputy Mayor of the District").
+OFFICE_WORDS = 4
+# Lines between a proposal told in prose and its formal record under labels (a blank line or two).
+RESTATED_GAP = 4
+# A picture a PDF-to-Markdown converter left out, written in its place: "(Image omitted)", "![](x.png)".
+IMAGE_PLACEHOLDER = re.compile(r"\((?:image|picture|figure)\s+omitted\)|!\[[^\]\n]{0,200}\]\([^()\s]{0,500}\)", re.I)
+# A double quote straight after a day's number is an OCR'd ordinal ("28" March" for "28th March"),
+# not the end of a quotation.
+ORDINAL_QUOTE = re.compile(r"(?<=\d)[\"”](?=\s*[A-Za-z])")
+# A sentence that announces the text to follow ("... the following Motion was agreed.", "... as
+# follows:"): the decision's words are in the next paragraph.
+ANNOUNCES_TEXT = re.compile(r"\bthe\s+following\b[^.;]{0,80}[.:]?\s*$|\bas\s+follows\s*[.:]?\s*$", re.I)
 OUTCOME_WORDS = {
     "carried": "carried", "passed": "carried", "adopted": "carried", "defeated": "lost",
     "lost": "lost", "failed": "lost", "not carried": "lost",
@@ -84,7 +99,10 @@ class Motion:
     outcome_from_sentence: bool = False
     outcome_stated: bool = True  # False: proposed and seconded, no outcome printed (see ``settle``)
     before: Block | None = None  # the prose paragraph just before a proposer label (a motion's text)
+    before_quote: list[Block] = field(default_factory=list)  # a quotation just before the labels, whole
     before_decision: Block | None = None  # the paragraph just before, when it held a decision sentence
+    awaits_text: bool = False  # a label or sentence announced the text; the next quotation or "That ..." is it
+    told: bool = False  # proposed in a sentence of prose, not under labels
 
     @property
     def decision(self) -> str:
@@ -97,8 +115,14 @@ class Motion:
 
 
 def person_name(text: str) -> str:
-    """"Councillor O’Brien;" -> "O'Brien": a name as printed, without the title and punctuation."""
+    """"Councillor O’Brien;" -> "O'Brien": a name as printed, without the title and punctuation.
+
+    What a paragraph joined on after the name is cut off: the next item's number ("L. Galvin
+    2.Update from ..."), its label ("John Costelloe Item 2: ..."), or running words in lower case
+    ("Collins (J)requesting RTE ...") - no name has a lower-case word of four letters or more.
+    """
     name = fold_quotes(strip_markup(text)).strip(" ;:,.-–")
+    name = NAME_TAIL.split(name, maxsplit=1)[0]
     return TITLES.sub("", name).strip(" ;:,.") or name
 
 
@@ -115,11 +139,13 @@ def names_in(text: str) -> list[str]:
 
 
 def _flat(block: Block) -> str:
-    return re.sub(r"\s+", " ", fold_quotes(strip_markup(block.text))).strip()[:MAX_PARAGRAPH]
+    text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8])
+    return re.sub(r"\s+", " ", fold_quotes(text)).strip()[:MAX_PARAGRAPH]
 
 
 def _quote_balance(text: str) -> int:
     """Open minus closed double quotes (curly quotes count by direction, straight ones by parity)."""
+    text = ORDINAL_QUOTE.sub("", text)
     curly = text.count("“") - text.count("”")
     straight = text.count('"') % 2
     return curly + straight
@@ -159,6 +185,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
         nonlocal current, vote_side
         if current is not None and not current.text and current.proposer:
             previous = motions[-1] if motions else None
+            if previous is not None and previous.told and not previous.seconder \
+                    and _same_person(previous.proposer, current.proposer):
+                # "X proposed that ... as follows: “...”" / "Proposed by X and seconded by Y.": the
+                # labels complete the proposal just told.
+                previous.seconder = current.seconder
+                previous.rules.extend(current.rules)
+                current, vote_side = None, None
+                return
             if previous is not None and not previous.proposer and previous.blocks \
                     and previous.blocks[-1] is current.before_decision:
                 # "It was agreed that ..." / "Proposed: X" / "Seconded: Y": the labels name who
@@ -179,15 +213,18 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                                     or current.text_done):
             close()
         if current is None:
-            current = Motion(before=last_prose, before_decision=last_decision_block)
+            quote = list(quoted) if quoted and quoted[-1] is last_prose and not quote_open_before else []
+            current = Motion(before=last_prose, before_decision=last_decision_block, before_quote=quote)
         return current
 
-    def add_text(motion: Motion, text: str, block: Block) -> None:
+    def add_text(motion: Motion, text: str, block: Block, announced: bool = False) -> None:
         text = text.strip()
         if not any(c.isalnum() for c in text):
             return
-        if not motion.text and text[:1] in OPEN_QUOTES:
-            motion.quote_open = _quote_balance(text) > 0
+        if (not motion.text or announced) and text[:1] in OPEN_QUOTES:
+            # A paragraph ending on a closing mark closes the quotation, even when OCR printed
+            # the closing mark straight after a curly opening one.
+            motion.quote_open = _quote_balance(text) > 0 and not re.search(r"[”\"]\W*$", text)
         elif motion.quote_open:
             motion.quote_open = _quote_balance(text) >= 0 and not re.search(r"[”\"]\W*$", text)
         motion.text.append(text)
@@ -195,13 +232,24 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
         if not motion.quote_open and motion.text and motion.text[0][:1] in OPEN_QUOTES:
             motion.text_done = True
 
-    for block in _rows_apart(blocks, conventions):
+    sequence = _rows_apart(blocks, conventions)
+    labelled: Motion | None = None  # a decision told in prose that labels after it named the mover of
+    quoted: list[Block] = []  # the paragraphs of the latest quotation no rule took
+    quote_open_before = False  # that quotation is not closed yet
+    for index, block in enumerate(sequence):
         flat = _flat(block)
         if not flat:
             continue
         if current is not None and current.quote_open:
             add_text(current, block.text.strip(), block)
             continue
+        if current is not None and current.awaits_text:
+            # "And Resolved:" / "... the following Motion was agreed.": the quotation or "That ..."
+            # after it is the decision's text, whatever it mentions.
+            current.awaits_text = False
+            if flat[:1] in OPEN_QUOTES or re.match(r"^\W{0,3}that\b", flat, re.I):
+                add_text(current, block.text.strip(), block, announced=True)
+                continue
         if block.kind == "table" or flat.startswith("|"):
             rows = [_table_vote(row, conventions) for row in block.text.splitlines() if "|" in row]
             rows = [r for r in rows if r]
@@ -214,6 +262,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 continue
         if found := conventions.first("proposer", flat):
             rule, match = found
+            if (current is not None and not current.proposer and current.blocks
+                    and current.blocks[-1] is last_decision_block and not _text_follows(sequence, index, conventions)):
+                # "It was agreed that ..." / "Proposed: X" / "Seconded: Y" / (a heading, a notice of
+                # motion): the labels name who proposed the decision just told.
+                current.proposer = person_name(match.group("name") or match.group("mover") or "")
+                current.note(block, rule.origin)
+                labelled = current
+                continue
             motion = start(block)
             if motion.proposer:
                 close()
@@ -225,15 +281,22 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             last_prose = last_decision_block = None
             if rest := match.groupdict().get("rest"):
                 _resolution_in(rest, motion, block, conventions, add_text)
+            motion.awaits_text = motion.resolved and not motion.text
             continue
         if found := conventions.first("seconder", flat):
             rule, match = found
+            if labelled is not None and labelled is current and not current.seconder:
+                current.seconder = person_name(match.group("name") or match.group("second") or "")
+                current.note(block, rule.origin)
+                labelled = None
+                continue
             motion = current if current is not None and not current.text and not current.seconder \
                 else start(block)
             motion.seconder = person_name(match.group("name") or match.group("second") or "")
             motion.note(block, rule.origin)
             if rest := match.groupdict().get("rest"):
                 _resolution_in(rest, motion, block, conventions, add_text)
+            motion.awaits_text = motion.resolved and not motion.text
             continue
         if found := conventions.first("resolved", flat):
             rule, match = found
@@ -245,7 +308,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             motion.note(block, rule.origin)
             head = flat[: match.start()] if rule.name != "and-resolved" else ""
             _outcome_in(head, motion, conventions)
+            lead = flat[: match.start("text")] if head else ""
+            if lead and not motion.proposer and (told := conventions.first("proposal", lead[-MAX_SENTENCE:])):
+                # "On the proposal of X, seconded by Y, the following resolution was adopted:"
+                motion.proposer = person_name(told[1].group("name"))
+                motion.seconder = person_name(told[1].group("seconder") or "") or None
+                motion.note(block, told[0].origin)
             add_text(motion, _raw_rest(block.text, match.group("text")), block)
+            motion.awaits_text = not motion.text
             continue
         if found := conventions.first("vote_list", flat):
             rule, match = found
@@ -280,7 +350,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if current.resolved and not (current.text and current.text[0][:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
-            if current.proposer and not current.resolved and (
+            if current.proposer and not current.resolved and not current.before_quote and (
                     current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
@@ -295,13 +365,22 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             last_prose, last_decision_block = None, block
             continue
         last_prose, last_decision_block = block, None
+        # A quotation printed over several paragraphs before its labels ("“I will move ..." / "...”").
+        if flat[:1] in OPEN_QUOTES and not quote_open_before:
+            quoted, quote_open_before = [block], _quote_balance(flat) > 0 and not re.search(r"[\"]\W*$", flat)
+        elif quote_open_before:
+            quoted.append(block)
+            quote_open_before = not re.search(r"[\"]\W*$", flat)
+        else:
+            quoted = []
     close()
-    motions = _merge_elections([m for m in motions if m.text])
+    motions = _merge_elections(_restated([m for m in motions if m.text]))
     for motion in motions:
         for side, names in motion.names.items():
             if names and motion.votes[side] is None:
                 motion.votes[side] = len(names)
         settle(motion)
+        _resolution_outcome(motion, conventions)
     return motions
 
 
@@ -339,16 +418,49 @@ def settle(motion: Motion) -> None:
         motion.outcome_stated = False
 
 
+def _resolution_outcome(motion: Motion, conventions: Conventions) -> None:
+    """What a carried or agreed resolution did, when its own words say it ("That the report be
+    noted", "... be received for information", "That consideration ... be deferred"): the rules of
+    kind ``resolution_outcome``, read on the decision's first sentence. A lost or withdrawn motion
+    keeps its outcome."""
+    if motion.outcome not in (None, "agreed", "carried"):
+        return
+    first = split_paragraph(re.sub(r"\s+", " ", fold_quotes(strip_markup(motion.decision))).strip()[:MAX_SENTENCE])
+    found = conventions.first("resolution_outcome", first[0][:MAX_SENTENCE]) if first else None
+    if found:
+        motion.outcome = found[0].option("outcome")
+        motion.rules.append(found[0].origin)
+
+
 def _text_from_context(motion: Motion) -> None:
     """A motion proposed and seconded under labels, with no text after them: its text was printed
     just before the labels (a notice of motion), or else the labels' own paragraph is the record."""
+    if motion.before_quote:  # the whole quotation the labels follow
+        motion.text.append("\n".join(b.text.strip() for b in motion.before_quote))
+        motion.blocks[:0] = motion.before_quote
+        motion.text_done = True
+        return
     before = _flat(motion.before) if motion.before is not None else ""
-    if before and (MOTION_TEXT.match(before) or len(before) <= SHORT_TITLE):
+    # A short title has no closing full stop: "Cotter Coughlan also informed the committee ..." is
+    # narrative, not what was proposed.
+    if before and (MOTION_TEXT.match(before) or len(before) <= SHORT_TITLE and not before.endswith(".")):
         motion.text.append(motion.before.text.strip())
         motion.blocks.insert(0, motion.before)
     elif motion.blocks:
-        motion.text.append(" ".join(b.text.strip() for b in motion.blocks))
+        motion.text.append(" ".join(IMAGE_PLACEHOLDER.sub(" ", b.text).strip() for b in motion.blocks).strip())
     motion.text_done = True
+
+
+def _text_follows(sequence: list[Block], index: int, conventions: Conventions) -> bool:
+    """Whether the labels at ``index`` are followed by the text they move: a resolution label
+    ("And Resolved:") or "THAT ..." in the paragraph after them (the seconder's label skipped)."""
+    for block in sequence[index + 1:index + 4]:
+        flat = _flat(block)
+        if not flat or conventions.first("seconder", flat):
+            continue
+        return bool(conventions.first("resolved", flat)) or bool(re.match(r"^\W{0,3}that\b", flat, re.I)) \
+            and flat[:1] not in OPEN_QUOTES
+    return False
 
 
 def _tells_a_decision(flat: str, conventions: Conventions) -> bool:
@@ -377,7 +489,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
         proposal = conventions.first("proposal", piece)
         if proposal:
             rule, match = proposal
-            motion = Motion(proposer=person_name(match.group("name")), text_done=True)
+            motion = Motion(proposer=person_name(match.group("name")), text_done=True, told=True)
             if match.groupdict().get("seconder"):
                 motion.seconder = person_name(match.group("seconder"))
             motion.note(block, rule.origin)
@@ -387,6 +499,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             else:
                 motion.text.append(sentence)
                 _sentence_outcome(sentence, motion)
+                motion.awaits_text = number == len(sentences) - 1 and bool(ANNOUNCES_TEXT.search(sentence))
             found.append(motion)
             continue
         seconding = conventions.first("seconding", piece)
@@ -432,6 +545,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             motion.text.append(sentence)
             motion.note(block, rule.origin)
             _sentence_outcome(sentence, motion, rule.option("outcome"))
+            motion.awaits_text = number == len(sentences) - 1 and bool(ANNOUNCES_TEXT.search(sentence))
             found.append(motion)
             continue
         if found and found[-1] is not current:
@@ -443,7 +557,9 @@ def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
     """Whether a proposal is printed as labels ("Resolution No. 12 Moved by X, Seconded by Y")
     rather than told in a sentence ("It was moved by X and seconded by Y that ...")."""
     before, after = sentence[: match.start()], sentence[match.end():]
-    return not re.search(r"\b(?:was|were|it|is)\b", before, re.I) and not re.search(r"[A-Za-z]{3}", after)
+    # A label line has at most a number before it ("Resolution No. 12"), never a clause.
+    return len(before.split()) <= 4 and not re.search(r"\b(?:was|were|it|is|been|be|had|has|have)\b", before, re.I) \
+        and not re.search(r"[A-Za-z]{3}", after)
 
 
 def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None) -> None:
@@ -459,14 +575,48 @@ def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None)
         motion.outcome_from_sentence = True
 
 
+def _restated(motions: list[Motion]) -> list[Motion]:
+    """A proposal told in prose and then recorded under labels by the same proposer and seconder
+    ("Councillor X proposed an amendment as follows: ..." / "Proposed by X; Seconded by Y; And
+    Resolved: ...") is one motion: the formal record is kept, the telling dropped."""
+    out: list[Motion] = []
+    for motion in motions:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.told and not previous.outcome_from_sentence
+                and not motion.told and motion.resolved and previous.proposer
+                and previous.blocks and motion.blocks  # one straight after the other
+                and motion.blocks[0].line_start - previous.blocks[-1].line_end <= RESTATED_GAP
+                and _same_person(previous.proposer, motion.proposer)
+                and (previous.seconder is None or _same_person(previous.seconder, motion.seconder))):
+            motion.rules = previous.rules + motion.rules
+            out[-1] = motion
+            continue
+        out.append(motion)
+    return out
+
+
+def _same_person(one: str | None, other: str | None) -> bool:
+    """Two printings of one name ("Councillor Galvin", "Galvin"): the same last word."""
+    words = lambda name: re.findall(r"[^\W\d_]+", fold_quotes(name or "").lower())  # noqa: E731
+    return bool(words(one)) and words(one)[-1:] == words(other)[-1:]
+
+
+def _office(text: str) -> str:
+    """The office a nomination is for: the first words after "be appointed / elected"."""
+    found = NOMINATION.search(text)
+    return " ".join(re.findall(r"[^\W\d_]+", text[found.end():].lower())[:OFFICE_WORDS]) if found else ""
+
+
 def _merge_elections(motions: list[Motion]) -> list[Motion]:
-    """A contested election is one decision: consecutive nominations without outcomes of their own,
-    followed by one vote, are kept as the first nomination with the vote's names and counts."""
+    """A contested election is one decision: consecutive nominations for one office without
+    outcomes of their own, followed by one vote, are kept as the first nomination with the vote's
+    names and counts."""
     out: list[Motion] = []
     for motion in motions:
         previous = out[-1] if out else None
         if (previous is not None and previous.proposer and motion.proposer
                 and NOMINATION.search(previous.decision) and NOMINATION.search(motion.decision)
+                and _office(previous.decision) == _office(motion.decision)
                 and previous.text[0][:1] in OPEN_QUOTES and motion.text[0][:1] in OPEN_QUOTES
                 and not previous.outcome and not any(previous.names.values())):
             for side in motion.names:
@@ -493,7 +643,7 @@ def _raw_rest(raw: str, flat_rest: str | None) -> str:
 def _resolution_in(rest: str, motion: Motion, block: Block, conventions: Conventions, add_text) -> None:
     found = conventions.first("resolved", rest)
     motion.resolved = motion.resolved or bool(found)
-    add_text(motion, found[1].group("text") if found else rest, block)
+    add_text(motion, _raw_rest(block.text, found[1].group("text") if found else rest), block)
 
 
 def _outcome_in(text: str, motion: Motion, conventions: Conventions, block: Block | None = None) -> bool:

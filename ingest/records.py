@@ -28,11 +28,12 @@ from datetime import date
 from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
-from ingest.attendance import entry_texts, find_sections, officials
+from ingest.attendance import MAX_LABEL_LINE, entry_texts, find_sections, officials
 from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
 from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
+from minutes_core.text.names import ORGANISATION, POST_NOMINAL
 from minutes_core.text.dates import DAY_MONTH_YEAR, MEETING_LINE, MONTH_RE, first_date, iso_date, meeting_line_date
 from minutes_core.text.normalise import BULLET_GLYPHS, fold_quotes, strip_markup
 from minutes_core.text.sentences import ends_with_wrapped_compound, split_paragraph
@@ -221,7 +222,7 @@ ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s
 APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
 APOLOGIES_LEAD = re.compile(
     r"^apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had been)\s+)?"
-    r"(?:submitted|received|given|tendered|noted|sent)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
+    r"(?:submitted|received|given|tendered|noted|sent|intimated)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
     re.I,
 )
 NONE_TEXT = re.compile(r"^\W*(none|nil|no apologies|no declarations)\b", re.I)
@@ -264,6 +265,7 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
     ))
 
     records.attendance.extend(_attendance_block(parsed, lines[:first_item], common, conventions))
+    records.attendance.extend(_attendance_table(parsed, lines[:first_item], common, conventions))
     # Decisions before the first item the rules recognise (all of them, when no item is recognised).
     records.decisions.extend(_decisions(parsed, lines[:first_item], None, None, common, conventions))
     bounds = [i for i, _, _ in items] + [len(lines)]
@@ -274,7 +276,10 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
                                         **_provenance(parsed, span[:1], text=span[0].text.strip())))
         records.decisions.extend(_decisions(parsed, span[1:], number, title, common, conventions))
         if APOLOGIES_ITEM.search(title):
-            records.attendance.extend(_apologies(parsed, span[1:], common))
+            # (the header's "Apologies:" and the item "Apologies for absence" name one person twice)
+            listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
+            records.attendance.extend(r for r in _apologies(parsed, span[1:], common)
+                                      if (r.meeting_date, r.committee, r.role, r.name) not in listed)
     for block in reflow(lines[first_item:]):
         records.attendance.extend(_declarations(parsed, block, common))
 
@@ -302,7 +307,7 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
                 break
         kept.append(line)
     out: list[DecisionRecord] = []
-    for motion in find_motions(reflow(kept), conventions):
+    for motion in find_motions(_labels_apart(reflow(_rows_apart(kept)), kept, conventions), conventions):
         decision = motion.decision
         head = RESOLVED_LABEL.match(decision)
         if head and head.group("rest"):
@@ -323,6 +328,56 @@ def _decisions(parsed: ParsedDocument, span: list[Line], number: str | None, tit
     return out
 
 
+# A row of a web page's table of items, one line each: "47. | Minutes ... Minutes: RESOLVED: ...".
+ITEM_ROW = re.compile(r"^\d{1,3}(?:[./]\d{1,3})?\.?\s\|\s")
+
+
+# Label kinds that open a line of their own in minutes printed without blank lines (PDF text):
+# "Moved by ...", "Seconded by ...", "Yeas: ...", "Motion Passed (4 to 2)", "RESOLVED:".
+LINE_LABELS = ("proposer", "seconder", "vote_list", "outcome", "resolved")
+
+
+def _rows_apart(lines: list[Line]) -> list[Line]:
+    """Each item row of a web page's two-column table ("47. | Minutes ... RESOLVED: ...") as a
+    paragraph of its own: re-flow would otherwise join the rows, and each row's decision with the next."""
+    out: list[Line] = []
+    for line in lines:
+        if out and line.kind == "text" and out[-1].kind == "text" and ITEM_ROW.match(line.content):
+            out.append(Line(line.number, "", line.page, kind="blank"))
+        out.append(line)
+    return out
+
+
+def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventions) -> list[Block]:
+    """A paragraph cut where one of its lines starts with a label of the conventions
+    (``LINE_LABELS``): a PDF prints "Moved by ..." / "Seconded by ..." / "Yeas: ..." / "Motion
+    Passed (4 to 2)" a line each with no blank lines between, and a line ending in a comma joins
+    the label after it ("... at Killonan, Ballysimon," / "Proposed by X;"). Re-flow would make one
+    paragraph of two motions' labels."""
+    by_number = {line.number: line for line in lines if line.kind == "text"}
+    out: list[Block] = []
+    for block in blocks:
+        span = [by_number[n] for n in range(block.line_start, block.line_end + 1) if n in by_number]
+        cuts = [i for i, line in enumerate(span) if i and _opens_with_label(line.content, conventions)]
+        if block.kind == "table" or not cuts or block.text != " ".join(l.text.strip() for l in span):
+            out.append(block)  # (a block cut by size, or joined without spaces, is kept whole)
+            continue
+        for start, end in zip([0] + cuts, cuts + [len(span)]):
+            part = span[start:end]
+            out.append(Block(" ".join(l.text.strip() for l in part), part[0].number, part[-1].number,
+                             part[0].page, block.kind))
+    return out
+
+
+def _opens_with_label(content: str, conventions: Conventions) -> bool:
+    text = fold_quotes(content)[:MAX_LABEL_LINE]
+    if not text[:1].isupper() and not text[:1].isdigit():
+        return False  # a wrapped sentence's end ("approved.") is no outcome line
+    # The label opens the line ("Moved by ...", "Motion Passed (4 to 2)"); a rule that finds its
+    # words later in the line ("... the following Motion was agreed.") does not cut a paragraph.
+    return any((found := conventions.first(kind, text)) and found[1].start() <= 3 for kind in LINE_LABELS)
+
+
 # -- people lists ----------------------------------------------------------------------------------
 
 # Words that make a list part a role or an organisation rather than a person's name. Gathered from
@@ -336,8 +391,19 @@ ROLE_WORDS = re.compile(
     r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb)\b",
     re.I,
 )
-COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?)\.?\s+", re.I)
-NAME_WORD = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*|O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z]\.)$")
+COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
+# A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
+# "An CathaoirleachCllr B. O'Donnell"): a new person starts there.
+INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
+# A list labelled as the members' ("Members Present:", "Councillors present:").
+MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
+# The end of the list's sentence: a full stop after a word of three or more small letters (not an
+# initial, not "Mr."/"Dr."), then the next sentence ("... and Imran Gulzar. Councillor Tunde ...").
+SENTENCE_END = re.compile(r"(?<=[a-z]{3})(?<!\bMrs)(?<!\bCllr)(?<!\bClir)(?<!\bCllrs)\.\s+(?=[A-Z])")
+# "Mr", "Ms", "Dr" before a name in a list of councillors: a co-opted member, officer or guest.
+HONORIFIC_START = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?\s", re.I)
+# (Irish and other names start with an accented capital: "Ó Ceallaigh", "Ní Bhriain", "Élise".)
+NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zA-Zà-öø-ÿ'’\-]*|O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z]\.)$")
 LIST_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{2,60}?)\s*:\s*(?P<rest>.+)$")
 
 
@@ -367,7 +433,7 @@ def _person(part: str, capacity: str | None, group: str | None, councillor: bool
     if bracket:
         capacity = capacity or bracket.group(1).strip()
         part = part[: bracket.start()]
-    is_councillor = councillor or bool(COUNCILLOR.match(part))
+    is_councillor = (councillor and not HONORIFIC_START.match(part)) or bool(COUNCILLOR.match(part))
     return Person(COUNCILLOR.sub("", part).strip(), is_councillor, capacity, group)
 
 
@@ -381,7 +447,7 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     follow them; a part is a name when it has the shape of one (two to five capitalised words, no
     role word from ``ROLE_WORDS``), otherwise it belongs to the role of the person before it.
     """
-    entry = _clean(entry).rstrip(".")
+    entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
     if not entry or NONE_TEXT.match(entry):
         return []
     group = None
@@ -392,6 +458,9 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     if plural and not group:
         entry = entry[plural.end():]
     if single and not group and not plural:
+        listed = _comma_list(entry)
+        if listed:
+            return listed
         name, _, role = entry.partition(",")
         return [_person(name, role.strip() or None, None)]
     people: list[Person] = []
@@ -404,6 +473,29 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
             last = people[-1]
             last.capacity = f"{last.capacity}, {part}" if last.capacity else part
     return people
+
+
+def _comma_list(entry: str) -> list[Person]:
+    """The people of an entry that is a comma list of names, each maybe followed by its letters:
+    "K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C." or "K. Butler, S.O., M. O'Brien,
+    S.E.E." (the letters become the person's capacity). Empty unless every part is a name of two
+    or more words or such dotted letters, and there are two names or more: "Dr Tim O'Neill,
+    Director, Education and Skills" and "Dawn Roberts, AD, Early Help" stay one person with a role."""
+    people: list[Person] = []
+    for part in (p.strip() for p in entry.split(",")):
+        if not part:
+            continue
+        if POST_NOMINAL.fullmatch(part) and "." in part:
+            # (dotted letters only: "Dawn Roberts, AD, Early Help" is one officer and her role)
+            if not people:
+                return []
+            last = people[-1]
+            last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+        elif _looks_like_name(part, min_words=2):
+            people.append(_person(part, None, None))
+        else:
+            return []
+    return people if len(people) >= 2 else []
 
 
 # The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin
@@ -424,7 +516,8 @@ def absent_people(entry: str) -> list[Person]:
     "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
     capitalised words (initials included), the words before it are the role.
     """
-    entry = _clean(entry).rstrip(".")
+    entry = INNER_TITLE.sub(", ", _clean(entry))
+    entry = SENTENCE_END.split(entry, maxsplit=1)[0].rstrip(".")  # "... and Imran Gulzar. Councillor X attended ..."
     if not entry or NONE_TEXT.match(entry):
         return []
     plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
@@ -435,7 +528,15 @@ def absent_people(entry: str) -> list[Person]:
         part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
         if not part or not part[:1].isupper():
             continue
-        councillor = bool(plural) or bool(COUNCILLOR.match(part))
+        if POST_NOMINAL.fullmatch(part) or part.isupper() and " " not in part or ORGANISATION.search(part):
+            # "T.D.", "ADAPT", "Limerick Public Participation Network": the letters or body of the
+            # person before, not a person
+            if people and not people[-1].capacity:
+                people[-1].capacity = part
+                # a member's letters ("T.D.") leave them a councillor; a body's name does not
+                people[-1].councillor = people[-1].councillor and bool(POST_NOMINAL.fullmatch(part))
+            continue
+        councillor = bool(plural) and not HONORIFIC_START.match(part) or bool(COUNCILLOR.match(part))
         part = COUNCILLOR.sub("", part)
         match = TRAILING_NAME.search(part)
         if not match:
@@ -492,11 +593,36 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                 found = absent_people(text)
             else:
                 found = parse_people(text, single=True)
+            members = section.role == "present" and bool(MEMBERS_LABEL.match(section.label))
             for person in found:
+                # Under "Members Present:" a name without "Mr"/"Ms" is a member's ("D. Naughton, M.C.C.").
+                councillor = person.councillor or members and not HONORIFIC_START.match(person.name)
                 out.append(AttendanceRecord(
-                    **common, role=section.role, name=person.name, councillor=person.councillor,
+                    **common, role=section.role, name=person.name, councillor=councillor,
                     capacity=person.capacity, group=person.group, interest=None, **provenance,
                 ))
+    return out
+
+
+def _attendance_table(parsed: ParsedDocument, lines: list[Line], common: dict,
+                      conventions: Conventions) -> list[AttendanceRecord]:
+    """An attendance table of a web page ("Councillor Sophie Quirke | Committee Member | Apologies"):
+    a row whose last cell is an attendance value of the conventions (kind ``attendance_value``)."""
+    out: list[AttendanceRecord] = []
+    for line in lines:
+        cells = [c.strip() for c in line.content.strip("| ").split(" | ")] if " | " in line.content else []
+        if len(cells) < 2 or len(cells[0]) > 80:
+            continue
+        found = conventions.first("attendance_value", cells[-1].lower()[:MAX_LABEL_LINE])
+        if not found or not found[1].group(0) == cells[-1].lower():
+            continue
+        person = _person(cells[0], cells[1] if len(cells) > 2 else None, None)
+        if not person.name or not _looks_like_name(person.name):
+            continue
+        out.append(AttendanceRecord(
+            **common, role=found[0].option("role"), name=person.name, councillor=person.councillor,
+            capacity=person.capacity, group=None, interest=None, **_provenance(parsed, [line]),
+        ))
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from ingest.clean import COUNCIL_HEADER, TERMINAL, Line
 from ingest.committees import COMMITTEE_NAME, canonical_committee, find_committee
+from ingest.conventions import load_conventions
 from minutes_core.text.dates import DAY_MONTH_YEAR, first_date, human_date, meeting_line_date
 from ingest.models import Document
 from minutes_core.text.normalise import fold_quotes, strip_markup
@@ -179,9 +180,27 @@ def _opener_score(lines: list[Line], text_index: list[int], position: int) -> in
         score += 3
     if PURPOSE_OPENER.match(content):
         score += 2
+    new_page = line.page_start or position > 0 and line.page is not None \
+        and lines[text_index[position - 1]].page != line.page
+    if new_page and position and _title_block(zone):
+        # A page that opens on "BODY / MINUTES / <date>" inside a pack: the earlier meeting's
+        # minutes, printed for adoption, are a document of their own.
+        score += BOUNDARY_SCORE
     if score:
         score += _context_bonus(lines, text_index, position)
     return score
+
+
+def _title_block(zone: list[str]) -> bool:
+    """Whether the first lines of a page are a title block of the conventions ("PLANNING AND
+    DEVELOPMENT COMMITTEE / MINUTES / Tuesday, October 11, 2022"), with a date just below."""
+    rules = load_conventions()
+    for first in range(2):
+        block = " | ".join(zone[first:first + 3])
+        if rules.first("title_block", block) and any(first_date(z)
+                                                     for z in zone[first + 1:first + 5]):
+            return True
+    return False
 
 
 def _context_bonus(lines: list[Line], text_index: list[int], position: int) -> int:

@@ -15,7 +15,7 @@ import pytest
 
 from minutes_core import settings as settings_module
 from ingest.models import CHUNK_METADATA_KEYS, Chunk, Document, LoadedFile, Page
-from vectorstore.dedup import sketch
+from ingest.fingerprint import sketch
 
 _WORD = re.compile(r"\w+")
 

@@ -29,6 +29,7 @@ def fold(text: str | None) -> str:
 def surname(name: str | None) -> str:
     """The part of a name two listings of one person share: the last word before any bracket."""
     name = TITLE.sub("", (name or "").strip())
+    name = re.sub(r"(?:,\s*(?:[A-Za-z]\.\s?){2,5})+\s*$", "", name)  # "D. Naughton, M.C.C."
     bracket = re.search(r"\(([A-Za-z]{1,2})\.?\)", name)  # "Collins (M)": initial after the name
     name = re.sub(r"\(.*?\)", " ", name)
     words = fold(name).split()

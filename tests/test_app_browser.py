@@ -8,9 +8,12 @@ asked nothing of any host but the app's own.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.conftest_app import start_app, stop_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -196,6 +199,44 @@ def test_decisions_tab_shows_every_column_at_full_width(page, artifacts_dir):
     page.locator("#decisions-pictures").get_by_text("Pictures").click()
     page.locator("#decisions-per-meeting .js-plotly-plot").wait_for()
     page.screenshot(path=artifacts_dir / "app-decisions-full-width.png", full_page=True)
+
+
+# One Irish council's minutes whose motions are printed "On the proposal of X, seconded by Y ... the
+# following Motion was agreed" (tests/fixtures/limerick), read with that council's example files.
+MOTIONS_FOLDER = (Path(__file__).parent / "fixtures" / "limerick" / "2016" / "12"
+                  / "13-Monthly Meeting of the Municipal District of Adare-Rathkeale")
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+
+
+@pytest.fixture(scope="module")
+def motions_app(tmp_path_factory):
+    """The app over that folder (minutes and the portal's README), with the council's body list."""
+    base = tmp_path_factory.mktemp("motions")
+    config = base / "minutes.toml"
+    config.write_text(f'committee_aliases_file = "{EXAMPLES / "limerick-committee-aliases.toml"}"\n'
+                      f'conventions_file = "{EXAMPLES / "conventions-irish.toml"}"\n', encoding="utf-8")
+    app = start_app(["--ingest", str(MOTIONS_FOLDER)], base / "data", env={"MINUTES_CONFIG": str(config)})
+    yield app
+    stop_app(app)
+
+
+def test_decisions_tab_shows_proposer_seconder_and_outcome_of_a_motion(browser, motions_app, artifacts_dir):
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    page.goto(motions_app.url)
+    page.get_by_role("tab", name="Decisions").click()
+    table = page.locator("#decisions-table")
+    page.wait_for_function("() => (document.querySelector('#decisions-table tbody') || {}).textContent"
+                           "?.includes('Ballycullen House')")
+    # The table as a reader sees it, a cell a line (empty cells print nothing; the table's hidden
+    # sizing row is not shown): each decision is followed by its outcome, proposer and seconder.
+    shown = [line.strip() for line in table.inner_text().splitlines() if line.strip()]
+    for words, outcome in (("Ballycullen House", "agreed"), ("adjourned for 10 minutes", "deferred")):
+        at = next(i for i, line in enumerate(shown) if words in line)
+        assert shown[at - 2:at] == ["2016-11-14", "Municipal District of Adare-Rathkeale"]
+        assert [s.replace("’", "'") for s in shown[at + 1:at + 4]] == [outcome, "Sheahan", "O'Brien"], shown
+    page.screenshot(path=artifacts_dir / "app-decisions-motions.png", full_page=True)
+    context.close()
 
 
 def test_people_tab_shows_a_members_meetings_and_attendance_chart(page, artifacts_dir):

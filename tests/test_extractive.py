@@ -9,7 +9,7 @@ import pytest
 from assistant.backends.extractive import (
     ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend,
 )
-from minutes_core.text.sentences import reflow, split_sentences
+from minutes_core.text.sentences import passage_units, split_sentences
 from assistant.terms import focus_terms, weighted_terms
 from tests.assistant_fakes import TRUST_RESOLVED, FakeEmbedder, FakeIndex, passage, sample_passages
 from minutes_core.settings import Settings
@@ -52,8 +52,8 @@ def test_split_sentences(text, sentences):
     assert split_sentences(text) == sentences
 
 
-def test_reflow_keeps_bullets_apart_and_joins_a_bullet_broken_by_a_page():
-    units = reflow(TRUST_RESOLVED)
+def test_passage_units_keep_bullets_apart_and_join_a_bullet_broken_by_a_page():
+    units = passage_units(TRUST_RESOLVED)
     assert units[0] == "RESOLVED"
     assert units[-1].startswith("- The Cabinet Member to report back")
     assert units[-1].endswith("It was suggested the best time to report back would probably be "

@@ -350,4 +350,4 @@ def test_fuzzed_files_are_ingested_or_refused_and_nothing_is_lost(make_index, tm
     chunks = index.registry.indexed_chunks()
     assert chunks and max(len(c.text) for c in chunks) <= limit
     wanted = {c.id for c in chunks}
-    assert wanted == set(index.chroma.sync_hashes()) == set(index.bm25.ids)
+    assert wanted == set(index.chroma.sync_hashes()) == set(index.registry.keyword_ids())

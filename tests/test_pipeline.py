@@ -16,6 +16,7 @@ import pytest
 
 from vectorstore.ingestion import Ingester
 from vectorstore.index import Index
+from vectorstore.models import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -29,7 +30,7 @@ def consistent(index: Index) -> tuple[set[str], set[str], set[str]]:
     """Chunk ids in the registry (indexed), in Chroma and in BM25."""
     wanted = {c.id for c in index.registry.indexed_chunks()}
     in_chroma = set(index.chroma.sync_hashes())
-    in_bm25 = set(index.bm25.ids)
+    in_bm25 = set(index.registry.keyword_ids())
     return wanted, in_chroma, in_bm25
 
 
@@ -70,15 +71,65 @@ def test_new_parsing_rules_or_chunk_size_reparse_unchanged_files(make_index, pap
     assert wanted == in_chroma == in_bm25
 
 
-def test_registry_written_before_parser_keys_is_upgraded_in_place(make_index, papers):
+# The registry as the first releases wrote it (schema 1, before files recorded their parser).
+SCHEMA_1 = """
+CREATE TABLE files (path TEXT PRIMARY KEY, source TEXT NOT NULL, checksum TEXT NOT NULL,
+    size INTEGER NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE documents (path TEXT NOT NULL, ordinal INTEGER NOT NULL, doc_id TEXT NOT NULL,
+    data TEXT NOT NULL, fingerprint TEXT NOT NULL, indexable INTEGER NOT NULL, duplicate_of TEXT,
+    alternates TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (path, ordinal));
+CREATE INDEX documents_doc_id ON documents (doc_id);
+CREATE TABLE chunks (path TEXT NOT NULL, id TEXT NOT NULL, doc_ordinal INTEGER,
+    ordinal INTEGER NOT NULL, text TEXT NOT NULL, index_text TEXT NOT NULL,
+    metadata TEXT NOT NULL, PRIMARY KEY (path, id));
+CREATE INDEX chunks_id ON chunks (id);
+CREATE INDEX chunks_document ON chunks (path, doc_ordinal);
+CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL);
+PRAGMA user_version=1;
+"""
+
+
+def write_schema_1(index: Index, path: Path) -> None:
+    """The index's registry rewritten as schema 1 stored it: texts and full metadata inline."""
+    files = index.files()
+    chunks = index.registry.chunks_by_rowid(range(1, 10_000))
+    documents = index.documents()
+    vectors = index.registry._query("SELECT key, vector FROM embeddings")
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA_1)
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                       [(f.path, f.source, f.checksum, f.size, f.ingested_at) for f in files])
+        sketches = {(s.path, s.key[1]): list(s.fingerprint) for s in index.registry.document_sketches()}
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (d["path"], d["ordinal"], d["doc_id"],
+             json.dumps({k: v for k, v in d.items() if k not in ("n_chunks", "duplicate_of", "alternates")}),
+             json.dumps(sketches.get((d["path"], d["ordinal"]), [])), int(d["indexable"]),
+             d["duplicate_of"], json.dumps(d["alternates"])) for d in documents])
+        db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)", [
+            (c.metadata["path"], c.id, c.metadata.get("doc_ordinal"), n, c.text, c.index_text,
+             json.dumps({k: v for k, v in c.metadata.items() if k != "alternates"}))
+            for n, c in enumerate(chunks)])
+        db.executemany("INSERT INTO embeddings VALUES (?, ?)", vectors)
+
+
+def test_registry_of_schema_1_is_upgraded_in_place_and_searches_the_same(make_index, papers, tmp_path):
     index = make_index()
     Ingester(index.settings, index).ingest([papers], progress=False)
+    keyword = [(p.id, p.metadata) for p in index.keyword_search("drainage contract tender", k=5)]
+    passages = {p.id: p.to_dict() for p in index.passages_where(Filters())}
     path = index.registry.path
+    old = tmp_path / "schema1.sqlite"
+    write_schema_1(index, old)
     index.close()
-    with sqlite3.connect(path) as db:  # the files table as the first release wrote it
-        db.executescript("ALTER TABLE files DROP COLUMN parser;")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.move(old, path)
     index = make_index()
     assert {r.parser for r in index.files()} == {""}
+    assert {p.id: p.to_dict() for p in index.passages_where(Filters())} == passages
+    assert index.sync().keyword_added == len(passages)
+    assert not any(index.chroma.collection.get(include=["documents"])["documents"]), "Chroma refilled lean"
+    assert [(p.id, p.metadata) for p in index.keyword_search("drainage contract tender", k=5)] == keyword
     report = Ingester(index.settings, index).ingest([papers], progress=False).to_dict()
     assert report["files"]["replaced"] == 2 and report["embedded"] == 0
 
@@ -233,5 +284,107 @@ def test_ingest_killed_with_sigkill_is_completed_by_running_it_again(tmp_path, p
         wanted, in_chroma, in_bm25 = consistent(index)
         assert wanted == in_chroma == in_bm25 and len(wanted) == report["chunks"]
         assert index.chroma.count() == len(wanted), "no duplicate vectors"
+    finally:
+        index.close()
+
+
+def _index_state(data_dir: Path) -> dict:
+    """Everything an ingest leaves in a data directory, comparable across directories."""
+    from minutes_core.settings import Settings
+    from tests.conftest_vectorstore import FakeEmbedder
+    from vectorstore.records import KINDS
+
+    index = Index(Settings.load(data_dir=data_dir), embedder=FakeEmbedder())
+    records = index.open_records()
+    try:
+        wanted, in_chroma, in_keyword = consistent(index)
+        return {"chunks": wanted, "chroma": in_chroma, "keyword": in_keyword,
+                "keyword_count": len(index.registry.keyword_ids()), "chroma_count": index.chroma.count(),
+                "files": {(f.path, f.checksum, f.n_chunks) for f in index.files()},
+                "records": {kind: records.query(kind) for kind in KINDS}}
+    finally:
+        records.close()
+        index.close()
+
+
+@pytest.fixture
+def many_papers(tmp_path) -> Path:
+    """Enough files for the parse-ahead worker process (and a bad one among them)."""
+    folder = tmp_path / "many"
+    shutil.copytree(SAMPLE, folder)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "limerick" / "2019" / "11", folder / "limerick")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    return folder
+
+
+def test_ingest_killed_mid_pipeline_then_run_again_equals_a_clean_ingest(tmp_path, many_papers):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    env = {**os.environ, "MINUTES_DATA_DIR": str(killed), "MINUTES_EMBEDDING_BATCH_SIZE": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "tests.fake_model_cli", "ingest", str(many_papers)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(killed / "registry.sqlite", timeout=1) as db:
+                if db.execute("select count(*) from files").fetchone()[0] >= 3:
+                    break
+        except sqlite3.Error:
+            pass
+        time.sleep(0.02)
+    assert process.poll() is None, "ingest finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    again = _run_cli(["ingest", str(many_papers), "--json"], killed, fake=True)
+    assert again.returncode == 1 and "broken.pdf" in again.stderr  # the bad file fails, the rest go in
+    first = _run_cli(["ingest", str(many_papers), "--json"], clean, fake=True)
+    assert json.loads(first.stdout)["files"]["failed"] == 1
+    resumed, fresh = _index_state(killed), _index_state(clean)
+    assert resumed == fresh
+    assert len(fresh["chunks"]) == fresh["keyword_count"] == fresh["chroma_count"] > 100
+
+
+MEETING = """Minutes of the Cabinet meeting held on 3 March 2024
+
+1. {topic} GRANTS
+
+The Cabinet considered a report on {topic} grants for farmers in the county.
+
+RESOLVED: That the {topic} grant scheme be approved.
+"""
+
+
+@pytest.mark.slow
+def test_adding_changing_and_removing_one_file_updates_keyword_search_in_place(tmp_path, papers, real_embedder):
+    """Real model, Chroma and keyword index: one file's change touches that file's rows only."""
+    from minutes_core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    index = Index(settings, embedder=real_embedder)
+    try:
+        Ingester(settings, index).ingest([papers], progress=False)
+        original = index.registry.keyword_rows()
+        extra = papers / "extra.txt"
+        extra.write_text(MEETING.format(topic="QUINOA"))
+        added = Ingester(settings, index).ingest([papers], progress=False).to_dict()
+        assert added["files"]["added"] == 1 and added["files"]["unchanged"] == 2
+        assert index.keyword_search("quinoa grant scheme", k=1)[0].source == "extra.txt"
+        assert index.dense_search("quinoa grant scheme for farmers", k=1)[0].source == "extra.txt"
+        with_extra = index.registry.keyword_rows()
+        assert original < with_extra, "the other files' rows were kept, not rebuilt"
+
+        extra.write_text(MEETING.format(topic="SPELT"))
+        changed = Ingester(settings, index).ingest([papers], progress=False).to_dict()
+        assert changed["files"]["replaced"] == 1
+        assert all(p.source != "extra.txt" for p in index.keyword_search("quinoa", k=5))
+        assert index.keyword_search("spelt grant scheme", k=1)[0].source == "extra.txt"
+        assert original < index.registry.keyword_rows() and not (with_extra - original) & index.registry.keyword_rows()
+
+        extra.unlink()
+        removed = Ingester(settings, index).ingest([papers], prune=True, progress=False).to_dict()
+        assert removed["files"]["removed"] == 1
+        assert all(p.source != "extra.txt" for p in index.keyword_search("spelt grant scheme", k=5))
+        assert index.registry.keyword_rows() == original
+        wanted, in_chroma, in_keyword = consistent(index)
+        assert wanted == in_chroma == in_keyword
     finally:
         index.close()

@@ -9,10 +9,15 @@ import pytest
 from assistant.records_route import answer_from_records, classify
 from ingest.clean import clean_lines
 from ingest.loaders import load_file
-from ingest.records import Records, _classify, action_status, extract_records, parse_people
+from ingest.attendance import entry_texts, find_sections
+from ingest.clean import Line, reflow
+from ingest.motions import find_motions
+from ingest.conventions import load_conventions
+from ingest.records import Records, _classify, _labels_apart, _rows_apart, absent_people, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
+from vectorstore.ingestion import parse_file
 from vectorstore.models import Filters
 from vectorstore.records import RecordsStore
 
@@ -369,10 +374,103 @@ def test_tracker_cell_column_rules(cell, column):
     ("Councillor Susan Barnett and Samera Ali, Parent Governor Representative.", False,
      [("Susan Barnett", True, None), ("Samera Ali", False, "Parent Governor Representative")]),
     ("None.", False, []),
+    # A comma list of names, each with its letters after it (Irish minutes): one person each.
+    ("K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C.", True,
+     [("K. Sheahan", False, "M.C.C."), ("S. Keary", False, "M.C.C."), ("D. Naughton", False, "M.C.C")]),
+    ("K. Butler, S.O., M. O'Brien, S.E.E., G. Liston, E.E.", True,
+     [("K. Butler", False, "S.O."), ("M. O'Brien", False, "S.E.E."), ("G. Liston", False, "E.E")]),
+    ("Councillor John Sheahan, M.C.C.", True, [("John Sheahan", True, "M.C.C")]),
+    ("Colm Ward, Limerick Leader", True, [("Colm Ward", False, "Limerick Leader")]),
+    ("Dawn Roberts, AD, Early Help", True, [("Dawn Roberts", False, "AD, Early Help")]),
+    ("Cllr. Azad Talukder Cilr. PJ Carey", True, [("Azad Talukder", True, None), ("PJ Carey", True, None)]),
+    ("Councillors Daly (Chairperson), Butler, Ó Ceallaigh", False,
+     [("Daly", True, "Chairperson"), ("Butler", True, None), ("Ó Ceallaigh", True, None)]),
 ])
 def test_people_lists(entry, single, expected):
     people = [(p.name, p.councillor, p.capacity) for p in parse_people(entry, single=single)]
     assert people == expected
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("Councillors M. Ryan, R. O’Donoghue, T.D. and D. Dunne, ADAPT",
+     [("M. Ryan", True, None), ("R. O’Donoghue", True, "T.D"), ("D. Dunne", False, "ADAPT")]),
+    ("Councillors K. Sheahan, Brian Leddin, T.D. and C. Flynn, Limerick Public Participation Network",
+     [("K. Sheahan", True, None), ("Brian Leddin", True, "T.D"),
+      ("C. Flynn", False, "Limerick Public Participation Network")]),
+    ("Councillors Hannah Fairweather and Imran Gulzar. Councillor Tunde Oyelaran attended as a substitute",
+     [("Hannah Fairweather", True, None), ("Imran Gulzar", True, None)]),
+    ("Councillor F. Foley and Senior Executive Engineer G. O'Connor",
+     [("F. Foley", True, None), ("G. O'Connor", False, "Senior Executive Engineer")]),
+    ("", []),
+])
+def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected):
+    assert [(p.name, p.councillor, p.capacity) for p in absent_people(entry)] == expected
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # The 2014 Rathkeale Area Committee minutes: a list wrapped after a lone initial, then a heading
+    # of people who did not attend as members.
+    (["Members Present: K. Sheahan, M.C.C., S. Keary, M.C.C., D.", "", "Naughton, M.C.C.", "",
+      "Officials Present: K. Butler, S.O., M. O’Brien, S.E.E., T.", "", "McKechnie, S.E.E.", "", "Press:", "",
+      "Colm Ward, Limerick Leader"],
+     [("present", ["K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C."]),
+      ("officials", ["K. Butler, S.O., M. O'Brien, S.E.E., T. McKechnie, S.E.E."])]),
+    (["An apology for her inability to attend the Meeting was received from Councillor Elena", "", "Secas.",
+      "", "OFFICIALS IN ATTENDANCE:"],
+     [("apologies", ["Councillor Elena Secas."]), ("officials", [])]),
+    (["Present: Councillor A. Smith.", "", "The Chair welcomed everyone to the meeting of the committee."],
+     [("present", ["Councillor A. Smith."])]),
+])
+def test_attendance_list_entries(lines, expected):
+    rows = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(lines, start=1)]
+    sections = find_sections(rows, load_conventions())
+    assert [(section.role, entry_texts(section)) for section in sections] == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # a web page's attendance table (name | role | attendance)
+    ("Minutes of the Audit Committee held on 18 July 2023\nAttendee | Role | Attendance\n"
+     "Councillor Julie Hartnell | Committee Member | Present\n"
+     "Councillor Sophie Quirke | Committee Member | Apologies\n"
+     "Mr Colin Wemyss | Independent Person | Absent\n1. Minutes\n",
+     [("present", "Julie Hartnell"), ("apologies", "Sophie Quirke"), ("absent", "Mr Colin Wemyss")]),
+    # a DOCX two-cell row: "Regrets: | Councillor T. Beaulieu"
+    ("Minutes of the Planning Committee held on 14 March 2023\nPresent: | Councillor S. Klassen, Chair\n"
+     "Present (electronic participation): | Councillor J. Salazar\nRegrets: | Councillor T. Beaulieu\n1. Call to Order\n",
+     [("present", "S. Klassen"), ("remote", "J. Salazar"), ("apologies", "T. Beaulieu")]),
+])
+def test_attendance_tables_and_label_cells(tmp_path, source, expected):
+    path = tmp_path / "minutes.txt"
+    path.write_text(source, encoding="utf-8")
+    _, _, found = parse_file(load_file(path, Settings()), Settings())
+    assert [(r.role, r.name) for r in found.attendance] == expected
+
+
+def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
+    rows = ["Items", "No. | Item",
+            "47. | Minutes Minutes: RESOLVED: That the minutes of the meeting held on 15 November 2022 be approved.",
+            "48. | Loan Facility Minutes: It was moved by Councillor Holloway and seconded by Councillor Nkemelu "
+            "that the recommendations be approved. RESOLVED: That the loan facility be increased.",
+            "49. | Fleet Fuel Cards Minutes: RESOLVED: That the update be noted."]
+    lines = [Line(n, text) for n, text in enumerate(rows, start=1)]
+    motions = find_motions(reflow(_rows_apart(lines)), load_conventions())
+    assert [(m.proposer, m.seconder, m.decision[:20]) for m in motions] == [
+        (None, None, "That the minutes of "), ("Holloway", "Nkemelu", "That the loan facili"),
+        (None, None, "That the update be n")]
+
+
+def test_motions_printed_a_label_a_line_without_blank_lines_are_read_apart():
+    rows = ["6.1 Zoning By-law Amendment Application Z-2022-14", "Moved by Councillor Beaulieu",
+            "Seconded by Councillor Lindqvist", "THAT Council approve the application.",
+            "Moved by Councillor Whitfield", "Seconded by Councillor Duquette",
+            "THAT the motion be amended by adding a height limit.", "Recorded Vote on the Amendment:",
+            "Yeas: Councillor Duquette, Mayor Okafor, Councillor Raman, Councillor Whitfield (4)",
+            "Nays: Councillor Beaulieu, Councillor Lindqvist (2)", "Motion Passed (4 to 2)"]
+    lines = [Line(n, text) for n, text in enumerate(rows, start=1)]
+    conventions = load_conventions()
+    motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
+    assert [(m.proposer, m.seconder, m.outcome, m.votes["for"], m.votes["against"]) for m in motions] == [
+        ("Beaulieu", "Lindqvist", "agreed", None, None), ("Whitfield", "Duquette", "carried", 4, 2)]
 
 
 def test_documents_without_meetings_give_no_rows(records):
@@ -423,6 +521,41 @@ def test_replace_file_replaces_and_remove_file_removes(store, records):
     assert store.query("decisions", meeting="2020-12-09") == []
     assert store.remove_file(path) is False
     assert len(store.query("decisions", meeting="2020-10-28")) == 6  # other files untouched
+
+
+def test_store_of_schema_1_is_upgraded_in_place_with_every_row_unchanged(store, tmp_path):
+    """The first releases kept each row's JSON with its passage text inline, keyed by path."""
+    import json
+    import sqlite3
+
+    from vectorstore.records import KINDS
+
+    rows = {kind: store.query(kind) for kind in KINDS}
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript("""CREATE TABLE records (path TEXT NOT NULL, kind TEXT NOT NULL,
+            ordinal INTEGER NOT NULL, committee TEXT, meeting_date TEXT, data TEXT NOT NULL,
+            PRIMARY KEY (path, kind, ordinal));
+            CREATE INDEX records_kind_date ON records (kind, meeting_date);""")
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", [
+            (f"/corpus/{row['source']}", kind, n, row.get("committee"), row.get("meeting_date"), json.dumps(row))
+            for kind, kind_rows in rows.items() for n, row in enumerate(kind_rows)])
+    upgraded = RecordsStore(old)
+    try:
+        assert {kind: upgraded.query(kind) for kind in KINDS} == rows
+        assert upgraded.remove_file(f"/corpus/{MINUTES_DEC}") is True
+        assert upgraded.query("decisions", meeting="2020-12-09") == []
+    finally:
+        upgraded.close()
+
+
+def test_rows_of_one_passage_share_its_stored_text(store):
+    """A "Present:" list gives a row per person; its passage is stored once for all of them."""
+    from vectorstore.records import KINDS
+
+    rows = [row for kind in KINDS for row in store.query(kind)]
+    passages = store._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+    assert passages == len({(row["source"], row["text"]) for row in rows}) < len(rows)
 
 
 def test_unknown_kind_is_refused(store):

@@ -110,3 +110,14 @@ def test_renamed_committees_share_one_canonical_name(detected):
     names = {p.document.committee for docs in detected.values() for p in docs
              if p.document.committee_printed and "SCRUTINY" in p.document.committee_printed.upper()}
     assert names == {"Education and Children's Social Care Overview and Scrutiny Committee"}
+
+
+def test_minutes_printed_inside_an_agenda_pack_are_a_document_of_their_own():
+    """An agenda pack (evals/corpora/other-styles) whose pages 3-5 are the previous meeting's minutes,
+    for adoption, under their own title block: "PLANNING AND DEVELOPMENT COMMITTEE / MINUTES /
+    Tuesday, October 11, 2022"."""
+    loaded = load_file(ROOT / "evals" / "corpora" / "other-styles" / "riverton_pdc_agenda_2022-12-06.pdf", Settings())
+    documents = detect_documents(loaded.source, loaded.path, clean_lines(loaded))
+    assert [(d.document.doc_type, d.document.meeting_date) for d in documents][:2] == [
+        ("agenda", "2022-12-06"), ("minutes", "2022-10-11")]
+    assert "Tuesday, October 11, 2022" in " ".join(line.text for line in documents[1].lines[:6])

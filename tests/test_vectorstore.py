@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest_vectorstore import FakeEmbedder, build_file
 from vectorstore.chroma_store import where_clause
-from vectorstore.dedup import DocumentSketch, find_duplicates, normalise, similarity, sketch
+from ingest.fingerprint import normalise, sketch
+from vectorstore.dedup import DocumentSketch, find_duplicates, has_near_copy, similarity
 from vectorstore.models import Filters
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ def assert_indexes_match_registry(index):
     wanted = sorted(c.id for c in index.registry.indexed_chunks())
     assert sorted(chroma_ids(index)) == wanted
     assert index.chroma.count() == len(wanted)
-    assert sorted(index.bm25.ids) == wanted
+    assert sorted(index.registry.keyword_ids()) == wanted
 
 
 # -- dedup helpers --------------------------------------------------------------------------------
@@ -266,8 +267,8 @@ def test_sync_indexes_every_chunk_of_indexable_documents(council_index):
 def test_resync_of_unchanged_registry_embeds_nothing(council_index, fake_embedder):
     fake_embedder.embedded.clear()
     report = council_index.sync()
-    assert (report.embedded, report.added, report.updated, report.deleted, report.bm25_rebuilt) == (
-        0, 0, 0, 0, False)
+    assert (report.embedded, report.added, report.updated, report.deleted, report.keyword_added,
+            report.keyword_removed) == (0, 0, 0, 0, 0, 0)
     assert fake_embedder.embedded == []
 
 
@@ -398,13 +399,22 @@ def test_reopened_index_searches_without_a_sync(council_index, vs_settings, make
     assert reopened.dense_search("Acme drainage", k=1)[0].source == "cabinet_jan.txt"
 
 
-def test_lost_bm25_index_is_rebuilt_by_sync(council_index, vs_settings):
-    import shutil
+def test_keyword_index_of_another_tokenizer_is_emptied_and_refilled_by_sync(council_index, make_index):
+    council_index.registry.set_counter("tokenizer", 0)  # as if an older tokenizer had built it
+    council_index.close()
+    index = make_index()
+    assert index.keyword_search("Acme", k=1) == []
+    assert index.sync().keyword_added == 8
+    assert index.keyword_search("Acme", k=1)[0].source == "cabinet_jan.txt"
+    assert_indexes_match_registry(index)
 
-    shutil.rmtree(vs_settings.data_dir / "bm25")
-    assert council_index.keyword_search("Acme", k=1) == []
-    assert council_index.sync().bm25_rebuilt is True
-    assert council_index.keyword_search("Acme", k=1)[0].source == "cabinet_jan.txt"
+
+def test_keyword_index_is_updated_in_the_transaction_that_replaces_a_file(council_index):
+    """Removing a file takes its chunks out of the keyword index at once: no rebuild, no stale hit."""
+    before = len(council_index.registry.keyword_ids())
+    assert council_index.remove_file("/records/cabinet_jan.txt")
+    assert len(council_index.registry.keyword_ids()) == before - 3
+    assert council_index.sync().keyword_added == 0
 
 
 def test_changed_embedding_model_reembeds_everything(council_index, vs_settings, make_index):
@@ -470,15 +480,56 @@ def test_removing_the_canonical_file_promotes_the_duplicate(make_index):
     assert {d["doc_id"]: d["duplicate_of"] for d in index.documents()}["cabinet_pack.txt#1"] is None
 
 
-def test_a_new_copy_updates_the_canonical_chunks_alternates_in_chroma(make_index):
+def test_a_new_copy_gives_the_canonical_passage_its_alternates_without_rewriting_chroma(make_index):
     index = make_index()
     ingest(index, [report_file()])
     loaded, documents, chunks = pack_file()
     index.replace_file(loaded, documents, chunks)
     report = index.sync()
-    assert report.updated == 1  # the report's one chunk gained alternates
-    stored = index.chroma.collection.get(ids=[report_file()[2][0].id], include=["metadatas"])
-    assert stored["metadatas"][0]["alternates"] == "cabinet_pack.txt"
+    assert (report.added, report.updated) == (2, 0)  # the pack's agenda and minutes only
+    found = index.dense_search("flood alleviation Mill Brook catchment homes", k=1)[0]
+    assert (found.source, found.alternates) == ("flood_report.txt", ["cabinet_pack.txt"])
+
+
+def test_chroma_keeps_vectors_and_filter_fields_only(council_index):
+    stored = council_index.chroma.collection.get(include=["metadatas", "documents"])
+    assert stored["documents"] == [None] * len(stored["ids"])
+    assert {key for m in stored["metadatas"] for key in m} <= {
+        "committee_lc", "meeting_ts", "doc_type", "is_decision", "source", "sync_hash"}
+
+
+@pytest.mark.parametrize("new, expected", [
+    ("copy", True),          # the report again, as another extraction printed it
+    ("unrelated", False),
+    ("same_file", False),    # a near-copy inside its own file is not a duplicate
+])
+def test_has_near_copy_finds_the_pairs_find_duplicates_would_consider(new, expected):
+    base = sketch(REPORT_TEXT)
+    copy = sketch(REPORT_TEXT.replace("The Director", "The  **Director**"))
+    other = sketch("The library opening hours were extended to Saturday afternoons from May.")
+    documents = [_doc("/r/report.txt", 0, 1, base), _doc("/r/lib.txt", 0, 1, other)]
+    candidates = {"copy": _doc("/r/pack.txt", 1, 3, copy),
+                  "unrelated": _doc("/r/x.txt", 0, 1, sketch("Cycle lanes on the ring road were approved.")),
+                  "same_file": _doc("/r/report.txt", 1, 1, copy)}
+    assert has_near_copy([candidates[new]], documents + [candidates[new]], 0.8) is expected
+    assert bool(find_duplicates(documents + [candidates[new]], 0.8)) is expected
+
+
+def test_a_new_document_without_a_near_copy_skips_the_archive_wide_comparison(make_index, monkeypatch):
+    index = make_index()
+    ingest(index, [report_file(), pack_file()])
+    decided = {d["doc_id"]: d["duplicate_of"] for d in index.documents()}
+
+    def whole(*args):
+        raise AssertionError("dedup ran over every document")
+
+    monkeypatch.setattr("vectorstore.index.find_duplicates", whole)
+    ingest(index, [build_file("/r/cycle.txt", [{"chunks": ["Cycle lanes on the ring road were approved."]}])])
+    assert {d["doc_id"]: d["duplicate_of"] for d in index.documents() if d["doc_id"] in decided} == decided
+    monkeypatch.undo()
+    assert index.remove_file("/r/flood_report.txt")  # the canonical copy goes: decided again
+    index.sync()
+    assert {d["doc_id"]: d["duplicate_of"] for d in index.documents()}["cabinet_pack.txt#1"] is None
 
 
 def test_different_documents_are_not_deduplicated(make_index):
@@ -531,14 +582,15 @@ CRASH_SCRIPT = textwrap.dedent("""
             print("UPSERTED", flush=True)
             time.sleep(0.5)
         store.collection.upsert = slow_upsert
-    if mode == "bm25":
-        import bm25s
-        save = bm25s.BM25.save
-        def slow_save(self, *args, **kwargs):
-            save(self, *args, **kwargs)
-            print("SAVED", flush=True)
+    if mode == "keyword":
+        from vectorstore import keyword
+        add = keyword.add
+        def slow_add(db, rows):
+            added = add(db, rows)
+            print("ADDED", flush=True)
             time.sleep(60)
-        bm25s.BM25.save = slow_save
+            return added
+        keyword.add = slow_add
     index.sync()
     print("DONE", flush=True)
 """)
@@ -577,8 +629,8 @@ def assert_repaired(index):
     assert_indexes_match_registry(index)
     assert len(index.registry.indexed_chunks()) == 15 * 10 + 4 * 10  # 15 replaced, 4 old, 1 removed
     again = index.sync()
-    assert (again.embedded, again.added, again.updated, again.deleted, again.bm25_rebuilt) == (
-        0, 0, 0, 0, False)
+    assert (again.embedded, again.added, again.updated, again.deleted, again.keyword_added,
+            again.keyword_removed) == (0, 0, 0, 0, 0, 0)
     texts = {p.source: p.text for p in index.passages_where(Filters())}
     assert texts["file03.txt"].startswith("version 2") and texts["file16.txt"].startswith("version 1")
     assert "file19.txt" not in texts
@@ -619,14 +671,14 @@ def test_kill_during_chroma_writes_is_repaired_by_the_next_sync(vs_settings, mak
     assert_repaired(index)
 
 
-def test_kill_during_bm25_build_keeps_the_old_index_until_the_next_sync(vs_settings, make_index):
-    run_until(vs_settings.data_dir, "bm25", "SAVED")
+def test_kill_during_keyword_update_loses_nothing_and_the_next_sync_completes_it(vs_settings, make_index):
+    run_until(vs_settings.data_dir, "keyword", "ADDED")
     index = make_index()
-    assert len(index.bm25.ids) == 200  # the previous build is still the live one
-    assert index.sync().bm25_rebuilt is True
+    # The update's transaction never committed; the files' replacements had removed their
+    # chunks from the index in their own transactions, so it holds the untouched files only.
+    assert len(index.registry.keyword_ids()) == 4 * 10
+    assert index.sync().keyword_added == 150
     assert_repaired(index)
-    assert [p.name for p in (vs_settings.data_dir / "bm25").iterdir() if p.is_dir()] == [
-        index.bm25.fingerprint]
 
 
 # -- the real model --------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Chroma never embeds anything itself (its default embedding function would try to download a
 model): the collection is created with ``embedding_function=None`` and every vector is passed in.
-The metadata stored with each vector is the chunk's metadata made Chroma-shaped, plus the fields
-filters need (``committee_lc``, ``meeting_ts``) and ``sync_hash``, which lets ``Index.sync``
-see which stored vectors are out of date without reading them back.
+Chroma holds a chunk's vector, the few fields searches filter on (``FILTER_FIELDS``) and
+``sync_hash``, which lets ``Index.sync`` tell a stale vector from a current one without reading it
+back; no text and no other metadata: searches take those from the registry, and a copy here
+took most of the data directory (documents, their full-text index, ~25 metadata rows a chunk).
 """
 
 from __future__ import annotations
@@ -58,7 +59,19 @@ def store_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _conditions(filters: Filters | None) -> list[tuple[str, str, Any]]:
+# The store_metadata() fields the filters test (see conditions): all Chroma keeps of a chunk's metadata.
+FILTER_FIELDS = ("committee_lc", "meeting_ts", "doc_type", "is_decision", "source")
+
+
+def dense_metadata(metadata: dict[str, Any], embedding_key: str) -> dict[str, Any]:
+    """What Chroma stores with a chunk's vector: its filter fields and their sync_hash."""
+    shaped = store_metadata(metadata)
+    out = {name: shaped[name] for name in FILTER_FIELDS if name in shaped}
+    out["sync_hash"] = sync_hash(embedding_key, out)
+    return out
+
+
+def conditions(filters: Filters | None) -> list[tuple[str, str, Any]]:
     """Filters as (field, operator, value) on store_metadata() fields: one list for both the
     Chroma ``where`` clause and the Python test, so dense and keyword search filter alike."""
     if filters is None:
@@ -83,7 +96,7 @@ def _conditions(filters: Filters | None) -> list[tuple[str, str, Any]]:
 
 def where_clause(filters: Filters | None) -> dict[str, Any] | None:
     """The Chroma ``where`` for filters; None when nothing is filtered."""
-    parts = [{name: {operator: value}} for name, operator, value in _conditions(filters)]
+    parts = [{name: {operator: value}} for name, operator, value in conditions(filters)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
@@ -91,7 +104,7 @@ def where_clause(filters: Filters | None) -> dict[str, Any] | None:
 
 def metadata_matches(metadata: dict[str, Any], filters: Filters | None) -> bool:
     """The same test as where_clause(), in Python, on store_metadata() output."""
-    for name, operator, value in _conditions(filters):
+    for name, operator, value in conditions(filters):
         actual = metadata.get(name)
         if actual is None:
             return False
@@ -104,9 +117,9 @@ def metadata_matches(metadata: dict[str, Any], filters: Filters | None) -> bool:
     return True
 
 
-def sync_hash(embedding_key: str, text: str, metadata: dict[str, Any]) -> str:
-    """Changes whenever the stored vector, document text or metadata of a chunk would change."""
-    payload = json.dumps([embedding_key, text, metadata], sort_keys=True)
+def sync_hash(embedding_key: str, metadata: dict[str, Any]) -> str:
+    """Changes whenever the stored vector or metadata of a chunk would change."""
+    payload = json.dumps([embedding_key, metadata], sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
@@ -153,6 +166,12 @@ class ChromaStore:
             collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
         return collection
 
+    def clear(self) -> None:
+        """Empty the collection (a data directory written by an older version kept texts and
+        every metadata field here; upserts would keep them, so it is emptied and refilled)."""
+        self.client.delete_collection(self.name)
+        self.collection = self._open()
+
     def count(self) -> int:
         return self.collection.count()
 
@@ -168,12 +187,11 @@ class ChromaStore:
                 return out
             offset += _PAGE
 
-    def upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str],
-               metadatas: list[dict[str, Any]]) -> None:
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), self.batch_size):
             end = start + self.batch_size
             self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                   documents=texts[start:end], metadatas=metadatas[start:end])
+                                   metadatas=metadatas[start:end])
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), self.batch_size):

@@ -2,8 +2,9 @@
 
 Council papers travel: a report is published on its own and again inside the agenda pack of the
 meeting that considers it. Indexing both copies would fill search results with the same passage
-twice, so each document carries a bottom-k sketch of its word 5-shingles (``sketch``), and
-``find_duplicates`` keeps one canonical copy per group of near-identical documents.
+twice, so each document carries a bottom-k sketch of its word 5-shingles (``ingest.fingerprint``,
+taken when the file is parsed), and ``find_duplicates`` keeps one canonical copy per group of
+near-identical documents.
 
 A bottom-k sketch (Broder, "On the resemblance and containment of documents", 1997) keeps the k
 smallest shingle hashes; the share of the union's k smallest hashes found in both sketches is an
@@ -12,43 +13,10 @@ unbiased estimate of the Jaccard similarity of the two shingle sets.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from minutes_core.text.normalise import match_form
-
-SHINGLE_WORDS = 5
-DEFAULT_K = 256
-
-_WORD = re.compile(r"\w+")
-
-
-def normalise(text: str) -> str:
-    """Text as compared for duplication: the differences between two extractions of one paper
-    (case, curly quotes, markdown bold, HTML tags, spacing) removed."""
-    return match_form(text, tags=True, dashes=False)
-
-
-def _hash(shingle: str) -> int:
-    # A stable 64-bit hash: Python's hash() is salted per process and would change every run.
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def sketch(text: str, k: int = DEFAULT_K) -> list[int]:
-    """The k smallest hashes of the text's word 5-shingles, ascending; [] for text without words.
-
-    A text shorter than five words is one shingle, so short documents still compare.
-    """
-    words = _WORD.findall(normalise(text))
-    if not words:
-        return []
-    if len(words) < SHINGLE_WORDS:
-        shingles = {" ".join(words)}
-    else:
-        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    return sorted({_hash(s) for s in shingles})[:k]
+import numpy as np
+from scipy import sparse
 
 
 def similarity(a: list[int], b: list[int]) -> float:
@@ -86,30 +54,60 @@ def find_duplicates(documents: list[DocumentSketch], threshold: float) -> dict[D
     with fewer documents (a standalone report beats its copy inside an agenda pack), then the
     smaller path, then the smaller ordinal, so the choice does not depend on ingest order.
     A canonical document is never itself a duplicate.
+
+    The hashes two sketches share are counted for every pair at once (a sparse product of the
+    document-by-hash matrix with itself): a council's boilerplate puts the same few hashes in
+    most sketches, and counting pair by pair through them took 15 s on a 1,700-document archive.
     """
     ranked = sorted((d for d in documents if d.fingerprint),
                     key=lambda d: (d.file_documents, d.path, d.key[1]))
-    postings: dict[int, list[int]] = defaultdict(list)
-    for position, document in enumerate(ranked):
-        for value in document.fingerprint:
-            postings[value].append(position)
+    if len(ranked) < 2:
+        return {}
+    lengths = np.fromiter((len(d.fingerprint) for d in ranked), dtype=np.int64, count=len(ranked))
+    values = np.concatenate([np.asarray(d.fingerprint, dtype=np.uint64) for d in ranked])
+    _, columns, counts = np.unique(values, return_inverse=True, return_counts=True)
+    rows = np.repeat(np.arange(len(ranked)), lengths)
+    common = counts[columns] > 1  # a hash in one sketch only adds to no pair
+    matrix = sparse.csr_matrix((np.ones(int(common.sum()), dtype=np.int32), (rows[common], columns[common])),
+                               shape=(len(ranked), len(counts)))
+    shared = (matrix @ matrix.T).tocoo()
+    # similarity() <= shared / longer sketch, so this skips pairs that cannot qualify.
+    longer = np.maximum(lengths[shared.row], lengths[shared.col])
+    keep = (shared.row < shared.col) & (shared.data >= threshold * longer)
+    pairs = sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
 
     duplicate_of: dict[DocumentKey, DocumentKey] = {}
-    for position, document in enumerate(ranked):
-        if document.key in duplicate_of:
+    for position, other in pairs:  # each document in rank order, then its candidates
+        document, candidate = ranked[position], ranked[other]
+        if document.key in duplicate_of or candidate.key in duplicate_of or candidate.path == document.path:
             continue
-        shared: dict[int, int] = defaultdict(int)
-        for value in document.fingerprint:
-            for other in postings[value]:
-                if other > position:
-                    shared[other] += 1
-        for other, count in shared.items():
-            candidate = ranked[other]
-            if candidate.path == document.path or candidate.key in duplicate_of:
-                continue
-            # similarity() <= shared / longer sketch, so this skips pairs that cannot qualify.
-            if count / max(len(document.fingerprint), len(candidate.fingerprint)) < threshold:
-                continue
-            if similarity(list(document.fingerprint), list(candidate.fingerprint)) >= threshold:
-                duplicate_of[candidate.key] = document.key
+        if similarity(list(document.fingerprint), list(candidate.fingerprint)) >= threshold:
+            duplicate_of[candidate.key] = document.key
     return duplicate_of
+
+
+def has_near_copy(new: list[DocumentSketch], documents: list[DocumentSketch], threshold: float) -> bool:
+    """Whether any of the ``new`` documents is a near-copy of another file's document (the
+    pairs ``find_duplicates`` would consider); cheap for a few new documents on a large archive."""
+    others = [d for d in documents if d.fingerprint]
+    if not others:
+        return False
+    width = max(len(d.fingerprint) for d in others)
+    table = np.zeros((len(others), width), dtype=np.uint64)
+    lengths = np.zeros(len(others), dtype=np.int64)
+    for row, document in enumerate(others):
+        table[row, :len(document.fingerprint)] = document.fingerprint
+        lengths[row] = len(document.fingerprint)
+    filled = np.arange(width) < lengths[:, None]
+    for document in new:
+        if not document.fingerprint:
+            continue
+        values = np.asarray(document.fingerprint, dtype=np.uint64)
+        shared = (np.isin(table, values) & filled).sum(axis=1)
+        # similarity() <= shared / longer sketch, as in find_duplicates.
+        for row in np.flatnonzero(shared >= threshold * np.maximum(lengths, len(values))):
+            other = others[row]
+            if other.path != document.path and \
+                    similarity(list(document.fingerprint), list(other.fingerprint)) >= threshold:
+                return True
+    return False

@@ -1,7 +1,8 @@
-"""The one facade over storage: the registry (truth), Chroma (dense) and BM25 (keyword).
+"""The one facade over storage: the registry (truth, and the keyword index inside it) and Chroma
+(dense).
 
-Writers change the registry only (``replace_file``, ``remove_file``); ``sync`` then makes the two
-derived indexes agree with it. Because sync compares states instead of replaying steps, it can be
+Writers change the registry only (``replace_file``, ``remove_file``); ``sync`` then makes the
+indexes agree with it. Because sync compares states instead of replaying steps, it can be
 run any number of times and repairs whatever a kill left half-done. Searches read the derived
 indexes but take texts and metadata from the registry, so a result never shows a chunk the
 registry no longer holds.
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,14 +23,13 @@ from tqdm import tqdm
 
 from minutes_core import settings as settings_module
 from ingest.models import Chunk, Document, LoadedFile
-from vectorstore.bm25_store import BM25Store, fingerprint
-from vectorstore.chroma_store import ChromaStore, metadata_matches, store_metadata, sync_hash
-from vectorstore.dedup import find_duplicates
+from vectorstore.chroma_store import ChromaStore, conditions, dense_metadata, metadata_matches, store_metadata
+from vectorstore.dedup import find_duplicates, has_near_copy
 from vectorstore.embedder import Embedder
 from vectorstore.layout import DataLayout
 from vectorstore.models import Filters, Passage
 from vectorstore.records import RecordsStore
-from vectorstore.registry import FileRecord, Registry, StoredChunk
+from vectorstore.registry import FileRecord, FileState, Registry, StoredChunk
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 # repeats at least this long, so a chance match of a few characters is left alone.
 _MIN_OVERLAP = 20
 _MAX_OVERLAP = 2000
+# Up to this many new documents are compared with the archive one by one before dedup runs whole.
+_FEW_NEW_DOCUMENTS = 32
 
 
 @dataclass
@@ -48,7 +50,9 @@ class SyncReport:
     updated: int = 0
     deleted: int = 0
     duplicates: int = 0
-    bm25_rebuilt: bool = False
+    keyword_added: int = 0
+    keyword_removed: int = 0
+    pruned: int = 0  # cached vectors no stored chunk uses any more, dropped
     seconds: float = 0.0
     embed_seconds: float = 0.0  # the part of ``seconds`` spent computing vectors
     embedded_files: set[str] = field(default_factory=set)  # paths of the chunks embedded
@@ -78,13 +82,13 @@ class Index:
         self.layout = DataLayout.of(settings)
         self.layout.root.mkdir(parents=True, exist_ok=True)
         self.registry = Registry(self.layout.registry)
-        self.bm25 = BM25Store(self.layout.bm25)
+        if self.layout.bm25.is_dir():  # the keyword index now lives in the registry
+            shutil.rmtree(self.layout.bm25, ignore_errors=True)
         self._chroma: ChromaStore | None = None
-        self._lock = threading.Lock()  # guards the lazily opened Chroma and the BM25 metadata cache
+        self._lock = threading.Lock()  # guards the lazily opened Chroma
         # One sync at a time; searches do not wait for it (the registry and Chroma take their
         # own short locks), so a long embedding run does not stall the web UI.
         self._sync_lock = threading.Lock()
-        self._bm25_metadata: tuple[str | None, list[dict[str, Any]]] = (None, [])
 
     @property
     def chroma(self) -> ChromaStore:
@@ -111,98 +115,173 @@ class Index:
         return self.registry.files()
 
     def replace_file(self, loaded: LoadedFile, documents: list[Document], chunks: list[Chunk],
-                     parser: str = "") -> None:
+                     parser: str = "", stamp: str | None = None) -> None:
         """Store a file's documents and chunks in place of its old ones (one transaction).
 
         ``parser`` names the rules that produced them (``vectorstore.ingestion.parser_key``). Searches
         see the change after the next ``sync()``.
         """
-        self.registry.replace_file(loaded, documents, chunks, parser)
+        stale = self.registry.replace_file(loaded, documents, chunks, parser, stamp)
+        self._drop_vectors(stale)
+
+    def _drop_vectors(self, texts: set[str]) -> None:
+        """Drop the cached vectors of index texts no longer stored (another file may still hold
+        the same text: its vector is then computed again if ever needed, never wrong)."""
+        if texts:
+            self.registry.drop_vectors(embedding_key(self.embedder.identity, t) for t in texts)
+
+    def file_states(self) -> dict[str, FileState]:
+        """path -> (checksum, stamp, parser) of every stored file, in one read."""
+        return self.registry.file_states()
+
+    def touch_file(self, path, stamp: str) -> None:
+        """Record a new stamp for a stored file whose bytes did not change."""
+        self.registry.touch_file(str(path), stamp)
 
     def remove_file(self, path) -> bool:
         """Forget a file; False if it was not stored. Its chunks leave the indexes at ``sync()``."""
-        return self.registry.remove_file(str(path))
+        stale = self.registry.remove_file(str(path))
+        if stale is None:
+            return False
+        self._drop_vectors(stale)
+        return True
 
     # -- sync ----------------------------------------------------------------------------------
-    def sync(self, progress: bool = False) -> SyncReport:
-        """Decide duplicates, then make Chroma and BM25 hold exactly the indexed chunks."""
+    def sync(self, progress: bool = False, dedup: bool = True) -> SyncReport:
+        """Decide duplicates, then make Chroma and the keyword index hold exactly the indexed chunks.
+
+        ``dedup=False`` keeps the last duplicate decisions (new documents count as canonical): an
+        ingest's intermediate syncs skip the archive-wide comparison, and its last sync decides.
+
+        Work in proportion to what changed: dedup runs when documents changed, and only chunk rows
+        not yet in an index (or no longer wanted there) are read. Chroma is compared whole only
+        when its count disagrees with what the registry recorded (a kill between a Chroma write
+        and its record, a lost or emptied collection).
+        """
         started = time.perf_counter()
         report = SyncReport()
         with self._sync_lock:
-            duplicate_of = find_duplicates(self.registry.document_sketches(),
-                                           self.settings.dedup_threshold)
-            self.registry.set_duplicates(duplicate_of)
-            report.duplicates = len(duplicate_of)
-            wanted = self.registry.indexed_chunks()
-            keys = {c.id: embedding_key(self.embedder.identity, c.index_text) for c in wanted}
-            embed_started = time.perf_counter()
-            report.embedded, report.embedded_files = self._embed_missing(wanted, keys, progress)
-            report.embed_seconds = round(time.perf_counter() - embed_started, 3)
-            report.added, report.updated, report.deleted = self._sync_chroma(wanted, keys)
-            chunk_set = fingerprint((c.id, c.index_text) for c in wanted)
-            if self.bm25.fingerprint != chunk_set:
-                self.bm25.build([c.id for c in wanted], [c.index_text for c in wanted], chunk_set)
-                report.bm25_rebuilt = True
-            keep = {embedding_key(self.embedder.identity, text) for text in self.registry.all_index_texts()}
-            pruned = self.registry.prune_vectors(keep)
+            registry = self.registry
+            if dedup:
+                self._dedup()
+            report.duplicates = registry.count_duplicates()
+            wanted = registry.indexed_rows()
+            report.keyword_added, report.keyword_removed = self._sync_keyword(wanted)
+            self._sync_dense(wanted, report, progress)
+            # replace_file and remove_file drop the vectors of the texts a file no longer has; a
+            # new model's first sync drops every vector of the old one (reading every text).
+            if registry.meta_text("pruned") != self.embedder.identity:
+                keep = {embedding_key(self.embedder.identity, text) for text in registry.index_texts()}
+                report.pruned = registry.prune_vectors(keep)
+                registry.set_counter("pruned", self.embedder.identity)
         report.seconds = round(time.perf_counter() - started, 3)
-        log.info("sync: %s (%d cached vectors dropped)", report.to_dict(), pruned)
+        log.info("sync: %s", report.to_dict())
         return report
 
-    def _embed_missing(self, wanted: list[StoredChunk], keys: dict[str, str],
-                       progress: bool) -> tuple[int, set[str]]:
-        """Embed the texts whose vectors are not cached, committing each batch to the cache.
+    def _dedup(self) -> None:
+        """Decide duplicates when something can have changed them.
 
-        Returns how many texts were embedded and the paths of the files whose chunks needed them.
+        Comparing every document takes seconds on an archive, and adding a meeting rarely makes a
+        duplicate: new documents are first compared with the others, and only when one of them
+        has a near-copy (or a removed document had one) does the whole decision run again. The
+        outcome is the same, since the decision only ever looks at near-copy pairs.
         """
+        registry = self.registry
+        threshold = self.settings.dedup_threshold
+        new = registry.document_sketches(new_only=True)
+        if not new and not registry.dedup_dirty():
+            return
+        everything = registry.document_sketches()
+        # Compared one by one, a few dozen new documents cost what the whole decision costs.
+        if registry.dedup_dirty() or len(new) > _FEW_NEW_DOCUMENTS or has_near_copy(new, everything, threshold):
+            registry.set_duplicates(find_duplicates(everything, threshold))
+        registry.mark_deduped()
+
+    def _sync_keyword(self, wanted: dict[int, str]) -> tuple[int, int]:
+        have = self.registry.keyword_rows()
+        remove = [rowid for rowid in have if rowid not in wanted]
+        add = [chunk for chunk in self.registry.chunks_by_rowid(r for r in wanted if r not in have)]
+        self.registry.update_keyword(
+            [(c.rowid, c.index_text, store_metadata(c.metadata)) for c in add], remove)
+        return len(add), len(remove)
+
+    def _sync_dense(self, wanted: dict[int, str], report: SyncReport, progress: bool) -> None:
+        registry = self.registry
+        if registry.meta_text("dense_reset"):  # written by an older version: refilled lean
+            self.chroma.clear()
+            registry.reset_dense()
+            registry.set_counter("dense_reset", "")
+        dense, removed = registry.dense_rows()
+        wanted_ids = set(wanted.values())
+        stored: dict[str, str] | None = None
+        if self.chroma.count() != len(set(dense.values()) | set(removed)):
+            log.warning("Chroma does not hold what the registry recorded: comparing it whole")
+            registry.reset_dense()
+            dense, removed = {}, []
+            stored = self.chroma.sync_hashes()
+            removed = [chunk_id for chunk_id in stored if chunk_id not in wanted_ids]
+        cleared = [rowid for rowid in dense if rowid not in wanted]
+        delete = sorted((set(removed) | {dense[rowid] for rowid in cleared}) - wanted_ids)
+        self.chroma.delete(delete)
+        registry.mark_dense([], cleared, removed)
+        report.deleted = len(delete)
+        todo = [rowid for rowid in wanted if rowid not in dense]
+        step = max(self.settings.embedding_batch_size, 1) * 8
+        with tqdm(total=len(todo), desc="Embedding", unit="chunk", disable=not progress or not todo) as bar:
+            for start in range(0, len(todo), step):
+                chunks = registry.chunks_by_rowid(todo[start:start + step])
+                self._write_dense(chunks, stored, report)
+                bar.update(len(chunks))
+
+    def _write_dense(self, chunks: list[StoredChunk], stored: dict[str, str] | None,
+                     report: SyncReport) -> None:
+        """Embed what the cache lacks, then upsert what Chroma lacks, and record it."""
+        keys = {c.rowid: embedding_key(self.embedder.identity, c.index_text) for c in chunks}
+        metadata = {c.rowid: dense_metadata(c.metadata, keys[c.rowid]) for c in chunks}
+        embed_started = time.perf_counter()
+        fresh = self._embed_missing(chunks, keys)
+        report.embed_seconds = round(report.embed_seconds + time.perf_counter() - embed_started, 3)
+        report.embedded += len(fresh)
+        report.embedded_files.update(c.metadata.get("path") or "" for c in chunks
+                                     if keys[c.rowid] in fresh)
+        upsert = [c for c in chunks
+                  if stored is None or stored.get(c.id) != metadata[c.rowid]["sync_hash"]]
+        if upsert:
+            vectors = {**self.registry.vectors([keys[c.rowid] for c in upsert
+                                                if keys[c.rowid] not in fresh]), **fresh}
+            self.chroma.upsert(ids=[c.id for c in upsert],
+                               vectors=np.stack([vectors[keys[c.rowid]] for c in upsert]),
+                               metadatas=[metadata[c.rowid] for c in upsert])
+            new = sum(1 for c in upsert if stored is None or c.id not in stored)
+            report.added += new
+            report.updated += len(upsert) - new
+        self.registry.mark_dense([c.rowid for c in chunks], [], [])
+
+    def _embed_missing(self, chunks: list[StoredChunk], keys: dict[int, str]) -> dict[str, np.ndarray]:
+        """Embed the texts whose vectors are not cached, committing each batch to the cache;
+        returns the vectors computed (key -> float32 vector)."""
         cached = self.registry.cached_keys(keys.values())
         todo: dict[str, str] = {}
-        files: set[str] = set()
-        for chunk in wanted:
-            key = keys[chunk.id]
+        for chunk in chunks:
+            key = keys[chunk.rowid]
             if key not in cached:
                 todo.setdefault(key, chunk.index_text)
-                files.add(chunk.metadata.get("path") or "")
         if not todo:
-            return 0, set()
+            return {}
         # Longest first: batches of similar lengths waste less padding.
         items = sorted(todo.items(), key=lambda item: len(item[1]), reverse=True)
         batch = self.settings.embedding_batch_size
         started = time.perf_counter()
-        with tqdm(total=len(items), desc="Embedding", unit="chunk", disable=not progress) as bar:
-            for start in range(0, len(items), batch):
-                part = items[start:start + batch]
-                vectors = self.embedder.embed_documents([text for _, text in part])
-                self.registry.put_vectors([(key, vector) for (key, _), vector in zip(part, vectors)])
-                bar.update(len(part))
+        fresh: dict[str, np.ndarray] = {}
+        for start in range(0, len(items), batch):
+            part = items[start:start + batch]
+            vectors = self.embedder.embed_documents([text for _, text in part])
+            self.registry.put_vectors([(key, vector) for (key, _), vector in zip(part, vectors)])
+            fresh.update((key, np.asarray(vector, dtype=np.float32)) for (key, _), vector in zip(part, vectors))
         seconds = time.perf_counter() - started
         log.info("embedded %d chunks in %.1f s (%.1f chunks/s)", len(items), seconds,
                  len(items) / seconds if seconds else 0.0)
-        return len(items), files
-
-    def _sync_chroma(self, wanted: list[StoredChunk], keys: dict[str, str]) -> tuple[int, int, int]:
-        stored = self.chroma.sync_hashes()
-        wanted_ids = {c.id for c in wanted}
-        extra = [chunk_id for chunk_id in stored if chunk_id not in wanted_ids]
-        self.chroma.delete(extra)
-        changed: list[tuple[StoredChunk, dict[str, Any]]] = []
-        for chunk in wanted:
-            metadata = store_metadata(chunk.metadata)
-            metadata["sync_hash"] = sync_hash(keys[chunk.id], chunk.text, metadata)
-            if stored.get(chunk.id) != metadata["sync_hash"]:
-                changed.append((chunk, metadata))
-        step = self.chroma.batch_size
-        for start in range(0, len(changed), step):
-            part = changed[start:start + step]
-            vectors = self.registry.vectors([keys[chunk.id] for chunk, _ in part])
-            self.chroma.upsert(
-                ids=[chunk.id for chunk, _ in part],
-                vectors=np.stack([vectors[keys[chunk.id]] for chunk, _ in part]),
-                texts=[chunk.text for chunk, _ in part],
-                metadatas=[metadata for _, metadata in part],
-            )
-        added = sum(1 for chunk, _ in changed if chunk.id not in stored)
-        return added, len(changed) - added, len(extra)
+        return fresh
 
     # -- search --------------------------------------------------------------------------------
     def _passages(self, hits: list[tuple[str, float]], kind: str) -> list[Passage]:
@@ -222,24 +301,10 @@ class Index:
         return self._passages([(chunk_id, 1.0 - distance) for chunk_id, distance in hits], "dense")
 
     def keyword_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
-        """The k best BM25 matches (score = BM25 score); chunks sharing no word are left out."""
-        weights = None if filters is None or filters.is_empty() else partial(self._bm25_weights, filters)
-        return self._passages(self.bm25.search(query, k, weights), "bm25")
+        """The k best BM25 matches (score = BM25 score); chunks sharing no word are left out.
 
-    def _bm25_weights(self, filters: Filters, live: str, ids: list[str]) -> np.ndarray:
-        """1.0 for the BM25 index's chunks that pass the filters, 0.0 for the others."""
-        metadata = self._bm25_metadata_for(live, ids)
-        return np.fromiter((metadata_matches(m, filters) for m in metadata), dtype=np.float32,
-                           count=len(ids))
-
-    def _bm25_metadata_for(self, live: str, ids: list[str]) -> list[dict[str, Any]]:
-        """Filterable metadata of a BM25 index's chunks in its order (cached per index build)."""
-        with self._lock:
-            if self._bm25_metadata[0] != live:
-                stored = self.registry.chunks_by_id(ids)
-                self._bm25_metadata = (live, [
-                    store_metadata(stored[i].metadata) if i in stored else {} for i in ids])
-            return self._bm25_metadata[1]
+        Filters restrict the chunks scored, so a selective filter still finds its k best."""
+        return self._passages(self.registry.keyword_search(query, k, conditions(filters)), "bm25")
 
     def get_passages(self, ids: list[str]) -> list[Passage]:
         """Passages for chunk ids, in the order given; unknown ids are skipped."""

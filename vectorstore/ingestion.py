@@ -1,42 +1,50 @@
 """Ingest: files in, an up-to-date index out, with a report of what happened to each file.
 
-Per file: load -> clean -> structure -> chunk -> stored in the registry in one transaction. Then one
-``sync`` embeds what is new and brings Chroma and BM25 in line. Unchanged files (same bytes, same
-sidecar) are skipped before they are even parsed; a file that cannot be read gets one clear line
-and the batch goes on. Because the registry is the truth and sync repairs the derived indexes, an
-ingest killed at any moment is completed by running the same command again.
+Per file: load -> clean -> structure -> chunk -> records (``ingest.parse``), then stored in the
+registry in one transaction; every few hundred new chunks a ``sync`` embeds them and brings Chroma
+and the keyword index in line. On a large ingest the parsing runs in a worker process a few files
+ahead of the writer (``ParseAhead``), so a file is parsed while the ones before it are embedded:
+the wall time is close to the embedding time, and memory holds a batch, not the archive.
+
+A stored file whose size and modification time (and its sidecar's) are unchanged is skipped
+without reading it; one whose stamp changed is hashed, and parsed only if its bytes did. A file
+that cannot be read gets one clear line and the batch goes on. Because the registry is the truth
+and sync repairs the derived indexes, an ingest killed at any moment is completed by running the
+same command again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections import defaultdict
+import multiprocessing
+import os
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from ingest.chunking import chunk_document
-from ingest.clean import clean_lines
 from ingest.conventions import load_conventions
 from ingest.loaders import LoadError, check_file, discover, load_file, sidecar_path
 from ingest.lock import writer_lock
-from ingest.meetings import describe_meetings, is_portal_sidecar
+from ingest.meetings import is_portal_sidecar
 from ingest.models import Chunk, Document, LoadedFile
-from ingest.records import Records, extract_records
-from ingest.structure import ParsedDocument, detect_documents
+from ingest.parse import parse_file
+from ingest.records import Records
 from minutes_core.settings import Settings
 from minutes_core.timing import StageTimer
-from vectorstore.dedup import sketch
 from vectorstore.layout import DataLayout
 
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure detection, chunking or record extraction changes what a file
 # parses into: files ingested by an older version are then parsed again (see ``parser_key``).
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
 
 
@@ -115,64 +123,125 @@ def parser_key(settings: Settings) -> str:
     return "/".join(parts)
 
 
-def parse_file(loaded: LoadedFile, settings: Settings, timings: dict[str, float] | None = None
-               ) -> tuple[list[Document], list[Chunk], Records]:
-    """Clean, detect structure, chunk and extract meeting records from one file (no storage)."""
-    timer = StageTimer(timings)
-    with timer.stage("clean"):
-        lines = clean_lines(loaded)
-    with timer.stage("structure"):
-        parsed = detect_documents(loaded.source, loaded.path, lines, loaded.overrides,
-                                  settings.committee_aliases_file, loaded.page_exact)
-        conventions = load_conventions(settings.conventions_file)
-        describe_meetings(parsed, loaded.path, conventions, settings.committee_aliases_file,
-                          settings.conventions_file, loaded.overrides)
-        for p in parsed:
-            p.document.fingerprint = sketch("\n".join(line.text for line in p.lines if line.kind == "text"))
-    with timer.stage("chunk"):
-        chunks: list[Chunk] = []
-        for p in parsed:
-            chunks.extend(chunk_document(p, loaded.checksum, loaded.page_exact,
-                                         settings.chunk_size, settings.chunk_overlap))
-        if not chunks and any(line.kind == "text" and line.content for line in lines):
-            # Nothing a council wrote is dropped: a file with text whose documents the rules set
-            # aside (an outline, say) is indexed whole, as one document of unknown kind.
-            whole = ParsedDocument(Document(source=loaded.source, path=loaded.path, ordinal=0,
-                                            doc_type="unknown", title=loaded.source, line_start=1,
-                                            line_end=lines[-1].number), lines)
-            describe_meetings([whole], loaded.path, conventions, settings.committee_aliases_file,
-                              settings.conventions_file, loaded.overrides)
-            whole.document.indexable = True
-            parsed = [whole]
-            chunks = chunk_document(whole, loaded.checksum, loaded.page_exact, settings.chunk_size,
-                                    settings.chunk_overlap)
-        ocr_pages = {page.number for page in loaded.pages if page.ocr}
-        for chunk in chunks:
-            chunk.metadata["ocr"] = chunk.metadata.get("page") in ocr_pages if ocr_pages else False
-    with timer.stage("structure"):
-        records = extract_records(parsed, conventions)
-        link_passages(records, chunks)
-    return [p.document for p in parsed], chunks, records
+def file_stamp(path: Path) -> str:
+    """Size and modification time of the file and of its sidecar: while both are unchanged the
+    file is taken as unchanged without reading it (as make and rsync do); any change means
+    hashing it, and parsing it only if its bytes changed."""
+    stamps = []
+    for part in (path, sidecar_path(path)):
+        if part is not None:
+            info = os.stat(part)
+            stamps.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return "/".join(stamps)
 
 
-def link_passages(records: Records, chunks: list[Chunk]) -> None:
-    """Give each decision the id of the passage (chunk) holding its first line, for citations."""
-    for decision in records.decisions:
-        for chunk in chunks:
-            meta = chunk.metadata
-            if meta.get("source") == decision.source and \
-                    (meta.get("line_start") or 0) <= decision.line_start <= (meta.get("line_end") or 0):
-                decision.passage_id = chunk.id
-                break
+@dataclass
+class ParseJob:
+    """One file to look at: ``stored_checksum`` is the registry's checksum of it when it was
+    parsed with the current rules (a matching file needs no parsing)."""
+
+    path: Path
+    key: str
+    stamp: str
+    stored_checksum: str | None
+    replacing: bool
+
+
+@dataclass
+class ParseOutcome:
+    """What a worker found: ``error`` set (the file failed), or ``chunks`` empty and no error (the
+    bytes were unchanged), or the parse to store. ``loaded`` carries no page text."""
+
+    job: ParseJob
+    checksum: str = ""
+    loaded: LoadedFile | None = None
+    documents: list[Document] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    records: Records | None = None
+    error: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def parse_job(job: ParseJob, settings: Settings) -> ParseOutcome:
+    """Hash, load and parse one file (no storage: runs in a worker process on large ingests)."""
+    outcome = ParseOutcome(job)
+    timer = StageTimer(outcome.timings)
+    try:
+        with timer.stage("load"):
+            outcome.checksum = file_checksum(job.path)
+            if outcome.checksum == job.stored_checksum:
+                return outcome
+            loaded = load_file(job.path, settings)
+            loaded.path, loaded.checksum = job.key, outcome.checksum
+        parsed = parse_file(loaded, settings, outcome.timings)
+        if not parsed.chunks:
+            raise LoadError(job.path, "no text to index after cleaning")
+        loaded.pages = []  # stored as chunks; not sent back to the writer
+        outcome.loaded, outcome.documents, outcome.chunks = loaded, parsed.documents, parsed.chunks
+        outcome.records = parsed.records
+    except LoadError as error:
+        outcome.error = error.reason
+    except OSError as error:
+        outcome.error = f"cannot be read ({error.strerror or error})"
+    except Exception as error:  # one bad file must not stop the batch
+        log.debug("unexpected error ingesting %s", job.path, exc_info=True)
+        outcome.error = f"could not be processed ({type(error).__name__}: {error})"
+    return outcome
+
+
+class ParseAhead:
+    """Parse jobs in order, in a worker process that keeps at most ``ahead`` files in flight.
+
+    The writer embeds a batch while the worker parses the next files: the two stages overlap on
+    the machine's two cores, and memory holds ``ahead`` parsed files, not the archive. A small
+    ingest (fewer than ``min_jobs`` files, e.g. adding one meeting) parses in this process: a
+    worker takes a second or two to start. The worker is spawned, not forked: the parent may
+    already hold the embedding model's threads, which a fork would copy mid-state.
+    """
+
+    def __init__(self, settings: Settings, ahead: int = 16, min_jobs: int = 8):
+        self.settings = settings
+        self.ahead = ahead
+        self.min_jobs = min_jobs
+
+    def run(self, jobs: list[ParseJob]) -> Iterator[ParseOutcome]:
+        if len(jobs) < self.min_jobs:
+            for job in jobs:
+                yield parse_job(job, self.settings)
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pending: deque[Future] = deque()
+            queue = iter(jobs)
+            try:
+                for job in queue:
+                    pending.append(pool.submit(parse_job, job, self.settings))
+                    if len(pending) >= self.ahead:
+                        break
+                while pending:
+                    outcome = pending.popleft().result()
+                    job = next(queue, None)
+                    if job is not None:
+                        pending.append(pool.submit(parse_job, job, self.settings))
+                    yield outcome
+            finally:
+                for future in pending:
+                    future.cancel()
 
 
 class Ingester:
-    """Runs ingest over paths into an Index (``vectorstore.index.Index``)."""
+    """Runs ingest over paths into an Index (``vectorstore.index.Index``).
 
-    def __init__(self, settings: Settings, index):
+    ``flush_chunks``: new chunks stored before a sync embeds them (a batch: bounds memory and
+    what a kill can cost).
+    """
+
+    def __init__(self, settings: Settings, index, flush_chunks: int = 512):
         self.settings = settings
         self.index = index
+        self.flush_chunks = flush_chunks
         self.records = None  # the records store, open during ingest()
+        self._parser = ""  # parser_key(settings), taken once an ingest
 
     def ingest(self, paths: list[str | Path], prune: bool = False, progress: bool = True,
                exclusive: bool = False) -> IngestReport:
@@ -201,24 +270,27 @@ class Ingester:
         sidecars = [path for path in files if is_portal_sidecar(path, conventions)]
         if sidecars:
             log.info("%d folder sidecar(s) read as metadata of their meeting, not as papers", len(sidecars))
-            files = [path for path in files if path not in sidecars]
+            sidecar_set = set(sidecars)
+            files = [path for path in files if path not in sidecar_set]
         seen: set[str] = set()
-        for path in tqdm(files, desc="files", unit="file", disable=not progress, leave=False):
-            try:
-                key = str(Path(path).resolve())
-            except (OSError, RuntimeError) as error:
-                self._fail(report, str(path), f"cannot be opened ({error})")
-                continue
-            seen.add(key)
-            self._ingest_one(Path(path), key, report)
+        self._parser = parser_key(self.settings)
+        with timer.stage("load"):
+            jobs = self._jobs(files, seen, report)
+        embedded_files: set[str] = set()
+        pending = 0
+        with tqdm(total=len(jobs), desc="Ingesting", unit="file", disable=not progress or not jobs,
+                  dynamic_ncols=True) as bar:
+            for outcome in ParseAhead(self.settings).run(jobs):
+                pending += self._store(outcome, report)
+                bar.update(1)
+                if pending >= self.flush_chunks:
+                    embedded_files |= self._sync(report, timer, dedup=False)
+                    pending = 0
+                    bar.set_postfix(chunks=report.embedded, refresh=False)
         if prune:
             self._prune(paths, seen, report, exclusive)
-        sync_started = timer.elapsed()
-        sync = self.index.sync(progress=progress)
-        timer.add("embed", sync.embed_seconds)
-        timer.add("write", max(0.0, timer.elapsed() - sync_started - sync.embed_seconds))
-        report.embedded = sync.embedded
-        resumed = set(report.unchanged) & sync.embedded_files
+        embedded_files |= self._sync(report, timer, dedup=True, progress=progress)
+        resumed = set(report.unchanged) & embedded_files
         if resumed:
             report.unchanged = [path for path in report.unchanged if path not in resumed]
             report.resumed = sorted(resumed)
@@ -230,40 +302,78 @@ class Ingester:
         report.seconds = timer.elapsed()
         return report
 
-    def _ingest_one(self, path: Path, key: str, report: IngestReport) -> None:
-        timer = StageTimer(report.timings)
-        try:
-            with timer.stage("load"):
+    def _jobs(self, files: list[Path], seen: set[str], report: IngestReport) -> list[ParseJob]:
+        """The files to look at: stored ones whose stamp and parser match are unchanged at once."""
+        states = self.index.file_states()
+        parser = self._parser
+        jobs = []
+        for path in files:
+            path = Path(path)
+            try:
+                key = str(path.resolve())
+            except (OSError, RuntimeError) as error:
+                self._fail(report, str(path), f"cannot be opened ({error})")
+                continue
+            seen.add(key)
+            try:
                 check_file(path, self.settings)  # before reading: a pipe would block, a huge file cost
-                checksum = file_checksum(path)
-                parser = parser_key(self.settings)
-                record = self.index.file_record(key)
-                unchanged = record is not None and record.checksum == checksum and record.parser == parser
-                if not unchanged:
-                    loaded = load_file(path, self.settings)
-                    loaded.path, loaded.checksum = key, checksum
-            if unchanged:
+                stamp = file_stamp(path)
+            except LoadError as error:
+                self._fail(report, key, error.reason, name=path.name)
+                continue
+            except OSError as error:
+                self._fail(report, key, f"cannot be read ({error.strerror or error})", name=path.name)
+                continue
+            state = states.get(key)
+            same_parser = state is not None and state.parser == parser
+            if same_parser and state.stamp == stamp:
                 report.unchanged.append(key)
-                return
-            documents, chunks, records = parse_file(loaded, self.settings, report.timings)
-            if not chunks:
-                raise LoadError(path, "no text to index after cleaning")
+                continue
+            jobs.append(ParseJob(path, key, stamp, state.checksum if same_parser else None,
+                                 replacing=state is not None))
+        return jobs
+
+    def _store(self, outcome: ParseOutcome, report: IngestReport) -> int:
+        """Write one parsed file (records first, then the registry); returns its new chunks."""
+        job = outcome.job
+        for stage, seconds in outcome.timings.items():
+            report.timings[stage] += seconds
+        if outcome.error:
+            self._fail(report, job.key, outcome.error, name=job.path.name)
+            return 0
+        if not outcome.chunks:  # same bytes as stored: only the stamp changed
+            self.index.touch_file(job.key, job.stamp)
+            report.unchanged.append(job.key)
+            return 0
+        timer = StageTimer(report.timings)
+        loaded = outcome.loaded
+        try:
             with timer.stage("write"):
                 # Records first: if a kill lands between the two writes, the registry still holds
                 # the old checksum, so the next run re-ingests the file and replaces its records too.
-                self.records.replace_file(loaded.path, loaded.source, records)
-                self.index.replace_file(loaded, documents, chunks, parser)
-            (report.replaced if record is not None else report.added).append(key)
-            log.info("%s %s: %d documents, %d chunks", "replaced" if record else "added",
-                     path.name, len(documents), len(chunks))
-        except LoadError as error:
-            self._fail(report, key, error.reason, name=path.name)
-        except OSError as error:
-            self._fail(report, key, f"cannot be read ({error.strerror or error})", name=path.name)
+                self.records.replace_file(loaded.path, loaded.source, outcome.records)
+                self.index.replace_file(loaded, outcome.documents, outcome.chunks,
+                                        self._parser, job.stamp)
         except Exception as error:  # one bad file must not stop the batch
-            log.debug("unexpected error ingesting %s", path, exc_info=True)
-            self._fail(report, key, f"could not be processed ({type(error).__name__}: {error})",
-                       name=path.name)
+            log.debug("could not store %s", job.path, exc_info=True)
+            self._fail(report, job.key, f"could not be processed ({type(error).__name__}: {error})",
+                       name=job.path.name)
+            return 0
+        (report.replaced if job.replacing else report.added).append(job.key)
+        log.info("%s %s: %d documents, %d chunks", "replaced" if job.replacing else "added",
+                 job.path.name, len(outcome.documents), len(outcome.chunks))
+        return len(outcome.chunks)
+
+    def _sync(self, report: IngestReport, timer: StageTimer, dedup: bool,
+              progress: bool = False) -> set[str]:
+        """Sync the index; the paths of the files whose chunks it embedded."""
+        started = timer.elapsed()
+        # The last sync decides duplicates (the default); the ones in between skip it.
+        sync = self.index.sync(progress=progress) if dedup else self.index.sync(progress=progress, dedup=False)
+        timer.add("embed", sync.embed_seconds)
+        timer.add("write", max(0.0, timer.elapsed() - started - sync.embed_seconds))
+        report.embedded += sync.embedded
+        return sync.embedded_files
 
     def _fail(self, report: IngestReport, path: str, reason: str, name: str | None = None) -> None:
         report.failed.append(path)

@@ -25,11 +25,13 @@ class DataLayout:
 
     @property
     def registry(self) -> Path:
-        """SQLite: files, documents, chunks, embedding cache (the truth the indexes derive from)."""
+        """SQLite: files, documents, chunks, the keyword index, the embedding cache (the truth)."""
         return self.root / "registry.sqlite"
 
     @property
     def bm25(self) -> Path:
+        """Where data directories written before 0.5 kept the keyword index (bm25s); it now lives
+        in the registry, and ``Index`` removes this folder on opening."""
         return self.root / "bm25"
 
     @property

@@ -28,18 +28,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.conventions import load_conventions
 from minutes_core.text.normalise import fold_quotes
 from vectorstore.models import Passage
 
 log = logging.getLogger(__name__)
 
-# Titles and honorifics before a name, and letters after it ("M.C.C.": member of a county council).
-_TITLE = re.compile(r"^(?:cllrs?|councillors?|cathaoirleach|leas-chathaoirleach|mayor|deputy|"
-                    r"mr|mrs|ms|miss|dr|prof|professor|sir|dame|an|chomhairleoir|cmhlr)\.?$", re.I)
+# Letters after a name ("M.C.C.": member of a county council).
 # A run of spaces is matched only from its start (or after the comma), so a long run costs one pass.
 _POSTNOMINAL = re.compile(r"(?:,\s*+|(?<![\s,])\s*+)\b(?:M\.?\s?C\.?\s?C|T\.?\s?D|M\.?\s?E\.?\s?P|S\.?\s?C)\b\.?",
                           re.I)
 _PAREN = re.compile(r"\(([^()]{1,30})\)")
+# "O' Brien" (a space after the apostrophe, from PDF text) is "O'Brien"; "C.McMahon" is "C. McMahon".
+_APOSTROPHE_GAP = re.compile(r"\b([OD]['’])\s(?=[A-Z])")
+_GLUED_INITIAL = re.compile(r"\b([A-Z]\.)(?=[A-Z][a-z])")
 # Words that join a surname to the word after it (Irish, Scottish, Dutch, French names).
 _SURNAME_PARTICLES = {"o", "ó", "mac", "mc", "de", "di", "du", "le", "la", "van", "von", "ní", "nic",
                       "uí", "ui", "ni", "bin", "al"}
@@ -47,6 +49,9 @@ _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 # A councillor seen at a body within a year of one of its meetings is taken to be its member.
 MEMBERSHIP_DAYS = 365
+# Initialled mentions of a surname at a body within MEMBERSHIP_DAYS of a meeting needed before they
+# settle a bare surname there (one OCR slip, "Councill Keary", must not).
+MIN_NEAR = 3
 # A bare surname joins the person of one initial when that initial is this share of its mentions.
 DOMINANT_SHARE = 0.8
 # Absence is inferred only at a meeting whose list of members present was read (this many names
@@ -67,6 +72,22 @@ class PrintedName:
     key: str
     initial: str = ""
     first: str = ""
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    """Words printed before a name that are never the name: person and chair titles, from the
+    conventions file's ``[[words]]`` lists (a title of several words counts word by word)."""
+    conventions = load_conventions()
+    words = conventions.words_of("person_title") | conventions.words_of("chair_title")
+    return frozenset(part for title in words for part in title.split())
+
+
+def _is_title(word: str) -> bool:
+    """A title, or titles run together by the PDF's text ("CathaoirleachCllr.")."""
+    parts = re.findall(r"[A-Z]?[^A-Z]*", word.rstrip(".")) if not word.isupper() else [word]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(part.lower().rstrip(".") in _titles() for part in parts)
 
 
 def fold(text: str) -> str:
@@ -94,17 +115,22 @@ def parse_name(printed: str) -> PrintedName | None:
         elif _WORD.fullmatch(inner) and inner[:1].isupper() and " " not in inner:
             first = inner  # "E. (Eddie) Ryan"
     text = _PAREN.sub(" ", text)
+    text = _GLUED_INITIAL.sub(r"\1 ", _APOSTROPHE_GAP.sub(r"\1", text))
     words = [w for w in _WORD.findall(text.replace(",", " "))]
-    while words and _TITLE.match(words[0]):
+    while words and _is_title(words[0]):
         words.pop(0)
-    words = [w for w in words if not _TITLE.match(w)]
+    if any(_is_title(w) for w in words[1:]) and any(not _is_title(w) for w in words[:-1]):
+        return None  # "Azad Talukder Cllr. PJ Carey": two people run together, neither certain
+    words = [w for w in words if not _is_title(w)]
     if not words or len(words) > 5 or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in words):
         return None
     cut = len(words) - 1
-    while cut > 0 and words[cut - 1].lower().rstrip(".") in _SURNAME_PARTICLES:
+    while cut > 0 and not words[cut - 1].endswith(".") and words[cut - 1].lower() in _SURNAME_PARTICLES:
         cut -= 1
     surname_words, given = words[cut:], words[:cut]
     surname = " ".join(surname_words).strip(".")
+    if all(w.lower().rstrip(".") in _SURNAME_PARTICLES for w in surname_words):
+        return None  # "Novak Uí": the line ended inside the surname
     key = fold(surname)
     if len(key) < 2 or not surname[:1].isupper():
         return None  # "the Mayor": a role, not a name
@@ -324,29 +350,44 @@ class People:
     def _build(self, attendance: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> None:
         bodies: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         everywhere: dict[str, Counter] = defaultdict(Counter)
+        # (body, surname key) -> [(day, initial)]: who of that surname sat on the body, and when
+        dated: dict[tuple[str, str], list[tuple[date, str]]] = defaultdict(list)
 
-        def note(parsed: PrintedName, committee: str | None) -> None:
+        def note(parsed: PrintedName, committee: str | None, when: str | None = None) -> None:
             if parsed.initial:
                 bodies[committee or ""][parsed.key][parsed.initial] += 1
                 everywhere[parsed.key][parsed.initial] += 1
+                if (day := _day(when)) is not None:
+                    dated[(committee or "", parsed.key)].append((day, parsed.initial))
 
         for row in attendance:
             parsed = parse_name(row.get("name") or "")
             # Councillors only: an officer who shares a member's surname ("Mr F. Keary") must not
             # make the members' bare "Keary" ambiguous.
             if parsed is not None and row.get("councillor") and _status(row.get("role") or ""):
-                note(parsed, row.get("committee"))
+                note(parsed, row.get("committee"), row.get("meeting_date"))
         for row in decisions:
             for printed in _decision_names(row):
                 parsed = parse_name(printed)
                 if parsed is not None:
-                    note(parsed, row.get("committee"))
+                    note(parsed, row.get("committee"), row.get("meeting_date"))
 
-        def resolve(printed: str, committee: str | None) -> str | None:
+        def near(committee: str | None, key: str, when: str | None) -> Counter | None:
+            """Initials of the surname on the body within a membership's span of the meeting: a bare
+            "Leddin" in 2016 is the Leddin who sat then, whoever held the seat before or after."""
+            day = _day(when)
+            if day is None:
+                return None
+            found = Counter(initial for other, initial in dated.get((committee or "", key), ())
+                            if abs((day - other).days) <= MEMBERSHIP_DAYS)
+            return found if sum(found.values()) >= MIN_NEAR else None
+
+        def resolve(printed: str, committee: str | None, when: str | None = None) -> str | None:
             parsed = parse_name(printed)
             if parsed is None:
                 return None
-            initial = parsed.initial or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
+            initial = parsed.initial or _dominant(near(committee, parsed.key, when)) \
+                or _dominant(bodies.get(committee or "", {}).get(parsed.key)) \
                 or _dominant(everywhere.get(parsed.key))
             pid = person_id(parsed.key, initial)
             pid = self.aliases.ids.get(pid, pid)
@@ -357,17 +398,20 @@ class People:
             return pid
 
         seen: dict[tuple[str, str | None, str | None], Appearance] = {}
+        # Rows naming a person as a councillor, less those naming them otherwise: an officer a
+        # members' list ran into once ("Councillors A, B ... Liz Creamer, Staff Officer") stays one.
+        member_rows: Counter = Counter()
         for row in attendance:
             status = _status(row.get("role") or "")
             if status is None:
                 continue
             if not row.get("councillor") and not (parse_name(row.get("name") or "") or PrintedName("", "")).initial:
                 continue  # others are listed with an initial or first name; a bare word is a stray heading
-            pid = resolve(row.get("name") or "", row.get("committee"))
+            pid = resolve(row.get("name") or "", row.get("committee"), row.get("meeting_date"))
             if pid is None:
                 continue
             person = self._people[pid]
-            person.councillor = person.councillor or bool(row.get("councillor"))
+            member_rows[pid] += 1 if row.get("councillor") else -1
             key = (pid, row.get("committee"), row.get("meeting_date"))
             found = seen.get(key)
             if found is None:
@@ -380,14 +424,16 @@ class People:
                 continue
             for role, target in (("proposer", "proposed"), ("seconder", "seconded")):
                 if row.get(role):
-                    pid = resolve(row[role], row.get("committee"))
+                    pid = resolve(row[role], row.get("committee"), row.get("meeting_date"))
                     if pid:
                         getattr(self._people[pid], target).append(row)
             for vote in ("for", "against", "abstain"):
                 for name in row.get(f"names_{vote}") or []:
-                    pid = resolve(name, row.get("committee"))
+                    pid = resolve(name, row.get("committee"), row.get("meeting_date"))
                     if pid:
                         self._people[pid].votes.append((vote, row))
+        for pid, balance in member_rows.items():
+            self._people[pid].councillor = balance > 0
         self._infer_absences(seen)
 
     def _infer_absences(self, seen: dict[tuple[str, str | None, str | None], Appearance]) -> None:

@@ -5,6 +5,11 @@ answered from here completely and exactly, where top-k retrieval would return a 
 table holds the rows of every kind (meetings, items, decisions, attendance, actions) as JSON,
 with the columns queries filter on. A file's rows are replaced in one transaction, like its chunks
 in the registry, so re-ingesting a file never leaves old and new rows side by side.
+
+Stored lean: every row cites the passage it came from (``text``), and the rows of one passage
+(each person of a "Present:" list, say) share it, so a file's passages are stored once each in
+``passages`` and rows point at them; rows and passages are zlib-compressed JSON and text, keyed by
+a file number. On an archive this took the store from ~1.5 KB to a few hundred bytes a row.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import logging
 import sqlite3
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +29,53 @@ from minutes_core.text.normalise import match_form
 log = logging.getLogger(__name__)
 
 KINDS = tuple(ROW_TYPES)
+SCHEMA_VERSION = 2
 
+# Rows and passages are keyed by a file number, not the path (a path is ~150 bytes, and a
+# table and its key index would each repeat it per row), in WITHOUT ROWID tables (the key is
+# the table: no second copy in an index).
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS records (
-    path TEXT NOT NULL,
+    file INTEGER NOT NULL,           -- files.id
     kind TEXT NOT NULL,
     ordinal INTEGER NOT NULL,        -- position among the file's rows of this kind
     committee TEXT,
     meeting_date TEXT,
-    data TEXT NOT NULL,              -- the row as JSON (ingest.records.row_dict)
-    PRIMARY KEY (path, kind, ordinal)
-);
+    data BLOB NOT NULL,              -- the row without its text (ingest.records.row_dict), zlib JSON
+    passage INTEGER NOT NULL,        -- passages.n of the row's text in the same file
+    PRIMARY KEY (file, kind, ordinal)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_kind_date ON records (kind, meeting_date);
+CREATE TABLE IF NOT EXISTS passages (
+    file INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    text BLOB NOT NULL,              -- zlib UTF-8
+    PRIMARY KEY (file, n)
+) WITHOUT ROWID;
 """
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def _file_rows(file: int, rows: list[tuple[str, int, dict[str, Any]]]) -> tuple[list[tuple], list[tuple]]:
+    """(records rows, passages rows) of one file's (kind, ordinal, row dict) list."""
+    passages: dict[str, int] = {}
+    records = []
+    for kind, ordinal, row in rows:
+        row = dict(row)
+        text = str(row.pop("text", "") or "")
+        n = passages.setdefault(text, len(passages))
+        records.append((file, kind, ordinal, row.get("committee"), row.get("meeting_date"),
+                        _pack(json.dumps(row, ensure_ascii=False)), n))
+    return records, [(file, n, _pack(text)) for text, n in passages.items()]
+
 
 # Fields whose text ``search`` looks through, per kind (besides the passage text).
 SEARCH_FIELDS = {
@@ -56,26 +96,69 @@ class RecordsStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        with self._lock:
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
+            if columns and "file" not in columns:
+                self._migrate_from_1()
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _migrate_from_1(self) -> None:
+        """Rows written with their text inline (JSON): passages split out, both compressed, in
+        one transaction (a kill leaves the old table)."""
+        log.warning("upgrading %s to schema %d (once)", self.path, SCHEMA_VERSION)
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            old = db.execute("SELECT path, kind, ordinal, data FROM records ORDER BY path").fetchall()
+            db.execute("DROP TABLE records")
+            db.execute("DROP INDEX IF EXISTS records_kind_date")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            by_path: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
+            for path, kind, ordinal, data in old:
+                by_path.setdefault(path, []).append((kind, ordinal, json.loads(data)))
+            for path, rows in by_path.items():
+                self._insert(path, rows)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _insert(self, path: str, rows: list[tuple[str, int, dict[str, Any]]]) -> None:
+        if not rows:
+            return
+        file = self._db.execute("INSERT INTO files (path) VALUES (?) ON CONFLICT (path)"
+                                " DO UPDATE SET path = path RETURNING id", (path,)).fetchone()[0]
+        records, passages = _file_rows(file, rows)
+        self._db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", records)
+        self._db.executemany("INSERT INTO passages VALUES (?, ?, ?)", passages)
 
     def replace_file(self, path: str, source: str, records: Records) -> None:
         """Make the file's rows exactly ``records`` (one transaction; ``source`` is for the log)."""
-        rows = [
-            (path, kind, ordinal, row.committee, row.meeting_date,
-             json.dumps(row_dict(row), ensure_ascii=False))
-            for kind, kind_rows in records.by_kind().items()
-            for ordinal, row in enumerate(kind_rows)
-        ]
+        rows = [(kind, ordinal, row_dict(row))
+                for kind, kind_rows in records.by_kind().items()
+                for ordinal, row in enumerate(kind_rows)]
         with self._lock, self._db:
-            self._db.execute("DELETE FROM records WHERE path = ?", (path,))
-            self._db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._delete(path)
+            self._insert(path, rows)
         log.info("records of %s: %s", source, records.counts())
+
+    def _delete(self, path: str) -> int:
+        found = self._db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if found is None:
+            return 0
+        self._db.execute("DELETE FROM passages WHERE file = ?", found)
+        removed = self._db.execute("DELETE FROM records WHERE file = ?", found).rowcount
+        self._db.execute("DELETE FROM files WHERE id = ?", found)
+        return removed
 
     def remove_file(self, path: str) -> bool:
         """Forget the file's rows; True when it had any."""
         with self._lock, self._db:
-            cursor = self._db.execute("DELETE FROM records WHERE path = ?", (path,))
-        return cursor.rowcount > 0
+            removed = self._delete(path)
+        return removed > 0
 
     def query(self, kind: str, committee: str | None = None, meeting: str | None = None,
               search: str | None = None, date_from: str | None = None,
@@ -89,7 +172,8 @@ class RecordsStore:
         """
         if kind not in KINDS:
             raise ValueError(f"unknown record kind {kind!r} (kinds: {', '.join(KINDS)})")
-        sql = "SELECT data FROM records WHERE kind = ?"
+        sql = ("SELECT r.data, p.text FROM records r JOIN files f ON f.id = r.file"
+               " LEFT JOIN passages p ON p.file = r.file AND p.n = r.passage WHERE kind = ?")
         params: list[Any] = [kind]
         if meeting:
             sql += " AND meeting_date = ?"
@@ -100,9 +184,10 @@ class RecordsStore:
         if date_to:
             sql += " AND meeting_date <= ?"
             params.append(date_to)
-        sql += " ORDER BY meeting_date IS NULL, meeting_date, path, ordinal"
+        sql += " ORDER BY meeting_date IS NULL, meeting_date, f.path, ordinal"
         with self._lock:
-            rows = [json.loads(data) for (data,) in self._db.execute(sql, params)]
+            rows = [{**json.loads(_unpack(data)), "text": _unpack(text) if text is not None else ""}
+                    for data, text in self._db.execute(sql, params)]
         if committee:
             wanted = _committee_keys(committee, aliases_file)
             rows = [row for row in rows if _committee_matches(row, wanted)]

@@ -28,7 +28,7 @@ from assistant.models import AnswerSentence
 from assistant.constraints import Unmet, unmet_constraint
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.question import Question, analyse, has_new_value, tokens, typed_values, word_spans
-from minutes_core.text.sentences import reflow, stemmed_sentences
+from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -384,7 +384,7 @@ class ExtractiveBackend:
                 end = _ITEM_HEADING.search(block)
         if end is not None:
             block = block[: end.start()]
-        block = "\n".join(reflow(block)).strip()
+        block = "\n".join(passage_units(block)).strip()
         return block[:MAX_BLOCK_CHARS]
 
     def _neighbour(self, passage: Passage, chunk_index: int) -> Passage | None:

@@ -28,6 +28,9 @@ PERSON_PATTERNS = [
                rf"{ROLE}\b"),
     re.compile(rf"\b({NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}),?\s+\(?HMI\b"),
 ]
+# Letters printed after a name, as one comma-separated part of a list: a member's ("M.C.C.", "T.D.",
+# "MP", "OBE") or an officer's grade ("S.E.E.", "A.O."). Two to five capitals, dotted or not.
+POST_NOMINAL = re.compile(r"(?:[A-Z]\.\s?){1,4}[A-Z]\.?|[A-Z]{2,4}")
 # The person a question names with a title, in any case ("did councillor Yip declare ...?"):
 # ``name`` without the title.
 TITLED_PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
