@@ -284,7 +284,7 @@ class ChromaServer:
 
 
 def copy_to_server(settings: Settings, http: Settings) -> dict[str, Any]:
-    """Load the embedded-mode collection's vectors, texts and metadata into the server's.
+    """Load the embedded-mode collection's vectors and filter fields into the server's.
 
     The server collection is opened through ``ChromaStore`` (its HNSW configuration and embedder
     identity), so the assistant in http mode sees what an http-mode ingest would have written.
@@ -299,11 +299,10 @@ def copy_to_server(settings: Settings, http: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     page, offset, copied = 2000, 0, 0
     while True:
-        rows = collection.get(include=["embeddings", "documents", "metadatas"], limit=page, offset=offset)
+        rows = collection.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
         if not rows["ids"]:
             break
-        target.upsert(rows["ids"], np.asarray(rows["embeddings"], dtype=np.float32),
-                      rows["documents"], rows["metadatas"])
+        target.upsert(rows["ids"], np.asarray(rows["embeddings"], dtype=np.float32), rows["metadatas"])
         copied += len(rows["ids"])
         offset += page
     return {"vectors": copied, "load_seconds": round(time.perf_counter() - started, 2),
@@ -467,9 +466,16 @@ def bench_scale(result: dict[str, Any], work: Path, args: argparse.Namespace, sa
                   for entry in data.iterdir()}
         disk = sum(stores.values())
         chunks = _get(result, "cold", "chunks") or _get(result, "reingest_unchanged", "chunks") or 1
+        from vectorstore.index import Index
+
+        index = Index(settings)
+        try:
+            tables = index.registry.table_bytes()
+        finally:
+            index.close()
         result["disk"] = {"bytes": disk, "bytes_per_chunk": round(disk / chunks),
                           "over_text": round(disk / result["corpus"]["text_bytes"], 2),
-                          "stores": stores}
+                          "stores": stores, "registry_tables": tables}
         save()
     if "add" in steps:
         target = corpus / "new-meeting" / Path(args.new_meeting).name
