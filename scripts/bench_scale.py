@@ -511,6 +511,10 @@ def _get(data: dict[str, Any], *path: str) -> Any:
     return data
 
 
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
 def _fmt(value: Any, unit: str = "") -> str:
     if value is None:
         return "-"
@@ -535,7 +539,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
          if "cold" in r else "-"),
         ("pure embedding s (chunks/s)", lambda r, m: f"{_fmt(_get(r, 'pure_embedding', 'seconds'))} ({_fmt(_get(r, 'pure_embedding', 'chunks_per_second'))})"
          + (" sampled" if _get(r, "pure_embedding", "sampled") else "") if "pure_embedding" in r else "-"),
-        ("ingest / pure embedding", lambda r, m: _fmt(r.get("ingest_over_embedding"))),
+        ("ingest / pure embedding (/ its own embed stage)", lambda r, m: (
+            f"{_fmt(r.get('ingest_over_embedding'))} ({_fmt(_ratio(_get(r, 'cold', 'seconds'), _get(r, 'cold', 'timings', 'embed')))})")),
         ("ingest stages s", lambda r, m: ", ".join(f"{k} {v:.0f}" for k, v in _get(r, "cold", "timings").items())
          if _get(r, "cold", "timings") else "-"),
         ("peak RSS of ingest MB", lambda r, m: _fmt(_get(r, "cold", "peak_rss_mb"))),
