@@ -82,6 +82,10 @@ class Settings:
     embedding_batch_size: int = _opt(32, "Texts per embedding batch.")
     embedding_max_tokens: int = _opt(256, "Token limit of the embedding model's input.")
     torch_threads: int = _opt(0, "CPU threads for the embedding model; 0 means all cores.")
+    query_threads: int = _opt(
+        1, "CPU threads for embedding a question and its answer's sentences (fewer texts than a "
+        "batch); 1 keeps answers quick when other work or users hold the cores; 0 means torch_threads."
+    )
     # Vector store
     chroma_mode: str = _opt(
         "persistent",
@@ -113,6 +117,10 @@ class Settings:
     # Answering
     backend: str = _opt(
         "extractive", "Answer backend.", ("extractive", "openai", "local")
+    )
+    answer_embedded_sentences: int = _opt(
+        16, "Most sentences the extractive backend embeds to score one question (the lexically "
+        "best of its top passages): the bound on what answering a question costs, whatever the archive's size."
     )
     abstain_threshold: float = _opt(
         0.35, "Best-evidence score below which the extractive backend says the records do not answer."

@@ -39,11 +39,10 @@ log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "I can't find this in the records searched."
 # Sentence candidates come from the best passages only, and only the lexically most promising
-# are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores, and warm ask must stay near 150 ms.
-# 8 / 12 / 16 gave answer accuracy 0.775 / 0.781 / 0.787 on the bundled suite (first-seen
-# question p50 ~0.08 / 0.10 / 0.13 s; scripts/bench_ask.py).
+# (settings.answer_embedded_sentences) are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores,
+# and warm ask must stay near 150 ms. 8 / 12 / 16 gave answer accuracy 0.775 / 0.781 / 0.787 on
+# the bundled suite (first-seen question p50 ~0.08 / 0.10 / 0.13 s; scripts/bench_ask.py).
 ANSWER_PASSAGES = 6
-MAX_EMBEDDED = 16
 MAX_ANSWER_SENTENCES = 3
 # Extra sentences must come close to the best one, and add words it does not have.
 # Gaps are in the sentence model's log-odds (``answer_model``): an extra sentence from another
@@ -293,7 +292,8 @@ class ExtractiveBackend:
     def _score(self, query: str, passages: list[Passage], question: Question | None = None,
                aliases: Mapping[str, str] | None = None) -> list[_Candidate]:
         """Every usable sentence of the best passages with its features; the lexically best
-        ``MAX_EMBEDDED`` (the fitted model without the cosine) are embedded and returned."""
+        ``settings.answer_embedded_sentences`` (the fitted model without the cosine) are embedded
+        and returned."""
         question = question or analyse(query, aliases)
         query_terms = weighted_terms(query)
         total = sum(query_terms.values())
@@ -325,7 +325,7 @@ class ExtractiveBackend:
         if not candidates:
             return []
         candidates.sort(key=lambda c: (-c.score, c.passage, c.position))  # cosine still 0 here
-        shortlist = candidates[:MAX_EMBEDDED]
+        shortlist = candidates[:max(1, self.settings.answer_embedded_sentences)]
         query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         vectors = self.embedder.embed_documents([c.text[:EMBED_CHARS] for c in shortlist])
         for candidate, vector in zip(shortlist, vectors):
