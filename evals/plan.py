@@ -58,6 +58,10 @@ BASELINES = {"naive": "baseline", "fts5": "baseline-fts5"}
 # The figures the plan summary carries per suite and system, from a run's summary.
 HEADLINE = ("hit@5", "mrr@5", "answer_accuracy", "citation_precision", "abstention_accuracy",
             "unanswerable_abstained", "false_abstention", "follow_up_accuracy")
+# Figures scored on answerable items only: a suite written to test abstention (unanswerable
+# items alone) has none, and a floor on them does not apply to it.
+ANSWERABLE_FIGURES = frozenset({"hit@5", "mrr@5", "answer_accuracy", "citation_precision",
+                                "false_abstention", "follow_up_accuracy"})
 
 
 class PlanError(ValueError):
@@ -139,6 +143,7 @@ def headline(summary: dict[str, Any]) -> dict[str, float | None]:
     figures["unanswerable_abstained"] = share(unanswerable.get("abstained", 0), unanswerable)
     figures["false_abstention"] = share(answerable.get("abstained", 0), answerable)
     figures["follow_up_accuracy"] = follow_up.get("answer_accuracy")
+    figures["answerable_items"] = answerable.get("answered", 0) + answerable.get("abstained", 0)
     return figures
 
 
@@ -223,11 +228,15 @@ def worst_first(results: list[dict[str, Any]]) -> list[str]:
 
 
 def floor_failures(council: CouncilSpec, suites: list[dict[str, Any]]) -> list[str]:
-    """One sentence per figure of a suite below its council's floor for the suite's role."""
+    """One sentence per figure of a suite below its council's floor for the suite's role (or with
+    no value: a run that scored nothing), leaving out answerable-item figures of a suite that has
+    no answerable item."""
     failures = []
     for suite in suites:
         for metric, minimum in council.floor.get(suite["role"], {}).items():
             value = suite["ours"].get(metric)
+            if metric in ANSWERABLE_FIGURES and suite["ours"].get("answerable_items") == 0:
+                continue
             if value is None:
                 failures.append(f"{council.name} {suite['suite']}: {metric} has no value")
             elif value < minimum:

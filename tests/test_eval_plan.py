@@ -134,6 +134,15 @@ def test_worst_council_comes_first_by_held_out_accuracy_and_floors_name_what_fai
                         "B ho: hit@5 has no value"]
 
 
+def test_a_suite_of_unanswerable_items_only_is_not_held_to_answerable_floors():
+    only_unanswerable = headline(summary_of(None, answered=0, abstained=0))
+    assert only_unanswerable["answerable_items"] == 0
+    council = CouncilSpec("C", PLAN.parent, (SuiteSpec(PLAN, "dev"),),
+                          floor={"dev": {"answer_accuracy": 0.7, "hit@5": 0.5, "abstention_accuracy": 0.9}})
+    suites = [{"suite": "near-misses", "role": "dev", "ours": {**only_unanswerable, "hit@5": None}}]
+    assert floor_failures(council, suites) == ["C near-misses: abstention_accuracy has no value"]
+
+
 def test_run_plan_ingests_each_council_and_runs_ours_beside_both_baselines(tmp_path, fake_embedder):
     corpus = write_corpus(tmp_path / "corpus")
     suite = tmp_path / "suite.jsonl"
