@@ -94,7 +94,7 @@ city town parish ward area board panel cabinet overview scrutiny forum group par
 authority assembly commission joint policing strategic policy
 """.split())
 # An alias that names no kind of body must be followed by such a word, or by one for the body's
-# meetings, members or papers ("Newcastle West councillors", "the Metropolitan minutes"), so that
+# meetings, members or papers ("Northfield councillors", "the Metropolitan minutes"), so that
 # a topic such as "children's social care" is not read as the committee of that name.
 _KIND = "|".join(sorted(BODY_KIND_WORDS - {"of", "the", "and", "for", "on", "in"}))
 _INSTITUTION_WORD = re.compile(rf"\b(?:{_KIND}|meeting)\b")
@@ -163,13 +163,13 @@ def committee_alias_table(names: Iterable[str], aliases_of=None) -> dict[str, st
 
 def short_forms(names: Iterable[str]) -> dict[str, str]:
     """Each body's name without the words that name kinds of body, where that leaves a
-    distinctive phrase: "Newcastle West" for "Municipal District of Newcastle West".
+    distinctive phrase: "Northfield" for "Municipal District of Northfield".
 
-    Questions name bodies the way people speak ("Newcastle West councillors", "the
+    Questions name bodies the way people speak ("Northfield councillors", "the
     Cappamore-Kilmallock district"). The short form runs from the first to the last word not in
-    ``BODY_KIND_WORDS``; when that is the whole name ("Metropolitan District of Limerick"), it is
+    ``BODY_KIND_WORDS``; when that is the whole name ("Metropolitan District of Ashworth"), it is
     the words before the first kind word ("Metropolitan"). When two bodies leave the same words
-    ("Newcastle West Joint Policing Sub-Committee"), the shorter name (the parent body) keeps it.
+    ("Northfield Joint Policing Sub-Committee"), the shorter name (the parent body) keeps it.
     A short form is only read before a word that names a body or its papers (``find_committee``).
     """
     forms: dict[str, str] = {}
@@ -192,7 +192,7 @@ def find_committee(question: str, aliases: Mapping[str, str]) -> tuple[str, str]
     """The canonical committee a question names, and the alias that matched (longest wins).
 
     An alias without a word naming a body must be followed by one, or by a word for the
-    body's members or papers ("Newcastle West councillors", "the Metropolitan minutes").
+    body's members or papers ("Northfield councillors", "the Metropolitan minutes").
     """
     text = name_key(question)
     for alias in sorted(aliases, key=len, reverse=True):

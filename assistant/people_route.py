@@ -2,7 +2,7 @@
 members voted, who was in the chair, who was present, how often a member sent apologies.
 
 "Who proposed the motion on X?", "How did the councillors vote on X?", "How many voted
-against X?", "Who was Cathaoirleach of the district in 2021?", "Which councillors were present
+against X?", "Who was chair of the district in 2021?", "Which councillors were present
 at the meeting of 30 January 2019?", "How often did Cllr X send apologies in 2022?". Retrieval
 finds a passage that may hold such an answer; the records hold it as fields (proposer, seconder,
 names and counts of a vote, the chair line, the attendance list), so the answer is exact and
@@ -160,7 +160,7 @@ def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
     """The stems of what a question is about: its words less question, council and people words,
     dates, the body it names (that narrows the rows already) and the names it gives (a
     proposer's name narrows the rows by name, not by topic)."""
-    # Names, and what a rewrite added in brackets ("(Limerick City and County Council)"), out.
+    # Names, and what a rewrite added in brackets ("(Ashworth Borough Council)"), out.
     without_names = _without_brackets(TITLED_PERSON.sub(" ", question))
     body = _stems_of(scope.committee) if scope and scope.committee else set()
     stems = []
@@ -207,14 +207,14 @@ def best_decisions(rows: list[dict[str, Any]], stems: list[str], keep=lambda row
 
     A topic word in the decision or its item's title counts 1, in the lines before it (the
     item's heading, the discussion) 0.75. Words in more than ``COMMON_SHARE`` of the decisions
-    ("Limerick", "council") tell none apart and are left out; the best rows must hold at least
+    (the council's own name, "council") tell none apart and are left out; the best rows must hold at least
     half of the rest.
     """
     own = [_stems_of(" ".join(str(row.get(k) or "") for k in ("decision", "item_title"))) for row in rows]
     if len(rows) >= COMMON_MIN_ROWS:
         stems = [s for s in stems if sum(s in held for held in own) <= COMMON_SHARE * len(rows)]
     if len(stems) < MIN_TOPIC_WORDS:
-        return []  # "Who seconded it?", "who moved Rathkeale?": too little to pick one decision
+        return []  # "Who seconded it?", "who moved Northfield?": too little to pick one decision
     scored = []
     for row, held in zip(rows, own):
         if not keep(row):

@@ -393,7 +393,7 @@ ROLE_WORDS = re.compile(
 )
 COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
 # A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
-# "An CathaoirleachCllr B. O'Donnell"): a new person starts there.
+# "In the ChairCllr B. O'Donnell"): a new person starts there.
 INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
 # A list labelled as the members' ("Members Present:", "Councillors present:").
 MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
@@ -477,7 +477,7 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
 
 def _comma_list(entry: str) -> list[Person]:
     """The people of an entry that is a comma list of names, each maybe followed by its letters:
-    "K. Sheahan, M.C.C., S. Keary, M.C.C., D. Naughton, M.C.C." or "K. Butler, S.O., M. O'Brien,
+    "K. Byrne, M.C.C., S. Doyle, M.C.C., D. Walsh, M.C.C." or "K. Butler, S.O., M. O'Brien,
     S.E.E." (the letters become the person's capacity). Empty unless every part is a name of two
     or more words or such dotted letters, and there are two names or more: "Dr Tim O'Neill,
     Director, Education and Skills" and "Dawn Roberts, AD, Early Help" stay one person with a role."""
@@ -499,7 +499,7 @@ def _comma_list(entry: str) -> list[Person]:
 
 
 # The person's name at the end of an entry that may open with a title or a role ("Mayor Kevin
-# Sheahan", "Inspector P. Byrnes", "Senior Executive Engineer G. O'Connor", "Dr. Pat Daly").
+# Byrne", "Inspector P. Byrnes", "Senior Executive Engineer G. O'Connor", "Dr. Pat Daly").
 # (Possessive word runs: giving letters back never lets a space or the end match, and trying to
 # made every start inside a long run of capitals cost some sixty steps.)
 TRAILING_NAME = re.compile(
@@ -512,7 +512,7 @@ def absent_people(entry: str) -> list[Person]:
     """People named in an apologies or absence list, each with any title or role printed before them.
 
     Such lists name members and, often, officials or partners by their role: "Councillor F. Foley
-    and Senior Executive Engineer G. O'Connor", "Mayor Kevin Sheahan, Cllr. Ciara McMahon",
+    and Senior Executive Engineer G. O'Connor", "Mayor Kevin Byrne, Cllr. Ciara McMahon",
     "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
     capitalised words (initials included), the words before it are the role.
     """
@@ -529,7 +529,7 @@ def absent_people(entry: str) -> list[Person]:
         if not part or not part[:1].isupper():
             continue
         if POST_NOMINAL.fullmatch(part) or part.isupper() and " " not in part or ORGANISATION.search(part):
-            # "T.D.", "ADAPT", "Limerick Public Participation Network": the letters or body of the
+            # "T.D.", "ADAPT", "Northfield Public Participation Network": the letters or body of the
             # person before, not a person
             if people and not people[-1].capacity:
                 people[-1].capacity = part
@@ -546,7 +546,7 @@ def absent_people(entry: str) -> list[Person]:
         if role and HONORIFIC.match(role):
             role = ""
         first = name.split()[0]
-        if ROLE_WORDS.fullmatch(first) or HONORIFIC.match(first):  # "Mayor Sheahan": role, then name
+        if ROLE_WORDS.fullmatch(first) or HONORIFIC.match(first):  # "Mayor Byrne": role, then name
             role, name = f"{role} {first}".strip(), name[len(first):].strip()
         if name and not ROLE_WORDS.fullmatch(name):
             people.append(Person(name, councillor, role or None, None))
