@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from minutes_core.settings import Settings  # noqa: E402  (sets the offline environment first)
+from scripts.bench_ingest import pure_embedding, storage  # noqa: E402
 
 log = logging.getLogger("bench_scale")
 
@@ -160,34 +161,6 @@ def child_ingest(data_dir: str, paths: list[str]) -> int:
     data["errors"] = data["errors"][:20]
     print(json.dumps(data))
     return 0 if report.ok else 1
-
-
-def pure_embedding(settings: Settings, fraction: float) -> dict[str, Any]:
-    """Seconds to embed the indexed chunk texts alone (same model, batch size, length order).
-
-    With ``fraction`` < 1, every n-th text of the length-sorted list is embedded and the time
-    scaled up by the count (the sample keeps the length mix, which is what the time depends on).
-    """
-    from vectorstore.embedder import Embedder
-    from vectorstore.index import Index
-
-    index = Index(settings)
-    try:
-        texts = sorted({c.index_text for c in index.registry.indexed_chunks()}, key=len, reverse=True)
-    finally:
-        index.close()
-    step = max(1, round(1 / fraction)) if fraction < 1 else 1
-    sample = texts[::step]
-    embedder = Embedder(settings)
-    embedder.embed_query("warm-up")  # the model load is not embedding time
-    started = time.perf_counter()
-    embedder.embed_documents(sample, progress=True)
-    seconds = time.perf_counter() - started
-    total = seconds * len(texts) / max(1, len(sample))
-    return {"texts": len(texts), "embedded": len(sample), "seconds": round(total, 2),
-            "measured_seconds": round(seconds, 2), "sampled": step > 1,
-            "chunks_per_second": round(len(sample) / seconds, 2) if seconds else None,
-            "batch_size": settings.embedding_batch_size, "threads": settings.torch_threads or os.cpu_count()}
 
 
 class CpuTimed:
@@ -456,26 +429,18 @@ def bench_scale(result: dict[str, Any], work: Path, args: argparse.Namespace, sa
         result["reingest_unchanged"] = run_ingest_child(data, [corpus])
         save()
     if "embed" in steps:
-        result["pure_embedding"] = pure_embedding(settings, args.embed_fraction)
+        from vectorstore.embedder import Embedder
+
+        embedder = Embedder(settings)
+        embedder.embed_query("warm-up")  # the model load is not embedding time
+        result["pure_embedding"] = pure_embedding(settings, embedder, args.embed_fraction)
         if "cold" in result:
             result["ingest_over_embedding"] = round(
                 result["cold"]["seconds"] / result["pure_embedding"]["seconds"], 3)
         save()
     if "disk" in steps:
-        stores = {entry.name: tree_bytes(entry) if entry.is_dir() else entry.stat().st_blocks * 512
-                  for entry in data.iterdir()}
-        disk = sum(stores.values())
         chunks = _get(result, "cold", "chunks") or _get(result, "reingest_unchanged", "chunks") or 1
-        from vectorstore.index import Index
-
-        index = Index(settings)
-        try:
-            tables = index.registry.table_bytes()
-        finally:
-            index.close()
-        result["disk"] = {"bytes": disk, "bytes_per_chunk": round(disk / chunks),
-                          "over_text": round(disk / result["corpus"]["text_bytes"], 2),
-                          "stores": stores, "registry_tables": tables}
+        result["disk"] = storage(data, chunks, result["corpus"]["text_bytes"])
         save()
     if "add" in steps:
         target = corpus / "new-meeting" / Path(args.new_meeting).name

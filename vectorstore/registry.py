@@ -666,13 +666,6 @@ class Registry:
                 "committees": distinct("committee"), "meetings": distinct("meeting_date"),
                 "unknown": {"committee": unknown("committee"), "meeting_date": unknown("meeting_date")}}
 
-    def table_bytes(self) -> dict[str, int]:
-        """Bytes on disk per table and index (SQLite's dbstat), for the storage report."""
-        try:
-            return dict(self._query("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"))
-        except sqlite3.OperationalError:  # an SQLite built without dbstat
-            return {}
-
     # -- embedding cache -----------------------------------------------------------------------
     def cached_keys(self, keys: Iterable[str]) -> set[str]:
         keys = list(set(keys))
