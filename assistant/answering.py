@@ -96,7 +96,7 @@ class Assistant:
         notes: list[str] = []
 
         with timer.stage("rewrite"):
-            query, leans_back = self._rewrite(question, turns, generator, notes)
+            query, leans_back, answer_query = self._rewrite(question, turns, generator, notes)
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
@@ -117,7 +117,17 @@ class Assistant:
             if parsed.committee and not applied.committee:
                 notes.append(f"Passages of the {parsed.committee} are preferred.")
 
-        if self.records is not None and not missing_meeting:
+        carried: list[Passage] = []
+        decided = None
+        previous = previous_answer(turns)
+        if leans_back:
+            with timer.stage("carried"):
+                carried = self._previously_cited(turns, filters, k)
+                # "Who seconded it?" asks the record of the decision the previous answer cited,
+                # not the records' rows matching the words the rewrite carried over.
+                decided = decision_follow_up(question, previous, carried, carried, self.records)
+
+        if self.records is not None and not missing_meeting and decided is None:
             with timer.stage("records"):
                 own_records = dataclasses.replace(applied, committee=applied.committee or parsed.committee)
                 listed = (answer_about_people(query, own_records, self.records, self.settings.people_aliases_file)
@@ -131,7 +141,6 @@ class Assistant:
                 return
 
         with timer.stage("retrieve"):
-            carried = self._previously_cited(turns, filters, k) if leans_back else []
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
@@ -139,18 +148,20 @@ class Assistant:
                 applied = filters or Filters()
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
             if carried:
-                    passages = with_carried(carried, passages, k)
-                    notes.append("The follow-up is answered from the passages the previous answer "
-                                 "cited first.")
+                scoped = self._search_where_cited(question, carried[0], filters, k, parsed)
+                passages = with_carried(carried, passages, k, scoped=scoped)
+                notes.append("The follow-up is answered first from the document the previous "
+                             "answer cited, then from the passages it cited.")
 
         with timer.stage("answer"):
             used = EXTRACTIVE
             if missing_meeting:
                 draft = Draft(missing_meeting, [AnswerSentence(missing_meeting)], abstained=True)
                 yield missing_meeting
-            elif (decided := decision_follow_up(question, previous_answer(turns), carried,
-                                                    passages, self.records)) is not None:
-                # "Who seconded it?": the decision the previous answer cited, from its record.
+            elif decided is not None and (decided := decision_follow_up(
+                    question, previous, carried, passages, self.records)) is not None:
+                # "Who seconded it?": the decision the previous answer cited, from its record,
+                # cited by its passage's place among those shown.
                 text, sentences, cited = decided
                 draft = Draft(text, sentences, cited)
                 yield text
@@ -158,7 +169,7 @@ class Assistant:
                 draft, used = yield from self._generate(generator, query, passages, turns, parsed,
                                                         applied, notes, question)
             else:
-                draft = self._extract(query, passages, parsed, applied, question, turns)
+                draft = self._extract(answer_query, passages, parsed, applied, question, turns)
                 yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,
@@ -194,19 +205,21 @@ class Assistant:
 
     def _rewrite(self, question: str, turns: list[Turn], generator,
                  notes: list[str]) -> tuple[str, bool]:
-        """The standalone query, and whether it leans on what the previous answer cited (a
-        follow-up that is not a "what about X?" swap of its subject)."""
+        """The standalone query, whether it leans on what the previous answer cited (a
+        follow-up that is not a "what about X?" swap of its subject), and the query the answer
+        is chosen by (``Rewrite.answer_query``)."""
         if not turns:
-            return question.strip(), False
+            return question.strip(), False, question.strip()
         rewrite = rewrite_follow_up(question, turns, self.catalog()[1])
         leans_back = rewrite.follow_up and not rewrite.swapped
         if generator is not None:
             try:
-                return generator.rewrite(question, turns).strip() or question.strip(), leans_back
+                query = generator.rewrite(question, turns).strip() or question.strip()
+                return query, leans_back, query
             except BackendError as error:
                 log.warning("rewrite by %s failed: %s", generator.name, error)
                 notes.append(f"The follow-up was rewritten by rule: {error}")
-        return rewrite.query, leans_back
+        return rewrite.query, leans_back, rewrite.answer_query
 
     def _previously_cited(self, turns: list[Turn], filters: Filters | None, k: int) -> list[Passage]:
         """The passages the previous answer cited, found again (see ``assistant.followup``)."""
@@ -221,6 +234,17 @@ class Assistant:
             applied = _without_dates(applied)
         found = self._retrieve(query, applied, k, parsed, {})
         return cited_passages(previous, found)
+
+    def _search_where_cited(self, question: str, cited: Passage, filters: Filters | None,
+                            k: int, parsed: ParsedQuestion) -> list[Passage]:
+        """The follow-up's own words searched only in the document of the passage the previous
+        answer cited: "how many homes are planned there?" is answered by the minutes that
+        discussed the site. The user's words, not the rewritten query: inside that document the
+        committee and date the rewrite adds match every passage and would rank its heading first."""
+        if not cited.source:
+            return []
+        scope = dataclasses.replace(filters or Filters(), source=cited.source)
+        return self._retrieve(question, scope, k, parsed, {})
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:

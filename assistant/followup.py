@@ -47,8 +47,11 @@ DECISION_FIELD_STEMS = frozenset(stem(word) for word in _FIELD_WORDS.split())
 # How much of a decision's opening must be in a passage for the passage to hold it, when the
 # record does not name its passage.
 DECISION_OPENING = 80
-# The decision text quoted after the mover and seconder, at most this long.
-DECISION_QUOTE = 300
+# The decision text quoted after the mover and seconder, at most this long: room for a recorded
+# vote's names after the motion's text.
+DECISION_QUOTE = 600
+# How many of a follow-up's passages come from the document the previous answer cited.
+SCOPED_LEAD = 3
 _TITLES = frozenset("cllr councillor mayor mr mrs ms dr".split())
 
 
@@ -91,13 +94,16 @@ def cited_passages(previous: PreviousAnswer, passages: list[Passage],
 
 
 def with_carried(carried: list[Passage], passages: list[Passage], k: int,
-                 lead: int = 2) -> list[Passage]:
-    """The follow-up's own best ``lead`` passages, then ``carried``, then the rest of
-    ``passages``, without duplicates, ``k`` in all: the follow-up's own words still lead ("who
-    presented it?" finds the presenting sentence), the previous answer's evidence comes next."""
+                 scoped: list[Passage] = ()) -> list[Passage]:
+    """The passages a follow-up is answered from, ``k`` in all, without duplicates: the best
+    ``SCOPED_LEAD`` of ``scoped`` (the follow-up's own words searched in the document the
+    previous answer cited), the follow-up's best passage from the whole collection (it may have
+    moved on to another paper), then ``carried`` (the previous answer's evidence), then the rest
+    of ``passages``. The conversation's document leads: "how many homes are planned there?"
+    is about the site those minutes discuss, which a search of the whole collection loses."""
     seen: set[str] = set()
     merged: list[Passage] = []
-    for passage in [*passages[:lead], *carried, *passages[lead:]]:
+    for passage in [*scoped[:SCOPED_LEAD], *passages[:1], *carried, *passages[1:]]:
         if passage.id in seen:
             continue
         seen.add(passage.id)
@@ -159,11 +165,13 @@ def decision_follow_up(question: str, previous: PreviousAnswer | None, carried: 
     if records is None or not carried or previous is None or not asks_decision_field(question):
         return None
     about = key_terms(f"{previous.question} {previous.answer}")
+    shown = {passage.id: passage for passage in passages}
     best = None  # (shared terms, -order, row, passage)
     order = 0
     for passage in carried:
-        if passage not in passages:
+        if passage.id not in shown:
             continue
+        passage = shown[passage.id]
         for row in decision_rows(passage, records):
             order += 1
             shared = len(about & key_terms(f"{row.get('item_title') or ''} {row.get('decision') or ''}"))

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from assistant.filters import find_committee, find_dates, without_dates
+from assistant.followup import DECISION_FIELD_STEMS, asks_decision_field
 from assistant.models import Turn
 from assistant.question import LEADS, Span, word_spans
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
+from minutes_core.text.stems import stem
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 
 # Word classes of follow-ups: the words that open one ("and ..."), point back ("it", "they",
@@ -86,6 +88,8 @@ def _pointing(text: str) -> bool:
             return True
         if word in ("it", "them") and (n and words[n - 1] in _POINTING_AFTER or not following):
             return True
+        if word == "it" and n and words[n - 1] in _AUXILIARIES:  # "what did it find?"
+            return True
         if word in ("those", "these") and following and spans[n + 1].word[:1].islower():
             return True
         if word in _AUXILIARIES and following in ("that", "this"):
@@ -127,6 +131,12 @@ class Rewrite:
     follow_up: bool = False
     carried: dict[str, str] = field(default_factory=dict)
     swapped: bool = False  # "what about X?": X replaces part of the previous question
+    # The query without the committee and date carried only to narrow the search: in the
+    # meeting's own passages every sentence holds them, so they would only blur which one answers.
+    answer_query: str = ""
+
+    def __post_init__(self):
+        self.answer_query = self.answer_query or self.query
 
 
 @dataclass
@@ -153,9 +163,20 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(words) <= SHORT_QUESTION_WORDS:
         return True
-    if _PERSON_PRONOUNS & set(words) or _pointing(text):
+    if _PERSON_PRONOUNS & set(words) or _pointing(text) or _unnamed_decision(text):
         return True
     return bool(_PRONOUNS & set(words)) and not topic_of(text)
+
+
+def _unnamed_decision(text: str) -> bool:
+    """Does the question ask who moved or seconded a decision, or how its vote went, without
+    naming which ("Who proposed the amendment?", "How did the vote go?"): besides the words of
+    those fields, at most one word of its own and no name or number? Then it is the decision the
+    conversation is about."""
+    if not asks_decision_field(text):
+        return False
+    own = [w for w in topic_of(text).split() if stem(w.lower()) not in DECISION_FIELD_STEMS]
+    return len(own) <= 1 and not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in own)
 
 
 def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
@@ -258,6 +279,7 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
             not _ELSE & set(_words(text)):
         text += f" about {context.topic}"
         carried["topic"] = context.topic
+    answer_query = _tidy(text) + "?"
     if context.committee and context.committee.lower() not in text.lower() and \
             not (committees and find_committee(text, committees)):
         text += f" ({context.committee})"
@@ -265,7 +287,7 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
     if context.date and "date" not in carried and not find_dates(text):
         text += f" {context.date}"
         carried["date"] = context.date
-    return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried)
+    return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried, answer_query=answer_query)
 
 
 def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,

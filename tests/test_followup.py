@@ -1,5 +1,8 @@
 """Follow-ups lean on the passages the previous answer cited, found again from the history."""
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from assistant.factory import build_assistant
@@ -42,9 +45,27 @@ def test_without_an_answer_text_the_top_passage_is_taken():
     assert cited_passages(previous, []) == []
 
 
-def test_carried_passages_follow_the_follow_ups_own_best_without_repeats():
-    merged = with_carried([MOTION], [ROADS, OTHER, MOTION], k=3, lead=1)
-    assert [p.id for p in merged] == ["roads", "motion", "other"]
+SITE = passage("site", "There were 16 residential units planned as part of the development.",
+               meeting_date="2021-11-08", committee="Council", source="special.md")
+WORKS = passage("works", "The CEO outlined the works on the Opera site to date.",
+                meeting_date="2021-11-08", committee="Council", source="special.md")
+HEADING = passage("heading", "Minutes of the special meeting of 8 November 2021.",
+                  meeting_date="2021-11-08", committee="Council", source="special.md")
+
+
+@pytest.mark.parametrize("carried, passages, scoped, k, order", [
+    # no search in the cited document: the follow-up's own best, then what was cited
+    ([MOTION], [ROADS, OTHER, MOTION], [], 3, ["roads", "motion", "other"]),
+    # the cited document's passages lead, then the follow-up's own best, then the cited ones
+    ([WORKS], [ROADS, OTHER], [SITE, WORKS, HEADING], 5,
+     ["site", "works", "heading", "roads", "other"]),
+    ([WORKS], [ROADS, OTHER], [SITE, HEADING, MOTION, WORKS], 4,
+     ["site", "heading", "motion", "roads"]),
+    ([], [], [], 3, []),
+])
+def test_a_follow_up_is_answered_from_the_cited_document_first_without_repeats(
+        carried, passages, scoped, k, order):
+    assert [p.id for p in with_carried(carried, passages, k, scoped=scoped)] == order
 
 
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
@@ -111,6 +132,22 @@ def test_the_decision_row_of_a_carried_passage_answers_who_seconded_it(rows):
     assert sentences[1].quote and "Mary Cahillane" in sentences[1].text
 
 
+def test_a_carried_passage_found_again_with_another_score_still_answers():
+    """Retrieval gives the same chunk a new score each time; it is the same passage."""
+    shown = dataclasses.replace(MOTION, score=MOTION.score + 0.5)
+    text, _, cited = decision_follow_up("Who seconded it?", PREVIOUS, [MOTION], [ROADS, shown],
+                                        FakeRecords([CO_OPTION]))
+    assert "seconded by Councillor J Gilligan" in text and cited == {2: shown}
+
+
+def test_the_decision_quote_keeps_a_recorded_vote_after_the_motion():
+    vote = {**CO_OPTION, "decision": CO_OPTION["decision"] + " Whereas the seat is vacant." * 12
+            + " | Nays | Councillor Anderson, Councillor Lindqvist | 2 |"}
+    text, _, _ = decision_follow_up("Who voted against it?", PREVIOUS, [MOTION], [MOTION],
+                                    FakeRecords([vote]))
+    assert "Councillor Lindqvist" in text
+
+
 @pytest.mark.parametrize("question, rows, carried", [
     ("Where was it held?", [CO_OPTION], [MOTION]),  # asks no decision field
     ("Who seconded it?", [], [MOTION]),  # no record of the decision
@@ -120,3 +157,55 @@ def test_the_decision_row_of_a_carried_passage_answers_who_seconded_it(rows):
 ])
 def test_without_a_matching_decision_row_the_follow_up_goes_to_retrieval(question, rows, carried):
     assert decision_follow_up(question, PREVIOUS, carried, [MOTION], FakeRecords(rows)) is None
+
+
+# -- end to end: the real model, Chroma and the records store ------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "followup"
+TRANSIT = [Turn("user", "What did Riverton Council decide on free transit for children in January 2023?"),
+           Turn("assistant", "It deferred Councillor Salazar's motion for free transit for children aged "
+                             "12 and under to the 2023 Budget deliberations on February 21, 2023.")]
+
+
+@pytest.fixture(scope="module")
+def council_assistant(tmp_path_factory, real_embedder):
+    """The assistant over one council's minutes (a fixture copy of the other-styles corpus)."""
+    from vectorstore.index import Index
+    from vectorstore.ingestion import Ingester
+
+    settings = Settings.load(data_dir=tmp_path_factory.mktemp("followup-index"))
+    index = Index(settings, embedder=real_embedder)
+    assert Ingester(settings, index).ingest([FIXTURES], progress=False).ok
+    yield build_assistant(settings, index=index)
+    index.close()
+
+
+@pytest.mark.slow
+def test_end_to_end_who_moved_the_deferral_is_the_record_of_the_decision_discussed(council_assistant):
+    answer = council_assistant.ask("Who moved the deferral?", TRANSIT)
+    assert answer.answer.startswith("Proposed by Councillor Klassen and seconded by Councillor Raman")
+    assert "free transit" in answer.answer
+
+
+@pytest.mark.slow
+def test_end_to_end_who_voted_against_it_quotes_the_recorded_vote(council_assistant):
+    history = [Turn("user", "Did Riverton Council pass the 42 Mill Street zoning by-law in January 2023?"),
+               Turn("assistant", "Yes. By-law 2023-07 was enacted by 7 votes to 3.")]
+    answer = council_assistant.ask("Who voted against it?", history)
+    assert all(name in answer.answer for name in ("Anderson", "Lindqvist", "O'Rourke"))
+
+
+@pytest.mark.slow
+def test_end_to_end_a_follow_up_is_searched_in_the_document_discussed(real_assistant_sample):
+    history = [Turn("user", "What did Ofsted's May 2017 monitoring visit to Birmingham children's "
+                            "services focus on?"),
+               Turn("assistant", "The front door, and child sexual exploitation and missing children.")]
+    answer = real_assistant_sample.ask("What did it find about staff morale?", history)
+    assert "good morale amongst the staff they met with" in answer.answer
+    assert answer.passages[0].source == "004_5bd570638586239f.txt"
+
+
+@pytest.fixture(scope="module")
+def real_assistant_sample(corpus_index):
+    """The assistant over the session's ingested sample corpus (tests/conftest_corpus.py)."""
+    return build_assistant(corpus_index.settings, index=corpus_index)

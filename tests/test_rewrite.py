@@ -34,6 +34,16 @@ def history(*turns: str) -> list[dict]:
     ("How often are those children meant to be seen?", True),
     ("What does that add up to each year?", True),
     ("What themes did they look at?", True),
+    # "it" as the subject, after an auxiliary, stands for what the conversation is about
+    ("What did it find about staff morale?", True),
+    ("When does it start?", True),
+    # a decision's mover, seconder or vote asked without naming the decision: the one discussed
+    ("Who proposed the amendment?", True),
+    ("Who moved the deferral?", True),
+    ("How did the vote go?", True),
+    ("Who proposed the Gough Place scheme?", False),
+    ("Who seconded the motion on the N21 slip roads?", False),
+    ("Who seconded the 2023 budget?", False),
     ("", False),
 ])
 def test_follow_ups_are_detected(question, follow_up):
@@ -146,3 +156,23 @@ def test_topic_is_the_content_words(text, topic):
 ])
 def test_last_person_named(text, person):
     assert last_person(text) == person
+
+
+@pytest.mark.parametrize("turns, question, query, answer_query", [
+    # the committee and date narrow the search; the answer is chosen by the question and topic
+    ((ASK_TRUST, "The committee requested ... [1]"), "and what did they decide?",
+     "What did the committee decide about Children's Trust in December 2020?",
+     "What did the committee decide about Children's Trust?"),
+    (("What did the Metropolitan District hear about the Opera site on 8 November 2021?", "..."),
+     "And how many homes are planned there?",
+     "How many homes are planned there on 8 November 2021?",
+     "How many homes are planned there?"),
+    # not a follow-up: both are the question
+    ((ASK_TRUST, "..."), "How many agency social workers did the Trust employ?",
+     "How many agency social workers did the Trust employ?",
+     "How many agency social workers did the Trust employ?"),
+])
+def test_the_answer_query_leaves_out_the_carried_committee_and_date(turns, question, query,
+                                                                     answer_query):
+    rewritten = rewrite_follow_up(question, history(*turns), ALIASES)
+    assert (rewritten.query, rewritten.answer_query) == (query, answer_query)
