@@ -18,6 +18,7 @@ from assistant.followup import DECISION_FIELD_STEMS, asks_decision_field
 from assistant.models import Turn
 from assistant.question import LEADS, Span, word_spans
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
+from minutes_core.text.normalise import name_key
 from minutes_core.text.stems import stem
 from minutes_core.text.stopwords import TOPIC_STOPWORDS
 
@@ -342,20 +343,23 @@ def _date_phrase(text: str, match) -> str:
 
 
 def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
+    """``query`` without the words that named ``committee`` (its matched alias, compared as
+    ``name_key`` forms: "Cappamore-Kilmallock" is the alias "cappamore kilmallock")."""
     if not committee:
         return query
     query = query.replace("’", "'")
-    wanted = committee[1].lower().split()
-    spans = word_spans(query, _NAME_CHARS)
+    wanted = committee[1]
+    spans = word_spans(query)
+    longest = len(wanted.split()) + 2  # a hyphen or apostrophe splits a word in two
     out, last, n = [], 0, 0
-    while n <= len(spans) - len(wanted):
-        run = spans[n: n + len(wanted)]
-        joined = all(not query[a.end: b.start].strip() for a, b in zip(run, run[1:]))
-        if joined and [s.lower for s in run] == wanted:
-            out.append(query[last: run[0].start] + " ")
-            last, n = run[-1].end, n + len(wanted)
-        else:
+    while n < len(spans):
+        end = next((m for m in range(n, min(n + longest, len(spans)))
+                    if name_key(query[spans[n].start: spans[m].end]) == wanted), None)
+        if end is None:
             n += 1
+            continue
+        out.append(query[last: spans[n].start] + " ")
+        last, n = spans[end].end, end + 1
     return "".join(out) + query[last:]
 
 

@@ -176,3 +176,12 @@ def test_the_answer_query_leaves_out_the_carried_committee_and_date(turns, quest
                                                                      answer_query):
     rewritten = rewrite_follow_up(question, history(*turns), ALIASES)
     assert (rewritten.query, rewritten.answer_query) == (query, answer_query)
+
+
+def test_a_hyphenated_committee_named_in_the_context_is_not_what_it_stands_for():
+    aliases = committee_alias_table(["Municipal District of Cappamore-Kilmallock"])
+    turns = history("Which Garda spoke to the Cappamore-Kilmallock councillors about rural "
+                    "isolation in January 2019?", "Sgt Bernie Leetch.")
+    rewritten = rewrite_follow_up("Where and when is it?", turns, aliases)
+    assert rewritten.carried["committee"] == "Municipal District of Cappamore-Kilmallock"
+    assert rewritten.carried["topic"] != "Cappamore-Kilmallock"
