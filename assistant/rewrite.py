@@ -89,8 +89,6 @@ def _pointing(text: str) -> bool:
             return True
         if word in ("it", "them") and (n and words[n - 1] in _POINTING_AFTER or not following):
             return True
-        if word == "it" and n and words[n - 1] in _AUXILIARIES:  # "what did it find?"
-            return True
         if word in ("those", "these") and following and spans[n + 1].word[:1].islower():
             return True
         if word in _AUXILIARIES and following in ("that", "this"):

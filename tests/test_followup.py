@@ -200,7 +200,7 @@ def test_end_to_end_a_follow_up_is_searched_in_the_document_discussed(real_assis
     history = [Turn("user", "What did Ofsted's May 2017 monitoring visit to Birmingham children's "
                             "services focus on?"),
                Turn("assistant", "The front door, and child sexual exploitation and missing children.")]
-    answer = real_assistant_sample.ask("What did it find about staff morale?", history)
+    answer = real_assistant_sample.ask("And what did it find about staff morale?", history)
     assert "good morale amongst the staff they met with" in answer.answer
     assert answer.passages[0].source == "004_5bd570638586239f.txt"
 

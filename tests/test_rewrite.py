@@ -34,9 +34,6 @@ def history(*turns: str) -> list[dict]:
     ("How often are those children meant to be seen?", True),
     ("What does that add up to each year?", True),
     ("What themes did they look at?", True),
-    # "it" as the subject, after an auxiliary, stands for what the conversation is about
-    ("What did it find about staff morale?", True),
-    ("When does it start?", True),
     # a decision's mover, seconder or vote asked without naming the decision: the one discussed
     ("Who proposed the amendment?", True),
     ("Who moved the deferral?", True),
