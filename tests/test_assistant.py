@@ -80,7 +80,10 @@ def test_follow_up_is_rewritten_before_retrieval(assistant, index):
     history = [Turn("user", ASK_TRUST), Turn("assistant", "It was RESOLVED ... [1]")]
     answer = assistant.ask("and who presented it?", history)
     assert answer.standalone_query == "Who presented Children's Trust in December 2020?"
-    assert index.searches[-1][1] == answer.standalone_query
+    assert answer.standalone_query in [query for _, query, _ in index.searches]
+    # then the user's own words, only in the document the previous answer cited
+    kind, query, scope = index.searches[-1]
+    assert query == "and who presented it?" and scope.source == answer.passages[0].source
     assert answer.sentences[0].text.startswith("Andy Couldrick presented the paper")
 
 
