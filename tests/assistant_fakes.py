@@ -35,6 +35,7 @@ class FakeEmbedder:
     def __init__(self):
         self.calls = 0
         self.texts_embedded = 0
+        self.sentence_calls = 0
 
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(DIM, dtype=np.float32)
@@ -52,6 +53,11 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def embed_sentences(self, texts) -> np.ndarray:
+        """The answer stage's sentences: counted like documents, and apart."""
+        self.sentence_calls += 1
+        return self.embed_documents(texts)
 
 
 def passage(pid: str, text: str, **fields) -> Passage:
