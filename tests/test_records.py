@@ -510,6 +510,22 @@ def test_query_by_meeting_committee_and_search(store):
     assert len(store.query("actions", date_from="2020-10-01", date_to="2020-10-31")) >= 17
 
 
+def test_a_committee_query_normalises_each_distinct_name_once_however_many_rows_carry_it(store, monkeypatch):
+    from vectorstore import records as records_module
+
+    everything = store.query("attendance")
+    expected = store.query("attendance", committee="schools, children and families overview and scrutiny committee")
+    normalised = []
+    real = records_module.normalise_name
+    monkeypatch.setattr(records_module, "normalise_name", lambda name: normalised.append(name) or real(name))
+    found = store.query("attendance", committee="schools, children and families overview and scrutiny committee")
+    assert found == expected and found
+    names = {row.get(key) or "" for row in everything for key in ("committee", "committee_printed")}
+    asked = len(normalised) - len(names)  # the committee asked for and its aliases
+    assert len(set(normalised)) <= len(names) + asked and 0 <= asked <= 5
+    assert len(normalised) < len(everything)
+
+
 def test_replace_file_replaces_and_remove_file_removes(store, records):
     path = f"/corpus/{MINUTES_DEC}"
     store.replace_file(path, MINUTES_DEC, records[MINUTES_DEC])
