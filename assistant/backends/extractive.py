@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "I can't find this in the records searched."
 # Sentence candidates come from the best passages only, and only the lexically most promising
-# (settings.answer_embedded_sentences) are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores,
-# and warm ask must stay near 150 ms. 8 / 12 / 16 gave answer accuracy 0.775 / 0.781 / 0.787 on
-# the bundled suite (first-seen question p50 ~0.08 / 0.10 / 0.13 s; scripts/bench_ask.py).
+# (settings.answer_embedded_sentences) are embedded (``Embedder.embed_sentences``: ~5-6 ms a
+# sentence in bfloat16 batches of 4 on one core, ~13-19 ms in one float32 batch). 8 / 12 / 16
+# gave answer accuracy 0.775 / 0.781 / 0.787 on the bundled suite (scripts/bench_ask.py).
 ANSWER_PASSAGES = 6
 MAX_ANSWER_SENTENCES = 3
 # Extra sentences must come close to the best one, and add words it does not have.
