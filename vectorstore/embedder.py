@@ -115,7 +115,8 @@ class Embedder:
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
         # Autocast keeps the weights float32 and runs the matrix products in bfloat16 (layer
-        # norms and softmax stay float32), so no second copy of the model is held.
+        # norms and softmax stay float32), so no second copy of the model is held; its state is
+        # per thread, so an ingest embedding in another thread stays float32.
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
             vectors = model.encode(
                 list(texts),
