@@ -699,3 +699,22 @@ def test_a_row_no_chunk_holds_keeps_its_own_text_as_passage(store):
     answer = answer_from_records("Who sent apologies on 9 December 2020?", None, PassageRecords(store, index))
     assert answer.citations[1].id.startswith("records:")
     assert "Apologies were submitted on behalf of Omar Hanif" in answer.citations[1].text
+
+
+def test_of_chunks_sharing_one_line_range_the_one_quoting_the_row_is_cited(store):
+    """An OCR page of a few very long lines gives several chunks the same line range."""
+    rows = [row for row in store.query("attendance") if row["role"] == "apologies"
+            and row["meeting_date"] == "2020-12-09"]
+    first, last = min(r["line_start"] for r in rows) - 5, max(r["line_end"] for r in rows) + 5
+    path, source = rows[0]["path"], rows[0]["source"]
+
+    class _SharedRangeIndex:
+        def passages_of_files(self, paths):
+            unit = {"line_start": first, "line_end": last}
+            return [Passage(id="chunk:short", text="Noise barriers are only partly effective.",
+                            source=source, path=path, metadata=unit),
+                    Passage(id="chunk:quoting", text="Opening remarks.\n" + "\n".join(r["text"] for r in rows),
+                            source=source, path=path, metadata=unit)]
+
+    cited = PassageRecords(store, _SharedRangeIndex()).passages_of(rows)
+    assert {p.id for p in cited} == {"chunk:quoting"}
