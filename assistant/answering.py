@@ -115,7 +115,9 @@ class Assistant:
                 notes.append("Passages from meetings "
                              f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
             if parsed.committee and not applied.committee:
-                notes.append(f"Passages of the {parsed.committee} are preferred.")
+                # A body the question names may be the subject of another body's papers: say
+                # that every body's papers were searched (its own records answers are narrowed).
+                notes.append(f"The question names the {parsed.committee}; every body's papers are searched.")
 
         if self.records is not None and not missing_meeting:
             with timer.stage("records"):
