@@ -17,7 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from minutes_core.text.dates import MONTH_NAMES, MONTH_RE, MONTHS, human_date
 from minutes_core.text.normalise import name_key
@@ -220,12 +220,14 @@ def parse_question(
     committees: Mapping[str, str] | None = None,
     meetings: Iterable[str] | None = None,
     doc_types: Iterable[str] | None = None,
+    spell_out: Callable[[str], str] | None = None,
 ) -> ParsedQuestion:
     """Read the filters and hints a question carries.
 
     ``committees`` is an alias table from ``committee_alias_table``; ``meetings`` the indexed
     meeting dates (YYYY-MM-DD), used for "the last meeting"; ``doc_types`` the document types the
-    index holds (a named type the index does not hold is ignored).
+    index holds (a named type the index does not hold is ignored); ``spell_out`` expands the
+    council's abbreviations of body names before the body is looked up.
     """
     parsed = ParsedQuestion()
     filters = parsed.filters
@@ -254,7 +256,7 @@ def parse_question(
         parsed.phrases.append(last_meeting.group(0))
 
     if committees:
-        found = find_committee(question, committees)
+        found = find_committee(spell_out(question) if spell_out else question, committees)
         if found:
             parsed.committee = found[0]
             parsed.phrases.append(found[1])

@@ -1,6 +1,8 @@
 """Filters read from questions: dates (hard when tied to a meeting, soft otherwise), committees,
 document types, decisions, recency; merging with the caller's filters; describing ranges."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.filters import (
@@ -206,3 +208,24 @@ def test_short_forms_leave_out_kind_words_and_give_a_shared_form_to_the_parent_b
     assert forms["metropolitan"] == "Metropolitan District of Limerick"
     assert short_forms([COMMITTEE]) == {"education and children's social care": COMMITTEE}
     assert short_forms([]) == {} and short_forms(["Cabinet"]) == {}
+
+
+def test_a_bodys_abbreviated_name_in_a_question_is_read_through_the_councils_abbreviations(tmp_path):
+    from functools import partial
+
+    from ingest.committees import committee_aliases, spell_out_abbreviations
+
+    aliases_file = str(tmp_path / "bodies.toml")
+    Path(aliases_file).write_text(
+        '[abbreviations]\nSPC = "Strategic Policy Committee"\n\n[[committee]]\n'
+        'name = "Housing Strategic Policy Committee"\naliases = ["Northfield Housing Strategic Policy Committee"]\n'
+        '\n[[committee]]\nname = "Planning Board"\n', encoding="utf-8")
+    names = ["Housing Strategic Policy Committee", "Planning Board"]
+    table = committee_alias_table(names, lambda name: committee_aliases(name, aliases_file))
+    spell_out = partial(spell_out_abbreviations, aliases_file=aliases_file)
+    for question in ("Who chaired the Housing SPC in 2018?", "What did the Northfield Housing SPC decide?",
+                     "What did the Housing Strategic Policy Committee decide?"):
+        parsed = parse_question(question, table, spell_out=spell_out)
+        assert parsed.committee == "Housing Strategic Policy Committee", question
+    assert parse_question("Who chaired the Housing SPC in 2018?", table).committee is None
+    assert parse_question("What did the SPC decide?", table, spell_out=spell_out).committee is None
