@@ -106,6 +106,11 @@ class FakeIndex:
         scored = sorted(zip(pool, vectors @ q), key=lambda x: (-x[1], x[0].id))[:k]
         return [dataclasses.replace(p, score=float(s), scores={"dense": float(s)}) for p, s in scored]
 
+    def dense_rankings(self, query: str, filters: Filters | None, k: int, scope: Filters,
+                       scope_k: int, pool: int) -> tuple[list[Passage], list[Passage]]:
+        nearest = self.dense_search(query, filters, max(k, pool))
+        return nearest[:k], [p for p in nearest if _matches(p, scope)][:scope_k]
+
     def keyword_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
         self.searches.append(("bm25", query, filters))
         terms = set(_tokens(query))
