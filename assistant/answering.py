@@ -51,11 +51,13 @@ class Assistant:
     ``retriever`` is any object with ``retrieve(query, filters, k)``; the HybridRetriever also
     reports per-stage timings and takes the question's soft preferences. ``catalog`` returns the index's statistics (for the
     meetings and committees the question may name); ``committee_names`` are extra canonical
-    committee names and ``aliases_of`` their other spellings.
+    committee names and ``aliases_of`` their other spellings; ``spell_out`` expands the council's
+    abbreviations of body names in a question ("SPC").
     """
 
     def __init__(self, settings: Settings, retriever, extractive: ExtractiveBackend,
-                 catalog=None, committee_names: Iterable[str] = (), aliases_of=None, records=None):
+                 catalog=None, committee_names: Iterable[str] = (), aliases_of=None, records=None,
+                 spell_out=None):
         self.settings = settings
         self.records = records  # RecordsStore: list questions are answered from it, every row cited
         self.retriever = retriever
@@ -63,6 +65,7 @@ class Assistant:
         self._catalog_source = catalog
         self._committee_names = list(committee_names)
         self._aliases_of = aliases_of
+        self._spell_out = spell_out
         self._generative: dict[str, object] = {}
         self._catalog: tuple[list[str], dict[str, str]] | None = None
 
@@ -100,7 +103,7 @@ class Assistant:
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
-            parsed = parse_question(query, committees, meetings)
+            parsed = parse_question(query, committees, meetings, spell_out=self._spell_out)
             applied = merge_filters(filters, parsed.filters)
             missing_meeting = self._no_meeting_message(applied, meetings)
             caller_dates = filters is not None and bool(filters.date_from or filters.date_to)
@@ -115,7 +118,9 @@ class Assistant:
                 notes.append("Passages from meetings "
                              f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
             if parsed.committee and not applied.committee:
-                notes.append(f"Passages of the {parsed.committee} are preferred.")
+                # A body the question names may be the subject of another body's papers: say
+                # that every body's papers were searched (its own records answers are narrowed).
+                notes.append(f"The question names the {parsed.committee}; every body's papers are searched.")
 
         carried: list[Passage] = []
         decided = None
@@ -228,7 +233,7 @@ class Assistant:
             return []
         meetings, committees = self.catalog()
         query = rewrite_follow_up(previous.question, previous.history, committees).query
-        parsed = parse_question(query, committees, meetings)
+        parsed = parse_question(query, committees, meetings, spell_out=self._spell_out)
         applied = merge_filters(filters, parsed.filters)
         if self._no_meeting_message(applied, meetings):
             applied = _without_dates(applied)

@@ -13,7 +13,7 @@ from assistant.answering import Assistant
 from assistant.backends.extractive import CachingEmbedder, ExtractiveBackend
 from assistant.records_route import PassageRecords
 from assistant.retrieval import HybridRetriever
-from ingest.committees import committee_aliases, known_committees
+from ingest.committees import committee_aliases, known_committees, spell_out_abbreviations
 from minutes_core.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
@@ -59,6 +59,8 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
         committee_names=names,
         aliases_of=aliases_of,
         records=records,
+        spell_out=functools.partial(spell_out_abbreviations,
+                                    aliases_file=getattr(settings, "committee_aliases_file", "")),
     )
 
 

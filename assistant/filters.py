@@ -17,7 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from minutes_core.text.dates import MONTH_NAMES, MONTH_RE, MONTHS, human_date
 from minutes_core.text.normalise import name_key
@@ -25,6 +25,15 @@ from vectorstore.models import Filters
 
 _MONTH = rf"(?P<month>{MONTH_RE})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
+# Parts of a year, as (first month, last month); a last month past 12 runs into the next year.
+# Seasons are the northern hemisphere's meteorological ones. A question naming one prefers (or,
+# tied to a meeting, filters on) those months.
+YEAR_PARTS = {
+    "early": (1, 4), "start": (1, 4), "beginning": (1, 4), "mid": (5, 8), "middle": (5, 8),
+    "late": (9, 12), "end": (9, 12), "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11),
+    "fall": (9, 11), "winter": (12, 14),
+}
+_PART = r"(?P<part>early|late|mid|spring|summer|autumn|fall|winter|(?:the\s+)?(?:end|start|beginning|middle)\s+of)"
 
 # One date expression; tried in this order, the first match at a position wins.
 _DATE_PATTERNS = [
@@ -33,7 +42,8 @@ _DATE_PATTERNS = [
     ("day", re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b",
                        re.I)),
     ("day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
-    ("month", re.compile(rf"\b{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    # A month, or a part of a year ("autumn 2021", "late 2018", "the end of 2017").
+    ("month", re.compile(rf"\b(?:{_MONTH}|{_PART})[\s-]+(?P<year>(?:19|20)\d\d)\b", re.I)),
     # A bare year, but not a financial or municipal year such as 2019/20 or 2020-21.
     ("year", re.compile(r"(?<![/\-–\d£$])\b(?P<year>(?:19|20)\d\d)\b(?!\s*[/\-–]\s*\d\d)")),
 ]
@@ -210,12 +220,14 @@ def parse_question(
     committees: Mapping[str, str] | None = None,
     meetings: Iterable[str] | None = None,
     doc_types: Iterable[str] | None = None,
+    spell_out: Callable[[str], str] | None = None,
 ) -> ParsedQuestion:
     """Read the filters and hints a question carries.
 
     ``committees`` is an alias table from ``committee_alias_table``; ``meetings`` the indexed
     meeting dates (YYYY-MM-DD), used for "the last meeting"; ``doc_types`` the document types the
-    index holds (a named type the index does not hold is ignored).
+    index holds (a named type the index does not hold is ignored); ``spell_out`` expands the
+    council's abbreviations of body names before the body is looked up.
     """
     parsed = ParsedQuestion()
     filters = parsed.filters
@@ -244,7 +256,7 @@ def parse_question(
         parsed.phrases.append(last_meeting.group(0))
 
     if committees:
-        found = find_committee(question, committees)
+        found = find_committee(spell_out(question) if spell_out else question, committees)
         if found:
             parsed.committee = found[0]
             parsed.phrases.append(found[1])
@@ -361,6 +373,12 @@ def _bounds(kind: str, match: re.Match) -> tuple[date, date] | None:
     try:
         if kind == "year":
             return date(year, 1, 1), date(year, 12, 31)
+        if groups.get("part"):
+            part = groups["part"].lower().split()  # "autumn", "the end of"
+            first_month, last_month = YEAR_PARTS[part[-2] if part[-1] == "of" else part[-1]]
+            last_year, last_month = year + (last_month - 1) // 12, (last_month - 1) % 12 + 1
+            return (date(year, first_month, 1),
+                    date(last_year, last_month, calendar.monthrange(last_year, last_month)[1]))
         month = MONTHS[groups["month"].lower()] if groups.get("month") else int(groups["mon"])
         if kind == "month":
             return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -325,6 +325,10 @@ class PassageRecords:
         return [_holding(row, chunks.get(row.get("path") or "", [])) for row in rows]
 
 
+# How much of a row's own text identifies the chunk that quotes it.
+ROW_OPENING_CHARS = 60
+
+
 def _holding(row: dict[str, Any], chunks: list[Passage]) -> Passage | None:
     start, end = row.get("line_start"), row.get("line_end")
     if not isinstance(start, int) or not isinstance(end, int):
@@ -334,7 +338,15 @@ def _holding(row: dict[str, Any], chunks: list[Passage]) -> Passage | None:
     if not holding:
         log.debug("no chunk holds lines %s-%s of %s", start, end, row.get("source"))
         return None
-    return dataclasses.replace(min(holding, key=lambda p: (len(p.text), p.id)), score=1.0)
+    # Chunks of one long unit (an OCR page printed as a few very long lines) all share its line
+    # range: the one quoting the row's own words is the one holding it.
+    opening = match_form(str(row.get("text") or ""))[:ROW_OPENING_CHARS].strip()
+
+    def fit(p: Passage) -> tuple:
+        quoted = bool(opening) and opening in match_form(p.text)
+        span = (p.metadata.get("line_end") or 0) - (p.metadata.get("line_start") or 0)
+        return (not quoted, span, len(p.text), p.id)
+    return dataclasses.replace(min(holding, key=fit), score=1.0)
 
 
 def cited_passages(store, rows: list[dict[str, Any]]) -> list[Passage | None]:

@@ -9,9 +9,11 @@ pass-through default that a real reranker can replace.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from assistant import fusion
@@ -21,6 +23,15 @@ from minutes_core.timing import StageTimer
 from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)
+
+
+def shift_months(iso: str, months: int) -> str:
+    """The ISO date ``months`` calendar months after ``iso`` (before it when negative), clipped
+    to the month's last day."""
+    day = date.fromisoformat(iso[:10])
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])).isoformat()
 
 @dataclass(frozen=True)
 class FusionWeights:
@@ -44,6 +55,19 @@ class FusionWeights:
     # rankings count this much of a full one (kept for the answers it brings; docs/rules.md).
     decision_list: float = 0.5
     decision_candidates: int = 10
+    # A period the question names without tying it to a meeting ("who chaired the SPC in 2018")
+    # also searches among the passages of meetings around it: across an archive of many years,
+    # other years' papers on the same topic fill the whole-archive rankings, and the dated
+    # passage never reaches the date preference above. The window is wide on both sides: a
+    # period's report is tabled months later, and next year's fees, budget or contract are
+    # decided months before it starts. These rankings count this much of a full one.
+    period_list: float = 1.0
+    period_candidates: int = 20
+    period_months_before: int = 6
+    period_months_after: int = 6
+    # The period's dense ranking is the part of the whole archive's nearest ``period_pool`` that
+    # falls in the period (see ``Index.dense_rankings``).
+    period_pool: int = 200
 
 
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
@@ -92,16 +116,28 @@ class HybridRetriever:
         filters = filters if filters is not None and not filters.is_empty() else None
         n = max(self.settings.candidates, k)
         timer = StageTimer()
+        w = self.weights
+        scope = self._period_scope(filters, hints)
+        period: dict[str, list[Passage]] = {}
         with timer.stage("dense"):
-            dense = self.index.dense_search(query, filters, n)
+            if scope is None:
+                dense = self.index.dense_search(query, filters, n)
+            else:
+                dense, period["dense_period"] = self.index.dense_rankings(
+                    query, filters, n, scope, w.period_candidates, w.period_pool)
         with timer.stage("bm25"):
             keyword = self.index.keyword_search(query, filters, n)
-
-        rankings = {"dense": dense, "bm25": keyword}
+            if scope is not None:
+                period["bm25_period"] = self.index.keyword_search(query, scope, w.period_candidates)
+        # The period's rankings add what the whole-archive rankings missed; a passage both found
+        # keeps its whole-archive ranks (the date preference lifts it already).
+        found = {p.id for p in dense} | {p.id for p in keyword}
+        rankings = {"dense": dense, "bm25": keyword,
+                    **{name: [p for p in ranking if p.id not in found] for name, ranking in period.items()}}
         if hints is not None and hints.resolution and not (filters and filters.decisions_only):
             with timer.stage("decisions"):
                 decisions = dataclasses.replace(filters or Filters(), decisions_only=True)
-                n_decisions = self.weights.decision_candidates
+                n_decisions = w.decision_candidates
                 rankings["dense_decisions"] = self.index.dense_search(query, decisions, n_decisions)
                 rankings["bm25_decisions"] = self.index.keyword_search(query, decisions, n_decisions)
         with timer.stage("fuse"):
@@ -114,6 +150,18 @@ class HybridRetriever:
                   len(fused), query)
         return RetrievalResult(fused[:k], dict(timer.timings))
 
+    def _period_scope(self, filters: Filters | None, hints: ParsedQuestion | None) -> Filters | None:
+        """The filters of the period-scoped rankings, or None when the question prefers no period
+        (or its dates already filter the search)."""
+        if hints is None or not (hints.prefer_from or hints.prefer_to):
+            return None
+        if filters is not None and (filters.date_from or filters.date_to):
+            return None
+        w = self.weights
+        date_from = hints.prefer_from and shift_months(hints.prefer_from, -w.period_months_before)
+        date_to = hints.prefer_to and shift_months(hints.prefer_to, w.period_months_after)
+        return dataclasses.replace(filters or Filters(), date_from=date_from, date_to=date_to)
+
     def _fuse(self, query: str, rankings: dict[str, list[Passage]], hints: ParsedQuestion | None,
               k: int) -> list[Passage]:
         """The rankings fused, re-weighted by what the question prefers, alternates collapsed."""
@@ -121,7 +169,8 @@ class HybridRetriever:
         dense_weight = self.settings.dense_weight
         fused = fusion.reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights={
             "dense": dense_weight, "bm25": 1.0, "dense_decisions": dense_weight * w.decision_list,
-            "bm25_decisions": w.decision_list})
+            "bm25_decisions": w.decision_list, "dense_period": dense_weight * w.period_list,
+            "bm25_period": w.period_list})
         fused = fusion.prefer_sentence_match(fused, query, w.sentence_match, w.sentence_candidates)
         if hints is not None and (hints.prefer_from or hints.prefer_to):
             fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date)

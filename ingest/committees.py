@@ -119,6 +119,12 @@ def committee_aliases(name: str, aliases_file: str = "") -> list[str]:
     return sorted({canonical, *(display_name(a) for a in names)}) if canonical else []
 
 
+def spell_out_abbreviations(text: str, aliases_file: str = "") -> str:
+    """``text`` with the council's abbreviations of body names spelled out ("the Housing SPC" ->
+    "the Housing Strategic Policy Committee"), so a question names a body as its list does."""
+    return _aliases(aliases_file).expand(text)
+
+
 def known_committees(aliases_file: str = "") -> dict[str, str]:
     """Normalised alias -> current name, for parsing committee names out of questions."""
     return dict(_alias_table(aliases_file))

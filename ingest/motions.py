@@ -203,7 +203,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 return
             _text_from_context(current)
         if current is not None and (current.text or current.outcome and (current.proposer or any(
-                current.names.values()))):
+                current.names.values()))) and not any(m is current for m in motions):
             motions.append(current)
         current, vote_side = None, None
 
@@ -319,15 +319,25 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             continue
         if found := conventions.first("vote_list", flat):
             rule, match = found
+            side = rule.option("vote")
+            if current is not None and current.outcome and (current.votes[side] is not None or current.names[side]):
+                # A second roll call after this motion's result is the vote on another motion:
+                # the one it amended ("The main motion, as amended, was then put"), the latest
+                # motion still without a vote or a result, else a motion of its own.
+                amended = next((m for m in reversed(motions) if m.outcome is None
+                                and not any(m.names.values()) and all(v is None for v in m.votes.values())), None)
+                close()
+                current = amended
             if current is None:
                 current = Motion()
-            vote_side = rule.option("vote")
+            vote_side = side
             current.note(block, rule.origin)
             rest = match.groupdict().get("rest") or ""
             current.names[vote_side].extend(names_in(rest))
             count = re.search(r"\(\s*(\d{1,3})\s*\)\s*$", rest)
             if count:
                 current.votes[vote_side] = int(count.group(1))
+                vote_side = None  # "Nays: X, Y (2)": the list is complete
             continue
         if vote_side and current is not None:
             if found := conventions.first("vote_count", flat):
@@ -335,7 +345,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 current.note(block, found[0].origin)
                 vote_side = None
                 continue
-            names = names_in(flat)
+            names = [] if conventions.first("outcome", flat) else names_in(flat)  # "Motion Passed (4 to 2)"
             if names and len(flat) <= 600 and not re.search(r"\b(?:was|were|is|are|declared)\b", flat):
                 current.names[vote_side].extend(names)
                 current.note(block, "vote names")

@@ -358,7 +358,8 @@ def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventio
     out: list[Block] = []
     for block in blocks:
         span = [by_number[n] for n in range(block.line_start, block.line_end + 1) if n in by_number]
-        cuts = [i for i, line in enumerate(span) if i and _opens_with_label(line.content, conventions)]
+        cuts = [i for i, line in enumerate(span) if i and (
+            _opens_with_label(line.content, conventions) or _opens_with_label(span[i - 1].content, conventions, ("outcome",)))]
         if block.kind == "table" or not cuts or block.text != " ".join(l.text.strip() for l in span):
             out.append(block)  # (a block cut by size, or joined without spaces, is kept whole)
             continue
@@ -369,13 +370,15 @@ def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventio
     return out
 
 
-def _opens_with_label(content: str, conventions: Conventions) -> bool:
+def _opens_with_label(content: str, conventions: Conventions, kinds: tuple[str, ...] = LINE_LABELS) -> bool:
+    """Whether the line opens with a label of one of ``kinds``. An outcome line ("Motion Passed (4
+    to 2)", "CARRIED") also ends its paragraph: the narrative after it is not part of the result."""
     text = fold_quotes(content)[:MAX_LABEL_LINE]
     if not text[:1].isupper() and not text[:1].isdigit():
         return False  # a wrapped sentence's end ("approved.") is no outcome line
     # The label opens the line ("Moved by ...", "Motion Passed (4 to 2)"); a rule that finds its
     # words later in the line ("... the following Motion was agreed.") does not cut a paragraph.
-    return any((found := conventions.first(kind, text)) and found[1].start() <= 3 for kind in LINE_LABELS)
+    return any((found := conventions.first(kind, text)) and found[1].start() <= 3 for kind in kinds)
 
 
 # -- people lists ----------------------------------------------------------------------------------

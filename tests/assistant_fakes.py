@@ -35,6 +35,7 @@ class FakeEmbedder:
     def __init__(self):
         self.calls = 0
         self.texts_embedded = 0
+        self.sentence_calls = 0
 
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(DIM, dtype=np.float32)
@@ -52,6 +53,11 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def embed_sentences(self, texts) -> np.ndarray:
+        """The answer stage's sentences: counted like documents, and apart."""
+        self.sentence_calls += 1
+        return self.embed_documents(texts)
 
 
 def passage(pid: str, text: str, **fields) -> Passage:
@@ -99,6 +105,11 @@ class FakeIndex:
         vectors = FakeEmbedder().embed_documents([self._header(p) for p in pool])
         scored = sorted(zip(pool, vectors @ q), key=lambda x: (-x[1], x[0].id))[:k]
         return [dataclasses.replace(p, score=float(s), scores={"dense": float(s)}) for p, s in scored]
+
+    def dense_rankings(self, query: str, filters: Filters | None, k: int, scope: Filters,
+                       scope_k: int, pool: int) -> tuple[list[Passage], list[Passage]]:
+        nearest = self.dense_search(query, filters, max(k, pool))
+        return nearest[:k], [p for p in nearest if _matches(p, scope)][:scope_k]
 
     def keyword_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
         self.searches.append(("bm25", query, filters))

@@ -52,6 +52,9 @@ class FakeEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)
 
+    def embed_sentences(self, texts) -> np.ndarray:
+        return self.embed_documents(texts)
+
 
 def build_file(path: str, documents: list[dict[str, Any]]) -> tuple[LoadedFile, list[Document], list[Chunk]]:
     """A LoadedFile with its Documents and Chunks, as ingest would hand them to the Index.

@@ -56,7 +56,7 @@ def test_committee_named_in_the_question_is_not_required(assistant, index):
     assert answer.filters.committee is None
     assert answer.passages[0].id == "quartet-schools"
     assert len(answer.passages) > 1  # the scrutiny committee's papers are still searched
-    assert "Passages of the City Council are preferred." in answer.notes
+    assert "The question names the City Council; every body's papers are searched." in answer.notes
 
 
 def test_a_range_with_no_meeting_says_so_and_lists_the_meetings(assistant):

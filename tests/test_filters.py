@@ -1,6 +1,8 @@
 """Filters read from questions: dates (hard when tied to a meeting, soft otherwise), committees,
 document types, decisions, recency; merging with the caller's filters; describing ranges."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.filters import (
@@ -34,6 +36,7 @@ MEETINGS = ["2017-12-05", "2018-01-17", "2020-10-28", "2020-12-09"]
     ("What has the committee resolved since October 2020?", "2020-10-01", None),
     ("What did the committee decide after October 2020?", "2020-11-01", None),
     ("What was resolved at the Sept 2020 meeting?", "2020-09-01", "2020-09-30"),
+    ("Who chaired the committee's meetings in spring 2021?", "2021-03-01", "2021-05-31"),
 ])
 def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, date_to):
     parsed = parse_question(question, ALIASES, MEETINGS)
@@ -44,6 +47,13 @@ def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, d
 @pytest.mark.parametrize("question, prefer_from, prefer_to", [
     ("What was KPI 13 in October 2020?", "2020-10-01", "2020-10-31"),
     ("How many children were in care in 2017?", "2017-01-01", "2017-12-31"),
+    ("What was the caseload in autumn 2020?", "2020-09-01", "2020-11-30"),
+    ("How many posts were vacant in late 2018?", "2018-09-01", "2018-12-31"),
+    ("How many posts were vacant at the end of 2017?", "2017-09-01", "2017-12-31"),
+    ("What did the survey find in early 2018?", "2018-01-01", "2018-04-30"),
+    ("How full were the shelters in winter 2019?", "2019-12-01", "2020-02-29"),
+    ("What was the spend in mid-2020?", "2020-05-01", "2020-08-31"),
+    ("What had the Trust spent by the start of 2020?", None, "2020-04-30"),
 ])
 def test_dates_not_tied_to_a_meeting_are_only_preferred(question, prefer_from, prefer_to):
     parsed = parse_question(question, ALIASES, MEETINGS)
@@ -198,3 +208,24 @@ def test_short_forms_leave_out_kind_words_and_give_a_shared_form_to_the_parent_b
     assert forms["metropolitan"] == "Metropolitan District of Limerick"
     assert short_forms([COMMITTEE]) == {"education and children's social care": COMMITTEE}
     assert short_forms([]) == {} and short_forms(["Cabinet"]) == {}
+
+
+def test_a_bodys_abbreviated_name_in_a_question_is_read_through_the_councils_abbreviations(tmp_path):
+    from functools import partial
+
+    from ingest.committees import committee_aliases, spell_out_abbreviations
+
+    aliases_file = str(tmp_path / "bodies.toml")
+    Path(aliases_file).write_text(
+        '[abbreviations]\nSPC = "Strategic Policy Committee"\n\n[[committee]]\n'
+        'name = "Housing Strategic Policy Committee"\naliases = ["Northfield Housing Strategic Policy Committee"]\n'
+        '\n[[committee]]\nname = "Planning Board"\n', encoding="utf-8")
+    names = ["Housing Strategic Policy Committee", "Planning Board"]
+    table = committee_alias_table(names, lambda name: committee_aliases(name, aliases_file))
+    spell_out = partial(spell_out_abbreviations, aliases_file=aliases_file)
+    for question in ("Who chaired the Housing SPC in 2018?", "What did the Northfield Housing SPC decide?",
+                     "What did the Housing Strategic Policy Committee decide?"):
+        parsed = parse_question(question, table, spell_out=spell_out)
+        assert parsed.committee == "Housing Strategic Policy Committee", question
+    assert parse_question("Who chaired the Housing SPC in 2018?", table).committee is None
+    assert parse_question("What did the SPC decide?", table, spell_out=spell_out).committee is None

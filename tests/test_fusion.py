@@ -5,7 +5,7 @@ import pytest
 
 from assistant import fusion
 from assistant.filters import ParsedQuestion
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, shift_months
 from tests.assistant_fakes import FakeIndex, passage, sample_passages
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -198,6 +198,39 @@ def test_hybrid_retriever_applies_hints(index):
         return next(i for i, x in enumerate(passages) if (x.meeting_date or "").startswith("2018"))
     assert first_2018(hinted) < first_2018(plain)
     assert "date_preference" in hinted[first_2018(hinted)].scores
+
+
+def test_a_named_period_searches_its_own_meetings_when_other_years_fill_the_rankings():
+    """Across many years, other years' papers on a topic fill the whole-archive candidates."""
+    others = [passage(f"a{year}-{n}", "What the district allocation for community grants was: the "
+                      "district allocation for community grants was agreed.",
+                      meeting_date=f"{year}-0{n}-10") for year in range(2012, 2018) for n in range(1, 7)]
+    wanted = passage("z2019", "Community grants allocation: 40,000.",
+                     meeting_date="2019-02-12")
+    index = FakeIndex([*others, wanted])
+    retriever = HybridRetriever(index, Settings(data_dir="unused", candidates=10, k=5))
+    query = "What was the district allocation for community grants in 2019?"
+    plain = retriever.search(query).passages
+    hinted = retriever.search(query, hints=ParsedQuestion(prefer_from="2019-01-01", prefer_to="2019-12-31"))
+    assert "z2019" not in ids(plain)
+    assert ids(hinted.passages)[0] == "z2019"
+    assert {"dense_period", "bm25_period"} <= set(hinted.passages[0].scores)
+    scoped = [f for kind, _, f in index.searches if kind == "bm25" and f is not None]
+    assert scoped == [Filters(date_from="2018-07-01", date_to="2020-06-30")]
+
+
+def test_a_period_the_filters_already_hold_adds_no_ranking(index):
+    retriever = HybridRetriever(index, Settings(data_dir="unused"))
+    hints = ParsedQuestion(prefer_from="2018-01-01", prefer_to="2018-12-31")
+    retriever.search("Corporate Parenting annual report", Filters(date_from="2018-01-01"), hints=hints)
+    assert [kind for kind, _, _ in index.searches] == ["dense", "bm25"]
+
+
+@pytest.mark.parametrize("iso, months, expected", [
+    ("2018-12-31", 3, "2019-03-31"), ("2020-11-30", 3, "2021-02-28"), ("2019-10-31", 4, "2020-02-29"),
+    ("2021-05-15", 0, "2021-05-15"), ("2019-01-31", -6, "2018-07-31"), ("2019-03-31", -1, "2019-02-28")])
+def test_shift_months_clips_to_the_months_last_day(iso, months, expected):
+    assert shift_months(iso, months) == expected
 
 
 def test_hybrid_retriever_uses_a_reranker_when_given(index):

@@ -510,6 +510,22 @@ def test_query_by_meeting_committee_and_search(store):
     assert len(store.query("actions", date_from="2020-10-01", date_to="2020-10-31")) >= 17
 
 
+def test_a_committee_query_normalises_each_distinct_name_once_however_many_rows_carry_it(store, monkeypatch):
+    from vectorstore import records as records_module
+
+    everything = store.query("attendance")
+    expected = store.query("attendance", committee="schools, children and families overview and scrutiny committee")
+    normalised = []
+    real = records_module.normalise_name
+    monkeypatch.setattr(records_module, "normalise_name", lambda name: normalised.append(name) or real(name))
+    found = store.query("attendance", committee="schools, children and families overview and scrutiny committee")
+    assert found == expected and found
+    names = {row.get(key) or "" for row in everything for key in ("committee", "committee_printed")}
+    asked = len(normalised) - len(names)  # the committee asked for and its aliases
+    assert len(set(normalised)) <= len(names) + asked and 0 <= asked <= 5
+    assert len(normalised) < len(everything)
+
+
 def test_replace_file_replaces_and_remove_file_removes(store, records):
     path = f"/corpus/{MINUTES_DEC}"
     store.replace_file(path, MINUTES_DEC, records[MINUTES_DEC])
@@ -699,3 +715,43 @@ def test_a_row_no_chunk_holds_keeps_its_own_text_as_passage(store):
     answer = answer_from_records("Who sent apologies on 9 December 2020?", None, PassageRecords(store, index))
     assert answer.citations[1].id.startswith("records:")
     assert "Apologies were submitted on behalf of Omar Hanif" in answer.citations[1].text
+
+
+def test_of_chunks_sharing_one_line_range_the_one_quoting_the_row_is_cited(store):
+    """An OCR page of a few very long lines gives several chunks the same line range."""
+    rows = [row for row in store.query("attendance") if row["role"] == "apologies"
+            and row["meeting_date"] == "2020-12-09"]
+    first, last = min(r["line_start"] for r in rows) - 5, max(r["line_end"] for r in rows) + 5
+    path, source = rows[0]["path"], rows[0]["source"]
+
+    class _SharedRangeIndex:
+        def passages_of_files(self, paths):
+            unit = {"line_start": first, "line_end": last}
+            return [Passage(id="chunk:short", text="Noise barriers are only partly effective.",
+                            source=source, path=path, metadata=unit),
+                    Passage(id="chunk:quoting", text="Opening remarks.\n" + "\n".join(r["text"] for r in rows),
+                            source=source, path=path, metadata=unit)]
+
+    cited = PassageRecords(store, _SharedRangeIndex()).passages_of(rows)
+    assert {p.id for p in cited} == {"chunk:quoting"}
+
+
+def test_a_second_roll_call_after_an_amendment_is_the_vote_on_the_main_motion():
+    """North American minutes: the amendment is moved, voted and passed, then "the main motion,
+    as amended, was then put" with a roll call of its own; no blank lines in the PDF's text."""
+    rows = ["6.1 Zoning By-law Amendment Application Z-2022-14", "Moved by Councillor Beaulieu",
+            "Seconded by Councillor Lindqvist", "THAT Council approve the application.",
+            "Moved by Councillor Whitfield", "Seconded by Councillor Duquette",
+            "THAT the motion be amended by adding a height limit.", "Recorded Vote on the Amendment:",
+            "Yeas: Councillor Duquette, Mayor Okafor, Councillor Raman, Councillor Whitfield (4)",
+            "Nays: Councillor Beaulieu, Councillor Lindqvist (2)", "Motion Passed (4 to 2)",
+            "The main motion, as amended, was then put.", "Recorded Vote on the Main Motion as Amended:",
+            "Yeas: Councillor Beaulieu, Councillor Duquette, Mayor Okafor, Councillor Raman,",
+            "Councillor Whitfield (5)", "Nays: Councillor Lindqvist (1)", "Motion Passed (5 to 1)"]
+    lines = [Line(n, text) for n, text in enumerate(rows, start=1)]
+    conventions = load_conventions()
+    motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
+    assert [(m.proposer, m.outcome, m.votes["for"], m.votes["against"], m.names["for"], m.names["against"])
+            for m in motions] == [
+        ("Beaulieu", "carried", 5, 1, ["Beaulieu", "Duquette", "Okafor", "Raman", "Whitfield"], ["Lindqvist"]),
+        ("Whitfield", "carried", 4, 2, ["Duquette", "Okafor", "Raman", "Whitfield"], ["Beaulieu", "Lindqvist"])]

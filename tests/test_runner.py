@@ -251,6 +251,9 @@ class HashingEmbedder:
     def embed_query(self, text):
         return self._vector(text)
 
+    def embed_sentences(self, texts):
+        return self.embed_documents(texts)
+
 
 @pytest.fixture
 def corpus(tmp_path):

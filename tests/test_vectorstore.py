@@ -219,6 +219,20 @@ def test_keyword_search_returns_only_matching_passages_that_share_a_word(council
     assert with_word <= expected
 
 
+@pytest.mark.parametrize("scope, expected", FILTER_CASES)
+def test_dense_rankings_narrow_one_search_to_the_scope(council_index, scope, expected):
+    whole, scoped = council_index.dense_rankings("drainage", None, 3, scope, scope_k=50, pool=50)
+    nearest = council_index.dense_search("drainage", None, k=50)
+    assert [label(p) for p in whole] == [label(p) for p in nearest[:3]]
+    assert [label(p) for p in scoped] == [label(p) for p in nearest if label(p) in expected]
+
+
+def test_dense_rankings_scope_only_what_the_pool_holds(council_index):
+    nearest = council_index.dense_search("drainage", None, k=2)
+    _, scoped = council_index.dense_rankings("drainage", None, 2, Filters(), scope_k=50, pool=2)
+    assert [label(p) for p in scoped] == [label(p) for p in nearest]
+
+
 def test_selective_filter_still_fills_k_keyword_results(council_index):
     # "drainage" ranks the Cabinet chunks above the report; the filter must not just cut a top-k
     found = council_index.keyword_search("drainage contract tender", Filters(doc_type="report"), k=1)

@@ -186,11 +186,16 @@ class RecordsStore:
             params.append(date_to)
         sql += " ORDER BY meeting_date IS NULL, meeting_date, f.path, ordinal"
         with self._lock:
-            rows = [{**json.loads(_unpack(data)), "text": _unpack(text) if text is not None else ""}
-                    for data, text in self._db.execute(sql, params)]
+            found = self._db.execute(sql, params).fetchall()
+        # On an archive a query reads tens of thousands of rows: each distinct committee name is
+        # normalised once and each shared passage unpacked once, and only for the rows kept.
+        pairs = [(json.loads(_unpack(data)), text) for data, text in found]
         if committee:
             wanted = _committee_keys(committee, aliases_file)
-            rows = [row for row in rows if _committee_matches(row, wanted)]
+            normalised: dict[str, str] = {}
+            pairs = [(row, text) for row, text in pairs if _committee_matches(row, wanted, normalised)]
+        texts: dict[bytes, str] = {}
+        rows = [{**row, "text": _text(text, texts)} for row, text in pairs]
         if search:
             needle = match_form(search)
             fields = SEARCH_FIELDS[kind] + ("text",)
@@ -216,6 +221,22 @@ def _committee_keys(committee: str, aliases_file: str = "") -> list[str]:
     return [key for key in (normalise_name(name) for name in names) if key]
 
 
-def _committee_matches(row: dict[str, Any], keys: list[str]) -> bool:
-    held = [normalise_name(row.get(name) or "") for name in ("committee", "committee_printed")]
+def _committee_matches(row: dict[str, Any], keys: list[str], normalised: dict[str, str]) -> bool:
+    """Whether the row's committee (or its printed form) holds one of ``keys``; ``normalised``
+    memoises ``normalise_name`` across the rows of one query."""
+    held = []
+    for name in ("committee", "committee_printed"):
+        value = row.get(name) or ""
+        if value not in normalised:
+            normalised[value] = normalise_name(value)
+        held.append(normalised[value])
     return any(key in value for key in keys for value in held if value)
+
+
+def _text(blob: bytes | None, unpacked: dict[bytes, str]) -> str:
+    """A row's passage text; ``unpacked`` memoises the rows of one passage, which share it."""
+    if blob is None:
+        return ""
+    if blob not in unpacked:
+        unpacked[blob] = _unpack(blob)
+    return unpacked[blob]

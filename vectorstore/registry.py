@@ -639,6 +639,17 @@ class Registry:
                 self._db.execute("COMMIT")
         return [(ids[rowid], score) for rowid, score in hits if rowid in ids]
 
+    def ids_matching(self, ids: list[str], conditions: list[tuple[str, str, Any]]) -> set[str]:
+        """Which of the chunk ``ids`` meet the filter ``conditions`` (the keyword index keeps each
+        chunk's filter fields, so a dense ranking is narrowed without asking Chroma again)."""
+        if not ids:
+            return set()
+        where, params = keyword.where_sql(conditions)
+        rows = self._query(
+            "SELECT c.id FROM chunks c JOIN keyword_chunks k ON k.rowid = c.rowid"
+            f" WHERE c.id IN ({','.join('?' * len(ids))}) AND {where}", [*ids, *params])
+        return {row[0] for row in rows}
+
     def stats(self) -> dict[str, Any]:
         """The contract's ``stats`` numbers, from what is (or, before a sync, is to be) indexed."""
         files = self._query("SELECT COUNT(*) FROM files")[0][0]

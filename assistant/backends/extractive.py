@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 
 ABSTAIN_TEXT = "I can't find this in the records searched."
 # Sentence candidates come from the best passages only, and only the lexically most promising
-# (settings.answer_embedded_sentences) are embedded: MiniLM costs ~5-10 ms a sentence on 2 cores,
-# and warm ask must stay near 150 ms. 8 / 12 / 16 gave answer accuracy 0.775 / 0.781 / 0.787 on
-# the bundled suite (first-seen question p50 ~0.08 / 0.10 / 0.13 s; scripts/bench_ask.py).
+# (settings.answer_embedded_sentences) are embedded (``Embedder.embed_sentences``: ~5-6 ms a
+# sentence in bfloat16 batches of 4 on one core, ~13-19 ms in one float32 batch). 8 / 12 / 16
+# gave answer accuracy 0.775 / 0.781 / 0.787 on the bundled suite (scripts/bench_ask.py).
 ANSWER_PASSAGES = 6
 MAX_ANSWER_SENTENCES = 3
 # Extra sentences must come close to the best one, and add words it does not have.
@@ -160,14 +160,21 @@ class CachingEmbedder:
         return cached
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        keys = [("document", text) for text in texts]
-        found = [self._get(key) for key in keys]
+        return self._embed_many("document", texts, self.embedder.embed_documents)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """The answer stage's sentence vectors (``Embedder.embed_sentences``), cached apart from
+        documents: they may be computed in another number format."""
+        return self._embed_many("sentence", texts, self.embedder.embed_sentences)
+
+    def _embed_many(self, kind: str, texts: list[str], embed) -> np.ndarray:
+        found = [self._get((kind, text)) for text in texts]
         missing = sorted({text for text, vector in zip(texts, found) if vector is None})
         if missing:
-            vectors = np.asarray(self.embedder.embed_documents(missing), dtype=np.float32)
+            vectors = np.asarray(embed(missing), dtype=np.float32)
             fresh = dict(zip(missing, vectors))
             for text, vector in fresh.items():
-                self._put(("document", text), vector)
+                self._put((kind, text), vector)
             found = [vector if vector is not None else fresh[text] for text, vector in zip(texts, found)]
         if not found:
             return np.zeros((0, int(getattr(self.embedder, "dimension", 0) or 0)), dtype=np.float32)
@@ -327,7 +334,7 @@ class ExtractiveBackend:
         candidates.sort(key=lambda c: (-c.score, c.passage, c.position))  # cosine still 0 here
         shortlist = candidates[:max(1, self.settings.answer_embedded_sentences)]
         query_vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-        vectors = self.embedder.embed_documents([c.text[:EMBED_CHARS] for c in shortlist])
+        vectors = self.embedder.embed_sentences([c.text[:EMBED_CHARS] for c in shortlist])
         for candidate, vector in zip(shortlist, vectors):
             candidate.cosine = float(np.dot(vector, query_vector))
         return shortlist
