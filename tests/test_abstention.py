@@ -128,3 +128,34 @@ def test_end_to_end_a_figure_asked_for_another_year_abstains_citing_the_year_hel
     assert "2016" in answer.sentences[0].text
     assert answer.citations and answer.abstention["probability"] >= answer.abstention["threshold"]
     assert not assistant.ask("How many laptops did the Trust distribute to vulnerable children?").abstained
+
+
+def _never_abstaining_model(monkeypatch):
+    monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
+        {name: 0.0 for name in ABSTAIN_MODEL.weights}, -20.0, 0.5))
+    return ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+
+
+def test_a_count_asked_and_no_figure_found_abstains_and_quotes_what_the_records_say(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    agreed = passage("agreed", "The Irish Water motion was agreed by the Council after discussion.",
+                     meeting_date="2021-09-27")
+    draft = backend.answer("How many councillors voted against the Irish Water motion?", [agreed])
+    assert draft.abstained
+    assert draft.sentences[0].text == "The closest records do not give the figure asked for."
+    assert "was agreed by the Council" in draft.text and draft.citations == {1: agreed}
+    assert draft.abstention["unmet"] == "figure"
+    counted = passage("counted", "The Irish Water motion was carried by 20 votes to 5.",
+                      meeting_date="2021-09-27")
+    answered = backend.answer("How many councillors voted against the Irish Water motion?", [counted])
+    assert not answered.abstained and "20 votes to 5" in answered.text
+
+
+def test_an_earlier_years_figure_is_not_given_for_the_year_asked(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    levy = passage("levy", "The 2023 municipal levy of the Conservation Authority is $1,284,500.",
+                   meeting_date="2023-01-24")
+    draft = backend.answer("What was the Conservation Authority's municipal levy for 2024?", [levy])
+    assert draft.abstained and draft.abstention["unmet"] == "year"
+    assert draft.sentences[0].text == "The closest records are for 2023, not for 2024."
+    assert "$1,284,500" in draft.text

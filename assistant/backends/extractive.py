@@ -25,7 +25,7 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, unmet_constraint
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
@@ -236,6 +236,15 @@ class ExtractiveBackend:
                      self.settings.abstain_threshold, query)
             return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
                          evidence=evidence, notes=notes, abstention=decision)
+        if len(compound_parts(query)) == 1:
+            # The answer's own constraints (the year, the figure asked): a sentence close to the
+            # best that meets them answers instead; if none does, the records do not answer.
+            ranked, missed = _answer_constraints(question, ranked, passages)
+            by_score = sorted(ranked, key=lambda c: (-c.score, c.passage, c.position))
+            if missed is not None:
+                log.info("abstaining: the answer misses the %s asked for %r", missed.kind, query)
+                return _abstention(missed.message(question), by_score, passages, evidence, notes,
+                                   {**decision, "unmet": missed.kind})
         if unanswerable >= ABSTAIN_MODEL.threshold:
             log.info("abstaining: unanswerable probability %.3f for %r", unanswerable, query)
             message = unmet.message(question) if unmet is not None else \
@@ -466,6 +475,21 @@ def _meeting_constraints(question: Question, candidates: list[_Candidate], passa
     if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
         return meeting, None
     return ranked, unmet
+
+
+def _answer_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage]
+                        ) -> tuple[list[_Candidate], Unmet | None]:
+    """As ``_meeting_constraints``, for the answer's own constraints (``answer_unmet``): the
+    candidates that meet them if one comes within ``CONSTRAINT_GAP`` of the best, else the
+    candidates and what the best misses."""
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
+    missed = answer_unmet(question, passages[ranked[0].passage], ranked[0].text)
+    if missed is None:
+        return candidates, None
+    meeting = [c for c in ranked if answer_unmet(question, passages[c.passage], c.text) is None]
+    if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
+        return meeting, None
+    return ranked, missed
 
 
 def _abstention(message: str, ranked: list[_Candidate], passages: list[Passage], evidence: float,
