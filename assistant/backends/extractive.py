@@ -465,31 +465,30 @@ def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
                          aliases: Mapping[str, str] | None) -> tuple[list[_Candidate], Unmet | None]:
-    """The candidates that meet the question's constraints, if one of them comes close to the
-    best (within ``CONSTRAINT_GAP``); else the candidates by score and what the best misses."""
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
-    unmet = unmet_constraint(question, passages[ranked[0].passage], ranked[0].text, aliases)
-    if unmet is None:
-        return candidates, None
-    meeting = [c for c in ranked if unmet_constraint(question, passages[c.passage], c.text, aliases) is None]
-    if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
-        return meeting, None
-    return ranked, unmet
+    """The candidates that meet the question's period and body (``unmet_constraint``), if one
+    of them comes close to the best; else the candidates by score and what the best misses."""
+    return _meeting(candidates, lambda c: unmet_constraint(question, passages[c.passage], c.text, aliases))
 
 
 def _answer_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage]
                         ) -> tuple[list[_Candidate], Unmet | None]:
-    """As ``_meeting_constraints``, for the answer's own constraints (``answer_unmet``): the
-    candidates that meet them if one comes within ``CONSTRAINT_GAP`` of the best, else the
-    candidates and what the best misses."""
+    """As ``_meeting_constraints``, for the answer's own constraints, the year and the figure
+    asked (``answer_unmet``)."""
+    return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text))
+
+
+def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None]
+             ) -> tuple[list[_Candidate], Unmet | None]:
+    """The candidates that ``check`` passes, if one comes within ``CONSTRAINT_GAP`` of the best;
+    else the candidates by score and what the best misses (None when it misses nothing)."""
     ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
-    missed = answer_unmet(question, passages[ranked[0].passage], ranked[0].text)
-    if missed is None:
+    unmet = check(ranked[0])
+    if unmet is None:
         return candidates, None
-    meeting = [c for c in ranked if answer_unmet(question, passages[c.passage], c.text) is None]
+    meeting = [c for c in ranked if check(c) is None]
     if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
         return meeting, None
-    return ranked, missed
+    return ranked, unmet
 
 
 def _abstention(message: str, ranked: list[_Candidate], passages: list[Passage], evidence: float,
