@@ -159,7 +159,9 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     for day in reversed([d for d in find_dates(text) if d.first == d.last]):
         text = text[:day.start] + " " + text[day.end:]
     asked = year_keys(text)
-    held = year_keys(sentence)
+    # A year the conversation already gave (the previous answer, of a follow-up) continues the
+    # thread: "since September 2019" answering "how many has that pilot placed so far?".
+    held = year_keys(sentence) - year_keys(question.known)
     if not asked or not held or any(p.holds(passage.meeting_date) for p in question.periods):
         return None
     titled = year_keys(" ".join(x for x in (passage.title, passage.item_title) if x))

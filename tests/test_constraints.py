@@ -110,6 +110,15 @@ def test_a_sentence_naming_only_earlier_years_misses_the_year_asked(question, se
     assert (unmet is not None and unmet.kind == "year") is missed
 
 
+def test_a_year_the_previous_answer_gave_is_no_miss_in_a_follow_up():
+    question = analyse("How many children has that pilot placed so far, as in October 2020?")
+    sentence = "The pilot from September 2019 has placed 13 children to date."
+    evidence = passage("p", sentence, meeting_date="2020-12-09")
+    assert answer_unmet(question, evidence, sentence).kind == "year"
+    question.known = "It has run a Family Finding Pilot since September 2019."
+    assert answer_unmet(question, evidence, sentence) is None
+
+
 def test_the_year_miss_says_which_year_the_records_give():
     question = analyse("Who was appointed Vice-Chair for the 2024/25 municipal year?")
     sentence = "Councillor Gulzar be appointed Vice-Chair for the 2023/24 municipal year."
