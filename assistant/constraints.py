@@ -176,16 +176,41 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     return Unmet("year", f"for {found}", f"for {wanted}")
 
 
+# Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
+_SHARE_WORDS = frozenset("per percent percentage".split())
+_CURRENCY = "£$€"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a sentence states, and whether it is a share (a percentage) or an amount of money."""
+
+    word: str
+    share: bool
+    money: bool
+
+
 def figures(sentence: str) -> list[str]:
-    """The figures a sentence states: its numbers and number words, less dates and years,
-    labels ("No. 2", "item 4"), codes ("FIN-2023-02") and a leading paragraph number ("8.3")."""
+    """The figures a sentence states (``stated_figures``), as written."""
+    return [f.word for f in stated_figures(sentence)]
+
+
+def stated_figures(sentence: str) -> list[Figure]:
+    """The figures a sentence states: its numbers and number words, less dates, years and year
+    ranges ("2019-2023"), labels ("No. 2", "item 4"),
+    codes ("FIN-2023-02") and a leading paragraph number ("8.3")."""
     dated = [(d.start, d.end) for d in find_dates(sentence)]
     spans = word_spans(sentence, ",.'’-")
     found = []
     for n, span in enumerate(spans):
         word = span.word
+        after = sentence[span.end:span.end + 1]
+        share = after == "%" or (n + 1 < len(spans) and spans[n + 1].lower in _SHARE_WORDS)
+        money = sentence[max(0, span.start - 1):span.start] in tuple(_CURRENCY) and span.start > 0
         if span.lower in _NUMBER_WORDS:
-            found.append(word)
+            # "£1.2 million" is one sum of money
+            money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
+            found.append(Figure(word, share, money))
             continue
         if not any(ch.isdigit() for ch in word) or any(a <= span.start < b for a, b in dated):
             continue
@@ -194,20 +219,32 @@ def figures(sentence: str) -> list[str]:
             continue
         if any(ch.isalpha() for ch in word) and "-" in word:  # a code, not "5.7m" or "£3,870"
             continue
-        if len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"):
+        if year_keys(word) or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")):
             continue
-        found.append(word)
+        if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
+            continue  # the "23" of "2022/23"
+        found.append(Figure(word, share, money))
     return found
 
 
 def _figure(question: Question, sentence: str) -> Unmet | None:
     """The question asks for a number and the answer sentence states no figure the question does
     not already say ("How many councillors voted for it?" answered "Recommendation No. 2 ... at
-    the Full Council meeting in January 2019"). "How often" asks a frequency ("monthly"), which
-    is not a figure."""
+    the Full Council meeting in January 2019"), or none of the kind asked: "how many" counts, so
+    a percentage or a sum of money does not answer it; "what percentage" needs a percentage.
+    "How often" asks a frequency ("monthly"), which is not a figure."""
     if question.answer_type != NUMBER or "often" in (w.lower() for w in question.words):
         return None
     said = {w.lower() for w in tokens(question.text)}
-    if any(f.lower() not in said for f in figures(sentence)):
+    words = [w.lower() for w in question.words]
+    counting = any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
+    sharing = "percentage" in question.focus
+    for figure in stated_figures(sentence):
+        if figure.word.lower() in said:
+            continue
+        if counting and (figure.share or figure.money):
+            continue  # "how many councillors" is not answered by "4.5 per cent" or "£310,000"
+        if sharing and not figure.share:
+            continue  # "what percentage" is not answered by "30 centimetres"
         return None
     return Unmet("figure", "", "")

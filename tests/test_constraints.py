@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.constraints import answer_unmet, figures, unmet_constraint, year_keys
+from assistant.constraints import answer_unmet, figures, stated_figures, unmet_constraint, year_keys
 from assistant.filters import committee_alias_table
 from assistant.question import analyse
 from tests.assistant_fakes import passage
@@ -134,6 +134,7 @@ def test_the_year_miss_says_which_year_the_records_give():
     ("The loan rose to £1.2 million, from £750,000 in 2017.", ["1.2", "million", "750,000"]),
     ("Transactions totalling £3,870 and 5.7m, as in Appendix 3.", ["3,870", "5.7m"]),
     ("The board meets every three months.", ["three"]),
+    ("The Action Plan 2019-2023 and the 2022/23 budget.", []),  # year ranges are years
     ("", []),
 ])
 def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, found):
@@ -146,8 +147,24 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("How many fines were issued in 2018?", "Fines were issued in 2018 under section 3.", True),
     ("How much was allocated to the 2 projects?", "The 2 projects were funded.", True),  # the question's own number
     ("How often does the board meet?", "The board meets monthly.", False),  # a frequency
+    # "how many" counts: a percentage or a sum of money does not answer it
+    ("How many councillors voted for the rates?", "An increase of 4.5 per cent was approved.", True),
+    ("How many councillors voted for the rates?", "The loss would be $310,000 a year.", True),
+    ("How many councillors voted for the rates?", "The rates were approved, 9 voting for.", False),
+    ("How much would the rates raise?", "The loss would be $310,000 a year.", False),
+    # "what percentage" needs a percentage
+    ("What percentage of its canopy did the city lose?", "Trees over 30 centimetres are protected.", True),
+    ("What percentage of its canopy did the city lose?", "The city lost 4.2 per cent of its canopy.", False),
+    ("What percentage of its canopy did the city lose?", "The city lost 4.2% of its canopy.", False),
     ("Who seconded the motion?", "The motion was agreed.", False),  # no number asked
 ])
 def test_a_number_question_needs_a_figure_the_question_does_not_already_say(question, sentence, missed):
     unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
     assert (unmet is not None and unmet.kind == "figure") is missed
+
+
+def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
+    found = stated_figures("Rates rose 4.5 per cent and 12%, costing $310,000 and £1.2 million for 9 homes.")
+    assert [(f.word, f.share, f.money) for f in found] == [
+        ("4.5", True, False), ("12", True, False), ("310,000", False, True), ("1.2", False, True),
+        ("million", False, True), ("9", False, False)]
