@@ -191,11 +191,6 @@ class Figure:
     money: bool
 
 
-def figures(sentence: str) -> list[str]:
-    """The figures a sentence states (``stated_figures``), as written."""
-    return [f.word for f in stated_figures(sentence)]
-
-
 def stated_figures(sentence: str) -> list[Figure]:
     """The figures a sentence states: its numbers and number words, less dates, years and year
     ranges ("2019-2023"), labels ("No. 2", "item 4"),
