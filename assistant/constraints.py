@@ -99,7 +99,6 @@ def _body(question: Question, passage: Passage, sentence: str,
 # well it matches its words. Unlike the period and the body above, which are features of the
 # abstention model, a miss here is an abstention (docs/rules.md, Abstention: the dev items each
 # catches and the answers each withdrew).
-ANSWER_CHECKS = ("year", "figure")
 # Words after which a year names a law, not a period ("the Local Government Act, 2001").
 _LAW_WORDS = frozenset("act acts regulations".split())
 # Words after which a number is a label, not a figure ("No. 2", "Report 14", "Minute 33").
@@ -107,8 +106,8 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
-    """The first of the answer's own constraints that ``sentence`` misses (``ANSWER_CHECKS``):
-    the year asked, the figure asked."""
+    """The first of the answer's own constraints that ``sentence`` misses: the year asked
+    (kind "year"), the figure asked (kind "figure")."""
     return _year(question, passage, sentence) or _figure(question, sentence)
 
 
@@ -193,8 +192,8 @@ class Figure:
 
 def stated_figures(sentence: str) -> list[Figure]:
     """The figures a sentence states: its numbers and number words, less dates, years and year
-    ranges ("2019-2023"), labels ("No. 2", "item 4"),
-    codes ("FIN-2023-02") and a leading paragraph number ("8.3")."""
+    ranges ("2019-2023"), labels ("No. 2", "item 4"), codes ("FIN-2023-02") and a leading
+    paragraph number ("8.3")."""
     dated = [(d.start, d.end) for d in find_dates(sentence)]
     spans = word_spans(sentence, ",.'’-")
     found = []
@@ -202,7 +201,7 @@ def stated_figures(sentence: str) -> list[Figure]:
         word = span.word
         after = sentence[span.end:span.end + 1]
         share = after == "%" or (n + 1 < len(spans) and spans[n + 1].lower in _SHARE_WORDS)
-        money = sentence[max(0, span.start - 1):span.start] in tuple(_CURRENCY) and span.start > 0
+        money = span.start > 0 and sentence[span.start - 1] in _CURRENCY
         if span.lower in _NUMBER_WORDS:
             # "£1.2 million" is one sum of money
             money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
