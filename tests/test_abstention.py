@@ -159,3 +159,19 @@ def test_an_earlier_years_figure_is_not_given_for_the_year_asked(monkeypatch):
     assert draft.abstained and draft.abstention["unmet"] == "year"
     assert draft.sentences[0].text == "The closest records are for 2023, not for 2024."
     assert "$1,284,500" in draft.text
+
+
+@pytest.mark.slow
+def test_end_to_end_another_years_figure_and_a_missing_figure_abstain_saying_which(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: it gives the 2011 census share, not
+    a 2021 one, and no sum for the Youth Service's share of the Covid money (it asks for one)."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    census = assistant.ask("According to the 2021 census, what share of Birmingham's under 18 "
+                           "population was from a non-white British background?")
+    assert census.abstained and census.abstention["unmet"] == "year"
+    assert census.sentences[0].text.endswith("not for 2021.") and census.citations
+    youth = assistant.ask("How much of the Government's Covid support money was allocated to the "
+                          "Youth Service?")
+    assert youth.abstained and youth.abstention["unmet"] == "figure" and youth.citations
