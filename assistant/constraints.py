@@ -1,8 +1,9 @@
 """Does a piece of evidence meet the question's constraints? If not, say what the records hold.
 
 An answer must meet what the question names (``assistant.question``): the period ("in November
-2020") and the body ("the Planning Committee"); the kind of thing asked for is a feature of the
-sentence model. The nearest sentence on the topic often fails one of them: a figure for another
+2020") and the body ("the Planning Committee") (``unmet_constraint``), and the year and the
+figure asked ("for 2024/25", "how many voted", ``answer_unmet``); the kind of thing asked for
+is otherwise a feature of the sentence model. The nearest sentence on the topic often fails one of them: a figure for another
 month, a decision of another body. A person named in the question is not checked: on the
 development suites the person was as often the source ("according to Councillor Booth") as the
 subject, and the check abstained on 8 right answers and no unanswerable question. Quoting it as the answer is the confident wrong answer the
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from assistant.filters import find_dates
-from assistant.question import DATE, Question
+from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
+                                word_spans)
 from minutes_core.text.normalise import name_key
 from vectorstore.models import Passage
 
@@ -27,7 +29,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period" or "body"
+    kind: str  # "period", "body", "year" or "figure"
     found: str
     asked: str
 
@@ -36,6 +38,10 @@ class Unmet:
         what = what if what == "this" else f"the {what}"
         if self.kind == "period":
             return f"The records give {what} {self.found}, not {self.asked}."
+        if self.kind == "year":
+            return f"The closest records are {self.found}, not {self.asked}."
+        if self.kind == "figure":
+            return "The closest records do not give the figure asked for."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -85,3 +91,155 @@ def _body(question: Question, passage: Passage, sentence: str,
     if any(spelling and spelling in said for spelling in spellings):
         return None
     return Unmet("body", passage.committee, question.body)
+
+
+# -- checks of the answer sentence itself: the year and the figure asked -----------------------
+
+# The answer's own constraints: a sentence that misses one does not answer the question, however
+# well it matches its words. Unlike the period and the body above, which are features of the
+# abstention model, a miss here is an abstention (docs/rules.md, Abstention: the dev items each
+# catches and the answers each withdrew).
+# Words after which a year names a law, not a period ("the Local Government Act, 2001").
+_LAW_WORDS = frozenset("act acts regulations".split())
+# Words after which a number is a label, not a figure ("No. 2", "Report 14", "Minute 33").
+_LABEL_WORDS = frozenset("no number report minute resolution motion question by-law bylaw".split())
+
+
+def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
+    """The first of the answer's own constraints that ``sentence`` misses: the year asked
+    (kind "year"), the figure asked (kind "figure")."""
+    return _year(question, passage, sentence) or _figure(question, sentence)
+
+
+def year_keys(text: str) -> set[str]:
+    """The years a text names, a financial or municipal year as one key: "2019" -> {"2019"},
+    "2019/20", "2019-20" and "2019/2020" -> {"2019/20"} (its own period, not two years). The
+    year of a law ("the Planning Act, 2000") is not a period."""
+    found, before = set(), ""
+    for raw in text.split():
+        word = raw.strip(".,;:?!()[]'’\"")
+        parts = word.replace("–", "/").replace("-", "/").split("/")
+        lawful = before in _LAW_WORDS
+        before = word.lower()
+        if lawful or not parts[0].isdigit() or len(parts[0]) != 4 or parts[0][:2] not in ("19", "20"):
+            continue
+        if len(parts) == 1:
+            found.add(parts[0])
+        elif len(parts) == 2 and parts[1].isdigit() and len(parts[1]) in (2, 4):
+            found.add(f"{parts[0]}/{parts[1][-2:]}")
+    return found
+
+
+def _year_met(asked: str, held: set[str]) -> bool:
+    """A year asked is met by itself or a financial year that overlaps it; a financial year
+    asked, by itself or its first year ("2020/21" by "in 2020")."""
+    if asked in held:
+        return True
+    if "/" in asked:
+        return asked[:4] in held
+    return any("/" in h and (h[:4] == asked or h[:2] + h[5:] == asked) for h in held)
+
+
+def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
+    """The question names a year, and the answer sentence names only earlier years while neither
+    its meeting nor its document is of the year asked ("the Vice-Chair for 2024/25" answered
+    "appointed Vice-Chair for the 2023/24 municipal year"; "the overdraft for 2020" answered with
+    the one "to 31st December, 2019").
+
+    As in ``_period``: a later year is usually the plan or the forecast of the thing asked
+    ("growth of 150,000 by 2031"); a sentence naming no year is read as of its meeting; a "when"
+    question asks for a date; a single day names a meeting or an event, so its year is not asked
+    for. A meeting in the period asked, or a document titled with the year asked, is the right
+    record whatever earlier years its sentence recalls (a title counts only with the very year
+    asked: "Business Plan 2020/21", not the "2023" of the meeting's own date).
+    """
+    if question.answer_type == DATE:
+        return None
+    text = question.text
+    for day in reversed([d for d in find_dates(text) if d.first == d.last]):
+        text = text[:day.start] + " " + text[day.end:]
+    asked = year_keys(text)
+    # A year the conversation already gave (the previous answer, of a follow-up) continues the
+    # thread: "since September 2019" answering "how many has that pilot placed so far?".
+    held = year_keys(sentence) - year_keys(question.known)
+    if not asked or not held or any(p.holds(passage.meeting_date) for p in question.periods):
+        return None
+    titled = year_keys(" ".join(x for x in (passage.title, passage.item_title) if x))
+    if asked & titled or any(_year_met(a, held) for a in asked):
+        return None
+    if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked):
+        return None
+    # In the question's and the sentence's own words where they date it ("December 2019").
+    said = find_dates(sentence)
+    found = said[-1].text if said else " and ".join(sorted(held))
+    wanted = " and ".join(p.text for p in question.periods) or " and ".join(sorted(asked))
+    return Unmet("year", f"for {found}", f"for {wanted}")
+
+
+# Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
+_SHARE_WORDS = frozenset("per percent percentage".split())
+_CURRENCY = "£$€"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a sentence states, and whether it is a share (a percentage) or an amount of money."""
+
+    word: str
+    share: bool
+    money: bool
+
+
+def stated_figures(sentence: str) -> list[Figure]:
+    """The figures a sentence states: its numbers and number words, less dates, years and year
+    ranges ("2019-2023"), labels ("No. 2", "item 4"), codes ("FIN-2023-02") and a leading
+    paragraph number ("8.3")."""
+    dated = [(d.start, d.end) for d in find_dates(sentence)]
+    spans = word_spans(sentence, ",.'’-")
+    found = []
+    for n, span in enumerate(spans):
+        word = span.word
+        after = sentence[span.end:span.end + 1]
+        share = after == "%" or (n + 1 < len(spans) and spans[n + 1].lower in _SHARE_WORDS)
+        money = span.start > 0 and sentence[span.start - 1] in _CURRENCY
+        if span.lower in _NUMBER_WORDS:
+            # "£1.2 million" is one sum of money
+            money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
+            found.append(Figure(word, share, money))
+            continue
+        if not any(ch.isdigit() for ch in word) or any(a <= span.start < b for a, b in dated):
+            continue
+        before = spans[n - 1].lower.rstrip(".") if n else ""
+        if n == 0 or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
+            continue
+        if any(ch.isalpha() for ch in word) and "-" in word:  # a code, not "5.7m" or "£3,870"
+            continue
+        if year_keys(word) or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")):
+            continue
+        if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
+            continue  # the "23" of "2022/23"
+        found.append(Figure(word, share, money))
+    return found
+
+
+def _figure(question: Question, sentence: str) -> Unmet | None:
+    """The question asks for a number and the answer sentence states no figure the question does
+    not already say ("How many councillors voted for it?" answered "Recommendation No. 2 ... at
+    the Full Council meeting in January 2019"), or none of the kind asked: "how many" counts, so
+    a percentage or a sum of money does not answer it; "what percentage" needs a percentage.
+    "How often" asks a frequency ("monthly"), which is not a figure."""
+    if question.answer_type != NUMBER or "often" in (w.lower() for w in question.words):
+        return None
+    said = {w.lower() for w in tokens(question.text)}
+    words = [w.lower() for w in question.words]
+    counting = any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
+    sharing = "percentage" in question.focus
+    for figure in stated_figures(sentence):
+        if figure.word.lower() in said:
+            continue
+        if counting and (figure.share or figure.money):
+            continue  # "how many councillors" is not answered by "4.5 per cent" or "£310,000"
+        if sharing and not figure.share:
+            continue  # "what percentage" is not answered by "30 centimetres"
+        return None
+    return Unmet("figure", "", "")

@@ -285,6 +285,8 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
         if row.get("votes_against") is None and not row.get("names_against"):
             parts.append("Against: None recorded")
         outcome = f"; the proposal was {row['outcome']}" if row.get("outcome") else ""
+        if outcome and row.get("votes_for") is not None and row.get("votes_against") is not None:
+            outcome += f", {row['votes_for']} to {row['votes_against']}"  # as papers print a result
         sentences.append((f"{_when(row)}, on {_subject(row)}: " + "; ".join(parts) + outcome + ".", row))
     return _answer(question, scope, "recorded votes", sentences, "decisions", store)
 

@@ -151,20 +151,24 @@ def _quote_balance(text: str) -> int:
     return curly + straight
 
 
-def _table_vote(row: str, conventions: Conventions) -> tuple[str, str] | None:
-    """A recorded-vote table row "| Councillor A | Yes |" -> ("A", "for")."""
+def _table_votes(row: str, conventions: Conventions) -> list[tuple[str, str]]:
+    """The (name, side) pairs of a recorded-vote table row: a member a row ("| Councillor A | Yes |"
+    -> [("A", "for")]) or a side a row ("| Yeas | Councillor A, Councillor B | 2 |")."""
     cells = [c.strip() for c in row.strip().strip("|").split("|")]
     if len(cells) < 2:
-        return None
+        return []
+    side_row = conventions.first("vote_list", f"{strip_markup(cells[0]).strip()}: {strip_markup(cells[1]).strip()}")
+    if side_row and side_row[1].groupdict().get("rest"):
+        return [(name, side_row[0].option("vote")) for name in names_in(side_row[1].group("rest"))]
     for cell in cells[1:]:
         value = strip_markup(cell).strip().lower()
         for rule in conventions.of("vote_value"):
             if rule.pattern.fullmatch(value):
                 name = person_name(cells[0])
                 if not name or name.lower() in {"name", "member", "members", "councillor", "vote"}:
-                    return None
-                return name, rule.option("vote")
-    return None
+                    return []
+                return [(name, rule.option("vote"))]
+    return []
 
 
 def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
@@ -251,8 +255,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 add_text(current, block.text.strip(), block, announced=True)
                 continue
         if block.kind == "table" or flat.startswith("|"):
-            rows = [_table_vote(row, conventions) for row in block.text.splitlines() if "|" in row]
-            rows = [r for r in rows if r]
+            rows = [vote for row in block.text.splitlines() if "|" in row for vote in _table_votes(row, conventions)]
             if rows and current is not None:
                 for name, side in rows:
                     current.names[side].append(name)
@@ -399,7 +402,7 @@ def _rows_apart(blocks: list[Block], conventions: Conventions) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         rows = block.text.splitlines()
-        if block.kind != "table" or len(rows) < 2 or any(_table_vote(r, conventions) for r in rows if "|" in r):
+        if block.kind != "table" or len(rows) < 2 or any(_table_votes(r, conventions) for r in rows if "|" in r):
             out.append(block)
             continue
         out.extend(Block(row, block.line_start + n, block.line_start + n, block.page, "table")

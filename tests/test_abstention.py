@@ -128,3 +128,50 @@ def test_end_to_end_a_figure_asked_for_another_year_abstains_citing_the_year_hel
     assert "2016" in answer.sentences[0].text
     assert answer.citations and answer.abstention["probability"] >= answer.abstention["threshold"]
     assert not assistant.ask("How many laptops did the Trust distribute to vulnerable children?").abstained
+
+
+def _never_abstaining_model(monkeypatch):
+    monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
+        {name: 0.0 for name in ABSTAIN_MODEL.weights}, -20.0, 0.5))
+    return ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+
+
+def test_a_count_asked_and_no_figure_found_abstains_and_quotes_what_the_records_say(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    agreed = passage("agreed", "The Irish Water motion was agreed by the Council after discussion.",
+                     meeting_date="2021-09-27")
+    draft = backend.answer("How many councillors voted against the Irish Water motion?", [agreed])
+    assert draft.abstained
+    assert draft.sentences[0].text == "The closest records do not give the figure asked for."
+    assert "was agreed by the Council" in draft.text and draft.citations == {1: agreed}
+    assert draft.abstention["unmet"] == "figure"
+    counted = passage("counted", "The Irish Water motion was carried by 20 votes to 5.",
+                      meeting_date="2021-09-27")
+    answered = backend.answer("How many councillors voted against the Irish Water motion?", [counted])
+    assert not answered.abstained and "20 votes to 5" in answered.text
+
+
+def test_an_earlier_years_figure_is_not_given_for_the_year_asked(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    levy = passage("levy", "The 2023 municipal levy of the Conservation Authority is $1,284,500.",
+                   meeting_date="2023-01-24")
+    draft = backend.answer("What was the Conservation Authority's municipal levy for 2024?", [levy])
+    assert draft.abstained and draft.abstention["unmet"] == "year"
+    assert draft.sentences[0].text == "The closest records are for 2023, not for 2024."
+    assert "$1,284,500" in draft.text
+
+
+@pytest.mark.slow
+def test_end_to_end_another_years_figure_and_a_missing_figure_abstain_saying_which(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: it gives the 2011 census share, not
+    a 2021 one, and no sum for the Youth Service's share of the Covid money (it asks for one)."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    census = assistant.ask("According to the 2021 census, what share of Birmingham's under 18 "
+                           "population was from a non-white British background?")
+    assert census.abstained and census.abstention["unmet"] == "year"
+    assert census.sentences[0].text.endswith("not for 2021.") and census.citations
+    youth = assistant.ask("How much of the Government's Covid support money was allocated to the "
+                          "Youth Service?")
+    assert youth.abstained and youth.abstention["unmet"] == "figure" and youth.citations

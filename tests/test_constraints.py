@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.constraints import unmet_constraint
+from assistant.constraints import answer_unmet, stated_figures, unmet_constraint, year_keys
 from assistant.filters import committee_alias_table
 from assistant.question import analyse
 from tests.assistant_fakes import passage
@@ -66,3 +66,105 @@ def test_a_question_without_constraints_is_always_met():
     question = analyse("What is the depot?")
     evidence = passage("p", "A depot.", meeting_date="2001-01-01", committee="Housing Committee")
     assert unmet_constraint(question, evidence, evidence.text, ALIASES) is None
+
+
+# -- the answer's own constraints: the year and the figure asked --------------------------------
+
+@pytest.mark.parametrize("text, keys", [
+    ("the 2024/25 municipal year", {"2024/25"}),
+    ("2019-20, 2019/2020 and 2019–20", {"2019/20"}),
+    ("in 2018 (and 2021).", {"2018", "2021"}),
+    ("under the Local Government Act, 2001 in 2019", {"2019"}),  # a law's year is no period
+    ("24 units on 3 sites, 1,200 homes, item 4.2", set()),
+    ("", set()),
+])
+def test_year_keys_keep_a_financial_year_as_one_period(text, keys):
+    assert year_keys(text) == keys
+
+
+@pytest.mark.parametrize("question, sentence, meeting_date, title, missed", [
+    ("Who was appointed Vice-Chair for the 2024/25 municipal year?",
+     "Councillor Gulzar be appointed Vice-Chair for the 2023/24 municipal year.", "2023-07-18", None, True),
+    ("What was the municipal levy for 2024?", "Its 2023 municipal levy of $1,284,500.", "2023-01-24", None, True),
+    ("What was the outturn for 2020/21?", "The Trust has worked hard during 2020/21.", "2021-03-01", None, False),
+    ("What was the outturn for 2020/21?", "The overspend was £1m in 2020.", "2021-03-01", None, False),
+    ("What did the 2020 budget hold?", "The 2019/20 and 2020/21 budgets.", "2019-03-01", None, False),
+    # a later year is the plan or the forecast of the thing asked
+    ("What is the population in 2019?", "Growth of 150,000 is expected by 2031.", "2019-12-01", None, False),
+    # a sentence naming no year is read as of its meeting
+    ("What was the municipal levy for 2024?", "The levy was $1,284,500.", "2023-01-24", None, False),
+    # the meeting asked about, or the document titled with the year asked, is the right record
+    ("What was agreed in 2018?", "The decision of July 2017 was noted.", "2018-01-24", None, False),
+    ("Who backed the Trust, according to its 2020/21 business plan?", "In January 2017 the Trust "
+     "was agreed.", "2020-10-28", "Business Plan 2020/21", False),
+    ("How many complaints were received in 2023/24?", "11 complaints were received in 2022/23.",
+     "2023-07-18", "Committee - Tuesday, 18th July, 2023", True),
+    # a single day names a meeting or an event; a "when" question asks for a date
+    ("What was Cabinet told on 24 January 2018?", "The decision was taken in July 2017.", None, None, False),
+    ("When was the strategy adopted, as reported in 2020?", "It was adopted in 2018.", None, None, False),
+])
+def test_a_sentence_naming_only_earlier_years_misses_the_year_asked(question, sentence, meeting_date,
+                                                                    title, missed):
+    evidence = passage("p", sentence, meeting_date=meeting_date, title=title)
+    unmet = answer_unmet(analyse(question), evidence, sentence)
+    assert (unmet is not None and unmet.kind == "year") is missed
+
+
+def test_a_year_the_previous_answer_gave_is_no_miss_in_a_follow_up():
+    question = analyse("How many children has that pilot placed so far, as in October 2020?")
+    sentence = "The pilot from September 2019 has placed 13 children to date."
+    evidence = passage("p", sentence, meeting_date="2020-12-09")
+    assert answer_unmet(question, evidence, sentence).kind == "year"
+    question.known = "It has run a Family Finding Pilot since September 2019."
+    assert answer_unmet(question, evidence, sentence) is None
+
+
+def test_the_year_miss_says_which_year_the_records_give():
+    question = analyse("Who was appointed Vice-Chair for the 2024/25 municipal year?")
+    sentence = "Councillor Gulzar be appointed Vice-Chair for the 2023/24 municipal year."
+    unmet = answer_unmet(question, passage("p", sentence, meeting_date="2023-07-18"), sentence)
+    assert unmet.message(question) == "The closest records are for 2023/24, not for 2024/25."
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Recommendation No. 2 That the SPC recommend adoption at the meeting in January 2019.", []),
+    ("8.3 2023 Water Rates - Report FIN-2023-02 advised an increase of 4.5 per cent", ["4.5"]),
+    ("On 12 January 2019 there were 51 families", ["51"]),
+    ("It was carried by 20 votes to 5.", ["20", "5"]),
+    ("The loan rose to £1.2 million, from £750,000 in 2017.", ["1.2", "million", "750,000"]),
+    ("Transactions totalling £3,870 and 5.7m, as in Appendix 3.", ["3,870", "5.7m"]),
+    ("The board meets every three months.", ["three"]),
+    ("The Action Plan 2019-2023 and the 2022/23 budget.", []),  # year ranges are years
+    ("", []),
+])
+def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, found):
+    assert [f.word for f in stated_figures(sentence)] == found
+
+
+@pytest.mark.parametrize("question, sentence, missed", [
+    ("How many councillors voted against the motion?", "The motion was agreed on 27 September 2021.", True),
+    ("How many councillors voted against the motion?", "It was carried by 20 votes to 5.", False),
+    ("How many fines were issued in 2018?", "Fines were issued in 2018 under section 3.", True),
+    ("How much was allocated to the 2 projects?", "The 2 projects were funded.", True),  # the question's own number
+    ("How often does the board meet?", "The board meets monthly.", False),  # a frequency
+    # "how many" counts: a percentage or a sum of money does not answer it
+    ("How many councillors voted for the rates?", "An increase of 4.5 per cent was approved.", True),
+    ("How many councillors voted for the rates?", "The loss would be $310,000 a year.", True),
+    ("How many councillors voted for the rates?", "The rates were approved, 9 voting for.", False),
+    ("How much would the rates raise?", "The loss would be $310,000 a year.", False),
+    # "what percentage" needs a percentage
+    ("What percentage of its canopy did the city lose?", "Trees over 30 centimetres are protected.", True),
+    ("What percentage of its canopy did the city lose?", "The city lost 4.2 per cent of its canopy.", False),
+    ("What percentage of its canopy did the city lose?", "The city lost 4.2% of its canopy.", False),
+    ("Who seconded the motion?", "The motion was agreed.", False),  # no number asked
+])
+def test_a_number_question_needs_a_figure_the_question_does_not_already_say(question, sentence, missed):
+    unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
+    assert (unmet is not None and unmet.kind == "figure") is missed
+
+
+def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
+    found = stated_figures("Rates rose 4.5 per cent and 12%, costing $310,000 and £1.2 million for 9 homes.")
+    assert [(f.word, f.share, f.money) for f in found] == [
+        ("4.5", True, False), ("12", True, False), ("310,000", False, True), ("1.2", False, True),
+        ("million", False, True), ("9", False, False)]

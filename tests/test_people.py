@@ -161,7 +161,7 @@ OTHER = _decision("That the draft minutes be adopted.", proposer="Ryan", seconde
 
 @pytest.mark.parametrize("question, must", [
     ("Which councillors voted against the Castletroy Local Area Plan?", ["Costello", "McCreesh", "Ceallaigh"]),
-    ("How many voted for the Castletroy Local Area Plan?", ["For 14", "Against 3"]),
+    ("How many voted for the Castletroy Local Area Plan?", ["For 14", "Against 3", "carried, 14 to 3"]),
     ("Who proposed adopting the Castletroy Local Area Plan?", ["Sheahan", "Hurley"]),
     ("Who seconded Cllr Ryan's motion on the draft minutes?", ["Galvin"]),
 ])

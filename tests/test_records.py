@@ -755,3 +755,19 @@ def test_a_second_roll_call_after_an_amendment_is_the_vote_on_the_main_motion():
             for m in motions] == [
         ("Beaulieu", "carried", 5, 1, ["Beaulieu", "Duquette", "Okafor", "Raman", "Whitfield"], ["Lindqvist"]),
         ("Whitfield", "carried", 4, 2, ["Duquette", "Okafor", "Raman", "Whitfield"], ["Beaulieu", "Lindqvist"])]
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("| Councillor A. Byrne | Yes |", [("A. Byrne", "for")]),
+    ("| Councillor C. Dunne | Nay |", [("C. Dunne", "against")]),
+    ("| Yeas | Mayor Marchetti, Councillor Beaulieu, Councillor Duquette | 3 |",
+     [("Marchetti", "for"), ("Beaulieu", "for"), ("Duquette", "for")]),
+    ("| Nays | Councillor Anderson, Councillor O'Rourke | 2 |", [("Anderson", "against"), ("O'Rourke", "against")]),
+    ("| Absent | Councillor Whitfield | 1 |", []),
+    ("| Vote | Members | Total |", []),
+    ("| Member | Vote |", []),
+])
+def test_recorded_vote_table_rows_a_member_or_a_side_a_row(row, expected):
+    from ingest.motions import _table_votes
+
+    assert _table_votes(row, load_conventions()) == expected

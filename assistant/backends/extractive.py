@@ -25,7 +25,7 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, unmet_constraint
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
@@ -243,6 +243,15 @@ class ExtractiveBackend:
                      self.settings.abstain_threshold, query)
             return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
                          evidence=evidence, notes=notes, abstention=decision)
+        if len(compound_parts(query)) == 1:
+            # The answer's own constraints (the year, the figure asked): a sentence close to the
+            # best that meets them answers instead; if none does, the records do not answer.
+            ranked, missed = _answer_constraints(question, ranked, passages)
+            by_score = sorted(ranked, key=lambda c: (-c.score, c.passage, c.position))
+            if missed is not None:
+                log.info("abstaining: the answer misses the %s asked for %r", missed.kind, query)
+                return _abstention(missed.message(question), by_score, passages, evidence, notes,
+                                   {**decision, "unmet": missed.kind})
         if unanswerable >= ABSTAIN_MODEL.threshold:
             log.info("abstaining: unanswerable probability %.3f for %r", unanswerable, query)
             message = unmet.message(question) if unmet is not None else \
@@ -463,13 +472,27 @@ def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
                          aliases: Mapping[str, str] | None) -> tuple[list[_Candidate], Unmet | None]:
-    """The candidates that meet the question's constraints, if one of them comes close to the
-    best (within ``CONSTRAINT_GAP``); else the candidates by score and what the best misses."""
+    """The candidates that meet the question's period and body (``unmet_constraint``), if one
+    of them comes close to the best; else the candidates by score and what the best misses."""
+    return _meeting(candidates, lambda c: unmet_constraint(question, passages[c.passage], c.text, aliases))
+
+
+def _answer_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage]
+                        ) -> tuple[list[_Candidate], Unmet | None]:
+    """As ``_meeting_constraints``, for the answer's own constraints, the year and the figure
+    asked (``answer_unmet``)."""
+    return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text))
+
+
+def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None]
+             ) -> tuple[list[_Candidate], Unmet | None]:
+    """The candidates that ``check`` passes, if one comes within ``CONSTRAINT_GAP`` of the best;
+    else the candidates by score and what the best misses (None when it misses nothing)."""
     ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
-    unmet = unmet_constraint(question, passages[ranked[0].passage], ranked[0].text, aliases)
+    unmet = check(ranked[0])
     if unmet is None:
         return candidates, None
-    meeting = [c for c in ranked if unmet_constraint(question, passages[c.passage], c.text, aliases) is None]
+    meeting = [c for c in ranked if check(c) is None]
     if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
         return meeting, None
     return ranked, unmet
