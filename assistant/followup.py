@@ -47,9 +47,8 @@ DECISION_FIELD_STEMS = frozenset(stem(word) for word in _FIELD_WORDS.split())
 # How much of a decision's opening must be in a passage for the passage to hold it, when the
 # record does not name its passage.
 DECISION_OPENING = 80
-# The decision text quoted after the mover and seconder, at most this long: room for a recorded
-# vote's names after the motion's text.
-DECISION_QUOTE = 600
+# The decision text quoted after the mover and seconder, at most this long.
+DECISION_QUOTE = 300
 # How many of a follow-up's passages come from the document the previous answer cited.
 SCOPED_LEAD = 3
 _TITLES = frozenset("cllr councillor mayor mr mrs ms dr".split())
@@ -137,7 +136,8 @@ def decision_rows(passage: Passage, records) -> list[dict[str, Any]]:
 
 
 def decision_line(row: dict[str, Any]) -> str:
-    """"Proposed by X and seconded by Y; carried (7 to 3)." from a decision row."""
+    """"Proposed by X and seconded by Y; carried (7 to 3). For: A, B; against: C." from a
+    decision row (the names only when the minutes record who voted each way)."""
     parts = []
     if row.get("proposer"):
         parts.append(f"proposed by {_councillor(row['proposer'])}")
@@ -150,7 +150,14 @@ def decision_line(row: dict[str, Any]) -> str:
     if row.get("votes_for") is not None and row.get("votes_against") is not None:
         line += f" ({row['votes_for']} to {row['votes_against']})"
     line = line.strip("; ")
-    return line[:1].upper() + line[1:] + "." if line else ""
+    line = line[:1].upper() + line[1:] + "." if line else ""
+    sides = [f"{side}: {', '.join(row[key])}" for side, key in
+             (("for", "names_for"), ("against", "names_against"), ("abstained", "names_abstain"))
+             if row.get(key)]
+    if sides:
+        named = "; ".join(sides)
+        line = f"{line} {named[:1].upper()}{named[1:]}." if line else f"{named[:1].upper()}{named[1:]}."
+    return line
 
 
 def decision_follow_up(question: str, previous: PreviousAnswer | None, carried: list[Passage],
