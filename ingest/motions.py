@@ -367,6 +367,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                     current.text or re.match(r"^\W*that\b", flat, re.I) or flat[:1] in OPEN_QUOTES):
                 add_text(current, block.text.strip(), block)
                 continue
+        if current is not None and current.proposer and not current.text and not current.resolved \
+                and not current.before_quote and not _tells_a_decision(flat, conventions) \
+                and not flat.rstrip("*_ ").endswith(":"):
+            # "Correspondence ... to request a deputation." / "Proposed: X" / "Seconded: Y" / "NOTICES
+            # OF MOTION": labels followed by prose that is no motion's text moved the paragraph
+            # before them, not the next quotation (the next notice's own labels follow it). A
+            # lead-in ("And agreed and resolved:") announces the text still to come.
+            close()
         found_in_sentences = _sentence_motions(block, flat, conventions, current, last_prose)
         if found_in_sentences:
             if current is not None and found_in_sentences[0] is not current:

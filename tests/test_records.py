@@ -771,3 +771,33 @@ def test_recorded_vote_table_rows_a_member_or_a_side_a_row(row, expected):
     from ingest.motions import _table_votes
 
     assert _table_votes(row, load_conventions()) == expected
+
+
+def test_labels_after_a_paragraph_move_it_not_the_next_notice_of_motion():
+    """District minutes print "Proposed: X" / "Seconded: Y" after what they move; the next
+    notice's quotation has its own labels after it."""
+    rows = ["2. Correspondence", "", "A letter requested a deputation on the bypass.", "",
+            "**Proposed: Councillor Teefy**", "", "**Seconded: Councillor Ryan**", "",
+            "NOTICES OF MOTION", "", "5.Notice of Motion submitted by Councillor Donegan", "",
+            "“I will move at the next meeting that bus shelters be provided in Bruff.”", "",
+            "**Proposed: Councillor Donegan**", "", "**Seconded: Councillor M Ryan**", "",
+            "**Reply:**", "", "Active Travel will apply for a grant in January.", "",
+            "6.Notice of Motion submitted by Councillor Egan", "",
+            "“I will move at the next meeting that local families get planning permission.”", "",
+            "**Proposed : Councillor Egan**", "", "**Seconded: Councillor Mitchell**"]
+    lines = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(rows, start=1)]
+    conventions = load_conventions()
+    motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
+    moved = {m.proposer: m.decision for m in motions}
+    assert "bus shelters" in moved["Donegan"]
+    assert "planning permission" in moved["Egan"]
+    assert "bus shelters" not in moved["Teefy"]
+
+
+def test_a_lead_in_after_labels_announces_the_text_that_follows():
+    rows = ["Proposed by Councillor Sheahan (J)", "", "Seconded by Councillor Collins (M)", "",
+            "And agreed and resolved:", "", "**THAT** the draft Annual Budget be adopted."]
+    lines = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(rows, start=1)]
+    conventions = load_conventions()
+    motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
+    assert [(m.proposer, "Annual Budget" in m.decision) for m in motions] == [("Sheahan (J)", True)]
