@@ -42,8 +42,9 @@ _DATE_PATTERNS = [
     ("day", re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b",
                        re.I)),
     ("day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
-    # A month, or a part of a year ("autumn 2021", "late 2018", "the end of 2017").
-    ("month", re.compile(rf"\b(?:{_MONTH}|{_PART})[\s-]+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    # A month, or a part of a year ("autumn 2021", "late 2018", "the end of 2017"; "December, 2022"
+    # as Irish and British minutes print it).
+    ("month", re.compile(rf"\b(?:{_MONTH},?|{_PART})[\s-]+(?P<year>(?:19|20)\d\d)\b", re.I)),
     # A bare year, but not a financial or municipal year such as 2019/20 or 2020-21.
     ("year", re.compile(r"(?<![/\-–\d£$])\b(?P<year>(?:19|20)\d\d)\b(?!\s*[/\-–]\s*\d\d)")),
 ]

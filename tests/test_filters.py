@@ -53,6 +53,7 @@ def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, d
     ("What did the survey find in early 2018?", "2018-01-01", "2018-04-30"),
     ("How full were the shelters in winter 2019?", "2019-12-01", "2020-02-29"),
     ("What was the spend in mid-2020?", "2020-05-01", "2020-08-31"),
+    ("What was the Trust's deficit in December, 2019?", "2019-12-01", "2019-12-31"),
     ("What had the Trust spent by the start of 2020?", None, "2020-04-30"),
 ])
 def test_dates_not_tied_to_a_meeting_are_only_preferred(question, prefer_from, prefer_to):
