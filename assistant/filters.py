@@ -177,8 +177,8 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
     distinctive phrase: "Northfield" for "Municipal District of Northfield".
 
     Questions name bodies the way people speak ("Northfield councillors", "the
-    Cappamore-Kilmallock district"). The short form runs from the first to the last word not in
-    ``BODY_KIND_WORDS``; when that is the whole name ("Metropolitan District of Ashworth"), it is
+    Eastbrook-Millford district"). The short form runs from the first to the last word not in
+    ``BODY_KIND_WORDS``; when that is the whole name ("Metropolitan District of Westvale"), it is
     the words before the first kind word ("Metropolitan"). When two bodies leave the same words
     ("Northfield Joint Policing Sub-Committee"), the shorter name (the parent body) keeps it.
     A short form is only read before a word that names a body or its papers (``find_committee``).

@@ -160,7 +160,7 @@ def topic_stems(question: str, scope: Scope | None = None) -> list[str]:
     """The stems of what a question is about: its words less question, council and people words,
     dates, the body it names (that narrows the rows already) and the names it gives (a
     proposer's name narrows the rows by name, not by topic)."""
-    # Names, and what a rewrite added in brackets ("(Ashworth Borough Council)"), out.
+    # Names, and what a rewrite added in brackets ("(Westvale Borough Council)"), out.
     without_names = _without_brackets(TITLED_PERSON.sub(" ", question))
     body = _stems_of(scope.committee) if scope and scope.committee else set()
     stems = []
@@ -345,7 +345,7 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
 
 
 def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of the body a question names by words of its name ("the Cappamore-Kilmallock
+    """The rows of the body a question names by words of its name ("the Eastbrook-Millford
     district", "the Cultural SPC") when the question's filters did not resolve it; none when no
     body's name shares a distinctive word with the question (every body's rows would mislead)."""
     asked = set(topic_stems(question))

@@ -342,7 +342,7 @@ def _date_phrase(text: str, match) -> str:
 
 def _strip_committee(query: str, committee: tuple[str, str] | None) -> str:
     """``query`` without the words that named ``committee`` (its matched alias, compared as
-    ``name_key`` forms: "Cappamore-Kilmallock" is the alias "cappamore kilmallock")."""
+    ``name_key`` forms: "Eastbrook-Millford" is the alias "eastbrook millford")."""
     if not committee:
         return query
     query = query.replace("’", "'")

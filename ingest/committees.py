@@ -46,7 +46,7 @@ def display_name(printed: str) -> str:
 
 
 # A body printed after the name of its council ("<X> City Council's Travel and Transportation
-# Strategic Policy Committee", "ASHWORTH CITY COUNCIL CABINET"): the council's name is a prefix,
+# Strategic Policy Committee", "WESTVALE CITY COUNCIL CABINET"): the council's name is a prefix,
 # not part of the body's name, when what follows names a body of its own.
 COUNCIL_PREFIX = re.compile(r"^.{0,80}?\bcouncil(?:'s|s)?\s+(?=.{0,160}\b(?:committee|cabinet|board|panel|"
                             r"forum|group|commission|executive|assembly)\b)")

@@ -35,7 +35,7 @@ POST_NOMINAL = re.compile(r"(?:[A-Z]\.\s?){1,4}[A-Z]\.?|[A-Z]{2,4}")
 # ``name`` without the title.
 TITLED_PERSON = re.compile(r"\b(?i:councillor|cllr\.?|dr|mr|mrs|ms)\s+"
                            r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
-# The last word of an organisation's name: "Birmingham Children's Trust, Chair" names no person.
+# The last word of an organisation's name: "Westvale Children's Trust, Chair" names no person.
 ORGANISATION = re.compile(
     r"\b(?:Partnership|Trust|Board|Council|Services?|Committee|Team|Group|Forum|Agency|Authority|"
     r"School|College|University|Department|Office|Panel|Network|Foundation|Centre|CCG|NHS)$")

@@ -94,7 +94,7 @@ def passage_units(text: str) -> list[str]:
 def _is_title(unit: str) -> bool:
     """A heading-like unit: short, not closed by sentence punctuation, and no list of parts.
 
-    A line with commas ("Rachel O'Connor, Assistant Chief Executive, Birmingham and Solihull
+    A line with commas ("Rachel O'Connor, Assistant Chief Executive, Westvale and Eastbrook
     CCG") is a record of who is who, the answer to a question about a person's role. A lettered
     or bulleted line is an item of a list ("b) Roman Catholic diocese representative (one); and").
     """
