@@ -295,11 +295,14 @@ class Index:
             if chunk_id in stored and stored[chunk_id].indexed
         ]
 
+    def _dense_hits(self, query: str, filters: Filters | None, k: int) -> list[tuple[str, float]]:
+        """(chunk id, 1 - cosine distance) of the k chunks nearest the query, nearest first."""
+        vector = self.embedder.embed_query(query)
+        return [(chunk_id, 1.0 - distance) for chunk_id, distance in self.chroma.query(vector, filters, k)]
+
     def dense_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
         """The k chunks nearest the query by cosine similarity (score = 1 - cosine distance)."""
-        vector = self.embedder.embed_query(query)
-        hits = self.chroma.query(vector, filters, k)
-        return self._passages([(chunk_id, 1.0 - distance) for chunk_id, distance in hits], "dense")
+        return self._passages(self._dense_hits(query, filters, k), "dense")
 
     def dense_rankings(self, query: str, filters: Filters | None, k: int, scope: Filters,
                        scope_k: int, pool: int) -> tuple[list[Passage], list[Passage]]:
@@ -310,11 +313,11 @@ class Index:
         metadata pre-filter before the graph search); the pool of an unfiltered one, narrowed by
         the filter fields the keyword index keeps, costs a few milliseconds.
         """
-        vector = self.embedder.embed_query(query)
-        hits = [(chunk_id, 1.0 - distance) for chunk_id, distance in self.chroma.query(vector, filters, max(k, pool))]
+        hits = self._dense_hits(query, filters, max(k, pool))
         inside = self.registry.ids_matching([chunk_id for chunk_id, _ in hits], conditions(scope))
         scoped = [hit for hit in hits if hit[0] in inside][:scope_k]
-        return self._passages(hits[:k], "dense"), self._passages(scoped, "dense")
+        read = {p.id: p for p in self._passages(list(dict.fromkeys(hits[:k] + scoped)), "dense")}  # one read
+        return ([read[i] for i, _ in hits[:k] if i in read], [read[i] for i, _ in scoped if i in read])
 
     def keyword_search(self, query: str, filters: Filters | None = None, k: int = 5) -> list[Passage]:
         """The k best BM25 matches (score = BM25 score); chunks sharing no word are left out.
