@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 # How many indexed meetings a "no meeting in that range" answer lists before "and N more".
 LISTED_MEETINGS = 12
+# How much of the previous answer a follow-up searches for by keyword to find the passages that
+# answer quoted (its opening sentences; a longer text only adds common words).
+ANSWER_QUERY_CHARS = 400
 
 
 # A question that names a meeting outright: only then does "no meeting in that range" answer it.
@@ -238,6 +241,12 @@ class Assistant:
         if self._no_meeting_message(applied, meetings):
             applied = _without_dates(applied)
         found = self._retrieve(query, applied, k, parsed, {})
+        if previous.answer and isinstance(self.retriever, HybridRetriever):
+            # The previous answer quotes its passages, so its own words find them by keyword even
+            # where its question, asked of a whole archive, now ranks other meetings first.
+            quoted = self.retriever.index.keyword_search(previous.answer[:ANSWER_QUERY_CHARS], applied, k)
+            known = {p.id for p in found}
+            found += [p for p in quoted if p.id not in known]
         return cited_passages(previous, found)
 
     def _search_where_cited(self, question: str, cited: Passage, filters: Filters | None,

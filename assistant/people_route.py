@@ -36,6 +36,8 @@ _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
 # The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
 _CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
+# Chair words any body's chair is called by: a question using one asks about no particular title.
+_GENERIC_CHAIR_WORDS = frozenset("chair chaired chairs chairman chairwoman chairperson presided".split())
 _ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
 _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".split())
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
@@ -323,6 +325,7 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
                                        date_to=scope.date_to) if row.get("role") == "chair"]
     if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):
         rows = _of_named_body(question, rows)
+    rows = _holding_named_title(question, rows)
     if not rows:
         return None
     sentences = []
@@ -335,13 +338,24 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
         capacity = f" ({row['capacity']})" if row.get("capacity") else ""
         sentences.append((f"{_when(row)}, {row.get('committee') or 'the meeting'}: "
                           f"{_councillor(row)}{row['name']}{capacity} in the chair.", row))
-    counts = Counter(fold(row.get("name") or "") for row in rows)
+    # A row naming only the title ("An Cathaoirleach in the chair") is nobody in particular.
+    counts = Counter(fold(row.get("name") or "") for row in rows if row.get("councillor"))
     if len(counts) > 1:
         leader = counts.most_common(1)[0][0]
         first = next(row for row in rows if fold(row.get("name") or "") == leader)
         sentences.insert(0, (f"Most often in the chair: {_councillor(first)}{first['name']} "
                              f"({counts[leader]} of {len(seen)} meetings).", first))
     return _answer(question, scope, "chairs", sentences, "attendance", store)
+
+
+def _holding_named_title(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chair rows of the title a question names ("Who was Mayor in 2018?": the rows whose
+    capacity is Mayor, not every body's chair) when any row carries it; otherwise all of them."""
+    asked = {w for w in _words(question) if w in _CHAIR_WORDS} - _GENERIC_CHAIR_WORDS
+    if not asked:
+        return rows
+    titled = [row for row in rows if asked & set(_words(row.get("capacity") or ""))]
+    return titled or rows
 
 
 def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -440,7 +440,7 @@ def _person(part: str, capacity: str | None, group: str | None, councillor: bool
     return Person(COUNCILLOR.sub("", part).strip(), is_councillor, capacity, group)
 
 
-def parse_people(entry: str, single: bool = False) -> list[Person]:
+def parse_people(entry: str, single: bool = False, titles: frozenset[str] = frozenset()) -> list[Person]:
     """People named in one entry of an attendance or apologies list.
 
     ``single`` entries name one person: "Councillor Kath Scott (Chair)", "Dr Tim O'Neill,
@@ -449,7 +449,46 @@ def parse_people(entry: str, single: bool = False) -> list[Person]:
     Role", "Councillor A and B, Role". In a list, parts alternate between names and the roles that
     follow them; a part is a name when it has the shape of one (two to five capitalised words, no
     role word from ``ROLE_WORDS``), otherwise it belongs to the role of the person before it.
+    ``titles`` are the chair's titles of the conventions (lower case): "An Cathaoirleach" or
+    "The Mayor" beside a name is that person's capacity, not a second person.
     """
+    return _titles_as_capacity(_parse_people(entry, single), titles)
+
+
+def _is_title(name: str, titles: frozenset[str]) -> bool:
+    """Whether a parsed name is only a title ("An Cathaoirleach", "The Mayor", "Chairman")."""
+    words = name.lower().strip(" .,").split()
+    if len(words) > 1 and words[0] in ("an", "the"):
+        words = words[1:]
+    text = " ".join(words)
+    return bool(text) and (text in titles or bool(ROLE_WORDS.fullmatch(text)))
+
+
+def _titles_as_capacity(people: list[Person], titles: frozenset[str]) -> list[Person]:
+    """People with a title-only entry folded into the capacity of the named person beside it:
+    "Councillor M. Collins, An Cathaoirleach" and "The Mayor, Councillor D. Butler" are one
+    person each. A title with nobody named beside it stays: the minutes name no one else."""
+    title_only = [_is_title(p.name, titles) for p in people]
+    out: list[Person] = []
+    for n, person in enumerate(people):
+        if not title_only[n]:
+            out.append(person)
+            continue
+        title = person.name.strip(" .")
+        if person.capacity and _looks_like_name(person.capacity, 2):
+            # "The Mayor, Councillor D. Butler": a single entry's name and role, the wrong way round
+            out.append(_person(person.capacity, title, person.group))
+            continue
+        holders = [p for m, p in enumerate(people) if not title_only[m] and m < n][-1:] or \
+            [p for m, p in enumerate(people) if not title_only[m] and m > n][:1]
+        if not holders:
+            out.append(person)
+        elif not holders[0].capacity:
+            holders[0].capacity = title
+    return out
+
+
+def _parse_people(entry: str, single: bool) -> list[Person]:
     entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
     if not entry or NONE_TEXT.match(entry):
         return []
@@ -584,6 +623,7 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                       conventions: Conventions) -> list[AttendanceRecord]:
     """The attendance lists before the first item of a set of minutes (``ingest.attendance``)."""
     out: list[AttendanceRecord] = []
+    titles = conventions.words_of("chair_title")
     for section in find_sections(lines, conventions):
         provenance = _provenance(parsed, section.lines or [l for l in lines if l.number == section.line])
         for text in entry_texts(section):
@@ -595,7 +635,7 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
             elif section.role in ("apologies", "absent"):
                 found = absent_people(text)
             else:
-                found = parse_people(text, single=True)
+                found = parse_people(text, single=True, titles=titles)
             members = section.role == "present" and bool(MEMBERS_LABEL.match(section.label))
             for person in found:
                 # Under "Members Present:" a name without "Mr"/"Ms" is a member's ("D. Naughton, M.C.C.").

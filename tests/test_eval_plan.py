@@ -89,6 +89,13 @@ def test_every_suite_of_the_shipped_plan_quotes_its_own_council_verbatim():
             assert problems == [], f"{suite.path.name}: {problems[:5]}"
 
 
+def test_the_whole_archive_plan_names_the_archive_beside_the_repository_and_loads_its_suites():
+    (council,) = load_plan(PLAN.with_name("plan-archive.toml"))
+    assert council.corpus.resolve() == (PLAN.parents[2] / "shared" / "corpora" / "limerick").resolve()
+    roles = {suite.role: load_suite(suite.path) for suite in council.suites}
+    assert set(roles) == {"dev", "heldout"} and len(roles["heldout"]) >= 70
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "names no [[council]]"),
     ("[[council]]\nname = 'X'\n", "needs a name and a corpus"),

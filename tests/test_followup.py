@@ -78,6 +78,22 @@ def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(t
     assert "Gilligan" in answer.answer
 
 
+def test_the_passage_the_previous_answer_quoted_is_found_by_its_words(tmp_path):
+    # Asked of a whole archive, the previous question ranks other meetings' mentions of the
+    # vacancy first; the previous answer's own words still find the passage it quoted.
+    decoys = [passage(f"decoy{n}", f"A casual vacancy on the Council was filled in year {n}; the "
+                      "casual vacancy on the Council was noted.", meeting_date=f"20{10 + n}-01-10",
+                      committee="Council") for n in range(6)]
+    index = FakeIndex([MOTION, ROADS, OTHER, *decoys])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1, k=3), index=index)
+    history = [Turn("user", "Who filled the casual vacancy on the Council?"),
+               Turn("assistant", "Mary Cahillane, proposed by Cllr Keller.")]
+    assert "motion" not in [p.id for p in assistant.ask(history[0].content).passages]
+    answer = assistant.ask("Who seconded it?", history)
+    assert "motion" in [p.id for p in answer.passages]
+    assert "Gilligan" in answer.answer
+
+
 @pytest.mark.parametrize("question, asks", [
     ("Who seconded it?", True),
     ("And who moved that?", True),

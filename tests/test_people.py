@@ -196,6 +196,28 @@ def test_who_chaired_lists_the_chair_line():
 
 
 
+def test_who_was_mayor_is_the_chair_holding_that_title_not_every_bodys_chair():
+    store = FakeStore([
+        {**_att("A. Teskey", "chair", "2018-11-02", body="Rural District"), "capacity": "Cathaoirleach"},
+        {**_att("J. Collins", "chair", "2018-11-05", body="Council"), "capacity": "Mayor"},
+        {**_att("E. Ryan", "chair", "2018-11-21", body="Policing Committee"), "capacity": None},
+    ])
+    answer = answer_about_people("Who was Mayor in November 2018?", None, store)
+    assert "Collins" in answer.answer
+    assert "Teskey" not in answer.answer and "Ryan" not in answer.answer
+    # "who chaired" names no title: every body's chair answers it
+    answer = answer_about_people("Who chaired the meetings in November 2018?", None, store)
+    assert all(name in answer.answer for name in ("Collins", "Teskey", "Ryan"))
+
+
+def test_a_chair_row_naming_only_the_title_is_not_the_member_most_often_in_the_chair():
+    store = FakeStore([_att("An Cathaoirleach", "chair", f"2019-0{n}-10", councillor=False) for n in (1, 2, 3)]
+                      + [_att("A. Teskey", "chair", "2019-04-10"), _att("M. Collins", "chair", "2019-05-10"),
+                         _att("A. Teskey", "chair", "2019-06-10")])
+    answer = answer_about_people("Who chaired the meetings in 2019?", None, store)
+    assert "Most often in the chair: Councillor A. Teskey (2 of 6 meetings)" in answer.answer
+
+
 class _OpeningIndex:
     """An index with one chunk per meeting file: its heading and lists (lines 1-10)."""
 

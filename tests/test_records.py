@@ -391,6 +391,24 @@ def test_people_lists(entry, single, expected):
     assert people == expected
 
 
+CHAIR_TITLES = frozenset(["cathaoirleach", "mayor", "chairperson"])
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("Councillor M. Collins, An Cathaoirleach.", [("M. Collins", True, "An Cathaoirleach")]),
+    ("An Cathaoirleach, Councillor M. Collins.", [("M. Collins", True, "An Cathaoirleach")]),
+    ("The Mayor, Councillor D. Butler", [("D. Butler", True, "The Mayor")]),
+    ("The Chairman, Councillor J. Smith", [("J. Smith", True, "The Chairman")]),
+    ("Councillor J. Collins, Mayor.", [("J. Collins", True, "Mayor")]),
+    # nobody named beside the title: the minutes say no more, so neither does the row
+    ("An Cathaoirleach.", [("An Cathaoirleach", False, None)]),
+])
+def test_a_chair_title_beside_a_name_is_that_members_capacity(entry, expected):
+    people = [(p.name, p.councillor, p.capacity)
+              for p in parse_people(entry, single=True, titles=CHAIR_TITLES)]
+    assert people == expected
+
+
 @pytest.mark.parametrize("entry, expected", [
     ("Councillors M. Ryan, R. O’Donoghue, T.D. and D. Dunne, ADAPT",
      [("M. Ryan", True, None), ("R. O’Donoghue", True, "T.D"), ("D. Dunne", False, "ADAPT")]),

@@ -340,6 +340,25 @@ def test_replace_file_with_two_identical_chunks_is_refused_and_changes_nothing(c
     assert council_index.file_record("/records/cabinet_jan.txt").n_chunks == 3
 
 
+@pytest.mark.parametrize("chunks, batches", [(20, [8, 12]), (16, [8, 8]), (5, [5]), (9, [9])])
+def test_a_short_last_embedding_batch_joins_the_one_before(make_index, vs_settings, chunks, batches):
+    # Fewer texts than a batch are embedded on the question's threads: an ingest's last batch
+    # of a sync would leave a core idle.
+    class BatchRecorder(FakeEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def embed_documents(self, texts, progress=False):
+            self.calls.append(len(texts))
+            return super().embed_documents(texts, progress)
+
+    embedder = BatchRecorder()
+    index = make_index(vs_settings.replace(embedding_batch_size=8), embedder=embedder)
+    ingest(index, [build_file("/c/one.txt", [{"chunks": [f"chunk {n} of words {n * 7}" for n in range(chunks)]}])])
+    assert embedder.calls == batches
+
+
 def test_non_indexable_documents_are_stored_but_not_indexed(make_index):
     index = make_index()
     ingest(index, [build_file("/r/pack.txt", [

@@ -272,10 +272,15 @@ class Index:
         # Longest first: batches of similar lengths waste less padding.
         items = sorted(todo.items(), key=lambda item: len(item[1]), reverse=True)
         batch = self.settings.embedding_batch_size
+        bounds = [*range(0, len(items), batch), len(items)]
+        if len(bounds) > 2 and bounds[-1] - bounds[-2] < batch:
+            # A short last batch joins the one before: fewer texts than a batch are embedded as a
+            # question is, on ``query_threads`` (``Embedder.threads_for``), which idles a core.
+            del bounds[-2]
         started = time.perf_counter()
         fresh: dict[str, np.ndarray] = {}
-        for start in range(0, len(items), batch):
-            part = items[start:start + batch]
+        for start, end in zip(bounds, bounds[1:]):
+            part = items[start:end]
             vectors = self.embedder.embed_documents([text for _, text in part])
             self.registry.put_vectors([(key, vector) for (key, _), vector in zip(part, vectors)])
             fresh.update((key, np.asarray(vector, dtype=np.float32)) for (key, _), vector in zip(part, vectors))
