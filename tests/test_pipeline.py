@@ -162,6 +162,18 @@ def test_prune_removes_files_no_longer_present(make_index, papers):
     assert wanted == in_chroma == in_bm25
 
 
+def test_a_moved_folder_is_reindexed_from_its_cached_vectors_not_embedded_again(make_index, papers, fake_embedder):
+    index = make_index()
+    Ingester(index.settings, index).ingest([papers], progress=False)
+    moved = papers.rename(papers.with_name("papers-2024"))
+    fake_embedder.embedded.clear()
+    report = Ingester(index.settings, index).ingest([moved], exclusive=True, progress=False).to_dict()
+    assert report["files"]["added"] == 2 and report["files"]["removed"] == 2
+    assert report["embedded"] == 0 and fake_embedder.embedded == []
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25 and len(wanted) == report["chunks"] > 0
+
+
 def test_a_report_found_standalone_and_inside_a_pack_is_stored_once_with_both_sources(make_index, tmp_path):
     folder = tmp_path / "dup"
     folder.mkdir()

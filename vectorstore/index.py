@@ -90,6 +90,9 @@ class Index:
         # One sync at a time; searches do not wait for it (the registry and Chroma take their
         # own short locks), so a long embedding run does not stall the web UI.
         self._sync_lock = threading.Lock()
+        # Cache keys of the texts this Index stored: a text a removed file shared with a file
+        # stored since keeps its vector (a moved or renamed folder is re-linked, not re-embedded).
+        self._stored_keys: set[str] = set()
 
     @property
     def chroma(self) -> ChromaStore:
@@ -123,13 +126,16 @@ class Index:
         see the change after the next ``sync()``.
         """
         stale = self.registry.replace_file(loaded, documents, chunks, parser, stamp)
+        self._stored_keys.update(embedding_key(self.embedder.identity, c.index_text) for c in chunks)
         self._drop_vectors(stale)
 
     def _drop_vectors(self, texts: set[str]) -> None:
-        """Drop the cached vectors of index texts no longer stored (another file may still hold
-        the same text: its vector is then computed again if ever needed, never wrong)."""
+        """Drop the cached vectors of index texts no longer stored, except those of texts this
+        Index stored since it opened (another file may still hold the same text: its vector
+        is then computed again if ever needed, never wrong)."""
         if texts:
-            self.registry.drop_vectors(embedding_key(self.embedder.identity, t) for t in texts)
+            keys = {embedding_key(self.embedder.identity, t) for t in texts} - self._stored_keys
+            self.registry.drop_vectors(keys)
 
     def file_states(self) -> dict[str, FileState]:
         """path -> (checksum, stamp, parser) of every stored file, in one read."""
