@@ -90,9 +90,10 @@ class Index:
         # One sync at a time; searches do not wait for it (the registry and Chroma take their
         # own short locks), so a long embedding run does not stall the web UI.
         self._sync_lock = threading.Lock()
-        # Cache keys of the texts this Index stored: a text a removed file shared with a file
-        # stored since keeps its vector (a moved or renamed folder is re-linked, not re-embedded).
-        self._stored_keys: set[str] = set()
+        # Cache key -> the files this Index stored holding its text: a text that a removed file
+        # shares with another file stored since keeps its vector (a moved or renamed folder is
+        # re-linked, not embedded again).
+        self._holders: dict[str, set[str]] = {}
 
     @property
     def chroma(self) -> ChromaStore:
@@ -126,16 +127,25 @@ class Index:
         see the change after the next ``sync()``.
         """
         stale = self.registry.replace_file(loaded, documents, chunks, parser, stamp)
-        self._stored_keys.update(embedding_key(self.embedder.identity, c.index_text) for c in chunks)
-        self._drop_vectors(stale)
+        path = str(loaded.path)
+        for chunk in chunks:
+            self._holders.setdefault(embedding_key(self.embedder.identity, chunk.index_text), set()).add(path)
+        self._drop_vectors(stale, path)
 
-    def _drop_vectors(self, texts: set[str]) -> None:
-        """Drop the cached vectors of index texts no longer stored, except those of texts this
-        Index stored since it opened (another file may still hold the same text: its vector
-        is then computed again if ever needed, never wrong)."""
-        if texts:
-            keys = {embedding_key(self.embedder.identity, t) for t in texts} - self._stored_keys
-            self.registry.drop_vectors(keys)
+    def _drop_vectors(self, texts: set[str], path: str) -> None:
+        """Drop the cached vectors of the index texts ``path`` no longer holds, except those of
+        texts another file stored by this Index holds (a file stored before it opened may
+        still hold the same text: its vector is then computed again if ever needed, never wrong)."""
+        drop = []
+        for text in texts:
+            key = embedding_key(self.embedder.identity, text)
+            holders = self._holders.get(key)
+            if holders:
+                holders.discard(path)
+            if not holders:
+                drop.append(key)
+        if drop:
+            self.registry.drop_vectors(drop)
 
     def file_states(self) -> dict[str, FileState]:
         """path -> (checksum, stamp, parser) of every stored file, in one read."""
@@ -150,7 +160,7 @@ class Index:
         stale = self.registry.remove_file(str(path))
         if stale is None:
             return False
-        self._drop_vectors(stale)
+        self._drop_vectors(stale, str(path))
         return True
 
     # -- sync ----------------------------------------------------------------------------------
