@@ -253,7 +253,8 @@ def _describe(source: str, path: str, ordinal: int, span: list[Line]) -> Documen
     pages = [line.page for line in span if line.page is not None]
     document = Document(
         source=source, path=path, ordinal=ordinal, doc_type=doc_type,
-        title=_title(doc_type, texts, meeting),
+        title=_title(doc_type, [line.content for line in span
+                                if line.kind == "text" and not NOT_TITLE_LINE.match(line.text.strip())], meeting),
         committee_printed=find_committee("\n".join(title_lines[:6])),
         meeting_date=meeting if doc_type == "minutes" else None,
         doc_date=first_date(zone),
@@ -301,6 +302,12 @@ def _logical_lines(texts: list[str]) -> list[str]:
         else:
             joined.append(text)
     return joined
+
+
+# A line that cannot be a document's title whatever it says: only a link (a converter's
+# "[Original file](https://...)") or fine print (a converter's or scanner's note in <small>).
+NOT_TITLE_LINE = re.compile(
+    r"^[*_\s]*+(?:\[[^\]\n]{0,300}\]\([^)\s]{0,2000}\)|<small>[^<]{0,500}</small>)[*_\s.]*$", re.IGNORECASE)
 
 
 def _title_candidates(texts: list[str]) -> list[str]:

@@ -121,3 +121,16 @@ def test_minutes_printed_inside_an_agenda_pack_are_a_document_of_their_own():
     assert [(d.document.doc_type, d.document.meeting_date) for d in documents][:2] == [
         ("agenda", "2022-12-06"), ("minutes", "2022-10-11")]
     assert "Tuesday, October 11, 2022" in " ".join(line.text for line in documents[1].lines[:6])
+
+
+def test_a_converters_source_link_and_fine_print_are_not_the_documents_title(tmp_path):
+    text = ("[Original file](https://example.org/papers/agenda-9-september-2014.pdf)\n\n---\n"
+            "*<small>Scanned page, text may contain errors. See original file for clarity</small>*\n\n"
+            "Report of the Director of Services on Road Works\n\n"
+            "The works programme for the district in the coming year is set out below, road by road, "
+            "with the cost of each scheme.\n")
+    path = tmp_path / "report.md"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_file(path, Settings())
+    (parsed,) = detect_documents(loaded.source, loaded.path, clean_lines(loaded))
+    assert parsed.document.title == "Report of the Director of Services on Road Works"
