@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ingest.committees import canonical_committee
 from ingest.conventions import Conventions, load_conventions
-from ingest.structure import ParsedDocument
+from ingest.structure import ParsedDocument, document_title
 from minutes_core.text.dates import first_date
 from minutes_core.text.normalise import fold_quotes, strip_markup
 
@@ -291,6 +291,7 @@ def describe_meetings(parsed: list[ParsedDocument], path: str, conventions: Conv
     all_findings: list[list[Finding]] = []
     for p in parsed:
         doc = p.document
+        detected_type = doc.doc_type
         findings: list[Finding] = list(context.findings)
         heading = heading_facts(p, conventions)
         if heading is not None:
@@ -333,6 +334,8 @@ def describe_meetings(parsed: list[ParsedDocument], path: str, conventions: Conv
             findings.append(Finding("meeting date", context.meeting_date, "folder sidecar"))
         if context.meeting_date and doc.pack_date is None and doc.meeting_date != context.meeting_date:
             doc.pack_date = context.meeting_date
+        if doc.doc_type != detected_type and not (overrides.get("title") or overrides.get("html_title")):
+            doc.title = document_title(doc.doc_type, p.lines, doc.meeting_date)
         p.meeting = heading
         all_findings.append(findings)
     return all_findings

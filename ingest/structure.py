@@ -253,8 +253,7 @@ def _describe(source: str, path: str, ordinal: int, span: list[Line]) -> Documen
     pages = [line.page for line in span if line.page is not None]
     document = Document(
         source=source, path=path, ordinal=ordinal, doc_type=doc_type,
-        title=_title(doc_type, [line.content for line in span
-                                if line.kind == "text" and not NOT_TITLE_LINE.match(line.text.strip())], meeting),
+        title=document_title(doc_type, span, meeting),
         committee_printed=find_committee("\n".join(title_lines[:6])),
         meeting_date=meeting if doc_type == "minutes" else None,
         doc_date=first_date(zone),
@@ -308,6 +307,17 @@ def _logical_lines(texts: list[str]) -> list[str]:
 # "[Original file](https://...)") or fine print (a converter's or scanner's note in <small>).
 NOT_TITLE_LINE = re.compile(
     r"^[*_\s]*+(?:\[[^\]\n]{0,300}\]\([^)\s]{0,2000}\)|<small>[^<]{0,500}</small>)[*_\s.]*$", re.IGNORECASE)
+
+
+def _title_texts(lines: list[Line]) -> list[str]:
+    """The text lines a title may come from (``NOT_TITLE_LINE`` is judged on the raw line)."""
+    return [line.content for line in lines if line.kind == "text" and not NOT_TITLE_LINE.match(line.text.strip())]
+
+
+def document_title(doc_type: str, lines: list[Line], meeting: str | None) -> str:
+    """The title of a document of this kind: "Agenda", "Minutes of the meeting of 9 June 2014",
+    or its own title lines; again when a convention or a sidecar decides its kind later."""
+    return _title(doc_type, _title_texts(lines), meeting)
 
 
 def _title_candidates(texts: list[str]) -> list[str]:
@@ -480,10 +490,12 @@ def _apply_overrides(parsed: list[ParsedDocument], overrides: dict, aliases_file
         if len(parsed) == 1:
             if overrides.get("meeting_date"):
                 doc.meeting_date = overrides["meeting_date"]
+            if overrides.get("doc_type") and overrides["doc_type"] != doc.doc_type:
+                doc.doc_type = overrides["doc_type"]
+                # the title detected for another kind of paper ("Agenda" for an agenda)
+                doc.title = document_title(doc.doc_type, p.lines, doc.meeting_date)
             if overrides.get("title") or overrides.get("html_title"):
                 doc.title = overrides.get("title") or overrides["html_title"]
-            if overrides.get("doc_type"):
-                doc.doc_type = overrides["doc_type"]
         elif overrides.get("meeting_date") and doc.meeting_date in (None, doc.pack_date):
             doc.pack_date = overrides["meeting_date"]
             if doc.doc_type != "minutes":

@@ -15,6 +15,7 @@ import pytest
 from ingest.clean import clean_lines
 from ingest.committees import normalise_name
 from ingest.loaders import load_file
+from ingest.parse import parse_file
 from ingest.structure import detect_documents, parse_agenda
 from minutes_core.settings import Settings
 
@@ -134,3 +135,16 @@ def test_a_converters_source_link_and_fine_print_are_not_the_documents_title(tmp
     loaded = load_file(path, Settings())
     (parsed,) = detect_documents(loaded.source, loaded.path, clean_lines(loaded))
     assert parsed.document.title == "Report of the Director of Services on Road Works"
+
+
+def test_a_file_named_as_an_agenda_is_titled_agenda_not_by_its_first_line(tmp_path):
+    # The file name's convention, not the text, says what the paper is; its title follows.
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    path = folder / "Agenda - Municipal District of Northfield - 9th September 2014.md"
+    path.write_text("[Original file](https://example.org/a.pdf)\n\nNORTHFIELD COUNTY COUNCIL\n\n"
+                    "Question submitted by Councillor E. Ryan\n\nI will ask at the next meeting "
+                    "when the road at Main Street will be repaired and what it will cost.\n", encoding="utf-8")
+    parsed = parse_file(load_file(path, Settings()), Settings())
+    (document,) = parsed.documents
+    assert document.doc_type == "agenda" and document.title == "Agenda"
