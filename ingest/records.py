@@ -220,8 +220,11 @@ RESOLVED_LABEL = re.compile(r"^\W*RESOLVED\b\s*[:\-–—]*\s*-?\s*(?P<rest>.*)$
 # The label of a list in the attendance block, or of the apologies paragraph.
 ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s*:\s*(?P<rest>.*)$", re.I)
 APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
+# "Apologies [for absence | for their inability to attend the meeting] were received from":
+# the lead-in before the names (a few words ending in absence or attend, no more).
 APOLOGIES_LEAD = re.compile(
-    r"^apologies\s+(?:for\s+absence\s+)?(?:(?:were|was|had been)\s+)?"
+    r"^apologies\s+(?:for\s+(?:[a-z’']+\s+){0,6}?(?:absence|attend(?:ing|ance)?)"
+    r"(?:\s+(?:at\s+)?the\s+meeting)?\s+)?(?:(?:were|was|had been)\s+)?"
     r"(?:submitted|received|given|tendered|noted|sent|intimated)?\s*(?:on\s+behalf\s+of|from|by|for)?\s*:?\s*",
     re.I,
 )
@@ -397,7 +400,7 @@ ROLE_WORDS = re.compile(
 COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
 # A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
 # "In the ChairCllr B. O'Donnell"): a new person starts there.
-INNER_TITLE = re.compile(r"(?<=[a-z.])\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
+INNER_TITLE = re.compile(r"(?<=[a-z.])(?<!\band)\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
 # A list labelled as the members' ("Members Present:", "Councillors present:").
 MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
 # The end of the list's sentence: a full stop after a word of three or more small letters (not an

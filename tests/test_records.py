@@ -13,7 +13,7 @@ from ingest.attendance import entry_texts, find_sections
 from ingest.clean import Line, reflow
 from ingest.motions import find_motions
 from ingest.conventions import load_conventions
-from ingest.records import Records, _classify, _labels_apart, _rows_apart, absent_people, action_status, extract_records, parse_people
+from ingest.records import APOLOGIES_LEAD, Records, _classify, _labels_apart, _rows_apart, absent_people, action_status, extract_records, parse_people
 from ingest.structure import detect_documents
 from minutes_core.text.normalise import fold_quotes
 from minutes_core.settings import Settings
@@ -419,6 +419,8 @@ def test_a_chair_title_beside_a_name_is_that_members_capacity(entry, expected):
      [("Hannah Fairweather", True, None), ("Imran Gulzar", True, None)]),
     ("Councillor F. Foley and Senior Executive Engineer G. O'Connor",
      [("F. Foley", True, None), ("G. O'Connor", False, "Senior Executive Engineer")]),
+    # each name with its own title, joined by "and"
+    ("Cllr Donegan and Cllr O'Donnell.", [("Donegan", True, None), ("O'Donnell", True, None)]),
     ("", []),
 ])
 def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected):
@@ -819,3 +821,15 @@ def test_a_lead_in_after_labels_announces_the_text_that_follows():
     conventions = load_conventions()
     motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
     assert [(m.proposer, "Annual Budget" in m.decision) for m in motions] == [("Sheahan (J)", True)]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("Apologies for their inability to attend the Meeting were received from Cllr Donegan and "
+     "Cllr O'Donnell.", "Cllr Donegan and Cllr O'Donnell."),
+    ("Apologies for absence were received from Councillors Ryan and Keary.", "Councillors Ryan and Keary."),
+    ("Apologies were received from Cllr A. Teskey.", "Cllr A. Teskey."),
+    # no lead-in clause: "for" names the member
+    ("Apologies for Councillor Ryan.", "Councillor Ryan."),
+])
+def test_the_apologies_lead_in_is_cut_before_the_names(sentence, names):
+    assert APOLOGIES_LEAD.sub("", sentence) == names
