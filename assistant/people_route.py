@@ -36,6 +36,9 @@ _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
 # The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
 _CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
+_CHAIR_TITLES = frozenset(load_conventions().words_of("chair_title"))
+# Titles of the chair's deputies: "Vice-Chair", "Deputy Mayor", "Leas-Chathaoirleach".
+_DEPUTY_WORDS = frozenset("vice deputy leas".split())
 # Chair words any body's chair is called by: a question using one asks about no particular title.
 _GENERIC_CHAIR_WORDS = frozenset("chair chaired chairs chairman chairwoman chairperson presided".split())
 _ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
@@ -322,7 +325,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
-                                       date_to=scope.date_to) if row.get("role") == "chair"]
+                                       date_to=scope.date_to) if _in_the_chair(row)]
     if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):
         rows = _of_named_body(question, rows)
     rows = _holding_named_title(question, rows)
@@ -348,13 +351,28 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
     return _answer(question, scope, "chairs", sentences, "attendance", store)
 
 
+def _in_the_chair(row: dict[str, Any]) -> bool:
+    """Whether an attendance row is the meeting's chair: listed "in the chair", or listed present
+    with the chair's title as their capacity ("Members present: Cllr Daly (Chairperson), ..."),
+    not a vice-chair's or a deputy's."""
+    if row.get("role") == "chair":
+        return True
+    capacity = " ".join(_words(row.get("capacity") or ""))
+    return row.get("role") == "present" and capacity in _CHAIR_TITLES and not (
+        set(capacity.replace("-", " ").split()) & _DEPUTY_WORDS)
+
+
 def _holding_named_title(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chair rows of the title a question names ("Who was Mayor in 2018?": the rows whose
     capacity is Mayor, not every body's chair) when any row carries it; otherwise all of them."""
     asked = {w for w in _words(question) if w in _CHAIR_WORDS} - _GENERIC_CHAIR_WORDS
     if not asked:
         return rows
-    titled = [row for row in rows if asked & set(_words(row.get("capacity") or ""))]
+    def holds(row: dict[str, Any]) -> bool:
+        words = set((" ".join(_words(row.get("capacity") or ""))).replace("-", " ").split())
+        return bool(asked & words) and not words & _DEPUTY_WORDS  # "Deputy Mayor" is not the Mayor
+
+    titled = [row for row in rows if holds(row)]
     return titled or rows
 
 

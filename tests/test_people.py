@@ -201,13 +201,25 @@ def test_who_was_mayor_is_the_chair_holding_that_title_not_every_bodys_chair():
         {**_att("A. Teskey", "chair", "2018-11-02", body="Rural District"), "capacity": "Cathaoirleach"},
         {**_att("J. Collins", "chair", "2018-11-05", body="Council"), "capacity": "Mayor"},
         {**_att("E. Ryan", "chair", "2018-11-21", body="Policing Committee"), "capacity": None},
+        {**_att("M. Keane", "chair", "2018-11-26", body="Council"), "capacity": "Deputy Mayor"},
     ])
     answer = answer_about_people("Who was Mayor in November 2018?", None, store)
     assert "Collins" in answer.answer
-    assert "Teskey" not in answer.answer and "Ryan" not in answer.answer
+    assert "Teskey" not in answer.answer and "Ryan" not in answer.answer and "Keane" not in answer.answer
     # "who chaired" names no title: every body's chair answers it
     answer = answer_about_people("Who chaired the meetings in November 2018?", None, store)
     assert all(name in answer.answer for name in ("Collins", "Teskey", "Ryan"))
+
+
+def test_a_member_listed_present_as_chairperson_chaired_the_meeting_but_not_a_vice_chair():
+    store = FakeStore([
+        {**_att("Daly", "present", "2018-12-03", body="Transport Committee"), "capacity": "Chairperson"},
+        {**_att("Mitchell", "present", "2018-12-03", body="Transport Committee"), "capacity": "Vice-Chair"},
+        {**_att("Secas", "present", "2018-12-03", body="Transport Committee"), "capacity": None},
+    ])
+    answer = answer_about_people("Who chaired the meeting on 3 December 2018?", None, store)
+    assert "Daly" in answer.answer
+    assert "Mitchell" not in answer.answer and "Secas" not in answer.answer
 
 
 def test_a_chair_row_naming_only_the_title_is_not_the_member_most_often_in_the_chair():
