@@ -12,6 +12,7 @@ the records hold no row for, returns None and goes on to the other routes.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,14 @@ _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
 # The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
 _CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
+# A municipal or financial year ("2017/18", "2020-21"), which the dates do not read as a period
+# (the second part is the next year: "By-law 2023-07" is a number, not a year).
+_SPLIT_YEAR = re.compile(r"\b(?:19|20)\d(?P<first>\d)\s?[/\-–]\s?\d(?P<second>\d)\b")
+
+
+def _names_split_year(question: str) -> bool:
+    return any((int(m.group("first")) + 1) % 10 == int(m.group("second"))
+               for m in _SPLIT_YEAR.finditer(question))
 _CHAIR_TITLES = frozenset(load_conventions().words_of("chair_title"))
 # Titles of the chair's deputies: "Vice-Chair", "Deputy Mayor", "Leas-Chathaoirleach".
 _DEPUTY_WORDS = frozenset("vice deputy leas".split())
@@ -146,6 +155,10 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
                   dates[0].first.isoformat() if dates else filters.date_from,
                   dates[-1].last.isoformat() if dates else filters.date_to)
     words = _words(question)
+    if not (scope.date_from or scope.date_to) and _names_split_year(question):
+        # A period the dates do not read ("2017/18", "2020-21": a municipal or financial year):
+        # the rows of every year would answer another period's question.
+        return None
     if asks_vote(words):
         return _votes(question, scope, store)
     if asks_proposer(words):
@@ -324,6 +337,8 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
+    if set(" ".join(_words(question)).replace("-", " ").split()) & _DEPUTY_WORDS:
+        return None  # "Who is the Deputy Chair?": the attendance lists name the chair only
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
                                        date_to=scope.date_to) if _in_the_chair(row)]
     if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):

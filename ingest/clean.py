@@ -27,6 +27,10 @@ LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 NUMBERED_HEADING = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2}(?:\.\d{1,2}){0,3})\.?\)?\s++(\S.*)$")
 BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]\s|[a-z]\)\s|\(?[ivx]{{1,4}}\)\s|\d{{1,2}}\)\s)")
 TERMINAL = re.compile(r"[.:;!?)\]\"'’”]\s*$")
+# A converter's furniture, never the council's text: the link to the original it puts on a file's
+# first line ("[Original file](https://...)"), and fine print (<small>: its note on a scanned page).
+SOURCE_LINK = re.compile(r"^\s*+\[[^\]\n]{0,300}\]\(https?://[^)\s]{1,2000}\)\s*$")
+FINE_PRINT = re.compile(r"^[*_\s]*+<small>[^<]{0,500}</small>[*_\s.]*$", re.IGNORECASE)
 
 # A paragraph is cut into blocks of at most this many characters (at line ends, or inside a line
 # that is longer on its own) before any per-paragraph work: text extracted without blank lines
@@ -86,6 +90,7 @@ def clean_lines(loaded: LoadedFile) -> list[Line]:
     for page in loaded.pages:
         for raw in page.text.split("\n"):
             lines.append(Line(number=len(lines) + 1, text=raw.rstrip("\r"), page=page.number))
+    first_text = True
     for line in lines:
         if not line.text.strip() or not line.content:
             line.kind = "blank"
@@ -93,6 +98,9 @@ def clean_lines(loaded: LoadedFile) -> list[Line]:
             line.kind, line.stamp_item = "stamp", match.group(1)
         elif PAGE_MARKER.match(line.text):
             line.kind = "page_marker"
+        elif (first_text and SOURCE_LINK.match(line.text)) or FINE_PRINT.match(line.text):
+            line.kind = "header"
+        first_text = first_text and line.kind == "blank"
     _mark_page_starts(lines)
     if not loaded.page_exact:
         _number_pages(lines)

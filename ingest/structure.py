@@ -303,21 +303,10 @@ def _logical_lines(texts: list[str]) -> list[str]:
     return joined
 
 
-# A line that cannot be a document's title whatever it says: only a link (a converter's
-# "[Original file](https://...)") or fine print (a converter's or scanner's note in <small>).
-NOT_TITLE_LINE = re.compile(
-    r"^[*_\s]*+(?:\[[^\]\n]{0,300}\]\([^)\s]{0,2000}\)|<small>[^<]{0,500}</small>)[*_\s.]*$", re.IGNORECASE)
-
-
-def _title_texts(lines: list[Line]) -> list[str]:
-    """The text lines a title may come from (``NOT_TITLE_LINE`` is judged on the raw line)."""
-    return [line.content for line in lines if line.kind == "text" and not NOT_TITLE_LINE.match(line.text.strip())]
-
-
 def document_title(doc_type: str, lines: list[Line], meeting: str | None) -> str:
     """The title of a document of this kind: "Agenda", "Minutes of the meeting of 9 June 2014",
     or its own title lines; again when a convention or a sidecar decides its kind later."""
-    return _title(doc_type, _title_texts(lines), meeting)
+    return _title(doc_type, [line.content for line in lines if line.kind == "text"], meeting)
 
 
 def _title_candidates(texts: list[str]) -> list[str]:

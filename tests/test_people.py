@@ -222,6 +222,16 @@ def test_a_member_listed_present_as_chairperson_chaired_the_meeting_but_not_a_vi
     assert "Mitchell" not in answer.answer and "Secas" not in answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    "Who was Chair of the Transport Committee in 2017/18?",  # a municipal year the dates do not read
+    "Who is the Deputy Chair of the Transport Committee?",  # the lists name the chair only
+    "Who chaired the Transport Committee in 2019-20?",
+])
+def test_chair_questions_the_attendance_rows_cannot_answer_go_to_retrieval(question):
+    store = FakeStore([{**_att("Daly", "chair", "2020-12-03", body="Transport Committee"), "capacity": "Chair"}])
+    assert answer_about_people(question, None, store) is None
+
+
 def test_a_chair_row_naming_only_the_title_is_not_the_member_most_often_in_the_chair():
     store = FakeStore([_att("An Cathaoirleach", "chair", f"2019-0{n}-10", councillor=False) for n in (1, 2, 3)]
                       + [_att("A. Teskey", "chair", "2019-04-10"), _att("M. Collins", "chair", "2019-05-10"),
@@ -332,3 +342,9 @@ def test_a_stray_misread_initial_does_not_stop_a_bare_surname_joining_the_member
     rows += [_att("Fees Keary", "present", "2020-09-10"), _att("Keary", "present", "2020-10-10")]
     (member,) = [p for p in People(FakeStore(rows)).people() if p.id == "keary-s"]
     assert "2020-10-10" in [a.meeting_date for a in member.appearances]
+
+
+def test_a_number_shaped_like_a_year_span_is_not_a_period_the_rows_cannot_read():
+    store = FakeStore([{**_att("Daly", "chair", "2020-12-03", body="Transport Committee"), "capacity": "Chair"}])
+    answer = answer_about_people("Who chaired the Transport Committee meeting on By-law 2023-07?", None, store)
+    assert answer is not None and "Daly" in answer.answer

@@ -148,3 +148,16 @@ def test_a_file_named_as_an_agenda_is_titled_agenda_not_by_its_first_line(tmp_pa
     parsed = parse_file(load_file(path, Settings()), Settings())
     (document,) = parsed.documents
     assert document.doc_type == "agenda" and document.title == "Agenda"
+
+
+@pytest.mark.parametrize("text, kinds", [
+    # the converter's link on the first line, its fine print on a scanned page: not the council's
+    ("[Original file](https://example.org/a.pdf)\n\n*<small>Scanned page</small>*\nMINUTES\n",
+     ["header", "blank", "header", "text", "blank"]),
+    # a link further down is the council's text (a reference in the minutes)
+    ("MINUTES\n[the plan](https://example.org/plan.pdf)\n", ["text", "text", "blank"]),
+])
+def test_a_converters_source_link_and_fine_print_are_not_text(tmp_path, text, kinds):
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    assert [line.kind for line in clean_lines(load_file(path, Settings()))] == kinds
