@@ -12,7 +12,6 @@ the records hold no row for, returns None and goes on to the other routes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -37,14 +36,19 @@ _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
 # The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
 _CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
-# A municipal or financial year ("2017/18", "2020-21"), which the dates do not read as a period
-# (the second part is the next year: "By-law 2023-07" is a number, not a year).
-_SPLIT_YEAR = re.compile(r"\b(?:19|20)\d(?P<first>\d)\s?[/\-–]\s?\d(?P<second>\d)\b")
-
-
 def _names_split_year(question: str) -> bool:
-    return any((int(m.group("first")) + 1) % 10 == int(m.group("second"))
-               for m in _SPLIT_YEAR.finditer(question))
+    """Whether the question names a municipal or financial year ("2017/18", "2020-21"), which the
+    dates do not read as a period (the second part is the next year: "By-law 2023-07" is a
+    number, not a year)."""
+    for word in question.split():
+        word = word.strip(".,;:?!()")
+        first, sep, second = word[:4], word[4:5], word[5:]
+        if (sep in ("/", "-", "–") and first.isdigit() and first[:2] in ("19", "20")
+                and len(second) == 2 and second.isdigit() and (int(first[3]) + 1) % 10 == int(second[1])):
+            return True
+    return False
+
+
 _CHAIR_TITLES = frozenset(load_conventions().words_of("chair_title"))
 # Titles of the chair's deputies: "Vice-Chair", "Deputy Mayor", "Leas-Chathaoirleach".
 _DEPUTY_WORDS = frozenset("vice deputy leas".split())
