@@ -4,9 +4,11 @@
 "it" stands for is the motion, item or decision the previous answer was about, and the passage
 that answer cited usually holds the rest of it (the seconder is in the same minute as the
 proposer). The history carries only text, so the cited passages are found again: the previous
-question is retrieved once more (through the same rewrite), and of what comes back, the passages
-that best support the previous answer's text are taken to be the ones it cited (an assistant
-turn's own ``[n]`` marks cannot be trusted to number the same list).
+question is retrieved once more (through the same rewrite), the previous answer's own words are
+searched by keyword (an extractive answer quotes its passages; on a whole archive the question
+alone may rank other meetings first), and of what comes back, the passages that best support
+the previous answer's text are taken to be the ones it cited (an assistant turn's own ``[n]``
+marks cannot be trusted to number the same list).
 
 The follow-up is then answered with those passages right after the best of what its own
 rewritten query retrieves: the meeting, item and decision carry over through the evidence rather than through
