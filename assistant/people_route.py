@@ -35,21 +35,8 @@ _VOTE_WORDS = ("vot", "abstain")
 _PROPOSAL_WORDS = frozenset("proposed seconded moved tabled".split())
 _PROPOSAL_NOUNS = frozenset("proposer seconder proposers seconders".split())
 # The chair's titles are conventions data (``[[words]] chair_title``); the verbs are English.
-_CHAIR_WORDS = frozenset(w for w in load_conventions().words_of("chair_title") if " " not in w) | {"chaired", "presided"}
-def _names_split_year(question: str) -> bool:
-    """Whether the question names a municipal or financial year ("2017/18", "2020-21"), which the
-    dates do not read as a period (the second part is the next year: "By-law 2023-07" is a
-    number, not a year)."""
-    for word in question.split():
-        word = word.strip(".,;:?!()")
-        first, sep, second = word[:4], word[4:5], word[5:]
-        if (sep in ("/", "-", "–") and first.isdigit() and first[:2] in ("19", "20")
-                and len(second) == 2 and second.isdigit() and (int(first[3]) + 1) % 10 == int(second[1])):
-            return True
-    return False
-
-
-_CHAIR_TITLES = frozenset(load_conventions().words_of("chair_title"))
+_CHAIR_TITLES = load_conventions().words_of("chair_title")
+_CHAIR_WORDS = frozenset(w for w in _CHAIR_TITLES if " " not in w) | {"chaired", "presided"}
 # Titles of the chair's deputies: "Vice-Chair", "Deputy Mayor", "Leas-Chathaoirleach".
 _DEPUTY_WORDS = frozenset("vice deputy leas".split())
 # Chair words any body's chair is called by: a question using one asks about no particular title.
@@ -62,6 +49,24 @@ _BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board
 
 def _words(text: str) -> list[str]:
     return [word.lower().strip(".,;:!?'’\"()") for word in text.split()]
+
+
+def _hyphen_split_words(text: str) -> set[str]:
+    """The words of a text, hyphenated ones split ("Vice-Chair" -> vice, chair)."""
+    return set(" ".join(_words(text)).replace("-", " ").split())
+
+
+def _names_split_year(question: str) -> bool:
+    """Whether the question names a municipal or financial year ("2017/18", "2020-21"), which the
+    dates do not read as a period (the second part is the next year: "By-law 2023-07" is a
+    number, not a year)."""
+    for word in question.split():
+        word = word.strip(".,;:?!()")
+        first, sep, second = word[:4], word[4:5], word[5:]
+        if (sep in ("/", "-", "–") and first.isdigit() and first[:2] in ("19", "20")
+                and len(second) == 2 and second.isdigit() and (int(first[3]) + 1) % 10 == int(second[1])):
+            return True
+    return False
 
 
 def _after(words: list[str], opener: str, wanted) -> bool:
@@ -341,7 +346,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
-    if set(" ".join(_words(question)).replace("-", " ").split()) & _DEPUTY_WORDS:
+    if _hyphen_split_words(question) & _DEPUTY_WORDS:
         return None  # "Who is the Deputy Chair?": the attendance lists name the chair only
     rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
                                        date_to=scope.date_to) if _in_the_chair(row)]
@@ -378,7 +383,7 @@ def _in_the_chair(row: dict[str, Any]) -> bool:
         return True
     capacity = " ".join(_words(row.get("capacity") or ""))
     return row.get("role") == "present" and capacity in _CHAIR_TITLES and not (
-        set(capacity.replace("-", " ").split()) & _DEPUTY_WORDS)
+        _hyphen_split_words(capacity) & _DEPUTY_WORDS)
 
 
 def _holding_named_title(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -387,8 +392,9 @@ def _holding_named_title(question: str, rows: list[dict[str, Any]]) -> list[dict
     asked = {w for w in _words(question) if w in _CHAIR_WORDS} - _GENERIC_CHAIR_WORDS
     if not asked:
         return rows
+
     def holds(row: dict[str, Any]) -> bool:
-        words = set((" ".join(_words(row.get("capacity") or ""))).replace("-", " ").split())
+        words = _hyphen_split_words(row.get("capacity") or "")
         return bool(asked & words) and not words & _DEPUTY_WORDS  # "Deputy Mayor" is not the Mayor
 
     titled = [row for row in rows if holds(row)]
