@@ -143,6 +143,7 @@ class Index:
             if holders:
                 holders.discard(path)
             if not holders:
+                self._holders.pop(key, None)  # a long-lived Index (the UI's watcher) keeps no dead keys
                 drop.append(key)
         if drop:
             self.registry.drop_vectors(drop)
