@@ -8,7 +8,9 @@ retrieved passage is relevant to an evidence quote when the normalised quote is 
 normalised passage, or, because a chunk boundary may cut a quote in two, when the longest run of
 consecutive quote tokens that also occurs consecutively in the passage covers at least
 ``MIN_EVIDENCE_COVERAGE`` of the quote's tokens. An item with ``evidence2`` (cross-document) has two
-evidences; each is a gold "document" for the ranking metrics.
+evidences; each is a gold "document" for the ranking metrics. A passage that holds one of the
+item's ``also_answered_by`` alternatives counts as holding ``evidence``: another meeting's minutes
+stating the same answer are as good a find as the one the suite's writer quoted.
 
 Ranking metrics use binary relevance and follow the standard definitions (they are cross-checked
 against ranx in the tests), with the evidences as the gold set: a passage at rank i counts once, for
@@ -156,8 +158,10 @@ def score_item(item: Any, answer: dict[str, Any], k: int) -> dict[str, Any]:
     abstained = bool(answer.get("abstained"))
     passages = answer.get("passages") or []
     evidences = item.evidence_quotes if item.answerable else []
-    coverage = [{i for i, quote in enumerate(evidences)
-                 if evidence_in_passage(quote, p.get("text") or "")} for p in passages]
+    options = item.evidence_options if item.answerable else []
+    coverage = [{i for i, quotes in enumerate(options)
+                 if any(evidence_in_passage(quote, p.get("text") or "") for quote in quotes)}
+                for p in passages]
     scores: dict[str, Any] = {"answerable": bool(item.answerable), "abstained": abstained}
     if item.answerable:  # a loaded suite guarantees an evidence quote for these
         scores.update(ranking_metrics(coverage, len(evidences), k))
@@ -166,7 +170,7 @@ def score_item(item: Any, answer: dict[str, Any], k: int) -> dict[str, Any]:
         scores["token_f1"] = 0.0 if abstained else token_f1(answer.get("answer") or "", item.answer)
     else:
         scores.update(dict.fromkeys([*ranking_metrics([], 1, k), "answer_accuracy", "token_f1"]))
-    scores.update(citation_metrics(answer, evidences) if not abstained
+    scores.update(citation_metrics(answer, [quote for quotes in options for quote in quotes]) if not abstained
                   else {"citation_validity": None, "citation_precision": None})
     scores["abstention_accuracy"] = abstained != bool(item.answerable)
     scores["relevant"] = [bool(c) for c in coverage]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.loaders import load_file
@@ -44,7 +45,7 @@ ITEM_TYPES = (
 ROLES = ("user", "assistant")
 
 _REQUIRED = ("id", "question", "answer", "must_include", "source_file", "evidence", "type")
-_OPTIONAL = ("evidence2", "also_in", "history", "near_miss")
+_OPTIONAL = ("evidence2", "also_in", "history", "near_miss", "also_answered_by")
 
 
 
@@ -61,7 +62,12 @@ class SuiteItem:
     holding the same evidence (exact duplicates of a document); ``history`` holds the earlier turns
     of a conversation as ``{"role", "content"}`` dicts, for follow-up questions; ``near_miss``, on
     an unanswerable item, says what the records do hold near the question (for the report, and for
-    judging whether an abstention named it).
+    judging whether an abstention named it). ``also_answered_by`` lists other passages that answer
+    the question as well as ``evidence`` does, each ``{"source_file", "evidence"}`` with a verbatim
+    quote holding every ``must_include`` string: a suite written on part of an archive names its one
+    passage, and the whole archive may state the same answer at other meetings (the SPC's own
+    minutes name the chair that a full-Council minute names). Retrieving any of them finds the
+    ``evidence``; ``evidence2`` has no alternatives.
     """
 
     id: str
@@ -75,6 +81,7 @@ class SuiteItem:
     also_in: list[str] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
     near_miss: str | None = None
+    also_answered_by: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def source_files(self) -> list[str]:
@@ -88,6 +95,14 @@ class SuiteItem:
     def evidence_quotes(self) -> list[str]:
         """The non-empty evidence quotes of the item: ``evidence`` and, if set, ``evidence2``."""
         return [quote for quote in (self.evidence, self.evidence2) if quote]
+
+    @property
+    def evidence_options(self) -> list[list[str]]:
+        """Per evidence quote, the quotes that count as finding it: the quote itself and, for
+        ``evidence``, the alternatives of ``also_answered_by``."""
+        alternatives = [entry["evidence"] for entry in self.also_answered_by]
+        return [[quote, *alternatives] if position == 0 else [quote]
+                for position, quote in enumerate(self.evidence_quotes)]
 
 
 def normalise(text: str) -> str:
@@ -156,6 +171,7 @@ def _parse_item(line: str) -> SuiteItem:
             _expect_text(data, name, allow_empty=True)
     _expect_strings(data, "must_include")
     _expect_strings(data, "also_in", optional=True)
+    _expect_alternatives(data)
     history = data.get("history", [])
     if not isinstance(history, list):
         raise ValueError(f"field 'history' must be a list of turns, got {type(history).__name__}")
@@ -187,6 +203,17 @@ def _expect_strings(data: dict, name: str, optional: bool = False) -> None:
         raise ValueError(f"field {name!r} must be a list of non-empty strings")
 
 
+def _expect_alternatives(data: dict) -> None:
+    """``also_answered_by``, when present: a list of ``{"source_file", "evidence"}`` with text in both."""
+    value = data.get("also_answered_by", [])
+    if not isinstance(value, list) or not all(
+            isinstance(entry, dict) and set(entry) == {"source_file", "evidence"}
+            and all(isinstance(entry[key], str) and entry[key].strip() for key in entry)
+            for entry in value):
+        raise ValueError("field 'also_answered_by' must be a list of objects with exactly 'source_file' "
+                         "and 'evidence', both non-empty strings")
+
+
 def _check_consistency(item: SuiteItem) -> None:
     """Rules that tie fields together; a broken one means the item cannot be scored."""
     if item.type not in ITEM_TYPES:
@@ -194,8 +221,9 @@ def _check_consistency(item: SuiteItem) -> None:
     if item.type == "unanswerable" and item.answerable:
         raise ValueError(f"an item of type 'unanswerable' must have the answer {NOT_IN_CORPUS!r}")
     if not item.answerable:
-        if item.must_include or item.evidence or item.evidence2:
-            raise ValueError(f"a {NOT_IN_CORPUS!r} item must have empty 'must_include', 'evidence' and 'evidence2'")
+        if item.must_include or item.evidence or item.evidence2 or item.also_answered_by:
+            raise ValueError(f"a {NOT_IN_CORPUS!r} item must have empty 'must_include', 'evidence', "
+                             "'evidence2' and 'also_answered_by'")
         return
     if not item.evidence.strip():
         raise ValueError("an answerable item needs an 'evidence' quote")
@@ -205,6 +233,37 @@ def _check_consistency(item: SuiteItem) -> None:
         raise ValueError("a 'cross-document' item needs two source files (joined by ';') and an 'evidence2' quote")
     if item.type == "follow-up" and not item.history:
         raise ValueError("a 'follow-up' item needs the earlier turns in 'history'")
+
+
+def validate_alternatives(items: list[SuiteItem], corpus_dir: str | Path) -> list[str]:
+    """Problems with the items' ``also_answered_by`` alternatives, every one of whose files must be
+    in ``corpus_dir`` (the whole archive the alternatives were found in)."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        return [f"corpus folder {corpus_dir} does not exist"]
+
+    @lru_cache(maxsize=None)
+    def text_of(name: str) -> str | None:
+        file = corpus_dir / name
+        return _verbatim(document_text(file)) if file.is_file() else None
+    return [problem for item in items for problem in _alternative_problems(item, text_of, True, corpus_dir)]
+
+
+def _alternative_problems(item: SuiteItem, text_of, required: bool, corpus_dir: Path) -> list[str]:
+    """What is wrong with the item's ``also_answered_by`` alternatives whose files are at hand."""
+    problems = []
+    for entry in item.also_answered_by:
+        name, quote = entry["source_file"], entry["evidence"]
+        text = text_of(name)
+        if text is None:
+            if required:
+                problems.append(f"{item.id}: alternative file {name!r} does not exist in {corpus_dir}")
+            continue
+        if _verbatim(quote) not in text:
+            problems.append(f"{item.id}: alternative is not a verbatim quote of {name}: {quote!r}")
+        problems.extend(f"{item.id}: must_include {key!r} is not in the alternative from {name}"
+                        for key in item.must_include if normalise(key) not in normalise(quote))
+    return problems
 
 
 def _verbatim(text: str) -> str:
@@ -231,9 +290,12 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
     each evidence quote occurs verbatim (after ``_verbatim``) in one of the named files; each
     ``must_include`` string occurs (after ``normalise``) in the gold answer and in the evidence;
     and no other file of ``corpus_dir`` holds an evidence quote without being named by the item
-    (a duplicate document, which the label should list in ``also_in``). Files are read as a
-    reader sees them (``document_text``). An empty list means the suite is consistent
-    with the corpus.
+    (a duplicate document, which the label should list in ``also_in``). Each ``also_answered_by``
+    alternative whose file is in ``corpus_dir`` must quote it verbatim and hold every
+    ``must_include`` string; one whose file is not there is left unchecked, because a suite written
+    on part of an archive may name passages of the whole (``validate_alternatives`` checks them all
+    against the whole archive). Files are read as a reader sees them (``document_text``). An empty
+    list means the suite is consistent with the corpus.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -248,6 +310,8 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
         return texts[name]
 
     named_anywhere = {name for item in items for name in item.source_files + item.also_in}
+    named_anywhere |= {entry["source_file"] for item in items for entry in item.also_answered_by
+                       if text_of(entry["source_file"]) is not None}
     in_folder = {path.relative_to(corpus_dir).as_posix() for path in corpus_dir.rglob("*")
                  if path.is_file() and not path.name.startswith(".")}
     corpus_files = sorted(named_anywhere | in_folder)
@@ -259,6 +323,8 @@ def validate_against_corpus(items: list[SuiteItem], corpus_dir: str | Path) -> l
         for name in named:
             if text_of(name) is None:
                 problems.append(f"{item.id}: source file {name!r} does not exist in {corpus_dir}")
+        problems.extend(_alternative_problems(item, text_of, False, corpus_dir))
+        named += [entry["source_file"] for entry in item.also_answered_by]
         for label, quote in (("evidence", item.evidence), ("evidence2", item.evidence2)):
             if not quote:
                 continue

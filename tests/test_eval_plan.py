@@ -19,7 +19,7 @@ from evals.plan import (
     run_plan,
     worst_first,
 )
-from evals.suite import load_suite, validate_against_corpus
+from evals.suite import load_suite, validate_against_corpus, validate_alternatives
 from minutes_core.settings import Settings
 
 DRAINAGE = ("Item 4. Drainage. Proposed by Councillor Ann Ryan, seconded by Councillor Joe Hayes and "
@@ -94,6 +94,17 @@ def test_the_whole_archive_plan_names_the_archive_beside_the_repository_and_load
     assert council.corpus.resolve() == (PLAN.parents[2] / "shared" / "corpora" / "limerick").resolve()
     roles = {suite.role: load_suite(suite.path) for suite in council.suites}
     assert set(roles) == {"dev", "heldout"} and len(roles["heldout"]) >= 70
+
+
+def test_the_alternatives_of_the_archive_plan_quote_the_archive_verbatim():
+    """The ``also_answered_by`` passages were found in the whole archive; where the archive sits
+    beside the repository (the development machine) every one is checked against it."""
+    (council,) = load_plan(PLAN.with_name("plan-archive.toml"))
+    if not council.corpus.is_dir():
+        pytest.skip(f"the whole archive is not at {council.corpus}")
+    for suite in council.suites:
+        problems = validate_alternatives(load_suite(suite.path), council.corpus)
+        assert problems == [], f"{suite.path.name}: {problems[:5]}"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -277,6 +277,32 @@ def test_score_item_marks_each_passage_and_each_evidence():
     assert scores["evidence_found"] == [True, False]  # EVIDENCE2 is at rank 4, beyond k
 
 
+ALTERNATIVE = "At its March meeting the committee awarded the drainage contract to Acme Drainage Ltd, £1,200,000."
+
+
+def test_a_passage_holding_an_alternative_finds_the_evidence_and_supports_a_citation():
+    item = make_item(also_answered_by=[{"source_file": "b.txt", "evidence": ALTERNATIVE}])
+    scores = score_item(item, answer(GOOD_ANSWER, [OTHER, ALTERNATIVE], [(1, ALTERNATIVE)]), k=3)
+    assert scores["hit@3"] is True and scores["mrr@3"] == pytest.approx(0.5)
+    assert scores["relevant"] == [False, True]
+    assert scores["citation_precision"] == pytest.approx(1.0)
+    # without the alternative the same answer finds nothing
+    assert score_item(make_item(), answer(GOOD_ANSWER, [OTHER, ALTERNATIVE]), k=3)["hit@3"] is False
+
+
+def test_an_alternative_and_the_evidence_together_count_once():
+    item = make_item(also_answered_by=[{"source_file": "b.txt", "evidence": ALTERNATIVE}])
+    scores = score_item(item, answer(GOOD_ANSWER, [ALTERNATIVE, EVIDENCE]), k=3)
+    assert scores["recall@3"] == pytest.approx(1.0) and scores["ndcg@3"] == pytest.approx(1.0)
+
+
+def test_alternatives_stand_for_the_first_evidence_only():
+    item = make_item(evidence2=EVIDENCE2, also_answered_by=[{"source_file": "b.txt", "evidence": ALTERNATIVE}])
+    scores = score_item(item, answer(GOOD_ANSWER, [ALTERNATIVE, OTHER]), k=3)
+    assert scores["evidence_found"] == [True, False]
+    assert scores["recall@3"] == pytest.approx(0.5)
+
+
 # -- aggregates -------------------------------------------------------------------------------
 
 def _row(kind: str, metrics: dict, timings: dict | None = None, seconds: float | None = None) -> dict:

@@ -23,6 +23,7 @@ from evals.suite import (
     load_suite,
     normalise,
     validate_against_corpus,
+    validate_alternatives,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -407,6 +408,47 @@ def test_validate_matches_must_include_after_normalising(tiny_corpus):
 def test_validate_reports_a_missing_corpus_folder(tmp_path):
     nowhere = tmp_path / "nowhere"
     assert validate_against_corpus([_item()], nowhere) == [f"corpus folder {nowhere} does not exist"]
+
+
+def test_validate_checks_alternatives_whose_files_are_present(tiny_corpus):
+    (tiny_corpus / "c.txt").write_text("Minutes: it was noted that 3,500 laptops went to pupils.\n", encoding="utf-8")
+    good = {"source_file": "c.txt", "evidence": "3,500 laptops went to pupils"}
+    assert validate_against_corpus([_item(also_answered_by=[good])], tiny_corpus) == []
+    misquoted = {"source_file": "c.txt", "evidence": "3,500 laptops went to schools"}
+    without_answer = {"source_file": "c.txt", "evidence": "laptops went to pupils"}
+    problems = validate_against_corpus([_item(also_answered_by=[misquoted, without_answer])], tiny_corpus)
+    assert problems == [
+        "t1: alternative is not a verbatim quote of c.txt: '3,500 laptops went to schools'",
+        "t1: must_include '3,500' is not in the alternative from c.txt",
+    ]
+
+
+def test_validate_leaves_alternatives_of_a_larger_archive_unless_required(tiny_corpus):
+    elsewhere = {"source_file": "2018/d.txt", "evidence": "3,500 laptops"}
+    assert validate_against_corpus([_item(also_answered_by=[elsewhere])], tiny_corpus) == []
+    problems = validate_alternatives([_item(also_answered_by=[elsewhere])], tiny_corpus)
+    assert problems == [f"t1: alternative file '2018/d.txt' does not exist in {tiny_corpus}"]
+
+
+def test_a_file_named_by_an_alternative_may_hold_the_evidence(tiny_corpus):
+    copy = {"source_file": "b.txt", "evidence": "The Trust distributed 3,500 laptops"}
+    assert validate_against_corpus([_item(also_in=[], also_answered_by=[copy])], tiny_corpus) == []
+
+
+@pytest.mark.parametrize("value", [
+    [{"source_file": "a.txt"}],
+    [{"source_file": "a.txt", "evidence": ""}],
+    [{"source_file": "a.txt", "evidence": "x", "page": 2}],
+    {"source_file": "a.txt", "evidence": "x"},
+    ["a.txt"],
+])
+def test_load_rejects_a_malformed_alternative(tmp_path, value):
+    line = {"id": "t1", "question": "How many laptops?", "answer": "3,500", "must_include": ["3,500"],
+            "source_file": "a.txt", "evidence": "3,500 laptops", "type": "number", "also_answered_by": value}
+    path = tmp_path / "suite.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(SuiteError, match="also_answered_by"):
+        load_suite(path)
 
 
 def test_validate_skips_unanswerable_items(tiny_corpus):
