@@ -20,7 +20,7 @@ from assistant.question import LEADS, Span, word_spans
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
 from minutes_core.text.normalise import name_key
 from minutes_core.text.stems import stem
-from minutes_core.text.stopwords import TOPIC_STOPWORDS
+from minutes_core.text.stopwords import COUNCIL_WORDS, STOPWORDS, TOPIC_STOPWORDS
 
 # Word classes of follow-ups: the words that open one ("and ..."), point back ("it", "they",
 # "that meeting") or ask for something else ("what else").
@@ -38,6 +38,8 @@ _DATE_PREPOSITIONS = frozenset("in on at during since before after until from be
 _NAME_CHARS = "'’-"
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
+# The words after "the" read as its noun phrase ("the current contract").
+DEFINITE_WORDS = 2
 
 
 def _strip_lead(text: str) -> str:
@@ -148,6 +150,7 @@ class _Context:
     person: str = ""
     subject: str = ""  # the last proper name of the query: what "it" most likely stands for
     mentions_committee: bool = False
+    answer: str = ""  # the assistant's answer to the query, when the conversation holds it
 
 
 def is_follow_up(question: str) -> bool:
@@ -165,6 +168,28 @@ def is_follow_up(question: str) -> bool:
     if _PERSON_PRONOUNS & set(words) or _pointing(text) or _unnamed_decision(text):
         return True
     return bool(_PRONOUNS & set(words)) and not topic_of(text)
+
+
+def _refers_back(text: str, context: _Context) -> bool:
+    """Does a definite common noun of the question ("the festival", "the current contract")
+    name something the previous question or answer spoke of? A definite description needs an
+    antecedent, which in a conversation is the turn before ("HearSay festival", "a new
+    contract"); a proper name ("the Trust") stands on its own, and so do the words of every
+    council paper ("the committee", "the meeting")."""
+    earlier = {stem(word) for word in _words(f"{context.query} {context.answer}")}
+    spans = word_spans(text)
+    for n, span in enumerate(spans):
+        if span.lower != "the":
+            continue
+        for follower in spans[n + 1: n + 1 + DEFINITE_WORDS]:
+            if not follower.word[:1].islower():
+                break
+            if follower.lower in STOPWORDS or follower.lower in TOPIC_STOPWORDS or \
+                    follower.lower in COUNCIL_WORDS:
+                continue
+            if stem(follower.lower) in earlier:
+                return True
+    return False
 
 
 def _unnamed_decision(text: str) -> bool:
@@ -191,6 +216,7 @@ def rewrite_follow_up(question: str, history: Iterable[Turn | dict],
             rewritten = _resolve(turn.content, context, committees)
             context = _context_of(rewritten.query, committees, context)
         elif context is not None:
+            context.answer = turn.content
             # An answer's first name is its subject ("Penny Thompson, Independent Chair,
             # introduced it, with Simon Cross"): the "she" of the next question.
             named = person_names(turn.content)
@@ -237,7 +263,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
 
 def _resolve(question: str, context: _Context | None, committees: Mapping[str, str] | None) -> Rewrite:
     question = question.strip()
-    if context is None or not is_follow_up(question):
+    if context is None or not (is_follow_up(question) or _refers_back(question, context)):
         return Rewrite(question)
     carried: dict[str, str] = {}
 
