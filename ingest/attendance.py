@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from ingest.clean import Line
 from ingest.conventions import Conventions
@@ -49,6 +50,9 @@ ITEM_START = re.compile(r"^\W*(?:item\s+(?:no\.?\s*)?\d{1,2}\b|\d{1,2}[.)]\s+[A-
 # bracket), so no match attempt scans a window from every character of a long list.
 NAME_IN_BRACKETS = re.compile(r"\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)", re.I)
 ROLE_CHARS = 160
+# Where one "Name (Role)" of a staff list ends and the next begins: after the closing bracket,
+# a comma or "and".
+STAFF_BRACKET_END = re.compile(r"(?<=\))\s*(?:,|\band\b)\s*")
 
 
 @dataclass
@@ -163,8 +167,18 @@ def _is_prose(text: str) -> bool:
 
 
 def entry_texts(section: Section) -> list[str]:
-    """The section's entries as texts; the label's own line, if it names people, comes first."""
-    texts = [" ".join(_line_text(line.content) for line in entry) for entry in section.entries]
+    """The section's entries as texts; the label's own line, if it names people, comes first.
+
+    An entry that opens with table rows ("Deborah Ashcroft | Director of Finance", a web page's
+    list of those in attendance) is a text per row, its cells joined as "name, role"; the list
+    ends with the rows (a line that is no row starts the page's next part)."""
+    texts = []
+    for entry in section.entries:
+        rows = list(takewhile(lambda line: " | " in line.content, entry))
+        if len(rows) > 1:
+            texts += [", ".join(cell.strip() for cell in _line_text(row.content).split(" | ")) for row in rows]
+        else:
+            texts.append(" ".join(_line_text(line.content) for line in entry))
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
                       or INITIAL_END.search(section.first) or _name_cut(section.first, texts[0])
@@ -173,6 +187,21 @@ def entry_texts(section: Section) -> list[str]:
         else:
             texts.insert(0, section.first)
     return [t for t in texts if t.strip()]
+
+
+def staff_parts(text: str) -> list[str]:
+    """A staff list's entries: "S. Kowalczyk, Director of Planning; M. Tran, Manager of
+    Development Approvals" and "Deborah Ashcroft (Director of Finance), Nathan Pryce (Head of Audit
+    and Risk) and Tom Eckersley (Democratic Services Officer)" name a person each part. A text
+    of one person (no semicolon, at most one bracket) is one part."""
+    parts = [part.strip() for part in text.split(";")] if ";" in text else [text]
+    if len(parts) == 1 and text.count("(") > 1:
+        parts = [part.strip() for part in STAFF_BRACKET_END.split(text)]
+    return [_without_and(part) for part in parts if part.strip(" .,")]
+
+
+def _without_and(part: str) -> str:
+    return part[4:] if part.lower().startswith("and ") else part
 
 
 def officials(text: str) -> list[tuple[str, str]]:

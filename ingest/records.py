@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from ingest.chunking import BOILERPLATE_TEXT
-from ingest.attendance import MAX_LABEL_LINE, entry_texts, find_sections, officials
+from ingest.attendance import MAX_LABEL_LINE, entry_texts, find_sections, officials, staff_parts
 from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
 from ingest.motions import find_motions
@@ -387,14 +387,16 @@ def _opens_with_label(content: str, conventions: Conventions, kinds: tuple[str, 
 # -- people lists ----------------------------------------------------------------------------------
 
 # Words that make a list part a role or an organisation rather than a person's name. Gathered from
-# the "Present"/"Apologies" lists of English council minutes (co-opted members, officers, partners).
+# the "Present"/"Apologies"/"Staff" lists of English council minutes (co-opted members, officers,
+# partners, and the professions of a council's staff).
 ROLE_WORDS = re.compile(
     r"\b(chair|chairman|chairwoman|vice|deputy|representative|governor|diocese|member|members|"
     r"cabinet|director|officer|manager|head|lead|leader|executive|chief|assistant|acting|ad|"
     r"worker|advisor|adviser|inspector|superintendent\b(?=\s*$)|commissioner|council|trust|board|"
     r"partnership|service|services|scrutiny|police|forum|team|group|authority|ccg|nhs|"
     r"education|skills|safeguarding|care|health|policy|research|secretary|clerk|"
-    r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb)\b",
+    r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb|"
+    r"solicitor|planner|engineer|treasurer|accountant|administrator|auditor|surveyor|architect)\b",
     re.I,
 )
 COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
@@ -402,6 +404,9 @@ COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", r
 # "In the ChairCllr B. O'Donnell"): a new person starts there.
 INNER_TITLE = re.compile(r"(?<=[a-z.])(?<!\band)\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
 # A list labelled as the members' ("Members Present:", "Councillors present:").
+# Lists of the officers and others attending, whose entries are "Name, Role" or "Name (Role)"
+# parts, several to an entry.
+STAFF_ROLES = ("officials", "also present")
 MEMBERS_LABEL = re.compile(r"^\W*(?:elected\s+)?(?:members|councillors)\b", re.I)
 # The end of the list's sentence: a full stop after a word of three or more small letters (not an
 # initial, not "Mr."/"Dr."), then the next sentence ("... and Imran Gulzar. Councillor Tunde ...").
@@ -637,6 +642,10 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                 found = [Person(name, False, role, None) for name, role in people]
             elif section.role in ("apologies", "absent"):
                 found = absent_people(text)
+            elif section.role in STAFF_ROLES:
+                found = [person for part in staff_parts(text)
+                         for person in parse_people(part, single=True, titles=titles)
+                         if _looks_like_name(person.name)]
             else:
                 found = parse_people(text, single=True, titles=titles)
             members = section.role == "present" and bool(MEMBERS_LABEL.match(section.label))

@@ -466,6 +466,34 @@ def test_attendance_tables_and_label_cells(tmp_path, source, expected):
     assert [(r.role, r.name) for r in found.attendance] == expected
 
 
+@pytest.mark.parametrize("source, expected", [
+    # "Name, Role" parts a semicolon apart (North American minutes)
+    ("Minutes of the City Council held on 24 January 2023\nPresent: Mayor D. Marchetti\n"
+     "Staff: C. Amadi, Chief Administrative Officer; L. Gagnon, City Clerk; R. Fenwick, City Solicitor; "
+     "D. Ferreira, Treasurer\n1. Call to Order\n",
+     [("C. Amadi", "Chief Administrative Officer"), ("L. Gagnon", "City Clerk"),
+      ("R. Fenwick", "City Solicitor"), ("D. Ferreira", "Treasurer")]),
+    # "Name (Role)" parts joined by commas and "and"
+    ("Minutes of the Audit Committee held on 15 November 2022\nPresent: Councillor P. Nkemelu (Chair)\n"
+     "Officers: Deborah Ashcroft (Director of Finance and Section 151 Officer), Nathan Pryce (Head of "
+     "Audit and Risk) and Tom Eckersley (Democratic Services Officer)\n1. Minutes\n",
+     [("Deborah Ashcroft", "Director of Finance and Section 151 Officer"),
+      ("Nathan Pryce", "Head of Audit and Risk"), ("Tom Eckersley", "Democratic Services Officer")]),
+    # a web page's table of those also in attendance, which the items table follows
+    ("Minutes of the Audit Committee held on 18 July 2023\nPresent: Councillor P. Nkemelu (Chair)\n"
+     "Also in attendance\nDeborah Ashcroft | Director of Finance\nPriya Sandhu | Chief Accountant\n"
+     "Items\nNo. | Item\n1/23 | Minutes\n",
+     [("Deborah Ashcroft", "Director of Finance"), ("Priya Sandhu", "Chief Accountant")]),
+])
+def test_a_staff_list_names_each_officer_with_their_post(tmp_path, source, expected):
+    path = tmp_path / "minutes.txt"
+    path.write_text(source, encoding="utf-8")
+    _, _, found = parse_file(load_file(path, Settings()), Settings())
+    staff = [(r.name, r.capacity) for r in found.attendance if r.role in ("officials", "also present")]
+    assert staff == expected
+    assert not any(r.councillor for r in found.attendance if r.role in ("officials", "also present"))
+
+
 def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
     rows = ["Items", "No. | Item",
             "47. | Minutes Minutes: RESOLVED: That the minutes of the meeting held on 15 November 2022 be approved.",
