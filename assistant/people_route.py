@@ -24,7 +24,7 @@ from minutes_core.text.names import TITLED_PERSON
 from minutes_core.text.normalise import match_form
 from minutes_core.text.stems import WORD, stem
 from ingest.conventions import load_conventions
-from minutes_core.text.stopwords import TOPIC_STOPWORDS
+from minutes_core.text.stopwords import COUNCIL_WORDS, STOPWORDS, TOPIC_STOPWORDS
 from vectorstore.models import Filters, Passage
 from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
 
@@ -45,6 +45,9 @@ _ABSENCE_WORDS = frozenset("absent absence absences miss missed".split())
 _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".split())
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
 _BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
+_HOLDER_VERBS = frozenset("is was are were became becomes".split())
+# The holders of a post named in an answer, most recent first.
+MAX_HOLDERS = 5
 
 
 def _words(text: str) -> list[str]:
@@ -122,6 +125,11 @@ def asks_attended(words: list[str]) -> bool:
     return False
 
 
+def asks_post_holder(words: list[str]) -> bool:
+    """"Who is / was / became the <post> ...?": a post asked for its holder."""
+    return len(words) > 2 and words[0] == "who" and words[1] in _HOLDER_VERBS
+
+
 def asks_present(words: list[str]) -> bool:
     return ("who" in words or _pair(words, "which", {"councillors", "members"})) and any(
         w in _ATTENDANCE_WORDS for w in words)
@@ -179,6 +187,8 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
         return _person_attendance(question, person.group("name"), scope, store, aliases_file)
     if asks_present(words) and (scope.date_from or scope.date_to):
         return _present(question, scope, store)
+    if asks_post_holder(words):
+        return _post_holders(question, scope, store)
     return None
 
 
@@ -412,6 +422,69 @@ def _of_named_body(question: str, rows: list[dict[str, Any]]) -> list[dict[str, 
         scores[committee] = len(asked & words)
     best = max(scores.values(), default=0)
     return [row for row in rows if best and scores[row.get("committee") or ""] == best]
+
+
+def _post_stems(question: str, scope: Scope) -> set[str]:
+    """The stems of the post a "who is the <post>" question names: its words after the verb less
+    function and council words, dates and the words of the body it is narrowed to."""
+    body = _stems_of(scope.committee) if scope.committee else set()
+    stems = set()
+    for word in _words(question)[2:]:
+        word = word.removesuffix("'s").removesuffix("’s")
+        if not word or word in STOPWORDS or word in COUNCIL_WORDS or word.isdigit() or _is_date_word(word):
+            continue
+        if stem(word) not in body:
+            stems.add(stem(word))
+    return stems
+
+
+def _holds_post(row: dict[str, Any], asked: set[str]) -> bool:
+    """Whether an official's attendance row holds the post asked: its capacity has every word of
+    the post, and any other word of it names the body whose meeting it is ("Meetings
+    Administrator, Newcastle West" at that district's meeting). So "Chief Executive" is not
+    answered by "Deputy Chief Executive" or "Chief Executive of <another body>". A capacity of
+    two posts ("Director of Finance and Section 151 Officer") holds each of them."""
+    capacity = (row.get("capacity") or "").replace("/", " ")
+    body = _stems_of(row.get("committee") or "")
+    for post in [capacity, *capacity.replace("&", " and ").split(" and ")]:
+        held = {stem(word) for word in _hyphen_split_words(post)
+                if word not in STOPWORDS and word not in COUNCIL_WORDS}
+        if asked <= held and held - asked <= body:
+            return True
+    return False
+
+
+def _post_holders(question: str, scope: Scope, store) -> Answer | None:
+    """The officials the attendance lists name in the post a question asks about, in its period
+    (every period when it names none), the most recent holder first, each with the meetings
+    that list them. None when no official's row holds that post: the question goes on to
+    retrieval."""
+    asked = _post_stems(question, scope)
+    if not asked:
+        return None
+    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
+                                       date_to=scope.date_to)
+            if not row.get("councillor") and row.get("capacity") and row.get("meeting_date")
+            and _holds_post(row, asked)]
+    if not rows:
+        return None
+    holders: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        printed = parse_name(row.get("name") or "")
+        if printed is not None:
+            holders.setdefault((printed.key, printed.initial), []).append(row)
+    ranked = sorted(holders.values(), key=lambda held: max(r["meeting_date"] for r in held), reverse=True)
+    sentences: list[tuple[str, dict[str, Any] | None]] = []
+    for held in ranked[:MAX_HOLDERS]:
+        held.sort(key=lambda r: r["meeting_date"])
+        latest = held[-1]
+        fullest = max(held, key=lambda r: len(r.get("name") or ""))
+        meetings = len({r["meeting_date"] for r in held})
+        span = (f"on {human_date(latest['meeting_date'])}" if meetings == 1 else
+                f"at {meetings} meetings from {human_date(held[0]['meeting_date'])} to "
+                f"{human_date(latest['meeting_date'])}")
+        sentences.append((f"{fullest['name']}, {latest['capacity']}: listed {span}.", latest))
+    return _answer(question, scope, "officials", sentences, "attendance", store)
 
 
 def _present(question: str, scope: Scope, store) -> Answer | None:

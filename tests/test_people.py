@@ -240,6 +240,60 @@ def test_a_chair_row_naming_only_the_title_is_not_the_member_most_often_in_the_c
     assert "Most often in the chair: Councillor A. Teskey (2 of 6 meetings)" in answer.answer
 
 
+def _official(name, post, when, body="District"):
+    return {**_att(name, "officials", when, body=body, councillor=False), "capacity": post}
+
+
+OFFICIALS = FakeStore([
+    _official("Mr. T. O'Neill", "Heritage Officer", "2016-03-01"),
+    _official("Mr. T. O'Neill", "Heritage Officer", "2017-03-14"),
+    _official("Ms. K. Walsh", "Heritage Officer", "2021-05-11"),
+    _official("Ms. C. Curley", "Director of Service, Housing", "2021-10-20", body="Home and Social SPC"),
+    _official("Ms. Caroline Curley", "Director of Service, Housing", "2021-12-15", body="Home and Social SPC"),
+    _official("Ms. M. Corbett", "Meetings Administrator, Westbury", "2019-02-06", body="Municipal District of Westbury"),
+    _official("Mr. P. Daly", "Chief Executive", "2021-11-22", body="Council"),
+    _official("Mr. J. Kelly", "Deputy Chief Executive", "2021-11-22", body="Council"),
+    _official("Ms. A. Byrne", "Chief Executive, Sports Partnership", "2021-11-23", body="Council"),
+    _official("Deborah Ashcroft", "Director of Finance and Section 151 Officer", "2023-07-18", body="Audit Committee"),
+    {**_att("A. Teskey", "present", "2021-11-22", body="Council"), "capacity": "Heritage Officer"},
+])
+
+
+@pytest.mark.parametrize("question, first, absent", [
+    # the most recent holder first, each with the meetings that list them
+    ("Who is the Council's Heritage Officer?", "Ms. K. Walsh, Heritage Officer: listed on 11 May 2021",
+     ["Teskey"]),
+    ("Who was the Heritage Officer in 2017?", "Mr. T. O'Neill, Heritage Officer: listed on 14 March 2017",
+     ["Walsh"]),
+    # one person, printed with initials and in full: one holder, shown by the fullest name
+    ("Who became the Director of Services for Housing in 2021?",
+     "Ms. Caroline Curley, Director of Service, Housing: listed at 2 meetings from 20 October 2021 to "
+     "15 December 2021", []),
+    # the body's own name beside the post ("Meetings Administrator, Westbury" at Westbury's meeting)
+    ("Who is the Meetings Administrator?", "Ms. M. Corbett, Meetings Administrator, Westbury", []),
+    # not a deputy's post, nor the same post at another body
+    ("Who was Chief Executive in November 2021?", "Mr. P. Daly, Chief Executive", ["Kelly", "Byrne"]),
+    # a capacity of two posts holds each
+    ("Who is the Director of Finance?", "Deborah Ashcroft, Director of Finance and Section 151 Officer", []),
+])
+def test_who_holds_a_post_is_answered_from_the_officials_the_lists_name(question, first, absent):
+    answer = answer_about_people(question, None, OFFICIALS)
+    assert answer is not None and answer.route == "records"
+    assert answer.answer.startswith(first), answer.answer
+    assert all(name not in answer.answer for name in absent)
+    assert all(s.citations for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the Chief Executive of the Children's Trust?",  # another body's post: no row holds it
+    "Who is the Council's Vacant Homes Officer?",  # a post no list names
+    "Who is Pat Daly?",  # a person, not a post
+    "Who was the Heritage Officer in 2015?",  # no holder listed in that period
+])
+def test_a_post_the_lists_do_not_hold_goes_to_retrieval(question):
+    assert answer_about_people(question, None, OFFICIALS) is None
+
+
 class _OpeningIndex:
     """An index with one chunk per meeting file: its heading and lists (lines 1-10)."""
 
