@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.filters import find_dates
+from assistant.followup import decision_line
 from assistant.models import Answer, AnswerSentence
 from assistant.records_route import cited_passages
 from minutes_core.text.dates import human_date
@@ -46,6 +47,14 @@ _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".spl
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
 _BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
 _HOLDER_VERBS = frozenset("is was are were became becomes".split())
+# What a motion or proposal can come to, as a question asks it ("Was X approved?", "Did X pass?").
+_OUTCOME_VERBS = frozenset("""approved passed carried adopted agreed rejected defeated lost refused
+deferred withdrawn granted pass carry""".split())
+# Words of an outcome question that say what is asked, not what it is about.
+_OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
+                                                              "finally", "eventually", "decided"})
+# How much of a decision's text an answer quotes.
+SHOWN_DECISION = 240
 # The holders of a post named in an answer, most recent first.
 MAX_HOLDERS = 5
 
@@ -100,6 +109,14 @@ def asks_vote(words: list[str]) -> bool:
 
 def asks_proposer(words: list[str]) -> bool:
     return _after(words, "who", _PROPOSAL_WORDS.__contains__) or any(w in _PROPOSAL_NOUNS for w in words)
+
+
+def asks_outcome(words: list[str]) -> bool:
+    """"What happened to X?", "What was the outcome of X?", "Was X approved / carried / lost?",
+    "Did X pass?": what became of a motion or proposal."""
+    if _pair(words, "what", {"happened"}) or any(w in ("outcome", "outcomes") for w in words):
+        return True
+    return words[:1] in (["was"], ["were"], ["did"]) and any(w in _OUTCOME_VERBS for w in words[2:])
 
 
 def asks_chair(words: list[str]) -> bool:
@@ -182,6 +199,8 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
         return _proposers(question, scope, store)
     if asks_chair(words):
         return _chairs(question, scope, store)
+    if asks_outcome(words):
+        return _outcomes(question, scope, store)
     person = TITLED_PERSON.search(question)
     if person and (asks_absences(words) or asks_attended(words)):
         return _person_attendance(question, person.group("name"), scope, store, aliases_file)
@@ -353,6 +372,50 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
         outcome = f" ({row['outcome']})" if row.get("outcome") else ""
         sentences.append((f"{_when(row)}, {_subject(row)}: {' and '.join(who)}{outcome}.", row))
     return _answer(question, scope, "motions", sentences, "decisions", store)
+
+
+def _outcomes(question: str, scope: Scope, store) -> Answer | None:
+    """What became of the motion or proposal a question names: its decision's line (mover,
+    seconder, outcome and vote as the minutes record them) and its words. Only decisions whose
+    minutes state an outcome answer (the words of a notice of motion say what was asked, not
+    what became of it), and only one whose words as the answer shows them, or its item title,
+    hold more than half the topic: the discussion before a decision often names the motion debated before
+    it, and a decision the minutes run on into the next item names that item's topic."""
+    named = _named(question)
+    stems = [s for s in topic_stems(question, scope) if s not in _OUTCOME_STEMS]
+
+    def decided(row: dict[str, Any]) -> bool:
+        if not (row.get("outcome") and row.get("outcome_stated", True)):
+            return False
+        own = _stems_of(f"{(row.get('decision') or '')[:SHOWN_DECISION]} {row.get('item_title') or ''}")
+        if 2 * sum(s in own for s in stems) <= len(stems):
+            return False
+        people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
+        around = fold(source_context(row) or row.get("text") or "")
+        return all(key in people or key in around for key in named)
+
+    rows = best_decisions(_decisions(store, scope), stems, decided)
+    if not rows:
+        return None
+    sentences = []
+    for row in rows:
+        printed = _printed_result(row)
+        sentences.append((f"{_when(row)}, {_subject(row)}: {decision_line(row)}"
+                          + (f" The minutes record: \u201c{printed}\u201d" if printed else ""), row))
+    return _answer(question, scope, "decisions", sentences, "decisions", store)
+
+
+def _printed_result(row: dict[str, Any]) -> str:
+    """The lines the minutes print after a decision's words (the recorded vote and "Motion
+    Failed (2 to 4)"), so the answer shows the outcome in the minutes' own words; '' when the
+    decision's lines end with its words."""
+    text = " ".join((row.get("text") or "").split())
+    decision = " ".join((row.get("decision") or "").split())
+    at = text.find(decision) if decision else -1
+    after = text[at + len(decision):].strip() if at >= 0 else ""
+    if len(after) > SHOWN_DECISION:
+        after = after[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
+    return after
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
@@ -577,8 +640,8 @@ def _councillor(row: dict[str, Any]) -> str:
 
 def _subject(row: dict[str, Any]) -> str:
     decision = " ".join((row.get("decision") or "").split())
-    if len(decision) > 240:
-        decision = decision[:240].rsplit(" ", 1)[0] + " ..."
+    if len(decision) > SHOWN_DECISION:
+        decision = decision[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
     item = f"item {row['item']} ({row['item_title']}), " if row.get("item") and row.get("item_title") else ""
     return f"{item}\u201c{decision}\u201d"
 
