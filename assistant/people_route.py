@@ -47,6 +47,8 @@ _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".spl
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
 _BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
 _HOLDER_VERBS = frozenset("is was are were became becomes".split())
+# Words that ask for the officers and staff attending rather than the members.
+_STAFF_WORDS = frozenset("staff officers officials officer official employees".split())
 # What a motion or proposal can come to, as a question asks it ("Was X approved?", "Did X pass?").
 _OUTCOME_VERBS = frozenset("""approved passed carried adopted agreed rejected defeated lost refused
 deferred withdrawn granted pass carry""".split())
@@ -148,7 +150,7 @@ def asks_post_holder(words: list[str]) -> bool:
 
 
 def asks_present(words: list[str]) -> bool:
-    return ("who" in words or _pair(words, "which", {"councillors", "members"})) and any(
+    return ("who" in words or _pair(words, "which", {"councillors", "members"} | _STAFF_WORDS)) and any(
         w in _ATTENDANCE_WORDS for w in words)
 
 
@@ -551,16 +553,21 @@ def _post_holders(question: str, scope: Scope, store) -> Answer | None:
 
 
 def _present(question: str, scope: Scope, store) -> Answer | None:
-    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
-                                       date_to=scope.date_to)
-            if row.get("role") in ("chair", "present", "remote", "also present")
-            and (row.get("councillor") or not {"councillor", "councillors"} & set(_words(question)))]
+    words = set(_words(question))
+    rows = store.query("attendance", committee=scope.committee, date_from=scope.date_from, date_to=scope.date_to)
+    if words & _STAFF_WORDS:
+        # "Which staff attended?": the officers the lists name, with their posts
+        rows = [row for row in rows if row.get("role") in ("officials", "also present") and not row.get("councillor")]
+    else:
+        rows = [row for row in rows if row.get("role") in ("chair", "present", "remote", "also present")
+                and (row.get("councillor") or not {"councillor", "councillors"} & words)]
     if not rows:
         return None
     sentences = []
     for row in rows:
         role = " (in the chair)" if row.get("role") == "chair" else ""
-        sentences.append((f"{_when(row)}: {_councillor(row)}{row['name']}{role} was present.", row))
+        post = f", {row['capacity']}," if row.get("capacity") and not row.get("councillor") else ""
+        sentences.append((f"{_when(row)}: {_councillor(row)}{row['name']}{post}{role} was present.", row))
     return _answer(question, scope, "attendance", sentences, "attendance", store)
 
 

@@ -320,6 +320,19 @@ def test_who_holds_a_post_is_answered_from_the_officials_the_lists_name(question
     assert all(s.citations for s in answer.sentences)
 
 
+def test_which_staff_attended_lists_the_officers_with_their_posts_not_the_members():
+    store = FakeStore([_att("A. Teskey", "chair", "2019-01-08"), _att("Keary", "present", "2019-01-08"),
+                       _official("Ms. K. Butler", "Meetings Administrator", "2019-01-08"),
+                       _official("Ms. D. Clarke", "Executive Engineer", "2019-01-08"),
+                       _official("Mr. J. Ryan", "Senior Engineer", "2019-02-12")])
+    answer = answer_about_people("Which staff attended the meeting of 8 January 2019?", None, store)
+    assert answer.answer.splitlines() == [
+        "8 January 2019: Ms. K. Butler, Meetings Administrator, was present. [1]",
+        "8 January 2019: Ms. D. Clarke, Executive Engineer, was present. [1]"]
+    members = answer_about_people("Which councillors attended the meeting of 8 January 2019?", None, store)
+    assert "Teskey" in members.answer and "Butler" not in members.answer
+
+
 @pytest.mark.parametrize("question", [
     "Who is the Chief Executive of the Children's Trust?",  # another body's post: no row holds it
     "Who is the Council's Vacant Homes Officer?",  # a post no list names
