@@ -357,9 +357,7 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
         not read), naming every person the question names."""
         if not (row.get("proposer") or row.get("seconder") or any(w in _MOVED_WORDS for w in _words(row.get("decision") or ""))):
             return False
-        people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
-        around = fold(source_context(row) or row.get("text") or "")
-        return all(key in people or key in around for key in named)
+        return _names_all(row, named)
 
     rows = best_decisions(_decisions(store, scope), topic_stems(question, scope), moved)
     if not rows:
@@ -381,20 +379,17 @@ def _outcomes(question: str, scope: Scope, store) -> Answer | None:
     seconder, outcome and vote as the minutes record them) and its words. Only decisions whose
     minutes state an outcome answer (the words of a notice of motion say what was asked, not
     what became of it), and only one whose words as the answer shows them, or its item title,
-    hold more than half the topic: the discussion before a decision often names the motion debated before
-    it, and a decision the minutes run on into the next item names that item's topic."""
+    hold more than half the topic: the discussion before a decision often names the motion
+    debated before it, and a decision the minutes run on into the next item names that item's
+    topic."""
     named = _named(question)
     stems = [s for s in topic_stems(question, scope) if s not in _OUTCOME_STEMS]
 
     def decided(row: dict[str, Any]) -> bool:
         if not (row.get("outcome") and row.get("outcome_stated", True)):
             return False
-        own = _stems_of(f"{(row.get('decision') or '')[:SHOWN_DECISION]} {row.get('item_title') or ''}")
-        if 2 * sum(s in own for s in stems) <= len(stems):
-            return False
-        people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
-        around = fold(source_context(row) or row.get("text") or "")
-        return all(key in people or key in around for key in named)
+        own = _stems_of(f"{_shortened(row.get('decision') or '')} {row.get('item_title') or ''}")
+        return 2 * sum(s in own for s in stems) > len(stems) and _names_all(row, named)
 
     rows = best_decisions(_decisions(store, scope), stems, decided)
     if not rows:
@@ -414,10 +409,21 @@ def _printed_result(row: dict[str, Any]) -> str:
     text = " ".join((row.get("text") or "").split())
     decision = " ".join((row.get("decision") or "").split())
     at = text.find(decision) if decision else -1
-    after = text[at + len(decision):].strip() if at >= 0 else ""
-    if len(after) > SHOWN_DECISION:
-        after = after[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
-    return after
+    return _shortened(text[at + len(decision):].strip()) if at >= 0 else ""
+
+
+def _names_all(row: dict[str, Any], named: list[str]) -> bool:
+    """Whether every person a question names (folded surnames) moved or seconded the decision of
+    ``row``, or is named in its lines or the discussion before it."""
+    people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
+    around = fold(source_context(row) or row.get("text") or "")
+    return all(key in people or key in around for key in named)
+
+
+def _shortened(text: str) -> str:
+    """``text`` with collapsed spaces, cut at a word to at most ``SHOWN_DECISION`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= SHOWN_DECISION else text[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
@@ -646,9 +652,7 @@ def _councillor(row: dict[str, Any]) -> str:
 
 
 def _subject(row: dict[str, Any]) -> str:
-    decision = " ".join((row.get("decision") or "").split())
-    if len(decision) > SHOWN_DECISION:
-        decision = decision[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
+    decision = _shortened(row.get("decision") or "")
     item = f"item {row['item']} ({row['item_title']}), " if row.get("item") and row.get("item_title") else ""
     return f"{item}\u201c{decision}\u201d"
 
