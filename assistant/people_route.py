@@ -13,6 +13,7 @@ the records hold no row for, returns None and goes on to the other routes.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -415,6 +416,8 @@ def _printed_result(row: dict[str, Any]) -> str:
 def _names_all(row: dict[str, Any], named: list[str]) -> bool:
     """Whether every person a question names (folded surnames) moved or seconded the decision of
     ``row``, or is named in its lines or the discussion before it."""
+    if not named:
+        return True
     people = [p.key for p in (parse_name(row.get("proposer") or ""), parse_name(row.get("seconder") or "")) if p]
     around = fold(source_context(row) or row.get("text") or "")
     return all(key in people or key in around for key in named)
@@ -515,14 +518,22 @@ def _holds_post(row: dict[str, Any], asked: set[str]) -> bool:
     Administrator, Newcastle West" at that district's meeting). So "Chief Executive" is not
     answered by "Deputy Chief Executive" or "Chief Executive of <another body>". A capacity of
     two posts ("Director of Finance and Section 151 Officer") holds each of them."""
-    capacity = (row.get("capacity") or "").replace("/", " ")
-    body = _stems_of(row.get("committee") or "")
-    for post in [capacity, *capacity.replace("&", " and ").split(" and ")]:
-        held = {stem(word) for word in _hyphen_split_words(post)
-                if word not in STOPWORDS and word not in COUNCIL_WORDS}
-        if asked <= held and held - asked <= body:
-            return True
-    return False
+    body = _body_stems(row.get("committee") or "")
+    return any(asked <= held and held - asked <= body for held in _capacity_posts(row.get("capacity") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _capacity_posts(capacity: str) -> tuple[frozenset[str], ...]:
+    """The stems of each post a capacity names: the whole, and each part of "X and Y"."""
+    capacity = capacity.replace("/", " ")
+    return tuple(frozenset(stem(word) for word in _hyphen_split_words(post)
+                           if word not in STOPWORDS and word not in COUNCIL_WORDS)
+                 for post in [capacity, *capacity.replace("&", " and ").split(" and ")])
+
+
+@lru_cache(maxsize=1024)
+def _body_stems(committee: str) -> frozenset[str]:
+    return frozenset(_stems_of(committee))
 
 
 def _post_holders(question: str, scope: Scope, store) -> Answer | None:
@@ -533,10 +544,12 @@ def _post_holders(question: str, scope: Scope, store) -> Answer | None:
     asked = _post_stems(question, scope)
     if not asked:
         return None
-    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
-                                       date_to=scope.date_to)
-            if not row.get("councillor") and row.get("capacity") and row.get("meeting_date")
-            and _holds_post(row, asked)]
+    def listed(row: dict[str, Any]) -> bool:
+        return bool(not row.get("councillor") and row.get("capacity") and row.get("meeting_date")
+                    and _holds_post(row, asked))
+
+    rows = store.query("attendance", committee=scope.committee, date_from=scope.date_from,
+                       date_to=scope.date_to, keep=listed)
     if not rows:
         return None
     holders: dict[tuple[str, str], list[dict[str, Any]]] = {}

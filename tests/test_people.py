@@ -88,11 +88,12 @@ class FakeStore:
     def __init__(self, attendance=(), decisions=()):
         self.rows = {"attendance": list(attendance), "decisions": list(decisions)}
 
-    def query(self, kind, committee=None, date_from=None, date_to=None, **_):
+    def query(self, kind, committee=None, date_from=None, date_to=None, keep=None, **_):
         return [r for r in self.rows[kind]
                 if (not committee or committee.lower() in (r.get("committee") or "").lower())
                 and (not date_from or (r.get("meeting_date") or "") >= date_from)
-                and (not date_to or (r.get("meeting_date") or "") <= date_to)]
+                and (not date_to or (r.get("meeting_date") or "") <= date_to)
+                and (keep is None or keep(r))]
 
 
 def _att(name, role, when, body="District", councillor=True, text=None):

@@ -587,6 +587,32 @@ def test_replace_file_replaces_and_remove_file_removes(store, records):
     assert len(store.query("decisions", meeting="2020-10-28")) == 6  # other files untouched
 
 
+def test_kept_rows_answer_as_sqlite_does_and_follow_every_write(store, records, tmp_path):
+    """A query of every meeting keeps the kind's decoded rows; later queries read them until the
+    database changes, by this store or by another connection (an ingest in another process)."""
+    everything = store.query("decisions")  # keeps the decoded rows
+    for dates in ({"meeting": "2020-12-09"}, {"date_from": "2020-10-01", "date_to": "2020-12-31"},
+                  {"date_to": "2018-12-31"}):
+        fresh = RecordsStore(store.path)  # nothing kept: each query reads SQLite
+        assert store.query("decisions", **dates) == fresh.query("decisions", **dates), dates
+        fresh.close()
+    assert store.query("decisions") == everything
+    path = f"/corpus/{MINUTES_DEC}"
+    store.replace_file(path, MINUTES_DEC, Records(decisions=records[MINUTES_DEC].decisions[:2]))
+    assert len(store.query("decisions", meeting="2020-12-09")) == 2
+    assert len(store.query("decisions")) == len(everything) - 3  # kept again, after the write
+    other = RecordsStore(store.path)
+    other.remove_file(path)
+    other.close()
+    assert store.query("decisions", meeting="2020-12-09") == []
+    assert len(store.query("decisions")) == len(everything) - 5
+
+
+def test_keep_returns_only_the_rows_it_accepts(store):
+    kept = store.query("attendance", keep=lambda row: row.get("role") == "apologies")
+    assert kept and kept == [row for row in store.query("attendance") if row["role"] == "apologies"]
+
+
 def test_store_of_schema_1_is_upgraded_in_place_with_every_row_unchanged(store, tmp_path):
     """The first releases kept each row's JSON with its passage text inline, keyed by path."""
     import json

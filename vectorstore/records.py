@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ingest.committees import committee_aliases, normalise_name
 from ingest.records import ROW_TYPES, Records, row_dict
@@ -94,6 +94,11 @@ class RecordsStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        # A kind's rows decoded once, while the database is as it was when they were read (see
+        # ``_generation``): a question about every year's officials or decisions would otherwise
+        # decode tens of thousands of compressed rows each time it is asked.
+        self._decoded: dict[str, tuple[tuple[int, int], list[tuple[dict[str, Any], str]]]] = {}
+        self._writes = 0
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         with self._lock:
@@ -143,6 +148,7 @@ class RecordsStore:
         with self._lock, self._db:
             self._delete(path)
             self._insert(path, rows)
+            self._writes += 1
         log.info("records of %s: %s", source, records.counts())
 
     def _delete(self, path: str) -> int:
@@ -158,50 +164,75 @@ class RecordsStore:
         """Forget the file's rows; True when it had any."""
         with self._lock, self._db:
             removed = self._delete(path)
+            self._writes += 1
         return removed > 0
 
     def query(self, kind: str, committee: str | None = None, meeting: str | None = None,
               search: str | None = None, date_from: str | None = None,
-              date_to: str | None = None, aliases_file: str = "") -> list[dict[str, Any]]:
+              date_to: str | None = None, aliases_file: str = "",
+              keep: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
         """Rows of one kind, oldest meeting first, in document order within a meeting.
 
         ``committee``: a case-insensitive part of the committee's name, or any of its names
         (current or earlier, via ``ingest.committees.committee_aliases``). ``meeting``: the
         YYYY-MM-DD meeting date (for actions, the meeting that raised them); ``date_from`` and
         ``date_to`` an inclusive range of it. ``search``: a case-insensitive part of the row's text.
+        ``keep``: a test of a row's fields (not its text) that every row returned passes, applied
+        before the rows are copied out (a few of an archive's rows cost little to return).
         """
         if kind not in KINDS:
             raise ValueError(f"unknown record kind {kind!r} (kinds: {', '.join(KINDS)})")
-        sql = ("SELECT r.data, p.text FROM records r JOIN files f ON f.id = r.file"
-               " LEFT JOIN passages p ON p.file = r.file AND p.n = r.passage WHERE kind = ?")
-        params: list[Any] = [kind]
-        if meeting:
-            sql += " AND meeting_date = ?"
-            params.append(meeting)
-        if date_from:
-            sql += " AND meeting_date >= ?"
-            params.append(date_from)
-        if date_to:
-            sql += " AND meeting_date <= ?"
-            params.append(date_to)
-        sql += " ORDER BY meeting_date IS NULL, meeting_date, f.path, ordinal"
-        with self._lock:
-            found = self._db.execute(sql, params).fetchall()
-        # On an archive a query reads tens of thousands of rows: each distinct committee name is
-        # normalised once and each shared passage unpacked once, and only for the rows kept.
-        pairs = [(json.loads(_unpack(data)), text) for data, text in found]
+        pairs = self._rows(kind, meeting, date_from, date_to)
+        if keep is not None:
+            pairs = [(row, text) for row, text in pairs if keep(row)]
         if committee:
             wanted = _committee_keys(committee, aliases_file)
             normalised: dict[str, str] = {}
             pairs = [(row, text) for row, text in pairs if _committee_matches(row, wanted, normalised)]
-        texts: dict[bytes, str] = {}
-        rows = [{**row, "text": _text(text, texts)} for row, text in pairs]
+        rows = [{**row, "text": text} for row, text in pairs]
         if search:
             needle = match_form(search)
             fields = SEARCH_FIELDS[kind] + ("text",)
             rows = [row for row in rows
                     if any(needle in match_form(str(row.get(name) or "")) for name in fields)]
         return rows
+
+    def _rows(self, kind: str, meeting: str | None, date_from: str | None,
+              date_to: str | None) -> list[tuple[dict[str, Any], str]]:
+        """(row, passage text) of one kind in the query's meetings, in query order.
+
+        A query of every meeting decodes the kind's rows and keeps them until the database
+        changes; a query of some meetings reads them from the decoded rows when those are kept,
+        else only its own rows from SQLite. On an archive a query reads tens of thousands of rows."""
+        def wanted(date: str | None) -> bool:
+            return (not meeting or date == meeting) and (not date_from or (date or "") >= date_from) \
+                and (not date_to or (date is not None and date <= date_to))
+
+        sql = ("SELECT r.data, p.text FROM records r JOIN files f ON f.id = r.file"
+               " LEFT JOIN passages p ON p.file = r.file AND p.n = r.passage WHERE kind = ?")
+        params: list[Any] = [kind]
+        for condition, value in (("meeting_date = ?", meeting), ("meeting_date >= ?", date_from),
+                                 ("meeting_date <= ?", date_to)):
+            if value:
+                sql += f" AND {condition}"
+                params.append(value)
+        sql += " ORDER BY meeting_date IS NULL, meeting_date, f.path, ordinal"
+        with self._lock:
+            generation = self._generation()
+            kept = self._decoded.get(kind)
+            if kept is not None and kept[0] == generation:
+                return [pair for pair in kept[1] if wanted(pair[0].get("meeting_date"))]
+            found = self._db.execute(sql, params).fetchall()
+            texts: dict[bytes, str] = {}  # each shared passage unpacked once
+            pairs = [(json.loads(_unpack(data)), _text(text, texts)) for data, text in found]
+            if not (meeting or date_from or date_to):
+                self._decoded[kind] = (generation, pairs)
+        return pairs
+
+    def _generation(self) -> tuple[int, int]:
+        """Changes whenever the database does: this store's writes, and SQLite's data version,
+        which another connection's commit (an ingest in another process) moves."""
+        return self._writes, self._db.execute("PRAGMA data_version").fetchone()[0]
 
     def meeting_dates(self) -> list[str]:
         """The dates of the meetings the store has minutes of, oldest first."""
