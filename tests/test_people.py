@@ -380,6 +380,39 @@ def fixture_store(tmp_path_factory) -> RecordsStore:
     store.close()
 
 
+@pytest.fixture(scope="module")
+def other_styles_store(tmp_path_factory) -> RecordsStore:
+    """The records of the two fictional councils' papers (evals/corpora/other-styles), read by the
+    real ingest (no model): North American, ModernGov and Scottish minutes."""
+    settings = Settings.load(config_file=None,
+                             committee_aliases_file=str(ROOT / "tests" / "fixtures" / "other_council" / "committee_aliases.toml"))
+    store = RecordsStore(tmp_path_factory.mktemp("other-styles") / "records.sqlite")
+    files, _ = discover([ROOT / "evals" / "corpora" / "other-styles"])
+    for path in files:
+        loaded = load_file(path, settings)
+        _, _, records = parse_file(loaded, settings)
+        store.replace_file(str(loaded.path), loaded.source, records)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("question, must", [
+    ("Who is the City Clerk?", ["L. Gagnon, City Clerk"]),
+    ("Who is the Director of Finance?", ["Deborah Ashcroft, Director of Finance and Section 151 Officer"]),
+    ("Who was the Manager of Development Approvals in 2023?", ["M. Tran, Manager of Development Approvals"]),
+    ("Which staff attended the March 14, 2023 meeting?",
+     ["S. Kowalczyk, Director of Planning and Development Services", "J. Morrow, Deputy Clerk"]),
+    ("What happened to Councillor Lindqvist's motion on downtown minimum parking requirements?",
+     ["lost (2 to 4)", "Motion Failed (2 to 4)"]),
+    ("Was the Cedar Ridge Phase 3 subdivision approved?", ["carried (7 to 2)", "Motion Passed (7 to 2)"]),
+])
+def test_posts_staff_and_outcomes_are_read_from_the_papers_of_other_councils(other_styles_store, question, must):
+    answer = answer_about_people(question, None, other_styles_store)
+    assert answer is not None and answer.route == "records", question
+    assert all(text in answer.answer for text in must), answer.answer
+    assert all(s.citations for s in answer.sentences if s.text[:1].isdigit())
+
+
 def test_member_attendance_matches_the_hand_check_of_five_councillors(fixture_store):
     people = People(fixture_store)
     matched, failures = 0, []
