@@ -243,28 +243,3 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
             continue  # "what percentage" is not answered by "30 centimetres"
         return None
     return Unmet("figure", "", "")
-
-
-# -- a date after the meeting ------------------------------------------------------------------
-
-# Words that ask for a date still ahead when the papers were written: a meeting set for later, a
-# deadline, an expected report, a contract running until, an event to be held.
-_AHEAD_WORDS = frozenset("""next until deadline due expected expect expects scheduled planned set
-fixed upcoming will extended extension expire expires expiry run""".split())
-
-
-def asks_date_ahead(question: Question) -> bool:
-    """Whether a date question asks for a date after the meeting whose papers hold it ("When was
-    the next meeting set for?", "Until when has she agreed to stay?", "When was the public
-    meeting to be held?")."""
-    words = [word.lower() for word in question.words]
-    return question.answer_type == DATE and (
-        bool(_AHEAD_WORDS.intersection(words)) or any(a == "to" and b == "be" for a, b in zip(words, words[1:])))
-
-
-def names_date_ahead(passage: Passage, sentence: str) -> bool:
-    """Whether the sentence names a date after its passage's meeting (or, for a paper of no
-    meeting, names a date at all)."""
-    dates = find_dates(sentence)
-    written = passage.meeting_date or passage.metadata.get("doc_date")
-    return any(written is None or match.first.isoformat() > written[:10] for match in dates)

@@ -26,14 +26,14 @@ from vectorstore.models import Filters
 _MONTH = rf"(?P<month>{MONTH_RE})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 # Parts of a year, as (first month, last month); a last month past 12 runs into the next year.
-# Seasons are the northern hemisphere's meteorological ones; Q1-Q4 are calendar quarters ("Q2
-# 2019"). A question naming one prefers (or, tied to a meeting, filters on) those months.
+# Seasons are the northern hemisphere's meteorological ones. A question naming one prefers (or,
+# tied to a meeting, filters on) those months.
 YEAR_PARTS = {
     "early": (1, 4), "start": (1, 4), "beginning": (1, 4), "mid": (5, 8), "middle": (5, 8),
     "late": (9, 12), "end": (9, 12), "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11),
-    "fall": (9, 11), "winter": (12, 14), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12),
+    "fall": (9, 11), "winter": (12, 14),
 }
-_PART = r"(?P<part>early|late|mid|spring|summer|autumn|fall|winter|q[1-4]|(?:the\s+)?(?:end|start|beginning|middle)\s+of)"
+_PART = r"(?P<part>early|late|mid|spring|summer|autumn|fall|winter|(?:the\s+)?(?:end|start|beginning|middle)\s+of)"
 
 # One date expression; tried in this order, the first match at a position wins.
 _DATE_PATTERNS = [

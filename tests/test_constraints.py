@@ -2,8 +2,7 @@
 
 import pytest
 
-from assistant.constraints import (answer_unmet, asks_date_ahead, names_date_ahead, stated_figures,
-                                   unmet_constraint, year_keys)
+from assistant.constraints import answer_unmet, stated_figures, unmet_constraint, year_keys
 from assistant.filters import committee_alias_table
 from assistant.question import analyse
 from tests.assistant_fakes import passage
@@ -169,27 +168,3 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     assert [(f.word, f.share, f.money) for f in found] == [
         ("4.5", True, False), ("12", True, False), ("310,000", False, True), ("1.2", False, True),
         ("million", False, True), ("9", False, False)]
-
-
-@pytest.mark.parametrize("question, ahead", [
-    ("When was the next meeting of the committee set for?", True),
-    ("Until when has Penny Thompson agreed to stay on as Independent Chair?", True),
-    ("When did the council expect feedback from the inspection?", True),
-    ("When was the public meeting on the amendments to be held?", True),
-    ("What was the deadline for nominations?", True),
-    ("When did Ofsted visit the front door?", False),  # a date in the past of the papers
-    ("How many councillors expected a vote?", False),  # not a date question
-])
-def test_a_date_question_about_what_lay_ahead_is_told_apart(question, ahead):
-    assert asks_date_ahead(analyse(question)) is ahead
-
-
-@pytest.mark.parametrize("sentence, meeting_date, ahead", [
-    ("The date for the next meeting was set for 18th February, 2019.", "2018-12-17", True),
-    ("The last annual update was at the 11th September 2019 meeting.", "2020-12-09", False),
-    ("It will be rolled out in full during Q2 2019.", "2018-11-19", True),  # a calendar quarter
-    ("The minutes of the meeting were agreed.", "2018-12-17", False),
-    ("Nominations close on 5th November 2018.", None, True),  # a paper of no meeting: any date
-])
-def test_a_sentence_names_a_date_after_its_meeting(sentence, meeting_date, ahead):
-    assert names_date_ahead(passage("p", sentence, meeting_date=meeting_date), sentence) is ahead

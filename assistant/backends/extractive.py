@@ -25,7 +25,7 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, answer_unmet, asks_date_ahead, names_date_ahead, unmet_constraint
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
@@ -77,10 +77,6 @@ MAX_RESOLUTIONS = 3
 # when it scores within this gap (log-odds) of it; beyond, the backend abstains (see constraints).
 # Decision passages within RESOLUTION_GAP of the best are quoted too.
 CONSTRAINT_GAP = 1.5
-# A date question asking for a date after the meeting ("the next meeting", "a deadline") prefers
-# a sentence naming one when it scores within this gap of the best (chosen leave-one-council-out
-# from 1.5 / 2.0 / 2.5 on the dev suites; docs/rules.md).
-AHEAD_GAP = 2.0
 RESOLUTION_GAP = 0.3
 # An abstention cites the closest sentences of this many passages (what the records do hold).
 CLOSEST_PASSAGES = 2
@@ -251,11 +247,6 @@ class ExtractiveBackend:
             # The answer's own constraints (the year, the figure asked): a sentence close to the
             # best that meets them answers instead; if none does, the records do not answer.
             ranked, missed = _answer_constraints(question, ranked, passages)
-            if missed is None and asks_date_ahead(question):
-                # "When was the next meeting set for?": a sentence close to the best that names a
-                # date after its meeting answers, not the one that recalls the last meeting's.
-                ranked, _ = _meeting(ranked, lambda c: None if names_date_ahead(passages[c.passage], c.text)
-                                     else Unmet("date", "", ""), gap=AHEAD_GAP)
             by_score = sorted(ranked, key=lambda c: (-c.score, c.passage, c.position))
             if missed is not None:
                 log.info("abstaining: the answer misses the %s asked for %r", missed.kind, query)
@@ -493,16 +484,16 @@ def _answer_constraints(question: Question, candidates: list[_Candidate], passag
     return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text))
 
 
-def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None],
-             gap: float = CONSTRAINT_GAP) -> tuple[list[_Candidate], Unmet | None]:
-    """The candidates that ``check`` passes, if one comes within ``gap`` of the best; else the
-    candidates by score and what the best misses (None when it misses nothing)."""
+def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None]
+             ) -> tuple[list[_Candidate], Unmet | None]:
+    """The candidates that ``check`` passes, if one comes within ``CONSTRAINT_GAP`` of the best;
+    else the candidates by score and what the best misses (None when it misses nothing)."""
     ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
     unmet = check(ranked[0])
     if unmet is None:
         return candidates, None
     meeting = [c for c in ranked if check(c) is None]
-    if meeting and ranked[0].score - meeting[0].score <= gap:
+    if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
         return meeting, None
     return ranked, unmet
 
