@@ -366,32 +366,33 @@ def test_topic_words_leave_out_question_and_people_words():
         stem(word) for word in ("castleconnell", "garda", "station")]
 
 
-@pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory) -> RecordsStore:
-    """The records of the hand-checked Limerick minutes, read by the real ingest (no model)."""
-    settings = Settings.load(config_file=None, committee_aliases_file=str(ALIASES))
-    store = RecordsStore(tmp_path_factory.mktemp("people") / "records.sqlite")
-    files, _ = discover([FIXTURES])
+def _records_of(folder: Path, aliases: Path, store_path: Path) -> RecordsStore:
+    """The records of a folder of papers read by the real ingest (no model)."""
+    settings = Settings.load(config_file=None, committee_aliases_file=str(aliases))
+    store = RecordsStore(store_path)
+    files, _ = discover([folder])
     for path in files:
         loaded = load_file(path, settings)
         _, _, records = parse_file(loaded, settings)
         store.replace_file(str(loaded.path), loaded.source, records)
+    return store
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory) -> RecordsStore:
+    """The records of the hand-checked Limerick minutes."""
+    store = _records_of(FIXTURES, ALIASES, tmp_path_factory.mktemp("people") / "records.sqlite")
     yield store
     store.close()
 
 
 @pytest.fixture(scope="module")
 def other_styles_store(tmp_path_factory) -> RecordsStore:
-    """The records of the two fictional councils' papers (evals/corpora/other-styles), read by the
-    real ingest (no model): North American, ModernGov and Scottish minutes."""
-    settings = Settings.load(config_file=None,
-                             committee_aliases_file=str(ROOT / "tests" / "fixtures" / "other_council" / "committee_aliases.toml"))
-    store = RecordsStore(tmp_path_factory.mktemp("other-styles") / "records.sqlite")
-    files, _ = discover([ROOT / "evals" / "corpora" / "other-styles"])
-    for path in files:
-        loaded = load_file(path, settings)
-        _, _, records = parse_file(loaded, settings)
-        store.replace_file(str(loaded.path), loaded.source, records)
+    """The records of the two fictional councils' papers (evals/corpora/other-styles): North
+    American, ModernGov and Scottish minutes."""
+    store = _records_of(ROOT / "evals" / "corpora" / "other-styles",
+                        ROOT / "tests" / "fixtures" / "other_council" / "committee_aliases.toml",
+                        tmp_path_factory.mktemp("other-styles") / "records.sqlite")
     yield store
     store.close()
 
