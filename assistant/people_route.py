@@ -461,7 +461,7 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
 
 def _in_the_chair(row: dict[str, Any]) -> bool:
     """Whether an attendance row is the meeting's chair: listed "in the chair", or listed present
-    with the chair's title as their capacity ("Members present: Cllr Daly (Chairperson), ..."),
+    with the chair's title as their capacity ("Members present: Cllr A. Byrne (Chairperson), ..."),
     not a vice-chair's or a deputy's."""
     if row.get("role") == "chair":
         return True
@@ -515,7 +515,7 @@ def _post_stems(question: str, scope: Scope) -> set[str]:
 def _holds_post(row: dict[str, Any], asked: set[str]) -> bool:
     """Whether an official's attendance row holds the post asked: its capacity has every word of
     the post, and any other word of it names the body whose meeting it is ("Meetings
-    Administrator, Newcastle West" at that district's meeting). So "Chief Executive" is not
+    Administrator, <district>" at that district's meeting). So "Chief Executive" is not
     answered by "Deputy Chief Executive" or "Chief Executive of <another body>". A capacity of
     two posts ("Director of Finance and Section 151 Officer") holds each of them."""
     body = _body_stems(row.get("committee") or "")

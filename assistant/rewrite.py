@@ -173,7 +173,7 @@ def is_follow_up(question: str) -> bool:
 def _refers_back(text: str, context: _Context) -> bool:
     """Does a definite common noun of the question ("the festival", "the current contract")
     name something the previous question or answer spoke of? A definite description needs an
-    antecedent, which in a conversation is the turn before ("HearSay festival", "a new
+    antecedent, which in a conversation is the turn before ("the town's arts festival", "a new
     contract"); a proper name ("the Trust") stands on its own, and so do the words of every
     council paper ("the committee", "the meeting")."""
     earlier = {stem(word) for word in _words(f"{context.query} {context.answer}")}

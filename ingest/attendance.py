@@ -169,7 +169,7 @@ def _is_prose(text: str) -> bool:
 def entry_texts(section: Section) -> list[str]:
     """The section's entries as texts; the label's own line, if it names people, comes first.
 
-    An entry that opens with table rows ("Deborah Ashcroft | Director of Finance", a web page's
+    An entry that opens with table rows ("A. Byrne | Director of Finance", a web page's
     list of those in attendance) is a text per row, its cells joined as "name, role"; the list
     ends with the rows (a line that is no row starts the page's next part)."""
     texts = []
@@ -190,9 +190,9 @@ def entry_texts(section: Section) -> list[str]:
 
 
 def staff_parts(text: str) -> list[str]:
-    """A staff list's entries: "S. Kowalczyk, Director of Planning; M. Tran, Manager of
-    Development Approvals" and "Deborah Ashcroft (Director of Finance), Nathan Pryce (Head of Audit
-    and Risk) and Tom Eckersley (Democratic Services Officer)" name a person each part. A text
+    """A staff list's entries: "A. Byrne, Director of Planning; B. Walsh, Manager of
+    Development Approvals" and "C. Doyle (Director of Finance), D. Kelly (Head of Audit
+    and Risk) and E. Nolan (Democratic Services Officer)" name a person each part. A text
     of one person (no semicolon, at most one bracket) is one part."""
     parts = [part.strip() for part in text.split(";")] if ";" in text else [text]
     if len(parts) == 1 and text.count("(") > 1:
