@@ -22,6 +22,7 @@ from typing import Mapping
 from assistant.filters import find_dates
 from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
                                 word_spans)
+from minutes_core.text.dates import human_date
 from minutes_core.text.normalise import name_key
 from vectorstore.models import Passage
 
@@ -29,7 +30,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year" or "figure"
+    kind: str  # "period", "body", "year", "day" or "figure"
     found: str
     asked: str
 
@@ -38,7 +39,7 @@ class Unmet:
         what = what if what == "this" else f"the {what}"
         if self.kind == "period":
             return f"The records give {what} {self.found}, not {self.asked}."
-        if self.kind == "year":
+        if self.kind in ("year", "day"):
             return f"The closest records are {self.found}, not {self.asked}."
         if self.kind == "figure":
             return "The closest records do not give the figure asked for."
@@ -106,9 +107,36 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
-    """The first of the answer's own constraints that ``sentence`` misses: the year asked
-    (kind "year"), the figure asked (kind "figure")."""
-    return _year(question, passage, sentence) or _figure(question, sentence)
+    """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
+    "day"), the year asked (kind "year"), the figure asked (kind "figure")."""
+    return _day(question, passage, sentence) or _year(question, passage, sentence) or \
+        _figure(question, sentence)
+
+
+def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
+    """The question names a day ("on 31 March 2023", "the meeting of December 6, 2022") and the
+    answer is neither of a meeting or a document of that day nor a sentence that states it.
+
+    A day that is a meeting's narrows the search to that meeting (``filters``), so its passages
+    meet it; this check matters when the day named no meeting the records hold (an event: "what
+    did Cabinet decide on 15 December 2020"), or when nothing of that meeting matched and the
+    search went on without it: the nearest sentence is then of another day ("the portfolio stood
+    at £38.5 million on 30 September 2022"). A "when" question asks for a date, and a follow-up
+    is judged by its own words' days only (``Question.periods``).
+    """
+    if question.answer_type == DATE:
+        return None
+    days = [p for p in question.periods if p.first == p.last]
+    if not days:
+        return None
+    if any(p.holds(passage.meeting_date) or p.holds(passage.metadata.get("doc_date")) for p in days):
+        return None
+    said = find_dates(sentence)
+    if any(d.first <= p.last and p.first <= d.last for d in said for p in days):
+        return None
+    found = f"of {said[-1].text}" if said else (
+        f"of the meeting of {human_date(passage.meeting_date)}" if passage.meeting_date else "undated")
+    return Unmet("day", found, f"of {days[0].text}")
 
 
 def year_keys(text: str) -> set[str]:

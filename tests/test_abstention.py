@@ -161,6 +161,32 @@ def test_an_earlier_years_figure_is_not_given_for_the_year_asked(monkeypatch):
     assert "$1,284,500" in draft.text
 
 
+def test_a_sentence_of_another_day_is_not_given_for_the_day_asked(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    portfolio = passage("portfolio", "The investment portfolio stood at £38.5 million on 30 September 2022.",
+                        meeting_date="2022-11-15")
+    draft = backend.answer("What was the investment portfolio worth on 31 March 2023?", [portfolio])
+    assert draft.abstained and draft.abstention["unmet"] == "day"
+    assert draft.sentences[0].text == "The closest records are of 30 September 2022, not of 31 March 2023."
+    assert "£38.5 million" in draft.text and draft.citations == {1: portfolio}
+    answered = backend.answer("What was the investment portfolio worth on 30 September 2022?", [portfolio])
+    assert not answered.abstained and "£38.5 million" in answered.text
+
+
+@pytest.mark.slow
+def test_end_to_end_a_decision_on_a_day_the_records_do_not_hold_abstains(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: no paper is of 15 December 2020 (the
+    forward plan of 9 December lists the item), while the 9 December meeting answers."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    cabinet = assistant.ask("What did Cabinet decide about the Regional Adoption Agency on 15 December 2020?")
+    assert cabinet.abstained and cabinet.abstention["unmet"] == "day" and cabinet.citations
+    assert cabinet.sentences[0].text.endswith("not of 15 December 2020.")
+    held = assistant.ask("What did the committee resolve about the action notes at its 9 December 2020 meeting?")
+    assert not held.abstained
+
+
 @pytest.mark.slow
 def test_end_to_end_another_years_figure_and_a_missing_figure_abstain_saying_which(corpus_index):
     """Real model, Chroma and BM25 over the sample corpus: it gives the 2011 census share, not

@@ -126,6 +126,41 @@ def test_the_year_miss_says_which_year_the_records_give():
     assert unmet.message(question) == "The closest records are for 2023/24, not for 2024/25."
 
 
+@pytest.mark.parametrize("question, sentence, meeting_date, doc_date, missed", [
+    # an event's day the records do not reach: the nearest sentence is of another day
+    ("What was the investment portfolio worth on 31 March 2023?",
+     "The portfolio stood at £38.5 million on 30 September 2022.", "2022-11-15", None, True),
+    ("What did Cabinet decide about the agency on 15 December 2020?",
+     "The agency item was on the forward plan.", "2020-12-09", None, True),
+    # the meeting or the document of the day asked, or a sentence stating it, meets it
+    ("Who seconded the minutes at the meeting of December 6, 2022?",
+     "Moved by Councillor Beaulieu, seconded by Councillor Whitfield.", "2022-12-06", None, False),
+    ("What was Cabinet told on 24 January 2018?", "Cabinet notes the progress.", "2018-02-14",
+     "2018-01-24", False),
+    ("Who became Vice Chair from 18 March 2020?", "Andy Couldrick to Vice Chair from 18th March 2020.",
+     "2020-12-09", None, False),
+    # a "when" question asks for the date; a month or a year is a period, not a day
+    ("When was the motion on 3 May 2022 debated?", "It was debated on 9 June 2022.", "2022-06-09", None, False),
+    ("What was the caseload in October 2020?", "The caseload was 18.", "2020-12-09", None, False),
+])
+def test_a_day_asked_is_met_by_its_meeting_its_document_or_a_sentence_stating_it(
+        question, sentence, meeting_date, doc_date, missed):
+    evidence = passage("p", sentence, meeting_date=meeting_date, doc_date=doc_date)
+    unmet = answer_unmet(analyse(question), evidence, sentence)
+    assert (unmet is not None and unmet.kind == "day") is missed
+
+
+def test_the_day_miss_says_which_day_the_records_give():
+    question = analyse("What was the investment portfolio worth on 31 March 2023?")
+    sentence = "The portfolio stood at £38.5 million on 30 September 2022."
+    unmet = answer_unmet(question, passage("p", sentence, meeting_date="2022-11-15"), sentence)
+    assert unmet.message(question) == "The closest records are of 30 September 2022, not of 31 March 2023."
+    undated = "The agency item was on the forward plan."
+    unmet = answer_unmet(question, passage("p", undated, meeting_date="2022-11-15"), undated)
+    assert unmet.message(question) == ("The closest records are of the meeting of 15 November 2022, "
+                                       "not of 31 March 2023.")
+
+
 @pytest.mark.parametrize("sentence, found", [
     ("Recommendation No. 2 That the SPC recommend adoption at the meeting in January 2019.", []),
     ("8.3 2023 Water Rates - Report FIN-2023-02 advised an increase of 4.5 per cent", ["4.5"]),
