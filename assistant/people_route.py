@@ -23,7 +23,8 @@ from assistant.models import Answer, AnswerSentence
 from assistant.records_route import cited_passages
 from minutes_core.text.dates import human_date
 from minutes_core.text.names import TITLED_PERSON
-from minutes_core.text.normalise import match_form
+from minutes_core.text.normalise import match_form, strip_markup
+from minutes_core.text.sentences import split_paragraph
 from minutes_core.text.stems import WORD, stem
 from ingest.conventions import load_conventions
 from minutes_core.text.stopwords import COUNCIL_WORDS, STOPWORDS, TOPIC_STOPWORDS
@@ -48,6 +49,11 @@ _ATTENDANCE_WORDS = frozenset("attend attended attending attendance present".spl
 _MOVED_WORDS = frozenset("proposed seconded proposal moved".split())
 _BODY_WORDS = frozenset("spc committee subcommittee sub-committee district board panel forum group".split())
 _HOLDER_VERBS = frozenset("is was are were became becomes".split())
+# Words that ask who was elected to a chair's office rather than who presided: the outgoing
+# chair presides over the annual meeting that elects the next one.
+_ELECTION_WORDS = frozenset("elected elect became become chosen appointed succeeded nominated".split())
+# How far past a contested election's last nomination its declared result is looked for (lines).
+RESULT_LINES = 150
 # Words that ask for the officers and staff attending rather than the members.
 _STAFF_WORDS = frozenset("staff officers officials officer official employees".split())
 # What a motion or proposal can come to, as a question asks it ("Was X approved?", "Did X pass?").
@@ -56,6 +62,8 @@ deferred withdrawn granted pass carry""".split())
 # Words of an outcome question that say what is asked, not what it is about.
 _OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
                                                               "finally", "eventually", "decided"})
+# The words of an office after "be appointed" ("Deputy Mayor of the City").
+OFFICE_WORDS = 8
 # How much of a decision's text an answer quotes.
 SHOWN_DECISION = 240
 # The holders of a post named in an answer, most recent first.
@@ -125,6 +133,13 @@ def asks_outcome(words: list[str]) -> bool:
 def asks_chair(words: list[str]) -> bool:
     return _after(words, "who", _CHAIR_WORDS.__contains__) or (
         "who" in words and _pair(words, "the", {"chair"}))
+
+
+def asks_election(words: list[str]) -> bool:
+    """"Who was elected / became / was chosen as Mayor?", "Who was appointed Vice-Chair?": who
+    took a chair's office (or its deputy's), not who presided at a meeting."""
+    return "who" in words and any(w in _ELECTION_WORDS for w in words) and bool(
+        _hyphen_split_words(" ".join(words)) & _CHAIR_WORDS)
 
 
 def asks_absences(words: list[str]) -> bool:
@@ -200,6 +215,8 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
         return _votes(question, scope, store)
     if asks_proposer(words):
         return _proposers(question, scope, store)
+    if asks_election(words):
+        return _elections(question, scope, store)
     if asks_chair(words):
         return _chairs(question, scope, store)
     if asks_outcome(words):
@@ -427,6 +444,100 @@ def _shortened(text: str) -> str:
     """``text`` with collapsed spaces, cut at a word to at most ``SHOWN_DECISION`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= SHOWN_DECISION else text[:SHOWN_DECISION].rsplit(" ", 1)[0] + " ..."
+
+
+def _elections(question: str, scope: Scope, store) -> Answer | None:
+    """Who was elected to the chair's office (or its deputy's) a question names: the records'
+    nominations ("That Councillor X be appointed Cathaoirleach of ..."), each meeting's for that
+    office: the nominee the minutes declare elected, or the only nomination they record. Most
+    recent first. None when the records hold no nomination for the office in the
+    period (or a contest whose result they do not state): retrieval answers instead."""
+    asked = _hyphen_split_words(question)
+    deputy = bool(asked & _DEPUTY_WORDS)
+    titles = asked & _CHAIR_WORDS - _DEPUTY_WORDS
+
+    def nominated(row: dict[str, Any]) -> bool:
+        office = _hyphen_split_words(nominated_office(row.get("decision") or ""))
+        if not office or bool(office & _DEPUTY_WORDS) != deputy:
+            return False
+        # A deputy's title is spelt many ways ("Leas-Chathaoirleach"); a chair's must be the one asked.
+        return deputy or bool(office & titles)
+
+    rows = [row for row in _decisions(store, scope) if nominated(row)]
+    if not scope.committee:
+        rows = _of_named_office(question, rows)
+    contests: dict[tuple, list[dict[str, Any]]] = {}
+    for row in rows:
+        contests.setdefault((row.get("meeting_date"), row.get("committee")), []).append(row)
+    sentences = []
+    for (_, committee), nominations in sorted(contests.items(), key=lambda c: c[0][0] or "", reverse=True):
+        # The minutes' declaration names the winner of a contest; a nomination they do not
+        # declare is elected only when it is the only one the records hold for that office (a
+        # contest's nominations may be held as one decision, ``ingest.motions``: no
+        # "unopposed" is claimed).
+        winner = _declared_elected(nominations)
+        if winner is not None:
+            how = "declared elected" + (f" of {len(nominations)} nominated" if len(nominations) > 1 else "")
+        elif len(nominations) == 1 and not any(nominations[0].get(f"names_{side}") for side in ("for", "against")):
+            winner, how = nominations[0], "the only nomination recorded"
+        else:
+            continue
+        sentences.append((f"{_when(winner)}, {committee or 'the meeting'}: {_nominee(winner) or 'the nominee'} "
+                          f"({how}): {_subject(winner)} {decision_line(winner)}".strip(), winner))
+    if not sentences:
+        return None
+    return _answer(question, scope, "elections", sentences[:MAX_HOLDERS], "decisions", store)
+
+
+def nominated_office(decision: str) -> str:
+    """The office a nomination is for ("Deputy Mayor of the City and County of Limerick" of
+    "That Councillor X be appointed Deputy Mayor of ..."), or '' for a decision that nominates
+    no one."""
+    words = _words(decision.replace("*", " "))
+    for n, word in enumerate(words[:-2]):
+        if word == "be" and words[n + 1] in ("appointed", "elected"):
+            return " ".join(words[n + 2:n + 2 + OFFICE_WORDS])
+    return ""
+
+
+def _of_named_office(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nominations whose office shares most words with the question ("Mayor of the City and
+    County", not "Mayor of the Metropolitan District") when no body narrowed the rows."""
+    asked = set(topic_stems(question))
+    scores = [len(asked & _stems_of(nominated_office(row.get("decision") or ""))) for row in rows]
+    best = max(scores, default=0)
+    return [row for row, score in zip(rows, scores) if score == best]
+
+
+def _nominee(row: dict[str, Any]) -> str:
+    """The person a nomination names ("Councillor Liam Galvin"), or ''."""
+    person = TITLED_PERSON.search(strip_markup(row.get("decision") or ""))
+    return person.group(0).strip() if person else ""
+
+
+def _declared_elected(nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The nomination of a contested election whose nominee the minutes declare elected ("The
+    outgoing Mayor declared Councillor Galvin elected as Mayor"), read from the lines after the
+    last nomination; None when no such sentence names exactly one nominee."""
+    nominees = {}
+    for row in nominations:
+        parsed = parse_name(_nominee(row))
+        if parsed:
+            nominees[parsed.key] = row
+    following = " ".join(source_lines(nominations[-1], after=RESULT_LINES).split())
+    for sentence in split_paragraph(following):
+        lowered = sentence.lower()
+        declared = lowered.find("declared")
+        elected = lowered.find("elected", declared)
+        if declared < 0 or elected < 0:
+            continue
+        # Only the words between "declared" and "elected" name the winner: the vote lists
+        # before them name every nominee.
+        folded = fold(sentence[declared:elected])
+        named = [row for key, row in nominees.items() if key in folded]
+        if len(named) == 1:
+            return named[0]
+    return None
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
@@ -665,7 +776,8 @@ def _councillor(row: dict[str, Any]) -> str:
 
 
 def _subject(row: dict[str, Any]) -> str:
-    decision = _shortened(row.get("decision") or "")
+    # Markup (bold, italics) is no part of the words quoted.
+    decision = _shortened(strip_markup(row.get("decision") or "").replace("*", "")).strip(" \u201c\u201d\"")
     item = f"item {row['item']} ({row['item_title']}), " if row.get("item") and row.get("item_title") else ""
     return f"{item}\u201c{decision}\u201d"
 

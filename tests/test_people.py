@@ -248,6 +248,67 @@ def test_who_was_mayor_is_the_chair_holding_that_title_not_every_bodys_chair():
     assert all(name in answer.answer for name in ("Collins", "Teskey", "Ryan"))
 
 
+def _nomination(nominee, office, when, body, proposer, seconder, path="/nowhere/m.md", line=1):
+    text = f"That Councillor {nominee} be appointed {office} for the coming year."
+    return {"decision": text, "text": text, "meeting_date": when, "committee": body,
+            "proposer": proposer, "seconder": seconder, "outcome": "agreed", "source": "m.md",
+            "path": path, "line_start": line, "line_end": line, "page": 1}
+
+
+def test_who_was_elected_is_the_nomination_not_the_outgoing_chair_presiding():
+    """At an annual meeting the outgoing chair presides over the election of the next one."""
+    store = FakeStore(
+        attendance=[{**_att("P. Marsh", "chair", "2023-05-16", body="Council"), "capacity": "Mayor"}],
+        decisions=[_nomination("Ruth Okafor", "Mayor of the Borough", "2023-05-16", "Council", "Byrne", "Lee"),
+                   _nomination("Tom Hale", "Deputy Mayor of the Borough", "2023-05-16", "Council", "Lee", "Byrne"),
+                   _nomination("Ann Price", "Chair of the Planning Committee", "2023-05-16", "Council", "Hale", "Lee")])
+    answer = answer_about_people("Who was elected Mayor in May 2023?", None, store)
+    assert answer.route == "records" and "Ruth Okafor (the only nomination recorded)" in answer.answer
+    assert "Marsh" not in answer.answer and "Hale" not in answer.sentences[0].text.split(":")[0]
+    deputy = answer_about_people("Who became Deputy Mayor in May 2023?", None, store)
+    assert "Tom Hale (the only nomination recorded)" in deputy.answer and "Okafor" not in deputy.answer
+    vice = FakeStore(decisions=[_nomination("Omar Reid", "Vice-Chair of the Committee for the municipal year",
+                                            "2023-07-18", "Audit Committee", "Lee", "Byrne")])
+    assert "Omar Reid (the only nomination recorded)" in answer_about_people(
+        "Who was appointed Vice-Chair of the Audit Committee in July 2023?", None, vice).answer
+    # who presided is still the chair line
+    presided = answer_about_people("Who was in the chair at the meeting on 16 May 2023?", None, store)
+    assert "Marsh" in presided.answer
+
+
+def test_a_contested_election_answers_the_nominee_the_minutes_declare_elected(tmp_path):
+    minutes = tmp_path / "annual.md"
+    minutes.write_text("\n".join([
+        "That Councillor Ruth Okafor be appointed Chair for the coming year.",
+        "That Councillor Tom Hale be appointed Chair for the coming year.",
+        "For Councillor Okafor: Councillors Byrne, Lee, Okafor (3)",
+        "For Councillor Hale: Councillors Hale, Price (2)",
+        "The outgoing Chair declared Councillor Okafor elected as Chair and congratulated her.",
+    ]), encoding="utf-8")
+    contest = [_nomination("Ruth Okafor", "Chair", "2023-05-16", "Board", "Byrne", "Lee", str(minutes), 1),
+               _nomination("Tom Hale", "Chair", "2023-05-16", "Board", "Price", "Hale", str(minutes), 2)]
+    answer = answer_about_people("Who was elected Chair of the Board in May 2023?", None, FakeStore(decisions=contest))
+    assert "Ruth Okafor (declared elected of 2 nominated)" in answer.answer and "Tom Hale" not in answer.answer
+    # no declared result in the minutes: the records do not say who won, so retrieval answers
+    undeclared = tmp_path / "undeclared.md"
+    undeclared.write_text("\n".join(minutes.read_text().splitlines()[:4]), encoding="utf-8")
+    contest = [{**row, "path": str(undeclared)} for row in contest]
+    assert answer_about_people("Who was elected Chair of the Board in May 2023?", None,
+                               FakeStore(decisions=contest)) is None
+
+
+def test_elections_in_real_minutes_name_the_winners_the_minutes_declare(fixture_store):
+    """The 2019 annual meeting of a district (hand-checked fixture): two nominations for the
+    chair, a vote, and the outgoing chair's declaration."""
+    chair = answer_about_people("Who was elected Cathaoirleach of the Metropolitan District in June 2019?",
+                                None, fixture_store)
+    assert chair is not None and "Councillor James Collins (declared elected)" in chair.answer
+    assert chair.citations and "Secas" not in chair.sentences[0].text.split("(")[0]
+    deputy = answer_about_people("Who was elected Leas Cathaoirleach of the Metropolitan District in June 2019?",
+                                 None, fixture_store)
+    assert deputy is not None and "Kieran O’Hanlon (declared elected)" in deputy.answer
+
+
 def test_a_member_listed_present_as_chairperson_chaired_the_meeting_but_not_a_vice_chair():
     store = FakeStore([
         {**_att("Daly", "present", "2018-12-03", body="Transport Committee"), "capacity": "Chairperson"},
