@@ -49,9 +49,6 @@ OUTLINE_LINE = re.compile(r"^\t+\S")
 # trailing spaces and "**".)
 AGENDA_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.?\s++(?:\*\*)?\s*+([A-Z(][^a-z]{3,})$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
-MINUTES_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.\s++(?:\*\*)?\s*+(.+)$")
-# "1." alone on a line, the item's title on the next text line (a number column set apart).
-LONE_ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s*$")
 
 # Kinds of paper, recognised from a document's first lines (title lines first, then its opening).
 DOC_TYPES_BY_TITLE: list[tuple[str, re.Pattern[str]]] = [
@@ -492,34 +489,209 @@ def _apply_overrides(parsed: list[ParsedDocument], overrides: dict, aliases_file
 
 
 def minutes_items(lines: list[Line]) -> list[tuple[int, str, str]]:
-    """(line index, number, title) of numbered item headings in a set of minutes, in order."""
-    found: list[tuple[int, str, str]] = []
+    """(line index, number, title) of numbered item headings in a set of minutes, in order.
+
+    Councils print an item heading in many ways: "4. GENERAL ALLOCATION", "4. General
+    Allocation", "**Item 4:** **General Allocation**", "Item 4" over its title, "## 4. General
+    Allocation" (``_item_heading``). Numbered paragraphs and lists inside an item look much the
+    same; the numbering and the layout tell them apart (``_item_runs``).
+    """
+    ranks: list[int] = []  # text lines up to each line: headings with none between are a list
+    for line in lines:
+        ranks.append((ranks[-1] if ranks else 0) + (line.kind == "text"))
+    headings: list[_Heading] = []
     for i, line in enumerate(lines):
-        if line.kind != "text":
-            continue
-        match = MINUTES_ITEM.match(line.text)
-        lone = LONE_ITEM_NUMBER.match(line.content)
-        if lone:
-            following = next((l for l in lines[i + 1:i + 4] if l.kind == "text"), None)
-            title = strip_markup(following.content).strip() if following else ""
-            if not _is_item_title(title):
-                continue
-            number = lone.group(1)
-        elif not match:
-            continue
+        if line.kind == "text" and (heading := _item_heading(lines, i)):
+            heading.listed = bool(headings) and ranks[i] - ranks[headings[-1].end] <= 1
+            headings.append(heading)
+    return [(h.line, str(h.number), fold_quotes(h.title)) for h in _item_runs(headings)]
+
+
+@dataclass
+class _Heading:
+    line: int  # index of the heading line
+    end: int  # index of its title's last line
+    number: int
+    title: str
+    marked: bool  # an "Item" label, upper case, bold or a Markdown heading
+    listed: bool = False  # on the text line right after the heading before it, as in a list
+
+
+def _item_runs(headings: list[_Heading]) -> list[_Heading]:
+    """The headings that are items: runs numbered in sequence, each number used once.
+
+    Headings come in runs, each numbered one more than the one before; a run laid out as a list
+    ends where a heading not so laid out follows ("1." to "5." of a list inside an item, then
+    the item "6."). The runs are taken in order of the text, first those not laid out as lists
+    (``_take_runs``); then headings alone, for items taken out of order ("it was agreed to take
+    item 16 with this item") or the last item after a list inside the one before, each when its
+    number is free and at most one past the highest taken (when two share a number, a marked
+    one, then the shorter title); then the runs laid out as lists (first, when no other run
+    was found). Linear: numbers have at most two digits, so at most 99 are taken.
+    """
+    runs: list[list[_Heading]] = []
+    for heading in headings:
+        previous = runs[-1][-1] if runs else None
+        if previous and heading.number == previous.number + 1 and (heading.listed or not previous.listed):
+            runs[-1].append(heading)
         else:
-            number, title = match.group(1), strip_markup(match.group(2)).strip()
-            letters = [c for c in title if c.isalpha()]
-            if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.7:
+            heading.listed = False  # (a run's first heading is laid out on its own)
+            runs.append([heading])
+    kept: list[_Heading] = []
+    taken: set[int] = set()
+    after_lists = _take_runs([run for run in runs if len(run) > 1 and not _listed(run)], kept, taken)
+    lists = [run for run in runs if len(run) > 1 and _listed(run)]
+    lists_first = not taken  # (minutes whose items are all laid out as a list)
+    if lists_first:
+        after_lists += _take_runs(lists, kept, taken)
+    lone: dict[int, _Heading] = {}
+    for heading in [run[0] for run in runs if len(run) == 1] + after_lists:
+        other = lone.setdefault(heading.number, heading)
+        if (not heading.marked, len(heading.title)) < (not other.marked, len(other.title)):
+            lone[heading.number] = heading
+    for heading in sorted(lone.values(), key=lambda h: h.line):
+        if heading.number not in taken and (not taken or heading.number <= max(taken) + 1):
+            taken.add(heading.number)
+            kept.append(heading)
+    if not lists_first:
+        _take_runs(lists, kept, taken)
+    return sorted(kept, key=lambda h: h.line)
+
+
+def _take_runs(runs: list[list[_Heading]], kept: list[_Heading], taken: set[int]) -> list[_Heading]:
+    """Keep the runs' headings whose numbers are free, in order: each number is one item.
+
+    A run whose first number is taken starts the numbering again: a list inside an item ("1.",
+    "2."), whose last heading alone may be the item after it ("3.", when 1 and 2 are taken and
+    3 is not: returned, to be weighed with the headings alone). But when the run kept before it
+    went on into a list of its own ("4. Report ...", "5. Impact ..." on consecutive lines, then
+    the items "4." to "16."), or into fewer headings than this run has and this one is no list,
+    those numbers go back to this run. A run meeting a taken number ends there.
+    """
+    last: list[_Heading] = []  # the run kept last
+    after_lists: list[_Heading] = []
+    for run in runs:
+        if run[0].number in taken:
+            tail = [h for h in last if h.number >= run[0].number]
+            if not (last and run[0].number > last[0].number and max(taken) == last[-1].number
+                    and (_listed(tail) or (len(run) > len(tail) and not _listed(run)))):
+                if run[-1].number not in taken and run[-2].number in taken:
+                    after_lists.append(run[-1])
                 continue
-        expected = int(found[-1][1]) + 1 if found else None
-        if expected is None or int(number) == expected:
-            found.append((i, number, fold_quotes(title)))
-    return found
+            del kept[-len(tail):]
+            taken.difference_update(h.number for h in tail)
+        last = []
+        for heading in run:
+            if heading.number in taken:
+                break
+            taken.add(heading.number)
+            last.append(heading)
+        kept += last
+    return after_lists
 
 
+def _listed(run: list[_Heading]) -> bool:
+    """At least half the headings of a run on the text line right after the one before."""
+    return 2 * sum(h.listed for h in run[1:]) >= len(run) - 1
 
-def _is_item_title(text: str) -> bool:
-    """A short heading: capitalised, at most 16 words, not a sentence that ends with a full stop."""
+
+# Small words a wrapped heading breaks after ("... Policy Committee meeting of" / "14th June").
+TITLE_JOINERS = frozenset("a an and at by for from in of on or the to with".split())
+
+
+def _item_heading(lines: list[Line], i: int) -> _Heading | None:
+    """The item heading line ``i`` opens, from its number prefix and its title; None if none.
+
+    A prefix is "N." (or "N:"), or "Item N" with or without a mark; "N" alone is a date, an
+    address or a page number, and "4.1", "4(a)" are parts of an item. A title too long or too
+    lower-case to be a heading, or one whose sentence runs on in lower case on the next line,
+    is a numbered paragraph. A title left empty ("Item 4", "4.") is the next text line.
+    """
+    raw = lines[i].text.strip()
+    text = lines[i].content.lstrip("#").strip()
+    labelled = text[:4].lower() == "item"
+    if labelled:
+        text = text[4:].lstrip()
+        if text[:3].lower() == "no.":
+            text = text[3:].lstrip()
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if not 1 <= digits <= 2:
+        return None
+    number, rest = text[:digits], text[digits:]
+    if rest[:1] in (".", ":"):
+        rest = rest[1:]
+    elif not labelled:
+        return None
+    if rest[:1].isdigit() or rest[:1] == "(" or (rest[:1].isalpha() and not rest[:1].isupper()):
+        return None
+    title = rest.strip().lstrip("–—-:").strip().rstrip(":").strip()
+    end = i
+    if not title:
+        end = next((j for j in range(i + 1, min(len(lines), i + 4)) if lines[j].kind == "text"), None)
+        if end is None:
+            return None
+        title = lines[end].content.strip().rstrip(":").strip()
+    if not _is_item_title(title, labelled):
+        return None
+    marked = labelled or raw.startswith("#") or _bold_only(lines[end].text) or _upper(title)
+    if not marked and end == i and _runs_on(lines, end, title):
+        return None
+    title, end = _with_wrapped_title(lines, end, title)
+    return _Heading(i, end, int(number), title, marked)
+
+
+def _runs_on(lines: list[Line], i: int, title: str) -> bool:
+    """A sentence that carries on in lower case on the next text line: a paragraph, no title."""
+    if TERMINAL.search(title) or title.count("(") > title.count(")"):
+        return False
+    following = next((line for line in lines[i + 1:i + 4] if line.kind == "text"), None)
+    return following is not None and following.content[:1].islower()
+
+
+def _with_wrapped_title(lines: list[Line], i: int, title: str) -> tuple[str, int]:
+    """A bold title with the bold lines its wrapping carried on to (at most two), and its last line."""
+    if not _bold_only(lines[i].text):
+        return title, i
+    end = i
+    for j in range(i + 1, min(len(lines), i + 6)):
+        line = lines[j]
+        if line.kind == "blank":
+            continue
+        content = line.content
+        last = title.rsplit(None, 1)[-1].lower()
+        carries_on = (content[:1].islower() or content[:1].isdigit() or last in TITLE_JOINERS
+                      or title.count("(") > title.count(")"))
+        if line.kind != "text" or not _bold_only(line.text) or not carries_on or len(title) > 200:
+            break
+        title, end = f"{title} {content}".rstrip(":").strip(), j
+    return title, end
+
+
+def _bold_only(text: str) -> bool:
+    text = text.strip()
+    return len(text) > 4 and text.startswith("**") and text.endswith("**")
+
+
+def _upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.7
+
+
+def _is_item_title(text: str, labelled: bool = False) -> bool:
+    """A heading's title: mostly upper-case letters, or short and capitalised, not a sentence.
+
+    A full stop ends a sentence in sentence case ("The Council noted the report."), not a title
+    in title case ("Update on the Ring Road Project.") or one an "Item N" label announces.
+    """
+    if _upper(text):
+        return True
     words = text.split()
-    return bool(words) and len(words) <= 16 and text[:1].isupper() and not text.rstrip("*").endswith(".")
+    if not words or len(words) > (24 if labelled else 16) or not text[:1].isupper():
+        return False
+    return not text.rstrip("*").endswith(".") or labelled or _title_case(words)
+
+
+def _title_case(words: list[str]) -> bool:
+    """Most words other than small joining words begin with a capital (or are numbers)."""
+    content = [w for w in words if w.lower() not in TITLE_JOINERS]
+    return sum(not w[:1].islower() for w in content) >= 0.75 * len(content)

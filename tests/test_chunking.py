@@ -99,3 +99,42 @@ def test_minutes_without_attendance_lists_have_no_attendance_passage(tmp_path):
     text = DISTRICT.split("PRESENT IN THE CHAIR:")[0] + "ROADS PROGRAMME\n\n" + DISCUSSION * 3
     chunks = chunks_of(tmp_path, "eastvale-minutes.md", text)
     assert chunks and not any(c.metadata["is_attendance"] for c in chunks)
+
+
+# A policy committee's minutes: bold "Item N" labels over bold titles, the title wrapped.
+COMMITTEE = f"""**MINUTES OF PROCEEDINGS OF MEETING OF THE HOUSING STRATEGIC POLICY COMMITTEE HELD ON
+MONDAY, 9TH JULY 2018 AT 3PM.**
+
+**PRESENT IN THE CHAIR:** Councillor A. Byrne
+
+**Item 1:**
+
+**Adoption of the Minutes of the Housing Strategic Policy Committee meeting**
+
+**held on 14th May 2018**
+
+The minutes were adopted on the proposal of Councillor Carey, seconded by Councillor Doyle.
+
+**Item 2: Housing Delivery Update**
+
+{DISCUSSION * 3}
+
+1. The Members asked for a report on vacant homes in each district.
+
+2. The Members asked for the programme of repairs to be circulated.
+
+**Item 3 Notice of Motion**
+
+{DISCUSSION * 2}
+"""
+
+
+def test_each_passage_of_minutes_with_item_labels_carries_its_item(tmp_path):
+    chunks = chunks_of(tmp_path, "housing-spc-minutes.md", COMMITTEE)
+    items = {(c.metadata["item"], c.metadata["item_title"]) for c in chunks if "Senior Engineer" in c.text}
+    assert items == {("2", "Housing Delivery Update"), ("3", "Notice of Motion")}
+    adopted = next(c for c in chunks if "minutes were adopted" in c.text)
+    assert (adopted.metadata["item"], adopted.metadata["item_title"]) == (
+        "1", "Adoption of the Minutes of the Housing Strategic Policy Committee meeting held on 14th May 2018")
+    # the numbered requests inside item 2 are no items of their own
+    assert next(c for c in chunks if "vacant homes" in c.text).metadata["item"] == "2"

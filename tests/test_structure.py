@@ -16,7 +16,7 @@ from ingest.clean import clean_lines
 from ingest.committees import normalise_name
 from ingest.loaders import load_file
 from ingest.parse import parse_file
-from ingest.structure import detect_documents, parse_agenda
+from ingest.structure import detect_documents, minutes_items, parse_agenda
 from minutes_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,3 +161,134 @@ def test_a_converters_source_link_and_fine_print_are_not_text(tmp_path, text, ki
     path = tmp_path / "paper.md"
     path.write_text(text, encoding="utf-8")
     assert [line.kind for line in clean_lines(load_file(path, Settings()))] == kinds
+
+
+# -- item headings of minutes (minutes_items) ------------------------------------------------------
+
+BODY = "The report was noted and the Members thanked the officer for the presentation."
+
+
+def _minutes_items(tmp_path, text: str) -> list[tuple[str, str]]:
+    path = tmp_path / "minutes.md"
+    path.write_text(text, encoding="utf-8")
+    return [(number, title) for _, number, title in minutes_items(clean_lines(load_file(path, Settings())))]
+
+
+@pytest.mark.parametrize("heading, number, title", [
+    ("4. GENERAL MUNICIPAL ALLOCATION", "4", "GENERAL MUNICIPAL ALLOCATION"),
+    ("1. Adoption of Minutes", "1", "Adoption of Minutes"),
+    ("3. Presentation by Ms. A. Byrne on the Role of the Community Safety Partnership", "3",
+     "Presentation by Ms. A. Byrne on the Role of the Community Safety Partnership"),
+    ("4. Update on the Ring Road Project.", "4", "Update on the Ring Road Project."),  # title case
+    ("2. Disposal of Land:", "2", "Disposal of Land"),
+    ("**4.** **General Municipal Allocation (GMA) 2018**", "4", "General Municipal Allocation (GMA) 2018"),
+    ("**5.GMA Projects 2022**", "5", "GMA Projects 2022"),
+    ("**1.MINUTES**", "1", "MINUTES"),
+    ("3.\n\nEconomic Development Directorate", "3", "Economic Development Directorate"),
+    ("**Item 5 Notice of Motion**", "5", "Notice of Motion"),
+    ("**Item 3:** **Update on the outcome of the Housing Workshop held on the 17th October 2018:**", "3",
+     "Update on the outcome of the Housing Workshop held on the 17th October 2018"),
+    ("**Item 5** **–** **Presentation by the Arts Committee**", "5", "Presentation by the Arts Committee"),
+    ("Item 6: Date of next Meeting.", "6", "Date of next Meeting."),
+    ("Item No. 2 Matters Arising", "2", "Matters Arising"),
+    ("**Item 2**\n\n**Presentation on the Draft Regional Strategy**", "2",
+     "Presentation on the Draft Regional Strategy"),
+    ("Item 7.\n\nForward Planning Work Schedule 2017.", "7", "Forward Planning Work Schedule 2017."),
+    # a bold title wrapped over bold lines: a small word, a lower-case start, an open bracket
+    ("**Item 1: To approve the Minutes of the Housing Strategic Policy Committee meeting**\n\n"
+     "**held on 9th July 2018**", "1",
+     "To approve the Minutes of the Housing Strategic Policy Committee meeting held on 9th July 2018"),
+    ("**Item 1**\n\n**Adoption of Minutes of the Planning Committee Meeting of**\n\n**13th** **December, 2021**",
+     "1", "Adoption of Minutes of the Planning Committee Meeting of 13th December, 2021"),
+    ("**Item 6: Notice of Motion submitted by Councillor A. Byrne (to be referred to the Housing**\n"
+     "**Strategic Policy Committee)**", "6",
+     "Notice of Motion submitted by Councillor A. Byrne (to be referred to the Housing Strategic Policy Committee)"),
+    ("## 4. Adoption of Minutes", "4", "Adoption of Minutes"),  # a Markdown heading
+])
+def test_an_item_heading_is_found_however_it_is_printed(tmp_path, heading, number, title):
+    assert _minutes_items(tmp_path, f"MINUTES\n\n{heading}\n\n{BODY}\n") == [(number, title)]
+
+
+@pytest.mark.parametrize("line", [
+    "1. The Council notes that the report was circulated to all members.",  # a sentence
+    "1. Balanced development across the county in accordance with housing need.",
+    "2. Maximise re-use of existing vacant housing stock in the city, towns and villages of\nthe county.",
+    "4. an item in lower case",
+    "(a) Circulated, copy of the report of the Director of Services",
+    "4(a) Roads Programme",  # parts of an item
+    "4.1 Roads Programme",
+    "Item 4.1 Roads Programme",
+    "28 TH NOVEMBER, 2019 AT 10AM",  # a date split by OCR: a number with no mark
+    "3 Main Street, Northfield",
+    "10.30 a.m.",
+    "11.a.m.",
+    "12",  # page numbers
+    "**2**",
+    "Item 4 was deferred to the next meeting.",
+    "Items 4 and 5 were taken together.",
+    "1. " + "Long Words " * 10,  # too long for a title
+])
+def test_numbered_paragraphs_dates_and_page_numbers_are_no_item_headings(tmp_path, line):
+    assert _minutes_items(tmp_path, f"MINUTES\n\n{line}\n\n{BODY}\n") == []
+
+
+def _numbered(*headings: str) -> str:
+    """Minutes whose headings each stand over a paragraph (a heading ending in '|' has none)."""
+    parts = []
+    for heading in headings:
+        parts.append(heading.rstrip("|"))
+        if not heading.endswith("|"):
+            parts.append(BODY)
+    return "MINUTES\n\n" + "\n\n".join(parts) + "\n"
+
+
+def test_a_list_inside_an_item_numbered_on_from_the_items_is_no_item(tmp_path):
+    # "1." to "5." of a list of estates, one a line, under item 2: its "3." is no item 3
+    text = _numbered("1. Adoption of Minutes", "2. Taking in Charge of Estates",
+                     "1. Oak Park|", "2. Elm Court|", "3. Ash Grove|", "4. Birch Lawn|", "5. Beech Road",
+                     "3. Housing Directorate", "4. Notice of Motion submitted by Councillor A. Byrne")
+    assert [n for n, _ in _minutes_items(tmp_path, text)] == ["1", "2", "3", "4"]
+    assert _minutes_items(tmp_path, text)[2] == ("3", "Housing Directorate")
+
+
+def test_items_after_a_list_that_restarts_the_numbering_are_found(tmp_path):
+    # items 1-5, a list of five aims under item 5, then item 6: the list ends where 6 is no list
+    text = _numbered("1. Adoption of Minutes", "2. Disposal of Land", "3. Roads Directorate",
+                     "4. Community Grants", "5. Housing Directorate",
+                     "1. Address Homelessness|", "2. Build More Homes|", "3. Improve the Rental Sector|",
+                     "4. Use Vacant Homes|", "5. Repair Existing Homes",
+                     "6. Planning Directorate", "7. Question submitted by Councillor C. Doyle")
+    assert [n for n, _ in _minutes_items(tmp_path, text)] == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_items_taken_out_of_order_keep_their_numbers(tmp_path):
+    # "it was agreed to take items 10 and 11 next"; item 16 taken with item 5
+    text = _numbered("1. Adoption of Minutes", "10. Notice of Motion submitted by Councillor A. Byrne",
+                     "11. Notice of Motion submitted by Councillor C. Doyle", "2. Disposal of Land",
+                     "3. Roads Directorate", "4. Housing Directorate", "5. Local Property Tax",
+                     "16. Notice of Motion submitted by Councillor E. Fahy", "6. Conferences",
+                     "7. Question submitted by Councillor A. Byrne", "8. Question submitted by Councillor C. Doyle",
+                     "9. Question submitted by Councillor E. Fahy", "12. Notice of Motion submitted by Councillor G. Hughes",
+                     "13. Notice of Motion submitted by Councillor H. Ivers", "14. Conferences",
+                     "15. Notice of Motion submitted by Councillor C. Doyle",
+                     "17. Notice of Motion submitted by Councillor A. Byrne", "18. Correspondence")
+    assert [n for n, _ in _minutes_items(tmp_path, text)] == [
+        "1", "10", "11", "2", "3", "4", "5", "16", "6", "7", "8", "9", "12", "13", "14", "15", "17", "18"]
+
+
+def test_a_run_that_went_on_into_a_short_list_gives_its_numbers_to_the_items(tmp_path):
+    # item 3's two numbered conclusions ("4.", "5." on consecutive lines), then items 4 to 7
+    text = _numbered("1. Adoption of Minutes", "2. Disposal of Land", "3. Service Delivery Plan",
+                     "4. Report on Public Submissions.|", "5. Potential Impact on Service Delivery.",
+                     "4. Regional Services Directorate", "5. Social Development Directorate",
+                     "6. Conferences", "7. Correspondence")
+    assert _minutes_items(tmp_path, text)[3:] == [
+        ("4", "Regional Services Directorate"), ("5", "Social Development Directorate"),
+        ("6", "Conferences"), ("7", "Correspondence")]
+
+
+def test_the_last_item_after_a_list_inside_the_one_before_is_found(tmp_path):
+    text = _numbered("1. Adoption of Minutes", "2. Notice of Motion submitted by Councillor A. Byrne",
+                     "1. That we Request the Chief Executive to Meet the Clubs", "2. That we Ask the Minister",
+                     "3. Correspondence")
+    assert [n for n, _ in _minutes_items(tmp_path, text)] == ["1", "2", "3"]
