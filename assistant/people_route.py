@@ -347,7 +347,7 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
 
     rows = best_decisions(_decisions(store, scope), topic_stems(question, scope), voted)
     if not rows:
-        return None
+        return _no_vote_recorded(question, scope, store)
     sentences = []
     for row in rows:
         parts = []
@@ -365,6 +365,37 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
             outcome += f", {row['votes_for']} to {row['votes_against']}"  # as papers print a result
         sentences.append((f"{_when(row)}, on {_subject(row)}: " + "; ".join(parts) + outcome + ".", row))
     return _answer(question, scope, "recorded votes", sentences, "decisions", store)
+
+
+def _no_vote_recorded(question: str, scope: Scope, store) -> Answer | None:
+    """A vote asked about a decision the minutes record without one ("agreed", an unopposed
+    nomination): the records' own answer is that no vote was recorded, shown with the decision
+    and how it was made. Only a decision whose own words (or item title) hold more than half the
+    question's topic, naming everyone the question names, and whose lines and the discussion
+    before them print no vote at all (a vote printed beside a decision but read into no field
+    is retrieval's to quote). None otherwise."""
+    named = _named(question)
+    stems = [s for s in topic_stems(question, scope) if not s.startswith(_VOTE_WORDS)]
+
+    def decided(row: dict[str, Any]) -> bool:
+        own = _stems_of(f"{_shortened(row.get('decision') or '')} {row.get('item_title') or ''}")
+        return 2 * sum(s in own for s in stems) > len(stems) and _names_all(row, named)
+
+    rows = best_decisions(_decisions(store, scope), stems, decided)
+    if not rows or any(_prints_a_vote(row) for row in rows):
+        return None
+    row = rows[0]
+    answer = _answer(question, scope, "decisions", [
+        ("The minutes record no vote on the decision this question names; "
+         f"{_when(row)}, {_subject(row)}: {decision_line(row) or 'agreed'}", row)], "decisions", store)
+    answer.abstained = True
+    return answer
+
+
+def _prints_a_vote(row: dict[str, Any]) -> bool:
+    """Whether a decision's lines, or the discussion before them, print a vote."""
+    words = _words(f"{row.get('text') or ''}\n{source_context(row)}")
+    return any(w.startswith(_VOTE_WORDS) or w in ("against", "for:", "unanimously") for w in words)
 
 
 def _proposers(question: str, scope: Scope, store) -> Answer | None:
