@@ -78,6 +78,9 @@ ORDINAL_QUOTE = re.compile(r"(?<=\d)[\"”](?=\s*[A-Za-z])")
 # A sentence that announces the text to follow ("... the following Motion was agreed.", "... as
 # follows:"): the decision's words are in the next paragraph.
 ANNOUNCES_TEXT = re.compile(r"\bthe\s+following\b[^.;]{0,80}[.:]?\s*$|\bas\s+follows\s*[.:]?\s*$", re.I)
+# The label a resolution's words follow, at the end of the prose before them ("... RESOLVED:",
+# "... RESOLVED (unanimously) -", "... Decision:"): a web page prints an item's minutes as one row.
+LABEL_AT_END = re.compile(r"\b(?:resolved|decisions?)\b(?:\s?\([^()]{0,30}\))?\s?[:\-–—]?\s*$", re.I)
 # "(7)" after a list of names: how many voted that way.
 BRACKET_COUNT = re.compile(r"\(\s*(\d{1,3})\s*\)\s*$")
 # A motion's own words that say it amends another ("an amendment to add ...", "moved as an amendment
@@ -321,7 +324,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             # seconded by Y, the following resolution was adopted:", a web page's item row: "... X
             # moved, and Y seconded, an amendment ... CARRIED (5 for, 1 against). RESOLVED: ...");
             # ``_restated`` gives the resolution the mover of the motion it records.
-            told = [m for m in _sentence_motions(block, _prose_before(lead, conventions), conventions, None)
+            told = [m for m in _sentence_motions(block, _prose_before(lead), conventions, None)
                     if m.proposer or m.seconder] if lead else []
             if told:
                 close()
@@ -609,14 +612,10 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
     return found
 
 
-def _prose_before(lead: str, conventions: Conventions) -> str:
+def _prose_before(lead: str) -> str:
     """The prose of a paragraph before its resolution, without the resolution's own label
     ("... which was declared LOST. RESOLVED:" -> "... which was declared LOST.")."""
-    sentences = split_paragraph(lead[-MAX_SENTENCE * MAX_SENTENCES:])
-    while sentences and (label := conventions.first("resolved", sentences[-1][:MAX_SENTENCE])) \
-            and label[1].start() == 0:
-        sentences.pop()
-    return " ".join(sentences)
+    return LABEL_AT_END.sub("", lead[-MAX_SENTENCE * MAX_SENTENCES:])
 
 
 def _division(found: tuple, block: Block, current: Motion | None, motions: list[Motion]) -> bool:
@@ -815,6 +814,11 @@ def _outcome_in(text: str, motion: Motion, conventions: Conventions, block: Bloc
     if kind == "from-word":
         kind = OUTCOME_WORDS.get(re.sub(r"\s+", " ", (groups.get("word") or "").lower()), "carried")
     counts = {side: int(groups[side]) if groups.get(side) else None for side in ("for", "against", "abstain")}
+    names = {side: names_in(groups[f"names_{side}"]) if groups.get(f"names_{side}") else []
+             for side in ("for", "against", "abstain")}
+    for side, listed in names.items():
+        if counts[side] is None and listed:
+            counts[side] = len(listed)
     if kind == "from-counts":
         kind = "carried" if (counts["for"] or 0) > (counts["against"] or 0) else "lost"
     if kind == "lost" and counts["for"] is not None and counts["against"] is not None \
@@ -828,6 +832,8 @@ def _outcome_in(text: str, motion: Motion, conventions: Conventions, block: Bloc
     for side, value in counts.items():
         if value is not None:
             motion.votes[side] = value
+        if names[side]:
+            motion.names[side] = names[side]
     if block is not None:
         motion.note(block, rule.origin)
     else:

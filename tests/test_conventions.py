@@ -279,6 +279,12 @@ NARRATIVE_CASES = [
       "used his casting vote against the motion, which was declared LOST. RESOLVED: That the report be noted."],
      [("Ellery", "Marsh", "lost", (3, 3, None), "that training be made mandatory"),
       (None, None, "noted", (None, None, None), "That the report be noted")]),
+    ("web-page-item-row-recorded-vote-then-resolution",
+     ["48. | Loan Facility Minutes: The Director reported. It was moved by Councillor Holm and seconded by Councillor "
+      "Nyberg that the recommendations in the report be approved. The votes were recorded as follows: For (4) "
+      "Councillors Abbott, Baines, Holm and Nyberg Against (1) Councillor Ellery Abstain (1) Councillor Okafor "
+      "RESOLVED: That the loan facility be increased to £1.2 million."],
+     [("Holm", "Nyberg", "carried", (4, 1, 1), "That the loan facility be increased")]),
     ("nomination-seconded-then-appointment-resolved",
      ["Councillor Hartley nominated Councillor Iqbal, and Councillor Jensen seconded the nomination. There were no "
       "other nominations.", "RESOLVED: That Councillor Iqbal be appointed Vice-Chair."],
@@ -302,7 +308,8 @@ def test_motions_told_in_prose_with_their_votes(name, texts, expected):
 
 
 def test_a_division_names_who_voted_for_the_motion_and_for_the_amendment():
-    motions = find_motions(_blocks(NARRATIVE_CASES[8][1][0], NARRATIVE_CASES[8][1][1]), load_conventions())
+    texts = next(c[1] for c in NARRATIVE_CASES if c[0] == "motion-amendment-division-and-decision-are-two-decisions")
+    motions = find_motions(_blocks(*texts[:2]), load_conventions())
     amendment, motion = sorted(motions, key=lambda m: not m.decision.startswith("moved as an amendment"))
     assert amendment.names == {"for": ["Lindgren", "Okafor"], "against": ["Bell", "Ellery", "Marsh"], "abstain": []}
     assert motion.names == {"for": ["Bell", "Ellery", "Marsh"], "against": ["Lindgren", "Okafor"], "abstain": []}
@@ -310,7 +317,8 @@ def test_a_division_names_who_voted_for_the_motion_and_for_the_amendment():
 
 NARRATIVE_RULES = ["member-moved-and-member-seconded", "member-seconded-by-member-moved", "member-moved-that",
                    "member-nominated-member", "put-to-the-vote-declared", "there-were-votes-for-and-against",
-                   "casting-vote-against", "casting-vote-for", "there-voted-for-the-motion-and-the-amendment"]
+                   "casting-vote-against", "casting-vote-for", "votes-recorded-as-follows",
+                   "there-voted-for-the-motion-and-the-amendment"]
 
 
 @pytest.mark.parametrize("name", NARRATIVE_RULES)

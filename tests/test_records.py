@@ -907,6 +907,8 @@ def other_styles_records(tmp_path_factory):
      ("Ellwood", "Hartnell", "lost", 3, 4, None)),
     ("ashworth_fac_2022-11-15_minutes.pdf", "That consideration of the variation of the loan facility",
      ("Nkemelu", "Darby", "deferred", None, None, None)),
+    ("ashworth_fac_2023-02-21_minutes.html", "That the revolving loan facility provided to Ashworth Leisure Trust",
+     ("Holloway", "Nkemelu", "carried", 4, 1, 1)),
 ])
 def test_motions_told_in_prose_are_stored_from_the_papers_with_mover_seconder_and_vote(
         other_styles_records, source, start, expected):
