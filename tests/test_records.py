@@ -810,6 +810,25 @@ def test_of_chunks_sharing_one_line_range_the_one_quoting_the_row_is_cited(store
     assert {p.id for p in cited} == {"chunk:quoting"}
 
 
+def test_of_chunks_sharing_a_web_page_row_the_one_quoting_the_decision_is_cited():
+    """A web page prints an item's minutes as one line, so its chunks share one line range, and a
+    decision's passage opens with the item's discussion: the chunk holding the resolution's words
+    is the one cited."""
+    row = {"path": "/papers/minutes.html", "source": "minutes.html", "line_start": 38, "line_end": 38,
+           "text": "48. | Loan Facility Minutes: The Director reported that the valuation had been made. "
+                   "RESOLVED: That the loan facility be increased to £1.2 million.",
+           "decision": "That the loan facility be increased to £1.2 million."}
+
+    class _RowIndex:
+        def passages_of_files(self, paths):
+            unit = {"line_start": 38, "line_end": 38}
+            return [Passage(id=f"chunk:{name}", text=text, source="minutes.html", path="/papers/minutes.html",
+                            metadata=unit)
+                    for name, text in (("opening", row["text"][:80]), ("resolution", row["text"][60:]))]
+
+    assert [p.id for p in PassageRecords(None, _RowIndex()).passages_of([row])] == ["chunk:resolution"]
+
+
 def test_a_second_roll_call_after_an_amendment_is_the_vote_on_the_main_motion():
     """North American minutes: the amendment is moved, voted and passed, then "the main motion,
     as amended, was then put" with a roll call of its own; no blank lines in the PDF's text."""
