@@ -635,8 +635,7 @@ def _division(found: tuple, block: Block, current: Motion | None, motions: list[
     sides = {"motion": _side(match.group("motion")), "amendment": _side(match.group("amendment"))}
     if None in (sides["motion"][0], sides["amendment"][0]):
         return False
-    for one, other, name in ((motion, amendment, "motion"), (amendment, motion, "amendment")):
-        against = "amendment" if name == "motion" else "motion"
+    for one, name, against in ((motion, "motion", "amendment"), (amendment, "amendment", "motion")):
         one.votes["for"], one.names["for"] = sides[name]
         one.votes["against"], one.names["against"] = sides[against]
         one.outcome = "carried" if one.votes["for"] > one.votes["against"] else "lost"
