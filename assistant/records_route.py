@@ -338,14 +338,17 @@ def _holding(row: dict[str, Any], chunks: list[Passage]) -> Passage | None:
     if not holding:
         log.debug("no chunk holds lines %s-%s of %s", start, end, row.get("source"))
         return None
-    # Chunks of one long unit (an OCR page printed as a few very long lines) all share its line
-    # range: the one quoting the row's own words is the one holding it.
-    opening = match_form(str(row.get("text") or ""))[:ROW_OPENING_CHARS].strip()
+    # Chunks of one long unit (an OCR page printed as a few very long lines, a web page's item
+    # row) all share its line range: the one quoting the row's own words is the one holding it -
+    # a decision's words first (a row's passage may open with the item's discussion), else the
+    # opening of its passage.
+    openings = [match_form(str(row.get(key) or ""))[:ROW_OPENING_CHARS].strip() for key in ("decision", "text")]
 
     def fit(p: Passage) -> tuple:
-        quoted = bool(opening) and opening in match_form(p.text)
+        held = match_form(p.text)
+        quoted = [bool(opening) and opening in held for opening in openings]
         span = (p.metadata.get("line_end") or 0) - (p.metadata.get("line_start") or 0)
-        return (not quoted, span, len(p.text), p.id)
+        return (not quoted[0], not quoted[1], span, len(p.text), p.id)
     return dataclasses.replace(min(holding, key=fit), score=1.0)
 
 

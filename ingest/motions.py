@@ -9,7 +9,12 @@ The common shapes (each a named rule in ``conventions.toml``):
   ``Motion Passed (15 to 0)`` / ``Motion Failed (6 to 9)``;
 - roll calls: "In Favour: / Against: / Abstention:" lists of names, each with an optional
   bracketed count, and recorded-vote tables (a name and Yes / No / Abstain per row);
-- "The Mayor declared the Motion carried / defeated".
+- "The Mayor declared the Motion carried / defeated";
+- motions told in prose: "Councillor X moved, and Councillor Y seconded, that ..." / "X, seconded
+  by Y, moved as an amendment that ...", with the result in the sentences after ("On being put to
+  the vote the amendment was CARRIED (5 for, 1 against)", "there were 3 votes for and 3 votes
+  against", "The Chair used his casting vote against the motion"), and a division between a motion
+  and an amendment ("there voted for the motion: ... and for the amendment: ...").
 
 A motion is read paragraph by paragraph through one agenda item: a proposer, seconder or
 resolution label opens it, its text is what the resolution or the motion says, and an outcome,
@@ -73,6 +78,14 @@ ORDINAL_QUOTE = re.compile(r"(?<=\d)[\"”](?=\s*[A-Za-z])")
 # A sentence that announces the text to follow ("... the following Motion was agreed.", "... as
 # follows:"): the decision's words are in the next paragraph.
 ANNOUNCES_TEXT = re.compile(r"\bthe\s+following\b[^.;]{0,80}[.:]?\s*$|\bas\s+follows\s*[.:]?\s*$", re.I)
+# The label a resolution's words follow, at the end of the prose before them ("... RESOLVED:",
+# "... RESOLVED (unanimously) -", "... Decision:"): a web page prints an item's minutes as one row.
+LABEL_AT_END = re.compile(r"\b(?:resolved|decisions?)\b(?:\s?\([^()]{0,30}\))?\s?[:\-–—]?\s*$", re.I)
+# "(7)" after a list of names: how many voted that way.
+BRACKET_COUNT = re.compile(r"\(\s*(\d{1,3})\s*\)\s*$")
+# A motion's own words that say it amends another ("an amendment to add ...", "moved as an amendment
+# that ..."): an amendment and the motion it amends are two decisions.
+AMENDMENT = re.compile(r"^\W{0,3}(?:moved\s+)?(?:,\s*)?(?:as\s+)?an?\s+(?:further\s+)?amendment\b", re.I)
 OUTCOME_WORDS = {
     "carried": "carried", "passed": "carried", "adopted": "carried", "defeated": "lost",
     "lost": "lost", "failed": "lost", "not carried": "lost",
@@ -103,6 +116,8 @@ class Motion:
     before_decision: Block | None = None  # the paragraph just before, when it held a decision sentence
     awaits_text: bool = False  # a label or sentence announced the text; the next quotation or "That ..." is it
     told: bool = False  # proposed in a sentence of prose, not under labels
+    amendment: bool = False  # its own words say it amends the motion before it
+    voted: bool = False  # an outcome line or sentence, or a division, gave its result
 
     @property
     def decision(self) -> str:
@@ -129,7 +144,7 @@ def person_name(text: str) -> str:
 def names_in(text: str) -> list[str]:
     """The people named in a roll-call list ("Councillors Collins (J), Galvin and O’Donnell.")."""
     flat = fold_quotes(strip_markup(text)).strip(" .;:")
-    flat = re.sub(r"\(\s*\d{1,3}\s*\)\s*$", "", flat).strip()
+    flat = BRACKET_COUNT.sub("", flat).strip()
     out = []
     for part in NAME_SPLIT.split(flat):
         name = person_name(part)
@@ -303,22 +318,28 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             continue
         if found := conventions.first("resolved", flat):
             rule, match = found
+            head = flat[: match.start()] if rule.name != "and-resolved" else ""
+            lead = flat[: match.start("text")] if head else ""
+            # The motions told before the resolution in the same paragraph ("On the proposal of X,
+            # seconded by Y, the following resolution was adopted:", a web page's item row: "... X
+            # moved, and Y seconded, an amendment ... CARRIED (5 for, 1 against). RESOLVED: ...");
+            # ``_restated`` gives the resolution the mover of the motion it records.
+            told = [m for m in _sentence_motions(block, _prose_before(lead), conventions, None)
+                    if m.proposer or m.seconder] if lead else []
+            if told:
+                close()
+                motions.extend(told)
             motion = current
             if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer):
                 close()
                 motion = start(block)
             motion.resolved = True
             motion.note(block, rule.origin)
-            head = flat[: match.start()] if rule.name != "and-resolved" else ""
             _outcome_in(head, motion, conventions)
-            lead = flat[: match.start("text")] if head else ""
-            if lead and not motion.proposer and (told := conventions.first("proposal", lead[-MAX_SENTENCE:])):
-                # "On the proposal of X, seconded by Y, the following resolution was adopted:"
-                motion.proposer = person_name(told[1].group("name"))
-                motion.seconder = person_name(told[1].group("seconder") or "") or None
-                motion.note(block, told[0].origin)
             add_text(motion, _raw_rest(block.text, match.group("text")), block)
             motion.awaits_text = not motion.text
+            continue
+        if (found := conventions.first("division", flat)) and _division(found, block, current, motions):
             continue
         if found := conventions.first("vote_list", flat):
             rule, match = found
@@ -337,7 +358,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             current.note(block, rule.origin)
             rest = match.groupdict().get("rest") or ""
             current.names[vote_side].extend(names_in(rest))
-            count = re.search(r"\(\s*(\d{1,3})\s*\)\s*$", rest)
+            count = BRACKET_COUNT.search(rest)
             if count:
                 current.votes[vote_side] = int(count.group(1))
                 vote_side = None  # "Nays: X, Y (2)": the list is complete
@@ -499,7 +520,12 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
     decision; an agreement sentence ("It was agreed that ...") opens one unless the paragraph
     already holds one (several agreement sentences about one matter are one decision); a seconding
     sentence ("This was seconded by Y.") completes the latest proposal, in this paragraph or the one
-    before. Each decision's text runs from its sentence to the next decision sentence.
+    before; an outcome sentence ("On being put to the vote the amendment was CARRIED (5 for, 1
+    against)") gives the latest moved motion its result. Each decision's text runs from its
+    sentence to the next decision sentence, or to its result: what is said after the vote is not
+    the motion. A proposal rule that marks where the motion's own words start (group ``text``:
+    "X moved, and Y seconded, that ...") keeps only those words, and words of an outcome among
+    them ("that the item be deferred") are what was moved, not what was decided.
     """
     sentences = split_paragraph(flat)
     if len(sentences) > MAX_SENTENCES:
@@ -514,7 +540,12 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             if match.groupdict().get("seconder"):
                 motion.seconder = person_name(match.group("seconder"))
             motion.note(block, rule.origin)
-            if _is_label_line(piece, match):
+            if match.groupdict().get("text") is not None:
+                # "X moved, and Y seconded, an amendment to ...": the motion's own words.
+                motion.text.append(sentence[match.start("text"):])
+                motion.amendment = bool(AMENDMENT.match(motion.text[0]))
+                _sentence_outcome(sentence[:match.start("text")], motion)
+            elif _is_label_line(piece, match):
                 # "Resolution No. 12 / Moved by X, Seconded by Y": labels; the text follows.
                 motion.text_done = False
             else:
@@ -539,6 +570,13 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                 motion.note(block, rule.origin)
                 _sentence_outcome(sentence, motion)
                 found.append(motion)
+            continue
+        if target is not None and (target.proposer or target.seconder) \
+                and _outcome_in(piece, target, conventions, block):
+            # "On being put to the vote there were 3 votes for and 3 votes against." / "The Chair
+            # used his casting vote against the motion, which was declared LOST."
+            if target is current and current not in found:
+                found.append(current)
             continue
         agreement = conventions.first("agreement", piece)
         if agreement:
@@ -569,9 +607,52 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             motion.awaits_text = number == len(sentences) - 1 and bool(ANNOUNCES_TEXT.search(sentence))
             found.append(motion)
             continue
-        if found and found[-1] is not current:
+        if found and found[-1] is not current and not found[-1].voted:
             found[-1].text.append(sentence)
     return found
+
+
+def _prose_before(lead: str) -> str:
+    """The prose of a paragraph before its resolution, without the resolution's own label
+    ("... which was declared LOST. RESOLVED:" -> "... which was declared LOST.")."""
+    return LABEL_AT_END.sub("", lead[-MAX_SENTENCE * MAX_SENTENCES:])
+
+
+def _division(found: tuple, block: Block, current: Motion | None, motions: list[Motion]) -> bool:
+    """A vote of a motion against an amendment ("On a division, there voted for the motion:
+    Councillors A, B and C (3); and for the amendment: Councillors D and E (2)."): the amendment's
+    supporters voted for it and against the motion, and the other way round; the side with more
+    votes won. Whether there was an amendment, and a motion before it, to give the votes to."""
+    rule, match = found
+    latest = [m for m in motions if m.proposer or m.seconder] + ([current] if current is not None else [])
+    amendment = next((m for m in reversed(latest) if m.amendment and not m.voted), None)
+    if amendment is None:
+        return False
+    before = latest[:next(i for i, m in enumerate(latest) if m is amendment)]
+    motion = next((m for m in reversed(before) if not m.amendment and not m.voted), None)
+    if motion is None:
+        return False
+    sides = {"motion": _side(match.group("motion")), "amendment": _side(match.group("amendment"))}
+    if None in (sides["motion"][0], sides["amendment"][0]):
+        return False
+    for one, name, against in ((motion, "motion", "amendment"), (amendment, "amendment", "motion")):
+        one.votes["for"], one.names["for"] = sides[name]
+        one.votes["against"], one.names["against"] = sides[against]
+        one.outcome = "carried" if one.votes["for"] > one.votes["against"] else "lost"
+        one.voted = one.text_done = True
+        one.note(block, rule.origin)
+    return True
+
+
+def _side(text: str) -> tuple[int | None, list[str]]:
+    """(count, names) of one side of a division: "Councillors A, B and C (3)" -> (3, [A, B, C]);
+    "5" -> (5, [])."""
+    text = text.strip(" .;,")
+    if text.isdigit():
+        return int(text), []
+    names = names_in(text)
+    count = BRACKET_COUNT.search(text)
+    return (int(count.group(1)) if count else len(names) or None), names
 
 
 def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
@@ -597,23 +678,75 @@ def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None)
 
 
 def _restated(motions: list[Motion]) -> list[Motion]:
-    """A proposal told in prose and then recorded under labels by the same proposer and seconder
-    ("Councillor X proposed an amendment as follows: ..." / "Proposed by X; Seconded by Y; And
-    Resolved: ...") is one motion: the formal record is kept, the telling dropped."""
+    """A proposal told in prose and then recorded as a resolution is one motion: the formal
+    record is kept, the telling gives it what the record does not print.
+
+    - Recorded under labels by the same proposer and seconder ("Councillor X proposed an amendment
+      as follows: ..." / "Proposed by X; Seconded by Y; And Resolved: ..."): the telling is dropped.
+    - Resolved with no mover printed ("X moved, and Y seconded, that the item be deferred." /
+      "RESOLVED: That consideration ... be deferred ..."): the resolution takes the mover, the
+      seconder and any vote of the motion told just before it, past any amendments moved to it
+      ("X, seconded by Y, moved that ... Z, seconded by W, moved as an amendment that ... / On a
+      division ... / Decision: The Committee agreed, by 5 votes to 2, ..."). A motion that was lost
+      or withdrawn is not what the resolution records; a sentence that records its own decision
+      ("On the proposal of X, seconded by Y, it was agreed to ...") gives its mover only to a
+      resolution in the same paragraph ("... the following resolution was adopted: ..."); a
+      resolution that states its own result ("The Mayor declared the Motion carried and
+      accordingly the following resolution was adopted") stands as printed.
+    """
     out: list[Motion] = []
     for motion in motions:
         previous = out[-1] if out else None
         if (previous is not None and previous.told and not previous.outcome_from_sentence
                 and not motion.told and motion.resolved and previous.proposer
-                and previous.blocks and motion.blocks  # one straight after the other
-                and motion.blocks[0].line_start - previous.blocks[-1].line_end <= RESTATED_GAP
+                and _next_to(previous, motion)
                 and _same_person(previous.proposer, motion.proposer)
                 and (previous.seconder is None or _same_person(previous.seconder, motion.seconder))):
             motion.rules = previous.rules + motion.rules
             out[-1] = motion
             continue
+        if motion.resolved and not motion.told and not motion.outcome_from_sentence and not motion.voted \
+                and not motion.proposer and not motion.seconder \
+                and (mover := _mover_before(out, motion)) is not None:
+            out.remove(mover)
+            _take_mover(motion, mover)
         out.append(motion)
     return out
+
+
+def _next_to(earlier: Motion, later: Motion) -> bool:
+    """Whether two motions were printed one straight after the other (a blank line or two apart)."""
+    return bool(earlier.blocks and later.blocks) and \
+        later.blocks[0].line_start - earlier.blocks[-1].line_end <= RESTATED_GAP
+
+
+def _mover_before(found: list[Motion], resolution: Motion) -> Motion | None:
+    """The motion told just before a resolution that printed no mover, past any amendments to it."""
+    nearest = resolution
+    for motion in reversed(found):
+        if not _next_to(motion, nearest):
+            return None
+        if motion.told and motion.amendment:
+            nearest = motion
+            continue
+        if motion.told and motion.proposer and motion.outcome not in ("lost", "withdrawn") and (
+                not motion.outcome_from_sentence or any(b is resolution.blocks[0] for b in motion.blocks)):
+            return motion
+        return None
+    return None
+
+
+def _take_mover(resolution: Motion, mover: Motion) -> None:
+    """The resolution keeps its own words; the motion told before it gives its mover, seconder,
+    vote and result where the resolution prints none, and its paragraphs for the citation."""
+    resolution.proposer, resolution.seconder = mover.proposer, mover.seconder
+    for side in resolution.votes:
+        if resolution.votes[side] is None and not resolution.names[side]:
+            resolution.votes[side], resolution.names[side] = mover.votes[side], list(mover.names[side])
+    if resolution.outcome is None and mover.voted:
+        resolution.outcome = mover.outcome
+    resolution.rules = mover.rules + resolution.rules
+    resolution.blocks = mover.blocks + [b for b in resolution.blocks if not any(b is m for m in mover.blocks)]
 
 
 def _same_person(one: str | None, other: str | None) -> bool:
@@ -680,14 +813,26 @@ def _outcome_in(text: str, motion: Motion, conventions: Conventions, block: Bloc
     if kind == "from-word":
         kind = OUTCOME_WORDS.get(re.sub(r"\s+", " ", (groups.get("word") or "").lower()), "carried")
     counts = {side: int(groups[side]) if groups.get(side) else None for side in ("for", "against", "abstain")}
+    names = {side: names_in(groups[f"names_{side}"]) if groups.get(f"names_{side}") else []
+             for side in ("for", "against", "abstain")}
+    for side, listed in names.items():
+        if counts[side] is None and listed:
+            counts[side] = len(listed)
     if kind == "from-counts":
         kind = "carried" if (counts["for"] or 0) > (counts["against"] or 0) else "lost"
+    if kind == "lost" and counts["for"] is not None and counts["against"] is not None \
+            and counts["for"] > counts["against"]:
+        # A result printed winner first: "the motion was defeated by 10 votes to 3".
+        counts["for"], counts["against"] = counts["against"], counts["for"]
     if kind == "noted" and motion.outcome:
         return True
     motion.outcome = kind
+    motion.voted = True
     for side, value in counts.items():
         if value is not None:
             motion.votes[side] = value
+        if names[side]:
+            motion.names[side] = names[side]
     if block is not None:
         motion.note(block, rule.origin)
     else:

@@ -215,6 +215,123 @@ def test_motion_styles(name, texts, expected):
         assert motion.decision.endswith(ending)
 
 
+# Motions told in prose (ModernGov and Scottish committee minutes), with the result in the sentences
+# or paragraphs after them: texts -> (proposer, seconder, outcome, (for, against, abstain), the
+# decision's first words) per decision.
+NARRATIVE_CASES = [
+    ("moved-and-seconded-amendment-carried-with-counts",
+     ["Councillor Okafor moved, and Councillor Lindgren seconded, an amendment to add flood risk as a third "
+      "priority, following the storms of March. On being put to the vote the amendment was CARRIED (5 for, 1 against)."],
+     [("Okafor", "Lindgren", "carried", (5, 1, None), "an amendment to add flood risk")]),
+    ("tie-then-casting-vote-against",
+     ["Councillor Ellery moved, and Councillor Marsh seconded, that the Committee recommend to Council that "
+      "training be made mandatory for all councillors. On being put to the vote there were 3 votes for and 3 "
+      "votes against. The Chair used his casting vote against the motion, which was declared LOST."],
+     [("Ellery", "Marsh", "lost", (3, 3, None), "that the Committee recommend to Council")]),
+    ("tie-then-casting-vote-for",
+     ["Councillor Ellery moved, and Councillor Marsh seconded, that the trial be extended. There were 4 votes "
+      "for and 4 votes against. The Chair used her casting vote in favour of the motion, which was declared CARRIED."],
+     [("Ellery", "Marsh", "carried", (4, 4, None), "that the trial be extended")]),
+    ("amendment-declared-lost-with-counts",
+     ["Councillor Pryor moved, and Councillor Quinlan seconded, an amendment to add a further recommendation "
+      "that car parking charges be reviewed. On being put to the vote the amendment was declared LOST (3 for, 4 against)."],
+     [("Pryor", "Quinlan", "lost", (3, 4, None), "an amendment to add a further recommendation")]),
+    ("votes-in-favour-against-and-abstention",
+     ["Councillor Holm moved the recommendations in the report. This was seconded by Councillor Nyberg. On being "
+      "put to the vote there were 5 votes in favour, 2 against and 1 abstention."],
+     [("Holm", "Nyberg", "carried", (5, 2, 1), "the recommendations in the report")]),
+    ("seconded-by-moved-as-an-amendment-result-in-the-next-paragraph",
+     ["Councillor Quayle, seconded by Councillor Ross, moved as an amendment that the report be deferred to March.",
+      "On being put to the vote the amendment was lost."],
+     [("Quayle", "Ross", "lost", (None, None, None), "moved as an amendment that the report")]),
+    ("moved-that-seconded-in-the-next-sentence-declared-carried",
+     ["Councillor Tanaka moved that the fee be waived. This was seconded by Councillor Ueda.",
+      "The motion was declared carried."],
+     [("Tanaka", "Ueda", "carried", (None, None, None), "that the fee be waived")]),
+    ("defeated-by-votes-printed-winner-first",
+     ["Councillor Tanaka moved that the square be renamed. Councillor Ueda seconded the motion. After a vote, "
+      "the motion was defeated by 10 votes to 3."],
+     [("Tanaka", "Ueda", "lost", (3, 10, None), "that the square be renamed")]),
+    ("motion-amendment-division-and-decision-are-two-decisions",
+     ["Councillor Ellery, seconded by Councillor Marsh, moved that the audit report be referred to Cabinet. "
+      "Councillor Okafor, seconded by Councillor Lindgren, moved as an amendment that the Head of Service report "
+      "back instead.",
+      "On a division, there voted for the motion: Councillors Bell, Ellery and Marsh (3); and for the amendment: "
+      "Councillors Lindgren and Okafor (2).",
+      "Decision: The Committee agreed, by 3 votes to 2, to refer the audit report to Cabinet."],
+     [("Okafor", "Lindgren", "lost", (2, 3, None), "moved as an amendment that the Head"),
+      ("Ellery", "Marsh", "carried", (3, 2, None), "The Committee agreed, by 3 votes to 2")]),
+    ("moved-and-seconded-then-resolved-is-one-decision",
+     ["Members asked for a new valuation. Councillor Varga moved, and Councillor Wolfe seconded, that the item be "
+      "deferred until an independent valuation had been obtained.",
+      "RESOLVED: That consideration of the loan be deferred to the next meeting."],
+     [("Varga", "Wolfe", "deferred", (None, None, None), "That consideration of the loan")]),
+    ("web-page-item-row-amendment-then-resolution",
+     ["7. | Annual Statement Minutes: The Officer presented the statement. Councillor Okafor moved, and Councillor "
+      "Lindgren seconded, an amendment to add flood risk as an issue. On being put to the vote the amendment was "
+      "CARRIED (5 for, 1 against). The substantive motion, as amended, was then put to the vote and carried "
+      "unanimously. RESOLVED: That the statement, as amended, be approved."],
+     [("Okafor", "Lindgren", "carried", (5, 1, None), "an amendment to add flood risk"),
+      (None, None, "agreed", (None, None, None), "That the statement, as amended")]),
+    ("web-page-item-row-lost-motion-then-resolution",
+     ["9. | Complaints Minutes: The Officer reported. Councillor Ellery moved, and Councillor Marsh seconded, that "
+      "training be made mandatory. On being put to the vote there were 3 votes for and 3 votes against. The Chair "
+      "used his casting vote against the motion, which was declared LOST. RESOLVED: That the report be noted."],
+     [("Ellery", "Marsh", "lost", (3, 3, None), "that training be made mandatory"),
+      (None, None, "noted", (None, None, None), "That the report be noted")]),
+    ("web-page-item-row-recorded-vote-then-resolution",
+     ["48. | Loan Facility Minutes: The Director reported. It was moved by Councillor Holm and seconded by Councillor "
+      "Nyberg that the recommendations in the report be approved. The votes were recorded as follows: For (4) "
+      "Councillors Abbott, Baines, Holm and Nyberg Against (1) Councillor Ellery Abstain (1) Councillor Okafor "
+      "RESOLVED: That the loan facility be increased to £1.2 million."],
+     [("Holm", "Nyberg", "carried", (4, 1, 1), "That the loan facility be increased")]),
+    ("nomination-seconded-then-appointment-resolved",
+     ["Councillor Hartley nominated Councillor Iqbal, and Councillor Jensen seconded the nomination. There were no "
+      "other nominations.", "RESOLVED: That Councillor Iqbal be appointed Vice-Chair."],
+     [("Hartley", "Jensen", "agreed", (None, None, None), "That Councillor Iqbal be appointed")]),
+    ("moved-without-a-seconder-is-a-proposal-with-no-seconder",
+     ["Councillor Young moved that the item be deferred."],
+     [("Young", None, "deferred", (None, None, None), "that the item be deferred")]),
+    ("moved-to-the-next-item-is-no-motion", ["The Chair moved to the next item."], []),
+    ("the-report-moved-on-is-no-motion", ["The report moved on to the housing figures.",
+                                          "On being put to the vote the motion was carried."], []),
+]
+
+
+@pytest.mark.parametrize("name, texts, expected", NARRATIVE_CASES, ids=[c[0] for c in NARRATIVE_CASES])
+def test_motions_told_in_prose_with_their_votes(name, texts, expected):
+    motions = find_motions(_blocks(*texts), load_conventions())
+    assert [(m.proposer, m.seconder, m.outcome, (m.votes["for"], m.votes["against"], m.votes["abstain"]))
+            for m in motions] == [e[:4] for e in expected]
+    for motion, (*_, start) in zip(motions, expected):
+        assert motion.decision.startswith(start)
+
+
+def test_a_division_names_who_voted_for_the_motion_and_for_the_amendment():
+    texts = next(c[1] for c in NARRATIVE_CASES if c[0] == "motion-amendment-division-and-decision-are-two-decisions")
+    motions = find_motions(_blocks(*texts[:2]), load_conventions())
+    amendment, motion = sorted(motions, key=lambda m: not m.decision.startswith("moved as an amendment"))
+    assert amendment.names == {"for": ["Lindgren", "Okafor"], "against": ["Bell", "Ellery", "Marsh"], "abstain": []}
+    assert motion.names == {"for": ["Bell", "Ellery", "Marsh"], "against": ["Lindgren", "Okafor"], "abstain": []}
+
+
+NARRATIVE_RULES = ["member-moved-and-member-seconded", "member-seconded-by-member-moved", "member-moved-that",
+                   "member-nominated-member", "put-to-the-vote-declared", "there-were-votes-for-and-against",
+                   "casting-vote-against", "casting-vote-for", "votes-recorded-as-follows",
+                   "there-voted-for-the-motion-and-the-amendment"]
+
+
+@pytest.mark.parametrize("name", NARRATIVE_RULES)
+def test_narrative_motion_rules_take_linear_time_on_hostile_text(name):
+    from tests.test_regex_growth import FLOOR, MAX_RATIO, N, adversarial_inputs, growth
+
+    rule = next(r for rules in load_conventions().rules.values() for r in rules if r.name == name)
+    small, large = adversarial_inputs(rule.pattern.pattern, N), adversarial_inputs(rule.pattern.pattern, 4 * N)
+    for shape in small:
+        ratio, a, b = growth(lambda text: list(rule.pattern.finditer(text)), small[shape], large[shape])
+        assert b <= FLOOR or ratio <= MAX_RATIO, f"{name} on {shape}: {a:.3f} s -> {b:.3f} s"
+
+
 def test_outcome_unprinted_is_flagged_not_silently_guessed():
     motions = find_motions(_blocks("Proposed: Councillor Mitchell", "Seconded: Councillor Ryan",
                                    "THAT the footpath be extended.", "Moved by Councillor A", "Seconded by Councillor B",
@@ -369,9 +486,10 @@ def test_other_council_styles_per_council_figures():
     hand-checked manifest in tests/fixtures/other_council), with the body
     list each council would supply. Floors are the measured figures: body 1.000 and decisions
     precision 1.000 meet the issue's targets; meeting date 1.000 (the minutes inside the agenda
-    pack are split out by their title block), decisions recall 0.906 (each item row of a web page,
-    each label line of a PDF read on its own), apologies 1.000 (a web page's attendance table, a
-    DOCX "Regrets: |" row); proposer/seconder 0.861 do not yet (amendments told in prose)."""
+    pack are split out by their title block), decisions recall 0.969 (each item row of a web page,
+    each label line of a PDF read on its own, amendments told in prose), apologies 1.000 (a web
+    page's attendance table, a DOCX "Regrets: |" row); proposer/seconder 0.950 (motions told in
+    prose read; some label-printed motions of the DOCX minutes are not yet)."""
     manifest = json.loads((FIXTURES / "other_council" / "manifest.json").read_text())
     settings = Settings(committee_aliases_file=str(FIXTURES / "other_council" / "committee_aliases.toml"))
     figures = evaluate(manifest, FIXTURES.parent.parent / "evals" / "corpora" / "other-styles", settings)
@@ -379,8 +497,8 @@ def test_other_council_styles_per_council_figures():
     assert figures["body"] >= 0.95
     assert figures["decisions_precision"] >= 0.95
     assert figures["meeting_date"] >= 0.98
-    assert figures["decisions_recall"] >= 0.9
-    assert figures["proposer"] >= 0.86 and figures["seconder"] >= 0.86
+    assert figures["decisions_recall"] >= 0.96
+    assert figures["proposer"] >= 0.95 and figures["seconder"] >= 0.95
     assert figures["apologies_recall"] >= 0.9 and figures["apologies_precision"] >= 0.9
 
 

@@ -810,6 +810,25 @@ def test_of_chunks_sharing_one_line_range_the_one_quoting_the_row_is_cited(store
     assert {p.id for p in cited} == {"chunk:quoting"}
 
 
+def test_of_chunks_sharing_a_web_page_row_the_one_quoting_the_decision_is_cited():
+    """A web page prints an item's minutes as one line, so its chunks share one line range, and a
+    decision's passage opens with the item's discussion: the chunk holding the resolution's words
+    is the one cited."""
+    row = {"path": "/papers/minutes.html", "source": "minutes.html", "line_start": 38, "line_end": 38,
+           "text": "48. | Loan Facility Minutes: The Director reported that the valuation had been made. "
+                   "RESOLVED: That the loan facility be increased to £1.2 million.",
+           "decision": "That the loan facility be increased to £1.2 million."}
+
+    class _RowIndex:
+        def passages_of_files(self, paths):
+            unit = {"line_start": 38, "line_end": 38}
+            return [Passage(id=f"chunk:{name}", text=text, source="minutes.html", path="/papers/minutes.html",
+                            metadata=unit)
+                    for name, text in (("opening", row["text"][:80]), ("resolution", row["text"][60:]))]
+
+    assert [p.id for p in PassageRecords(None, _RowIndex()).passages_of([row])] == ["chunk:resolution"]
+
+
 def test_a_second_roll_call_after_an_amendment_is_the_vote_on_the_main_motion():
     """North American minutes: the amendment is moved, voted and passed, then "the main motion,
     as amended, was then put" with a roll call of its own; no blank lines in the PDF's text."""
@@ -875,6 +894,57 @@ def test_a_lead_in_after_labels_announces_the_text_that_follows():
     conventions = load_conventions()
     motions = find_motions(_labels_apart(reflow(lines), lines, conventions), conventions)
     assert [(m.proposer, "Annual Budget" in m.decision) for m in motions] == [("Sheahan (J)", True)]
+
+
+OTHER_STYLES = Path(__file__).resolve().parent.parent / "evals" / "corpora" / "other-styles"
+
+
+@pytest.fixture(scope="module")
+def other_styles_records(tmp_path_factory):
+    """The records store of the fictional councils' papers (HTML, text and PDF minutes), read by
+    the real ingest."""
+    from tests.test_people import _records_of
+
+    store = _records_of(OTHER_STYLES, Path(__file__).parent / "fixtures" / "other_council" / "committee_aliases.toml",
+                        tmp_path_factory.mktemp("narrative") / "records.sqlite")
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("source, start, expected", [
+    ("ashworth_agc_2023-07-18_minutes.html", "an amendment to add cyber security",
+     ("Gulzar", "Fairweather", "carried", 5, 1, None)),
+    ("ashworth_agc_2023-07-18_minutes.html", "that the Committee recommend to Council that Code of Conduct",
+     ("Ellwood", "Hartnell", "lost", 3, 3, None)),
+    ("ashworth_agc_2023-07-18_minutes.html", "That Councillor Imran Gulzar be appointed Vice-Chair",
+     ("Hartnell", "Fairweather", "agreed", None, None, None)),
+    ("ashworth_agc_2024-01-23_minutes.txt", "moved as an amendment that the Head of Fleet Services",
+     ("Gulzar", "Nkemelu", "lost", 2, 5, None)),
+    ("ashworth_agc_2024-01-23_minutes.txt", "The Committee agreed, by 5 votes to 2, to refer",
+     ("Ellwood", "Hartnell", "carried", 5, 2, None)),
+    ("ashworth_fac_2022-11-15_minutes.pdf", "an amendment to add a further recommendation that Cabinet",
+     ("Ellwood", "Hartnell", "lost", 3, 4, None)),
+    ("ashworth_fac_2022-11-15_minutes.pdf", "That consideration of the variation of the loan facility",
+     ("Nkemelu", "Darby", "deferred", None, None, None)),
+    ("ashworth_fac_2023-02-21_minutes.html", "That the revolving loan facility provided to Ashworth Leisure Trust",
+     ("Holloway", "Nkemelu", "carried", 4, 1, 1)),
+])
+def test_motions_told_in_prose_are_stored_from_the_papers_with_mover_seconder_and_vote(
+        other_styles_records, source, start, expected):
+    rows = [row for row in other_styles_records.query("decisions")
+            if row["source"] == source and row["decision"].startswith(start)]
+    assert len(rows) == 1, [row["decision"][:60] for row in other_styles_records.query("decisions")
+                            if row["source"] == source]
+    row = rows[0]
+    assert (row["proposer"], row["seconder"], row["outcome"], row["votes_for"], row["votes_against"],
+            row["votes_abstain"]) == expected
+    assert start in " ".join(row["text"].split())  # the cited passage holds the motion
+
+
+def test_an_amendment_and_the_resolution_after_it_are_two_stored_decisions(other_styles_records):
+    rows = [row["decision"][:40] for row in other_styles_records.query("decisions")
+            if row["source"] == "ashworth_agc_2023-07-18_minutes.html" and "cyber security" in row["decision"]]
+    assert rows == ["an amendment to add cyber security as a ", "That the Annual Governance Statement 202"]
 
 
 @pytest.mark.parametrize("sentence, names", [
