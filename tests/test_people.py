@@ -179,6 +179,27 @@ def test_a_question_on_a_topic_no_decision_holds_goes_to_retrieval():
                                FakeStore(decisions=[VOTE, OTHER])) is None
 
 
+def test_a_vote_asked_of_a_decision_recorded_without_one_says_no_vote_was_recorded():
+    """The records' own answer: the decision was agreed (or the nominee the only one), no count."""
+    rates = _decision("That the 2023 water and wastewater rates be approved.", proposer="Raman",
+                      seconder="Klassen", outcome="carried")
+    answer = answer_about_people("How many councillors voted for the 2023 water and wastewater rates?", None,
+                                 FakeStore(decisions=[rates, OTHER]))
+    assert answer is not None and answer.abstained and answer.route == "records"
+    assert answer.sentences[0].text.startswith("The minutes record no vote on the decision this question names")
+    assert "Raman" in answer.answer and answer.citations
+    # a decision whose lines print a vote that no field holds is retrieval's to quote
+    printed = {**rates, "text": rates["text"] + "\nThe motion was carried, 6 voting in favour."}
+    assert answer_about_people("How many councillors voted for the 2023 water and wastewater rates?", None,
+                               FakeStore(decisions=[printed])) is None
+    # a decision the question's topic does not mostly name is not the one asked
+    assert answer_about_people("How many councillors voted for the 2024 transit fares?", None,
+                               FakeStore(decisions=[rates])) is None
+    # a recorded vote answers as before
+    assert not answer_about_people("How many voted for the Castletroy Local Area Plan?", None,
+                                   FakeStore(decisions=[VOTE])).abstained
+
+
 FAILED = {**_decision("THAT staff report on eliminating minimum parking requirements downtown.",
                      when="2022-10-11", proposer="Lindqvist", seconder="Beaulieu", outcome="lost", votes_for=2,
                      votes_against=4),
