@@ -151,26 +151,25 @@ def test_a_count_asked_and_no_figure_found_abstains_and_quotes_what_the_records_
     assert not answered.abstained and "20 votes to 5" in answered.text
 
 
-def test_an_earlier_years_figure_is_not_given_for_the_year_asked(monkeypatch):
+@pytest.mark.parametrize("text, meeting_date, question, kind, said, answered", [
+    ("The 2023 municipal levy of the Conservation Authority is $1,284,500.", "2023-01-24",
+     "What was the Conservation Authority's municipal levy for 2024?", "year",
+     "The closest records are for 2023, not for 2024.", None),
+    ("The investment portfolio stood at £38.5 million on 30 September 2022.", "2022-11-15",
+     "What was the investment portfolio worth on 31 March 2023?", "day",
+     "The closest records are of 30 September 2022, not of 31 March 2023.",
+     "What was the investment portfolio worth on 30 September 2022?"),
+])
+def test_a_figure_of_another_year_or_day_is_not_given_for_the_one_asked(monkeypatch, text, meeting_date,
+                                                                       question, kind, said, answered):
     backend = _never_abstaining_model(monkeypatch)
-    levy = passage("levy", "The 2023 municipal levy of the Conservation Authority is $1,284,500.",
-                   meeting_date="2023-01-24")
-    draft = backend.answer("What was the Conservation Authority's municipal levy for 2024?", [levy])
-    assert draft.abstained and draft.abstention["unmet"] == "year"
-    assert draft.sentences[0].text == "The closest records are for 2023, not for 2024."
-    assert "$1,284,500" in draft.text
-
-
-def test_a_sentence_of_another_day_is_not_given_for_the_day_asked(monkeypatch):
-    backend = _never_abstaining_model(monkeypatch)
-    portfolio = passage("portfolio", "The investment portfolio stood at £38.5 million on 30 September 2022.",
-                        meeting_date="2022-11-15")
-    draft = backend.answer("What was the investment portfolio worth on 31 March 2023?", [portfolio])
-    assert draft.abstained and draft.abstention["unmet"] == "day"
-    assert draft.sentences[0].text == "The closest records are of 30 September 2022, not of 31 March 2023."
-    assert "£38.5 million" in draft.text and draft.citations == {1: portfolio}
-    answered = backend.answer("What was the investment portfolio worth on 30 September 2022?", [portfolio])
-    assert not answered.abstained and "£38.5 million" in answered.text
+    evidence = passage("evidence", text, meeting_date=meeting_date)
+    draft = backend.answer(question, [evidence])
+    assert draft.abstained and draft.abstention["unmet"] == kind
+    assert draft.sentences[0].text == said
+    assert text[:30] in draft.text and draft.citations == {1: evidence}
+    if answered:
+        assert not backend.answer(answered, [evidence]).abstained
 
 
 @pytest.mark.slow
