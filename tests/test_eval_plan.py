@@ -96,14 +96,18 @@ def test_the_whole_archive_plan_names_the_archive_beside_the_repository_and_load
     assert set(roles) == {"dev", "heldout"} and len(roles["heldout"]) >= 70
 
 
-def test_the_alternatives_of_the_archive_plan_quote_the_archive_verbatim():
-    """The ``also_answered_by`` passages were found in the whole archive; where the archive sits
-    beside the repository (the development machine) every one is checked against it."""
+def test_the_evidence_and_alternatives_of_the_archive_plan_quote_the_archive_verbatim():
+    """The archive plan's suites were written from the whole archive, and their
+    ``also_answered_by`` passages found in it; where the archive sits beside the repository (the
+    development machine) every quote is checked against it."""
     (council,) = load_plan(PLAN.with_name("plan-archive.toml"))
     if not council.corpus.is_dir():
         pytest.skip(f"the whole archive is not at {council.corpus}")
     for suite in council.suites:
-        problems = validate_alternatives(load_suite(suite.path), council.corpus)
+        items = load_suite(suite.path)
+        problems = validate_alternatives(items, council.corpus)
+        if suite.path.name != "limerick-dev.jsonl":  # written on four months, checked in plan.toml
+            problems += validate_against_corpus(items, council.corpus)
         assert problems == [], f"{suite.path.name}: {problems[:5]}"
 
 
