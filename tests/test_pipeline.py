@@ -415,3 +415,19 @@ def test_adding_changing_and_removing_one_file_updates_keyword_search_in_place(t
         assert wanted == in_chroma == in_keyword
     finally:
         index.close()
+
+
+def test_each_sync_hands_freed_memory_back_and_the_index_stays_whole(make_index, papers, monkeypatch):
+    """A batch's sync is followed by ``malloc_trim`` (peak RSS of a whole archive, #14); trimming
+    changes nothing the index holds."""
+    import vectorstore.ingestion as ingestion
+
+    calls = []
+    monkeypatch.setattr(ingestion, "release_freed_memory", lambda: calls.append(1) or ingestion._libc())
+    index = make_index()
+    report = Ingester(index.settings, index, flush_chunks=1).ingest([papers], progress=False)
+    assert report.ok and len(calls) >= 1
+    wanted, in_chroma, in_bm25 = consistent(index)
+    assert wanted == in_chroma == in_bm25 and wanted
+    monkeypatch.undo()
+    ingestion.release_freed_memory()  # the real call: a no-op for the process's data

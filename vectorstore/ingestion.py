@@ -15,6 +15,9 @@ same command again.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -196,6 +199,28 @@ def _lower_priority() -> None:
         log.debug("could not lower the parse worker's priority", exc_info=True)
 
 
+def release_freed_memory() -> None:
+    """Hand the memory a sync freed back to the operating system (glibc's ``malloc_trim``).
+
+    Each sync allocates and frees a batch's texts, tensors and vectors on several threads, and
+    glibc keeps freed pages in its arenas: the resident size crept up sync after sync although
+    what the process held did not (two years of the archive, 9,541 chunks: peak RSS 1,352 MB
+    without this, 1,138 MB with it, `scripts/bench_scale.py --scales 10x --steps cold`). A no-op
+    where the C library has no ``malloc_trim``.
+    """
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
 class ParseAhead:
     """Parse jobs in order, in a worker process that keeps at most ``ahead`` files in flight.
 
@@ -297,6 +322,7 @@ class Ingester:
                     embedded_files |= self._sync(report, timer, dedup=False)
                     pending = 0
                     bar.set_postfix(chunks=report.embedded, refresh=False)
+                    release_freed_memory()
         if prune:
             self._prune(paths, seen, report, exclusive)
         embedded_files |= self._sync(report, timer, dedup=True, progress=progress)
