@@ -541,9 +541,15 @@ def _of_named_office(question: str, rows: list[dict[str, Any]]) -> list[dict[str
 
 
 def _nominee(row: dict[str, Any]) -> str:
-    """The person a nomination names ("Councillor Liam Galvin"), or ''."""
-    person = TITLED_PERSON.search(strip_markup(row.get("decision") or ""))
-    return person.group(0).strip() if person else ""
+    """The person a nomination names: its words between "That" and "be appointed / elected"
+    ("That, Councillor Liam Galvin be appointed ..." -> "Councillor Liam Galvin"), or ''."""
+    words = strip_markup(row.get("decision") or "").replace("*", " ").split()
+    lowered = [word.lower().strip(".,;:\"\u201c\u201d'") for word in words]
+    for n in range(1, len(words) - 1):
+        if lowered[n] == "be" and lowered[n + 1] in ("appointed", "elected"):
+            start = lowered.index("that") + 1 if "that" in lowered[:n] else 0
+            return " ".join(words[start:n]).strip(" ,;:\"\u201c\u201d")
+    return ""
 
 
 def _declared_elected(nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
