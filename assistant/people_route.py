@@ -62,7 +62,7 @@ deferred withdrawn granted pass carry""".split())
 # Words of an outcome question that say what is asked, not what it is about.
 _OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
                                                               "finally", "eventually", "decided"})
-# The words of an office after "be appointed" ("Deputy Mayor of the City").
+# The words of an office after "be appointed" ("Deputy Mayor of the Borough").
 OFFICE_WORDS = 8
 # How much of a decision's text an answer quotes.
 SHOWN_DECISION = 240
@@ -377,11 +377,7 @@ def _no_vote_recorded(question: str, scope: Scope, store) -> Answer | None:
     named = _named(question)
     stems = [s for s in topic_stems(question, scope) if not s.startswith(_VOTE_WORDS)]
 
-    def decided(row: dict[str, Any]) -> bool:
-        own = _stems_of(f"{_shortened(row.get('decision') or '')} {row.get('item_title') or ''}")
-        return 2 * sum(s in own for s in stems) > len(stems) and _names_all(row, named)
-
-    rows = best_decisions(_decisions(store, scope), stems, decided)
+    rows = best_decisions(_decisions(store, scope), stems, lambda row: _is_about(row, stems, named))
     if not rows or any(_prints_a_vote(row) for row in rows):
         return None
     row = rows[0]
@@ -435,10 +431,7 @@ def _outcomes(question: str, scope: Scope, store) -> Answer | None:
     stems = [s for s in topic_stems(question, scope) if s not in _OUTCOME_STEMS]
 
     def decided(row: dict[str, Any]) -> bool:
-        if not (row.get("outcome") and row.get("outcome_stated", True)):
-            return False
-        own = _stems_of(f"{_shortened(row.get('decision') or '')} {row.get('item_title') or ''}")
-        return 2 * sum(s in own for s in stems) > len(stems) and _names_all(row, named)
+        return bool(row.get("outcome") and row.get("outcome_stated", True)) and _is_about(row, stems, named)
 
     rows = best_decisions(_decisions(store, scope), stems, decided)
     if not rows:
@@ -461,6 +454,14 @@ def _printed_result(row: dict[str, Any]) -> str:
     return _shortened(text[at + len(decision):].strip()) if at >= 0 else ""
 
 
+def _is_about(row: dict[str, Any], stems: list[str], named: list[str]) -> bool:
+    """Whether a decision's own words as an answer shows them, or its item's title, hold more
+    than half the topic ``stems``, and it names every person ``named``: the discussion before a
+    decision often names the motion debated before it, so its own words decide."""
+    own = _stems_of(f"{_shortened(row.get('decision') or '')} {row.get('item_title') or ''}")
+    return 2 * sum(s in own for s in stems) > len(stems) and _names_all(row, named)
+
+
 def _names_all(row: dict[str, Any], named: list[str]) -> bool:
     """Whether every person a question names (folded surnames) moved or seconded the decision of
     ``row``, or is named in its lines or the discussion before it."""
@@ -479,7 +480,7 @@ def _shortened(text: str) -> str:
 
 def _elections(question: str, scope: Scope, store) -> Answer | None:
     """Who was elected to the chair's office (or its deputy's) a question names: the records'
-    nominations ("That Councillor X be appointed Cathaoirleach of ..."), each meeting's for that
+    nominations ("That Councillor X be appointed Chair of ..."), each meeting's for that
     office: the nominee the minutes declare elected, or the only nomination they record. Most
     recent first. None when the records hold no nomination for the office in the
     period (or a contest whose result they do not state): retrieval answers instead."""
@@ -488,10 +489,11 @@ def _elections(question: str, scope: Scope, store) -> Answer | None:
     titles = asked & _CHAIR_WORDS - _DEPUTY_WORDS
 
     def nominated(row: dict[str, Any]) -> bool:
-        office = _hyphen_split_words(nominated_office(row.get("decision") or ""))
+        office = _hyphen_split_words(nomination(row.get("decision") or "")[1])
         if not office or bool(office & _DEPUTY_WORDS) != deputy:
             return False
-        # A deputy's title is spelt many ways ("Leas-Chathaoirleach"); a chair's must be the one asked.
+        # A deputy's title is spelt many ways ("Vice-Chair", "Deputy Chairperson", an Irish council's
+        # "Leas-" titles); a chair's must be the one asked.
         return deputy or bool(office & titles)
 
     rows = [row for row in _decisions(store, scope) if nominated(row)]
@@ -513,52 +515,44 @@ def _elections(question: str, scope: Scope, store) -> Answer | None:
             winner, how = nominations[0], "the only nomination recorded"
         else:
             continue
-        sentences.append((f"{_when(winner)}, {committee or 'the meeting'}: {_nominee(winner) or 'the nominee'} "
+        sentences.append((f"{_when(winner)}, {committee or 'the meeting'}: {nomination(winner.get('decision') or '')[0] or 'the nominee'} "
                           f"({how}): {_subject(winner)} {decision_line(winner)}".strip(), winner))
     if not sentences:
         return None
     return _answer(question, scope, "elections", sentences[:MAX_HOLDERS], "decisions", store)
 
 
-def nominated_office(decision: str) -> str:
-    """The office a nomination is for ("Deputy Mayor of the City and County of Limerick" of
-    "That Councillor X be appointed Deputy Mayor of ..."), or '' for a decision that nominates
-    no one."""
-    words = _words(decision.replace("*", " "))
-    for n, word in enumerate(words[:-2]):
-        if word == "be" and words[n + 1] in ("appointed", "elected"):
-            return " ".join(words[n + 2:n + 2 + OFFICE_WORDS])
-    return ""
+def nomination(decision: str) -> tuple[str, str]:
+    """(nominee, office) of a nomination: its words between "That" and "be appointed / elected",
+    and the first ``OFFICE_WORDS`` after them ("That, Councillor Ann Price be appointed Deputy
+    Mayor of the Borough ..." -> ("Councillor Ann Price", "deputy mayor of the borough ...")), or
+    ('', '') for a decision that nominates no one."""
+    words = strip_markup(decision.replace("*", " ")).split()  # "Price**be": two words
+    lowered = [word.strip("\u201c\u201d") for word in _words(" ".join(words))]
+    for n in range(1, len(words) - 1):
+        if lowered[n] == "be" and lowered[n + 1] in ("appointed", "elected"):
+            start = lowered.index("that") + 1 if "that" in lowered[:n] else 0
+            nominee = " ".join(words[start:n]).strip(" ,;:\"\u201c\u201d")
+            return nominee, " ".join(lowered[n + 2:n + 2 + OFFICE_WORDS])
+    return "", ""
 
 
 def _of_named_office(question: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The nominations whose office shares most words with the question ("Mayor of the City and
-    County", not "Mayor of the Metropolitan District") when no body narrowed the rows."""
+    """The nominations whose office shares most words with the question ("Mayor of the Borough",
+    not "Mayor of the Eastbrook District") when no body narrowed the rows."""
     asked = set(topic_stems(question))
-    scores = [len(asked & _stems_of(nominated_office(row.get("decision") or ""))) for row in rows]
+    scores = [len(asked & _stems_of(nomination(row.get("decision") or "")[1])) for row in rows]
     best = max(scores, default=0)
     return [row for row, score in zip(rows, scores) if score == best]
 
 
-def _nominee(row: dict[str, Any]) -> str:
-    """The person a nomination names: its words between "That" and "be appointed / elected"
-    ("That, Councillor Liam Galvin be appointed ..." -> "Councillor Liam Galvin"), or ''."""
-    words = strip_markup(row.get("decision") or "").replace("*", " ").split()
-    lowered = [word.lower().strip(".,;:\"\u201c\u201d'") for word in words]
-    for n in range(1, len(words) - 1):
-        if lowered[n] == "be" and lowered[n + 1] in ("appointed", "elected"):
-            start = lowered.index("that") + 1 if "that" in lowered[:n] else 0
-            return " ".join(words[start:n]).strip(" ,;:\"\u201c\u201d")
-    return ""
-
-
 def _declared_elected(nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The nomination of a contested election whose nominee the minutes declare elected ("The
-    outgoing Mayor declared Councillor Galvin elected as Mayor"), read from the lines after the
+    outgoing Mayor declared Councillor Price elected as Mayor"), read from the lines after the
     last nomination; None when no such sentence names exactly one nominee."""
     nominees = {}
     for row in nominations:
-        parsed = parse_name(_nominee(row))
+        parsed = parse_name(nomination(row.get("decision") or "")[0])
         if parsed:
             nominees[parsed.key] = row
     following = " ".join(source_lines(nominations[-1], after=RESULT_LINES).split())
