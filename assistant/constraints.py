@@ -207,6 +207,21 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
 # Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
 _SHARE_WORDS = frozenset("per percent percentage".split())
 _CURRENCY = "£$€"
+# Words after a figure that make it a sum of money without a sign ("30,000 euro").
+_MONEY_WORDS = frozenset("euro euros pounds dollars eur gbp usd".split())
+# Units after a figure that make it a measure, not a count: "how many homes" is not answered by
+# "21.7 hectares" or "520 audit days", unless the question counts that unit ("how many days").
+_MEASURE_WORDS = frozenset(
+    "hectare hectares acre acres metre metres meter meters centimetre centimetres cm mm km "
+    "kilometre kilometres kilometers mile miles sq square tonne tonnes kg kilograms litre litres "
+    "day days week weeks month months year years hour hours minute minutes".split())
+# What a question asks a sum of money with: "what did it cost", "how much funding", "the budget".
+MONEY_QUESTION_WORDS = frozenset(
+    "cost costs costing spend spent spending budget budgets price prices fee fees funding fund "
+    "grant grants allocation allocated allocate levy rent income revenue overspend underspend "
+    "deficit surplus savings drawdown paid pay payment".split())
+# Words after a figure that make it a time of day ("9.30 a.m.").
+_CLOCK_WORDS = frozenset("a.m am p.m pm".split())
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,7 @@ class Figure:
     word: str
     share: bool
     money: bool
+    unit: str = ""  # the measure the figure is in ("hectares"), if one follows it
 
 
 def stated_figures(sentence: str) -> list[Figure]:
@@ -228,17 +244,21 @@ def stated_figures(sentence: str) -> list[Figure]:
     for n, span in enumerate(spans):
         word = span.word
         after = sentence[span.end:span.end + 1]
-        share = after == "%" or (n + 1 < len(spans) and spans[n + 1].lower in _SHARE_WORDS)
-        money = span.start > 0 and sentence[span.start - 1] in _CURRENCY
+        following = spans[n + 1].lower.rstrip(".") if n + 1 < len(spans) else ""
+        share = after == "%" or following in _SHARE_WORDS
+        money = (span.start > 0 and sentence[span.start - 1] in _CURRENCY) or following in _MONEY_WORDS
+        unit = following if following in _MEASURE_WORDS else ""
         if span.lower in _NUMBER_WORDS:
             # "£1.2 million" is one sum of money
             money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
-            found.append(Figure(word, share, money))
+            found.append(Figure(word, share, money, unit))
             continue
         if not any(ch.isdigit() for ch in word) or any(a <= span.start < b for a, b in dated):
             continue
+        if _clock_or_ordinal(sentence, span.start, span.end, following):
+            continue
         before = spans[n - 1].lower.rstrip(".") if n else ""
-        if n == 0 or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
+        if (n == 0 and not share) or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
             continue
         if any(ch.isalpha() for ch in word) and "-" in word:  # a code, not "5.7m" or "£3,870"
             continue
@@ -246,8 +266,32 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue
         if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
             continue  # the "23" of "2022/23"
-        found.append(Figure(word, share, money))
+        found.append(Figure(word, share, money, unit))
     return found
+
+
+def _clock_or_ordinal(sentence: str, start: int, end: int, following: str) -> bool:
+    """Whether the figure at ``sentence[start:end]`` is a time of day ("9.30 a.m.", "7:58"), an
+    ordinal ("21st") or an item number run into its title ("4.Presentation"), not a figure."""
+    word = sentence[start:end]
+    if following in _CLOCK_WORDS or sentence[end:end + 1] == ":" and sentence[end + 1:end + 2].isdigit():
+        return True
+    if start > 1 and sentence[start - 1] == ":" and sentence[start - 2].isdigit():
+        return True
+    lowered = word.lower()
+    if lowered[-2:] in ("am", "pm") and lowered[:-2].replace(".", "").isdigit():
+        return True  # "2.30pm"
+    if lowered[:-2].isdigit() and lowered[-2:] in ("st", "nd", "rd", "th"):
+        return True
+    # "4.Presentation", "5.Any": an item's number and the first word of its title
+    return "." in word and word.rsplit(".", 1)[1].isalpha() and len(word.rsplit(".", 1)[1]) > 1
+
+
+def asks_money(question: Question) -> bool:
+    """Whether the question asks a sum of money: it names a currency or a word of paying
+    ("what did the festival cost?", "how much funding", "the total budget")."""
+    return any(ch in question.text for ch in _CURRENCY) or any(
+        w.lower() in MONEY_QUESTION_WORDS for w in question.words)
 
 
 def _figure(question: Question, sentence: str) -> Unmet | None:
@@ -262,11 +306,14 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
     words = [w.lower() for w in question.words]
     counting = any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
     sharing = "percentage" in question.focus
+    paying = not counting and not sharing and asks_money(question)
     for figure in stated_figures(sentence):
         if figure.word.lower() in said:
             continue
-        if counting and (figure.share or figure.money):
-            continue  # "how many councillors" is not answered by "4.5 per cent" or "£310,000"
+        if counting and (figure.share or figure.money or (figure.unit and figure.unit not in said)):
+            continue  # "how many homes" is not answered by "4.5 per cent", "£310,000" or "21.7 hectares"
+        if paying and not (figure.money or figure.share):
+            continue  # "what did it cost" is not answered by "2 lanes" (a levy may be a rate)
         if sharing and not figure.share:
             continue  # "what percentage" is not answered by "30 centimetres"
         return None

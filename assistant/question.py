@@ -31,7 +31,9 @@ NUMBER, DATE, PERSON, PLACE, POST, NAME, LIST, YESNO, DECISION, REASON = (
 _HEAD_NOUNS = {
     NUMBER: "percentage proportion share number rate figure figures total amount cost costs budget "
             "average level score value size population caseload count sum price spend spending "
-            "funding allocation grant target ratio",
+            "funding allocation grant target ratio turnout outturn increase decrease reduction saving "
+            "savings overspend underspend deficit surplus balance fee fees charge charges levy rent "
+            "income revenue drawdown",
     DATE: "date dates day days month months year years period time deadline",
     PERSON: "councillor councillors cllr officer officers person people member members inspector "
             "inspectors representative representatives director directors chair chairs speaker "
@@ -44,6 +46,8 @@ _HEAD_NOUNS = {
 }
 HEAD_NOUN_TYPE = {word: kind for kind, words in _HEAD_NOUNS.items() for word in words.split()}
 _QUANTITY_WORDS = {"many": NUMBER, "much": NUMBER, "long": NUMBER, "often": NUMBER, "far": NUMBER}
+# Verbs whose object is a quantity: "what did it cost?" asks a number.
+_QUANTITY_VERBS = frozenset("cost costs total totalled totaled weigh weighed".split())
 _AUXILIARIES = frozenset("is are was were do does did has have had can could will would should shall may "
                          "might must".split())
 _BE = frozenset("is are was were".split())
@@ -134,12 +138,17 @@ def _type_and_focus(words: list[str]) -> tuple[str, str | None, list[str]]:
             return word, REASON, []
         if word in ("what", "which"):
             rest = words[i + 1:]
+            if rest[:1] and rest[0] in _AUXILIARIES and rest[0] not in _BE and any(
+                    w in _QUANTITY_VERBS and before not in _DETERMINERS
+                    for before, w in zip(rest[1:], rest[2:])):
+                return word, NUMBER, []  # "what did the festival cost?", "what does it cost to ..."
             if rest[:1] and rest[0] in _AUXILIARIES:
                 # "what WAS the budget": the noun phrase after "be" is the focus; "what DID the
                 # committee decide": it is the subject, and the question has no head noun.
                 rest = rest[1:] if rest[0] in _BE else []
             head = _head(rest)
-            kind = next((HEAD_NOUN_TYPE[w] for w in head if w in HEAD_NOUN_TYPE), None)
+            # The head of a noun phrase is its last noun: "council tax increase" asks a number.
+            kind = next((HEAD_NOUN_TYPE[w] for w in reversed(head) if w in HEAD_NOUN_TYPE), None)
             if head and head[0] in _REASON_NOUNS:
                 kind = REASON
             if kind is None and asks_decision:

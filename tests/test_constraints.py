@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.constraints import answer_unmet, stated_figures, unmet_constraint, year_keys
+from assistant.constraints import answer_unmet, asks_money, stated_figures, unmet_constraint, year_keys
 from assistant.filters import committee_alias_table
 from assistant.question import analyse
 from tests.assistant_fakes import passage
@@ -164,6 +164,11 @@ def test_the_day_miss_says_which_day_the_records_give():
     ("Transactions totalling £3,870 and 5.7m, as in Appendix 3.", ["3,870", "5.7m"]),
     ("The board meets every three months.", ["three"]),
     ("The Action Plan 2019-2023 and the 2022/23 budget.", []),  # year ranges are years
+    # times of day, ordinals and item numbers run into their titles are not figures
+    ("The meeting began at 9.30 a.m. and ended at 7:58 p.m. with 6 votes.", ["6"]),
+    ("Presentations from 2.30pm on the 21st, 3 in all.", ["3"]),
+    ("**4.Presentation on Roads** **5.Any Other Business** with 12 items", ["12"]),
+    ("7% levy of the market value", ["7"]),  # a share opening the sentence is no paragraph number
     ("", []),
 ])
 def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, found):
@@ -186,10 +191,26 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("What percentage of its canopy did the city lose?", "The city lost 4.2 per cent of its canopy.", False),
     ("What percentage of its canopy did the city lose?", "The city lost 4.2% of its canopy.", False),
     ("Who seconded the motion?", "The motion was agreed.", False),  # no number asked
+    # "how many" counts: a measure in another unit does not answer it
+    ("How many homes does Phase 4 propose?", "The plan covers 21.7 hectares of land.", True),
+    ("How many days did the audit take?", "The audit took 20 days.", False),
+    ("How many councillors voted against?", "The meeting began at 9.30 a.m.", True),
+    # a question of money needs a sum of money (or a rate: a levy may be a percentage)
+    ("What did the festival cost?", "The festival closed 2 lanes.", True),
+    ("What did the festival cost?", "The festival cost €30,000 in all.", False),
+    ("What did the festival cost?", "The festival cost 30,000 euro in all.", False),
+    ("What levy will owners pay?", "A 7% levy of the market value will be charged.", False),
+    ("How many fees were waived?", "In all, 5 fees were waived.", False),  # counting, not paying
 ])
 def test_a_number_question_needs_a_figure_the_question_does_not_already_say(question, sentence, missed):
     unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
     assert (unmet is not None and unmet.kind == "figure") is missed
+
+
+def test_a_question_asks_money_when_it_names_a_currency_or_a_word_of_paying():
+    assert asks_money(analyse("How much GMA funding did the district give?"))
+    assert asks_money(analyse("Who proposed allocating €500 to the journal?"))
+    assert not asks_money(analyse("How many homes were built?"))
 
 
 def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():

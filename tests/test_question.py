@@ -28,6 +28,11 @@ ALIASES = committee_alias_table(["Metropolitan District of Limerick", "Planning 
     ("What was the reason for the delay?", REASON, ["reason"]),
     ("List the actions", LIST, ["actions"]),
     ("And who moved that?", PERSON, ["moved"]),
+    # the head of a noun phrase is its last noun; a verb of quantity asks a number
+    ("What council tax increase did the council set?", NUMBER, ["council", "tax", "increase"]),
+    ("What did the festival cost?", NUMBER, []),
+    ("What does it cost to salt the roads each night?", NUMBER, []),
+    ("What did the committee say about the cost?", None, []),
     ("", None, []),
     ("???", None, []),
 ])
