@@ -178,6 +178,7 @@ class Assistant:
                                                         applied, notes, question)
             else:
                 draft = self._extract(answer_query, passages, parsed, applied, question, turns)
+                passages = passages + draft.shown
                 yield from _pieces(draft)
         yield Answer(
             question=question, answer=draft.text, standalone_query=query, filters=applied,

@@ -27,6 +27,7 @@ from minutes_core.text.normalise import match_form, strip_markup
 from minutes_core.text.sentences import split_paragraph
 from minutes_core.text.stems import WORD, stem
 from ingest.conventions import load_conventions
+from ingest.motions import stated_outcome
 from minutes_core.text.stopwords import COUNCIL_WORDS, STOPWORDS, TOPIC_STOPWORDS
 from vectorstore.models import Filters, Passage
 from vectorstore.people import People, attendance_passage, decision_passage, fold, parse_name, source_lines
@@ -123,11 +124,28 @@ def asks_proposer(words: list[str]) -> bool:
 
 
 def asks_outcome(words: list[str]) -> bool:
-    """"What happened to X?", "What was the outcome of X?", "Was X approved / carried / lost?",
-    "Did X pass?": what became of a motion or proposal."""
+    """"What happened to X?", "What was the outcome of X?", "What became of X?", "How did X
+    fare?", "What did the council do with X?", "Was X approved / carried / lost?", "Did X
+    pass?": what became of a motion or proposal."""
     if _pair(words, "what", {"happened"}) or any(w in ("outcome", "outcomes") for w in words):
         return True
+    if _pair(words, "became", {"of"}) or ("what" in words and _pair(words, "do", {"with"})):
+        return True
+    if "fare" in words and _pair(words, "how", {"did", "does", "has", "had", "will", "would"}):
+        return True
     return words[:1] in (["was"], ["were"], ["did"]) and any(w in _OUTCOME_VERBS for w in words[2:])
+
+
+def asks_outcome_of(question: str) -> bool:
+    """``asks_outcome`` of a question's text."""
+    return asks_outcome(_words(question))
+
+
+def states_outcome(sentence: str) -> bool:
+    """Whether a sentence says what became of a motion or proposal: an outcome in words ("it was
+    agreed to defer this item") or an outcome line as the council's papers print one ("Motion
+    Failed (2 to 4)", ``ingest/conventions.toml``)."""
+    return stated_outcome(sentence) is not None or load_conventions().first("outcome", sentence) is not None
 
 
 def asks_chair(words: list[str]) -> bool:

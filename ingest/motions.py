@@ -664,14 +664,20 @@ def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
         and not re.search(r"[A-Za-z]{3}", after)
 
 
+def stated_outcome(sentence: str) -> str | None:
+    """The outcome a sentence states in words ("... it was agreed that this be deferred" ->
+    "deferred"), or None."""
+    return next((outcome for outcome, words in SENTENCE_OUTCOMES if words.search(sentence)), None)
+
+
 def _sentence_outcome(sentence: str, motion: Motion, default: str | None = None) -> None:
     """The outcome a decision sentence states in words ("... it was agreed that this be deferred")."""
-    for outcome, words in SENTENCE_OUTCOMES:
-        if words.search(sentence):
-            motion.outcome = outcome
-            motion.outcome_from_sentence = True
-            motion.resolved = True
-            return
+    outcome = stated_outcome(sentence)
+    if outcome:
+        motion.outcome = outcome
+        motion.outcome_from_sentence = True
+        motion.resolved = True
+        return
     if default:
         motion.outcome = default
         motion.outcome_from_sentence = True

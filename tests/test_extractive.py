@@ -241,6 +241,35 @@ def test_an_on_topic_sentence_without_the_date_asked_for_is_completed_by_its_nei
         "Programmed for the 20th January 2021 committee meeting."
 
 
+def test_what_became_of_a_matter_is_read_from_the_next_chunk_when_its_sentence_ends_a_chunk():
+    # made-up minutes: the scheme's item ends one chunk, its outcome opens the next
+    item = passage("c3", "The report, as circulated, was noted by members.\nCirculated, report of the "
+                   "Director in relation to the construction of 12 homes at Mill Lane, Northfield.",
+                   meeting_date="2019-03-11", chunk_index=3, doc_id="d#1")
+    outcome = passage("c4", "On the proposal of Councillor Amos, seconded by Councillor Byrne it was "
+                      "agreed to defer this item to the April meeting.\nThe housing update was noted.",
+                      meeting_date="2019-03-11", chunk_index=4, doc_id="d#1")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder(),
+                                FakeIndex([item, outcome]))
+    draft = backend.answer("What happened to the scheme for 12 homes at Mill Lane, Northfield?", [item])
+    # the outcome is looked for after the matter only: the earlier "was noted" is another item's
+    assert [s.text for s in draft.sentences] == [
+        "Circulated, report of the Director in relation to the construction of 12 homes at Mill "
+        "Lane, Northfield.",
+        "On the proposal of Councillor Amos, seconded by Councillor Byrne it was agreed to defer "
+        "this item to the April meeting."]
+    assert draft.sentences[1].citations == [2] and draft.citations[2].id == "c4"
+    assert [p.id for p in draft.shown] == ["c4"]  # shown after the passages retrieved
+
+
+def test_without_an_index_the_next_chunk_is_not_read():
+    item = passage("c3", "Circulated, report of the Director in relation to 12 homes at Mill Lane.",
+                   chunk_index=3, doc_id="d#1")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("What happened to the 12 homes at Mill Lane?", [item])
+    assert len(draft.sentences) == 1 and draft.shown == []
+
+
 @pytest.mark.parametrize("question, sentence, fits", [
     ("How many laptops did the Trust give out?", "The Trust gave out 3,500 laptops.", True),
     ("How many laptops did the Trust give out?", "Figure 2 shows the laptops given out.", False),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.people_route import answer_about_people, topic_stems
+from assistant.people_route import answer_about_people, asks_outcome_of, states_outcome, topic_stems
 from assistant.records_route import PassageRecords
 from ingest.loaders import discover, load_file
 from minutes_core.settings import Settings
@@ -218,6 +218,9 @@ RUN_ON = _decision("That consideration of the variation of the loan facility to 
     "What happened to Councillor Lindqvist's motion on downtown minimum parking requirements?",
     "Was the motion on minimum parking requirements downtown carried?",
     "What was the outcome of the motion on downtown parking requirements?",
+    "What became of Councillor Lindqvist's motion on downtown minimum parking requirements?",
+    "Councillor Lindqvist's motion on downtown minimum parking requirements: how did it fare?",
+    "What did the Council do with Councillor Lindqvist's motion on downtown minimum parking requirements?",
 ])
 def test_what_became_of_a_motion_is_its_recorded_outcome_in_the_minutes_words(question):
     answer = answer_about_people(question, None, FakeStore(decisions=[FAILED, NOTICE, RUN_ON]))
@@ -234,6 +237,23 @@ def test_what_became_of_a_motion_is_its_recorded_outcome_in_the_minutes_words(qu
 ])
 def test_an_outcome_question_no_decided_motion_matches_goes_to_retrieval(question):
     assert answer_about_people(question, None, FakeStore(decisions=[NOTICE, RUN_ON])) is None
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("What became of the motion?", True),
+    ("How did the motion fare at the committee?", True),
+    ("What did the Council do with the motion?", True),
+    ("How much fare revenue would the city lose?", False),  # "fare" as a noun
+    ("What did the Council do about parking?", False),
+])
+def test_outcome_questions_are_told_by_their_words(question, asks):
+    assert asks_outcome_of(question) is asks
+
+
+def test_a_sentence_states_an_outcome_in_words_or_as_an_outcome_line():
+    assert states_outcome("On the proposal of Cllr Amos it was agreed to defer this item.")
+    assert states_outcome("Motion Failed (2 to 4)")
+    assert not states_outcome("Circulated, report of the Director on the Mill Lane homes.")
 
 
 def test_a_members_apologies_are_counted_and_each_is_cited():

@@ -29,6 +29,7 @@ from assistant.constraints import Unmet, answer_unmet, unmet_constraint
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
+from assistant.people_route import asks_outcome_of, states_outcome
 from assistant.question import Question, analyse, has_new_value, tokens, typed_values, word_spans
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
@@ -67,6 +68,8 @@ LIST_ITEMS = 8
 LIST_ITEM_CHARS = 250
 # Where the sentence that completes an on-topic one is looked for: after it first.
 NEIGHBOUR_OFFSETS = (1, 2, -1, 3, -2)
+# What became of a matter follows it: an outcome is looked for after the sentence only.
+OUTCOME_OFFSETS = (1, 2, 3)
 MAX_BLOCK_CHARS = 3000
 MIN_OVERLAP = 10
 # Sentences are embedded by their opening only: the cost grows with length and the opening
@@ -95,6 +98,9 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     # The abstention decision: {"probability", "threshold", "features"} (``abstention``).
     abstention: dict | None = None
+    # Passages cited beyond those retrieved (the chunk that continues a cited one), numbered
+    # after them: the Assistant shows them with the retrieved passages.
+    shown: list[Passage] = field(default_factory=list)
 
 
 @dataclass
@@ -276,13 +282,19 @@ class ExtractiveBackend:
             # own best sentence, so the second is not crowded out by sentences on the first.
             picked = self._answer_parts(parts, passages)
         else:
-            picked = _completed(self._choose(candidates), passages, _answer_type(query))
+            picked = _completed(self._choose(candidates), passages, _answer_type(query),
+                                self._continuation if self.index is not None else None)
+        shown = list(passages)
         sentences, citations = [], {}
         for i, text in picked:
-            citations[i + 1] = passages[i]
+            if isinstance(i, Passage):  # the chunk that continues a cited one
+                shown.append(i)
+                i = len(shown) - 1
+            citations[i + 1] = shown[i]
             sentences.append(AnswerSentence(text, [i + 1]))
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
-        return Draft(text, sentences, citations, evidence=evidence, notes=notes, abstention=decision)
+        return Draft(text, sentences, citations, evidence=evidence, notes=notes, abstention=decision,
+                     shown=shown[len(passages):])
 
     def _answer_parts(self, parts: list[str], passages: list[Passage]) -> list[tuple[int, str]]:
         """The best sentence of each part of a compound question, each completed, in order.
@@ -421,11 +433,18 @@ class ExtractiveBackend:
         block = "\n".join(passage_units(block)).strip()
         return block[:MAX_BLOCK_CHARS]
 
-    def _neighbour(self, passage: Passage, chunk_index: int) -> Passage | None:
+    def _continuation(self, passage: Passage) -> Passage | None:
+        """The chunk that follows ``passage`` in its document, if any."""
+        chunk_index = passage.metadata.get("chunk_index")
+        if chunk_index is None:
+            return None
+        return self._neighbour(passage, int(chunk_index) + 1, decisions_only=False)
+
+    def _neighbour(self, passage: Passage, chunk_index: int, decisions_only: bool = True) -> Passage | None:
         doc_id = passage.metadata.get("doc_id")
         if chunk_index < 0 or doc_id is None:
             return None
-        for other in self.index.passages_where(Filters(source=passage.source, decisions_only=True)):
+        for other in self.index.passages_where(Filters(source=passage.source, decisions_only=decisions_only)):
             if other.metadata.get("doc_id") == doc_id and \
                     other.metadata.get("chunk_index") is not None and \
                     int(other.metadata["chunk_index"]) == chunk_index:
@@ -556,20 +575,26 @@ _PART_OPENERS = frozenset("what how when who whom which where why is are was wer
 
 
 def _completed(chosen: list[_Candidate], passages: list[Passage],
-               answer_type: Callable[[str], bool] | None) -> list[tuple[int, str]]:
+               answer_type: Callable[[str], bool] | None,
+               continuation: Callable[[Passage], Passage | None] | None = None
+               ) -> list[tuple[int | Passage, str]]:
     """The chosen sentences as (passage index, text), each followed by what completes it.
 
     A sentence that ends in a colon introduces a list: its items follow it. When the best
     sentence is on topic but lacks the kind of answer asked for ("Alan Michell to be invited to a
     meeting to cover exclusions." for "when ..."), the nearest sentence of the same passage that
-    has it follows ("Programmed for the 20th January 2021 committee meeting.").
+    has it follows ("Programmed for the 20th January 2021 committee meeting."), or of a passage
+    that overlaps it; when the sentence ends its chunk, the first sentences of the next chunk
+    (``continuation``) are read too, and one that has it is cited from that chunk (given in
+    place of the passage index).
     """
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int | Passage, str]] = []
     taken: set[tuple[int, int]] = set()
 
-    def add(passage: int, position: int, text: str) -> None:
-        if (passage, position) not in taken:
-            taken.add((passage, position))
+    def add(passage: int | Passage, position: int, text: str) -> None:
+        key = (passage if isinstance(passage, int) else -1, position)
+        if key not in taken:
+            taken.add(key)
             out.append((passage, text))
 
     for n, candidate in enumerate(chosen):
@@ -582,11 +607,30 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                     break
                 add(candidate.passage, position, sentences[position])
         elif n == 0 and answer_type is not None and not answer_type(candidate.text):
-            for offset in NEIGHBOUR_OFFSETS:
-                position = candidate.position + offset
-                if 0 <= position < len(sentences) and answer_type(sentences[position]):
-                    add(candidate.passage, position, sentences[position])
+            offsets = OUTCOME_OFFSETS if answer_type is states_outcome else NEIGHBOUR_OFFSETS
+            # The sentence may end its chunk: the chunk that overlaps it holds what follows.
+            for passage in [candidate.passage] + [i for i in range(len(passages)) if i != candidate.passage]:
+                units = sentences if passage == candidate.passage else \
+                    [sentence for sentence, _ in answer_units(passages[passage].text)]
+                at = candidate.position if passage == candidate.passage else \
+                    next((i for i, unit in enumerate(units) if unit == candidate.text), None)
+                if at is None:
+                    continue
+                found = next((at + offset for offset in offsets
+                              if 0 <= at + offset < len(units) and answer_type(units[at + offset])), None)
+                if found is not None:
+                    add(passage, found, units[found])
                     break
+            else:
+                after = len(sentences) - 1 - candidate.position  # sentences after it in its chunk
+                following = continuation(passages[candidate.passage]) \
+                    if continuation is not None and after < max(offsets) else None
+                if following is not None:
+                    units = [sentence for sentence, _ in answer_units(following.text)]
+                    found = next((i for i in range(min(len(units), max(offsets) - after))
+                                  if answer_type(units[i])), None)
+                    if found is not None:
+                        add(following, found, units[found])
     return out
 
 
@@ -594,12 +638,15 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
 
 def _answer_type(query: str) -> Callable[[str], bool] | None:
     """What a sentence must contain to answer the question's kind (``assistant.question``): a new
-    number, date, person, post or name. None for other questions.
+    number, date, person, post or name; of an outcome question, an outcome. None for other
+    questions.
 
     "When did Ofsted visit in February 2020?" is not answered by a sentence whose only date is
     "February 2020": the thing asked for has to be new, which is what separates an answer from a
     sentence that merely restates the question.
     """
+    if asks_outcome_of(query):
+        return states_outcome  # "what happened to the scheme?": what became of it
     question = analyse(query)
     if typed_values(question.answer_type, "") is None:
         return None
