@@ -49,6 +49,9 @@ NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
 # A paragraph that is the text of a motion printed before its proposer ("“I will move at the next
 # meeting that ...”" / "Proposed: X" / "Seconded: Y"): a quotation, a notice of motion, a "That ...".
 MOTION_TEXT = re.compile(r"^\W{0,3}(?:[i!|1l]\s+(?:will\s+)?(?:move|ask)\b|that\b)|^\W{0,3}[“\"‘]", re.I)
+# A member's notice of a question ("I will ask at the next meeting how many ..."): what was asked,
+# not what the reply gave.
+NOTICE_OF_QUESTION = re.compile(r"(?<![a-z])[i!|1l]\s+(?:will\s+)?ask\b", re.I)
 # A short paragraph just before "Proposed: X / Seconded: Y" names what they proposed ("Item 1: Confirm
 # minutes from meeting held on ...").
 SHORT_TITLE = 200
@@ -662,6 +665,12 @@ def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
     # A label line has at most a number before it ("Resolution No. 12"), never a clause.
     return len(before.split()) <= 4 and not re.search(r"\b(?:was|were|it|is|been|be|had|has|have)\b", before, re.I) \
         and not re.search(r"[A-Za-z]{3}", after)
+
+
+def asks_a_question(sentence: str) -> bool:
+    """Whether a sentence asks rather than tells: a member's notice of a question ("I will ask at
+    the next meeting how many fines were issued") or a sentence ending in a question mark."""
+    return sentence.rstrip(" *_\"”'’)").endswith("?") or NOTICE_OF_QUESTION.search(sentence) is not None
 
 
 def stated_outcome(sentence: str) -> str | None:

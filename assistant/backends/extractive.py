@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ingest.motions import asks_a_question
 from ingest.tables import cells, column_names, header_rows, is_rule, is_table_row, label_row
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
@@ -283,7 +284,8 @@ class ExtractiveBackend:
             picked = self._answer_parts(parts, passages)
         else:
             picked = _completed(self._choose(candidates), passages, _answer_type(query),
-                                self._continuation if self.index is not None else None)
+                                self._continuation if self.index is not None else None,
+                                weighted_terms(query))
         shown = list(passages)
         sentences, citations = [], {}
         for i, text in picked:
@@ -576,8 +578,8 @@ _PART_OPENERS = frozenset("what how when who whom which where why is are was wer
 
 def _completed(chosen: list[_Candidate], passages: list[Passage],
                answer_type: Callable[[str], bool] | None,
-               continuation: Callable[[Passage], Passage | None] | None = None
-               ) -> list[tuple[int | Passage, str]]:
+               continuation: Callable[[Passage], Passage | None] | None = None,
+               terms: Mapping[str, float] | None = None) -> list[tuple[int | Passage, str]]:
     """The chosen sentences as (passage index, text), each followed by what completes it.
 
     A sentence that ends in a colon introduces a list: its items follow it. When the best
@@ -585,8 +587,8 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
     meeting to cover exclusions." for "when ..."), the nearest sentence of the same passage that
     has it follows ("Programmed for the 20th January 2021 committee meeting."), or of a passage
     that overlaps it; when the sentence ends its chunk, the first sentences of the next chunk
-    (``continuation``) are read too, and one that has it is cited from that chunk (given in
-    place of the passage index).
+    (``continuation``) are read too, and the one of them that has it and holds most of the
+    question's ``terms`` is cited from that chunk (given in place of the passage index).
     """
     out: list[tuple[int | Passage, str]] = []
     taken: set[tuple[int, int]] = set()
@@ -626,11 +628,13 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                 following = continuation(passages[candidate.passage]) \
                     if continuation is not None and after < max(offsets) else None
                 if following is not None:
-                    units = [sentence for sentence, _ in answer_units(following.text)]
-                    found = next((i for i in range(min(len(units), max(offsets) - after))
-                                  if answer_type(units[i])), None)
-                    if found is not None:
-                        add(following, found, units[found])
+                    # the reply's lines often list several figures: the one on the question's terms
+                    units = answer_units(following.text)[:max(offsets) - after]
+                    fitting = [i for i, (unit, _) in enumerate(units) if answer_type(unit)]
+                    if fitting:
+                        found = max(fitting, key=lambda i: (sum(w for t, w in (terms or {}).items()
+                                                                if t in units[i][1]), -i))
+                        add(following, found, units[found][0])
     return out
 
 
@@ -650,7 +654,8 @@ def _answer_type(query: str) -> Callable[[str], bool] | None:
     question = analyse(query)
     if typed_values(question.answer_type, "") is None:
         return None
-    return lambda sentence: bool(has_new_value(question, sentence))
+    # A member's question holds the words asked, not the figure or name the reply gave.
+    return lambda sentence: not asks_a_question(sentence) and bool(has_new_value(question, sentence))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
