@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from ingest.motions import asks_a_question
 from assistant.backends.extractive import (
     ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend,
 )
@@ -260,6 +261,33 @@ def test_what_became_of_a_matter_is_read_from_the_next_chunk_when_its_sentence_e
         "this item to the April meeting."]
     assert draft.sentences[1].citations == [2] and draft.citations[2].id == "c4"
     assert [p.id for p in draft.shown] == ["c4"]  # shown after the passages retrieved
+
+
+def test_a_members_question_is_completed_by_the_reply_line_on_the_questions_terms():
+    # made-up minutes: the question ends one chunk, the reply's lines open the next
+    asked = passage("q7", "7. Question submitted by Councillor Amos I will ask at the next Meeting the "
+                    "number of homes tenanted in (a) each of the 3 districts and (b) the city.",
+                    meeting_date="2019-03-11", chunk_index=7, doc_id="d#2")
+    reply = passage("q8", "(a) Tenanted homes in each district: North 718; South 503.\n"
+                    "(b) Number of tenanted homes in the city: 3,266.\nThe reply was noted.",
+                    meeting_date="2019-03-11", chunk_index=8, doc_id="d#2")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder(),
+                                FakeIndex([asked, reply]))
+    draft = backend.answer("How many homes were tenanted in the city, according to the reply to "
+                           "Councillor Amos?", [asked])
+    assert draft.sentences[-1].text == "(b) Number of tenanted homes in the city: 3,266."
+    assert draft.citations[draft.sentences[-1].citations[0]].id == "q8"
+
+
+@pytest.mark.parametrize("sentence, asks", [
+    ("7. Question submitted by Councillor Amos I will ask at the next Meeting how many fines", True),
+    ("1 will ask at the next meeting", True),  # as OCR reads "I"
+    ("What is the cost of the scheme?", True),
+    ("The number of fines issued was 116.", False),
+    ("Mr Daly will ask the Department.", False),
+])
+def test_a_sentence_that_asks_is_told_from_one_that_answers(sentence, asks):
+    assert asks_a_question(sentence) is asks
 
 
 def test_without_an_index_the_next_chunk_is_not_read():
