@@ -65,6 +65,10 @@ _OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outco
                                                               "finally", "eventually", "decided"})
 # The words of an office after "be appointed" ("Deputy Mayor of the Borough").
 OFFICE_WORDS = 8
+# Words that name a meeting or the body met, after "at" ("was X at the full Council meeting"),
+# and how far after it they are looked for.
+_MET_WORDS = _BODY_WORDS | {"meeting", "meetings", "council", "session"}
+MET_WORDS_AFTER = 8
 # How much of a decision's text an answer quotes.
 SHOWN_DECISION = 240
 # The holders of a post named in an answer, most recent first.
@@ -169,11 +173,14 @@ def asks_absences(words: list[str]) -> bool:
 
 
 def asks_attended(words: list[str]) -> bool:
+    """"Did X attend ...?", "Was X present ...?", "Was X at the (Metropolitan District) meeting
+    ...?": "at" and, a few words on, the meeting or the body met."""
     for aux in ("did", "was", "were"):
         if aux in words:
             rest = words[words.index(aux) + 1:]
             if any(w in _ATTENDANCE_WORDS for w in rest) or any(
-                    rest[i:i + 3] == ["at", "the", "meeting"] for i in range(len(rest))):
+                    word == "at" and any(w in _MET_WORDS for w in rest[i + 1:i + 1 + MET_WORDS_AFTER])
+                    for i, word in enumerate(rest)):
                 return True
     return False
 

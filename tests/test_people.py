@@ -256,6 +256,23 @@ def test_a_sentence_states_an_outcome_in_words_or_as_an_outcome_line():
     assert not states_outcome("Circulated, report of the Director on the Mill Lane homes.")
 
 
+@pytest.mark.parametrize("question", [
+    "Was Cllr Ryan at the District meeting of 10 March 2022?",
+    "Was Cllr Ryan at the Planning Strategic Policy Committee in March 2022?",
+    "Did Cllr Ryan attend the meeting of 10 March 2022?",
+])
+def test_was_a_member_at_a_meeting_is_read_from_the_attendance_lists(question):
+    store = FakeStore([_att("Ryan", "apologies", "2022-03-10"), _att("Galvin", "present", "2022-03-10")])
+    answer = answer_about_people(question, None, store)
+    assert answer is not None and answer.route == "records"
+    assert "Ryan sent an apology" in answer.answer
+
+
+def test_was_a_member_at_a_place_is_no_attendance_question():
+    store = FakeStore([_att("Ryan", "apologies", "2022-03-10")])
+    assert answer_about_people("Was Cllr Ryan at the opening of the new library in Bruff?", None, store) is None
+
+
 def test_a_members_apologies_are_counted_and_each_is_cited():
     store = FakeStore([_att("Ryan", "apologies", "2022-01-10"), _att("Galvin", "present", "2022-01-10"),
                        _att("Ryan", "apologies", "2022-03-10"), _att("Ryan", "present", "2022-05-10"),
