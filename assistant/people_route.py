@@ -152,6 +152,13 @@ def states_outcome(sentence: str) -> bool:
     return stated_outcome(sentence) is not None or load_conventions().first("outcome", sentence) is not None
 
 
+def proposes(sentence: str) -> bool:
+    """Whether a sentence moves, proposes or seconds something ("Councillor A moved, and
+    Councillor B seconded, that ..."), as the council's papers print it (``ingest/conventions.toml``)."""
+    conventions = load_conventions()
+    return any(conventions.first(kind, sentence) is not None for kind in ("proposer", "proposal", "seconding"))
+
+
 def asks_chair(words: list[str]) -> bool:
     return _after(words, "who", _CHAIR_WORDS.__contains__) or (
         "who" in words and _pair(words, "the", {"chair"}))

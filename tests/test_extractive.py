@@ -311,8 +311,28 @@ def test_without_an_index_the_next_chunk_is_not_read():
     ("What share of plans were issued within 20 weeks?", "Plans are issued within 20 weeks.", False),
 ])
 def test_typed_questions_need_a_new_number_date_person_or_post(question, sentence, fits):
-    from assistant.backends.extractive import _answer_type
-    assert _answer_type(question)(sentence) is fits
+    from assistant.backends.extractive import _completion
+    completion = _completion(question)
+    assert completion.fits(sentence) is fits and completion.needed(sentence) is not fits
+
+
+def test_a_yes_no_question_answered_by_a_proposal_is_completed_by_its_outcome(backend):
+    # made-up minutes: the motion, the vote, then the result as declared
+    text = ("Councillor Amos moved, and Councillor Byrne seconded, that the Committee recommend that "
+            "induction training be made mandatory for all members. On being put to the vote there "
+            "were 3 votes for and 3 votes against. The Chair used his casting vote against the "
+            "motion, which was declared LOST. The meeting ended at 8.40 pm.")
+    draft = backend.answer("Did the committee make induction training mandatory for members?",
+                           [passage("m", text)])
+    assert [s.text for s in draft.sentences][1:] == [
+        "On being put to the vote there were 3 votes for and 3 votes against.",
+        "The Chair used his casting vote against the motion, which was declared LOST."]
+
+
+def test_a_yes_no_question_answered_by_no_proposal_is_not_completed(backend):
+    text = ("Induction training is mandatory for all members. The Committee agreed the plan in May.")
+    draft = backend.answer("Is induction training mandatory for members?", [passage("m", text)])
+    assert [s.text for s in draft.sentences] == ["Induction training is mandatory for all members."]
 
 
 @pytest.mark.parametrize("question, focus", [

@@ -30,8 +30,8 @@ from assistant.constraints import Unmet, answer_unmet, unmet_constraint
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
-from assistant.people_route import asks_outcome_of, states_outcome
-from assistant.question import Question, analyse, has_new_value, tokens, typed_values, word_spans
+from assistant.people_route import asks_outcome_of, proposes, states_outcome
+from assistant.question import YESNO, Question, analyse, has_new_value, tokens, typed_values, word_spans
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
@@ -283,7 +283,7 @@ class ExtractiveBackend:
             # own best sentence, so the second is not crowded out by sentences on the first.
             picked = self._answer_parts(parts, passages)
         else:
-            picked = _completed(self._choose(candidates), passages, _answer_type(query),
+            picked = _completed(self._choose(candidates), passages, _completion(query),
                                 self._continuation if self.index is not None else None,
                                 weighted_terms(query))
         shown = list(passages)
@@ -312,7 +312,7 @@ class ExtractiveBackend:
             best = next((c for c in ranked if (c.passage, c.text) not in picked), None)
             if best is None:
                 continue
-            for found in _completed([best], passages, _answer_type(part)):
+            for found in _completed([best], passages, _completion(part)):
                 if found not in picked:
                     picked.append(found)
         return picked
@@ -576,19 +576,18 @@ _PART_OPENERS = frozenset("what how when who whom which where why is are was wer
                           "have".split())
 
 
-def _completed(chosen: list[_Candidate], passages: list[Passage],
-               answer_type: Callable[[str], bool] | None,
+def _completed(chosen: list[_Candidate], passages: list[Passage], completion: "Completion | None",
                continuation: Callable[[Passage], Passage | None] | None = None,
                terms: Mapping[str, float] | None = None) -> list[tuple[int | Passage, str]]:
     """The chosen sentences as (passage index, text), each followed by what completes it.
 
     A sentence that ends in a colon introduces a list: its items follow it. When the best
-    sentence is on topic but lacks the kind of answer asked for ("Alan Michell to be invited to a
-    meeting to cover exclusions." for "when ..."), the nearest sentence of the same passage that
-    has it follows ("Programmed for the 20th January 2021 committee meeting."), or of a passage
-    that overlaps it; when the sentence ends its chunk, the first sentences of the next chunk
-    (``continuation``) are read too, and the one of them that has it and holds most of the
-    question's ``terms`` is cited from that chunk (given in place of the passage index).
+    sentence is on topic but lacks what the question asks (``completion``: "Alan Michell to be
+    invited to a meeting to cover exclusions." for "when ..."), the nearest sentence of the same
+    passage that has it follows ("Programmed for the 20th January 2021 committee meeting."), or
+    of a passage that overlaps it; when the sentence ends its chunk, the first sentences of the
+    next chunk (``continuation``) are read too, and the one of them that has it and holds most of
+    the question's ``terms`` is cited from that chunk (given in place of the passage index).
     """
     out: list[tuple[int | Passage, str]] = []
     taken: set[tuple[int, int]] = set()
@@ -608,8 +607,8 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                 if len(sentences[position]) > LIST_ITEM_CHARS:
                     break
                 add(candidate.passage, position, sentences[position])
-        elif n == 0 and answer_type is not None and not answer_type(candidate.text):
-            offsets = OUTCOME_OFFSETS if answer_type is states_outcome else NEIGHBOUR_OFFSETS
+        elif n == 0 and completion is not None and completion.needed(candidate.text):
+            fits, offsets = completion.fits, completion.offsets
             # The sentence may end its chunk: the chunk that overlaps it holds what follows.
             for passage in [candidate.passage] + [i for i in range(len(passages)) if i != candidate.passage]:
                 units = sentences if passage == candidate.passage else \
@@ -619,9 +618,11 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                 if at is None:
                     continue
                 found = next((at + offset for offset in offsets
-                              if 0 <= at + offset < len(units) and answer_type(units[at + offset])), None)
+                              if 0 <= at + offset < len(units) and fits(units[at + offset])), None)
                 if found is not None:
                     add(passage, found, units[found])
+                    if completion.runs_on and found + 1 < len(units) and fits(units[found + 1]):
+                        add(passage, found + 1, units[found + 1])
                     break
             else:
                 after = len(sentences) - 1 - candidate.position  # sentences after it in its chunk
@@ -630,7 +631,7 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                 if following is not None:
                     # the reply's lines often list several figures: the one on the question's terms
                     units = answer_units(following.text)[:max(offsets) - after]
-                    fitting = [i for i, (unit, _) in enumerate(units) if answer_type(unit)]
+                    fitting = [i for i, (unit, _) in enumerate(units) if fits(unit)]
                     if fitting:
                         found = max(fitting, key=lambda i: (sum(w for t, w in (terms or {}).items()
                                                                 if t in units[i][1]), -i))
@@ -640,22 +641,39 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
 
 # -- answer kinds ------------------------------------------------------------------------------
 
-def _answer_type(query: str) -> Callable[[str], bool] | None:
-    """What a sentence must contain to answer the question's kind (``assistant.question``): a new
-    number, date, person, post or name; of an outcome question, an outcome. None for other
-    questions.
+@dataclass(frozen=True)
+class Completion:
+    """What an answer's best sentence may lack, and what completes it: the sentence ``needed``
+    completing when it lacks the thing asked; a neighbour that ``fits`` completes it, looked for
+    at ``offsets`` from it; with ``runs_on``, a second fitting sentence right after the first
+    follows too (a vote, then the result it was declared)."""
+
+    needed: Callable[[str], bool]
+    fits: Callable[[str], bool]
+    offsets: tuple[int, ...] = NEIGHBOUR_OFFSETS
+    runs_on: bool = False
+
+
+def _completion(query: str) -> Completion | None:
+    """What completes an answer to the question's kind (``assistant.question``): a new number,
+    date, person, post or name; for "what happened to X" or "did the committee make X ...?"
+    answered by a proposal, the outcome that follows it. None for other questions.
 
     "When did Ofsted visit in February 2020?" is not answered by a sentence whose only date is
     "February 2020": the thing asked for has to be new, which is what separates an answer from a
     sentence that merely restates the question.
     """
-    if asks_outcome_of(query):
-        return states_outcome  # "what happened to the scheme?": what became of it
+    if asks_outcome_of(query):  # "what happened to the scheme?": what became of it
+        return Completion(lambda s: not states_outcome(s), states_outcome, OUTCOME_OFFSETS, runs_on=True)
     question = analyse(query)
+    if question.answer_type == YESNO:  # "did the committee make the training mandatory?"
+        return Completion(lambda s: proposes(s) and not states_outcome(s), states_outcome,
+                          OUTCOME_OFFSETS, runs_on=True)
     if typed_values(question.answer_type, "") is None:
         return None
     # A member's question holds the words asked, not the figure or name the reply gave.
-    return lambda sentence: not asks_a_question(sentence) and bool(has_new_value(question, sentence))
+    typed = lambda sentence: not asks_a_question(sentence) and bool(has_new_value(question, sentence))  # noqa: E731
+    return Completion(lambda s: not typed(s), typed)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
