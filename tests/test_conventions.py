@@ -415,6 +415,20 @@ def test_roll_call_names_and_counts_go_with_the_motion():
     assert motion.outcome == "carried"
 
 
+def test_a_vote_printed_under_for_and_against_headings_keeps_both_sides():
+    # as full Council minutes print a division: bare headings, names, the count in brackets
+    motions = find_motions(_blocks(
+        "The Motion was proposed by Councillor Amos and seconded by Councillor Byrne.",
+        "The result of the voting was as follows:",
+        "**For the Motion**", "Councillors Amos, Byrne, Carey.  **(3)**",
+        "**Against the Motion**", "Councillors Dunne, Egan, Foley, Grady.  **(4)**",
+        "The Cathaoirleach declared the Motion defeated."), load_conventions())
+    assert len(motions) == 1
+    assert (motions[0].votes["for"], motions[0].votes["against"]) == (3, 4)
+    assert motions[0].names["for"] == ["Amos", "Byrne", "Carey"]
+    assert motions[0].outcome == "lost"
+
+
 @pytest.mark.parametrize("text, names", [
     ("Councillors Collins (J), Galvin and O’Donnell.", ["Collins (J)", "Galvin", "O'Donnell"]),
     ("Cllr. A. Smith; Cllr. B. Jones", ["A. Smith", "B. Jones"]),
