@@ -141,10 +141,16 @@ def asks_outcome_of(question: str) -> bool:
     return asks_outcome(_words(question))
 
 
+# Words that make a sentence's outcome a condition or a question, not what became of the matter.
+_HYPOTHETICAL = frozenset("if whether unless".split())
+
+
 def states_outcome(sentence: str) -> bool:
     """Whether a sentence says what became of a motion or proposal: an outcome in words ("it was
     agreed to defer this item") or an outcome line as the council's papers print one ("Motion
     Failed (2 to 4)", ``ingest/conventions.toml``)."""
+    if _HYPOTHETICAL & set(_words(sentence)):
+        return False  # "the process ... if the motion was agreed": what would follow, not what did
     return stated_outcome(sentence) is not None or load_conventions().first("outcome", sentence) is not None
 
 

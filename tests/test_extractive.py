@@ -362,3 +362,38 @@ def test_each_part_of_a_compound_question_gets_its_own_sentence(backend):
     draft = backend.answer("How long is the Trust's contract with the council, and when does its "
                            "first term end?", [passage("contract", text)])
     assert "five years" in draft.text and "In 2023 the first term" in draft.text
+
+
+def test_what_became_of_a_matter_gives_its_outcome_at_each_meeting_found():
+    # made-up minutes: full Council refers a motion to a committee, which then votes it down
+    council = passage("c1", "Notice of Motion submitted by Councillor Amos (to be referred to the "
+                      "Roads Committee) to rename Mill Lane after Ann Byrne.\nIt was agreed to refer "
+                      "this Motion to the Roads Committee.", meeting_date="2016-05-23",
+                      committee="Full Council", source="council.txt")
+    committee = passage("c2", "To consider the Notice of Motion to rename Mill Lane after Ann Byrne.\n"
+                        "Councillor Amos spoke in favour of renaming Mill Lane.\nMembers raised the "
+                        "cost of new signs.\nAfter a vote, the motion was defeated by 9 votes to 4.",
+                        meeting_date="2016-10-10", committee="Roads Committee", source="roads.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("What happened to the motion to rename Mill Lane after Ann Byrne, first "
+                           "at full Council and then at committee?", [committee, council])
+    texts = [s.text for s in draft.sentences]
+    assert "After a vote, the motion was defeated by 9 votes to 4." in texts
+    assert "It was agreed to refer this Motion to the Roads Committee." in texts
+    # one outcome a meeting, each cited from its own meeting's passage
+    cited = {s.text: s.citations for s in draft.sentences}
+    assert cited["After a vote, the motion was defeated by 9 votes to 4."] == [1]
+    assert cited["It was agreed to refer this Motion to the Roads Committee."] == [2]
+
+
+def test_a_question_that_asks_no_outcome_gets_no_outcome_of_other_meetings():
+    council = passage("c1", "Notice of Motion submitted by Councillor Amos to rename Mill Lane after "
+                      "Ann Byrne.\nIt was agreed to refer this Motion to the Roads Committee.",
+                      meeting_date="2016-05-23", committee="Full Council", source="council.txt")
+    committee = passage("c2", "Councillor Amos proposed renaming Mill Lane after Ann Byrne, a local "
+                        "poet.\nAfter a vote, the motion was defeated by 9 votes to 4.",
+                        meeting_date="2016-10-10", committee="Roads Committee", source="roads.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("Who proposed renaming Mill Lane after Ann Byrne?", [committee, council])
+    assert "It was agreed to refer this Motion to the Roads Committee." not in \
+        [s.text for s in draft.sentences]

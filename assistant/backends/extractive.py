@@ -70,6 +70,12 @@ LIST_ITEM_CHARS = 250
 NEIGHBOUR_OFFSETS = (1, 2, -1, 3, -2)
 # What became of a matter follows it: an outcome is looked for after the sentence only.
 OUTCOME_OFFSETS = (1, 2, 3)
+# A matter's outcome at other meetings (``_other_stages``): the meetings an answer may cover,
+# and how far below the best sentence another meeting's may score (log-odds).
+MAX_STAGES = 3
+STAGE_GAP = 2.5
+# How many sentences from a meeting's best sentence its outcome is looked for.
+STAGE_SENTENCES = 8
 MAX_BLOCK_CHARS = 3000
 MIN_OVERLAP = 10
 # Sentences are embedded by their opening only: the cost grows with length and the opening
@@ -284,6 +290,9 @@ class ExtractiveBackend:
         else:
             picked = _completed(self._choose(candidates), passages, _answer_type(query),
                                 self._continuation if self.index is not None else None)
+        if asks_outcome_of(query):
+            picked += _other_stages(candidates, picked, passages,
+                                    self._continuation if self.index is not None else None)
         shown = list(passages)
         sentences, citations = [], {}
         for i, text in picked:
@@ -632,6 +641,65 @@ def _completed(chosen: list[_Candidate], passages: list[Passage],
                     if found is not None:
                         add(following, found, units[found])
     return out
+
+
+def _meeting_of(passage: Passage) -> tuple[str | None, str | None]:
+    """The meeting a passage is a record of: its date and its body."""
+    return passage.meeting_date, passage.committee
+
+
+def _other_stages(candidates: list[_Candidate], picked: list[tuple[int | Passage, str]],
+                  passages: list[Passage],
+                  continuation: Callable[[Passage], Passage | None] | None = None
+                  ) -> list[tuple[int | Passage, str]]:
+    """What became of the matter at each meeting found: a matter goes from meeting to meeting (a
+    motion referred by full Council to a committee, a proposal deferred to the next meeting), and
+    a question of what happened to it is answered by each stage's outcome, not only by the best
+    matched meeting's. For each meeting among the candidates whose outcome the answer does not
+    state yet (best first, up to ``MAX_STAGES``), the outcome that follows its best sentence
+    within ``STAGE_GAP`` of the best candidate (``_outcome_after``) is added.
+    """
+    if not candidates:
+        return []
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
+    seen = {_meeting_of(passages[i] if isinstance(i, int) else i)
+            for i, text in picked if states_outcome(text)}
+    out: list[tuple[int | Passage, str]] = []
+    stages = 0
+    for candidate in ranked:
+        if ranked[0].score - candidate.score > STAGE_GAP or stages == MAX_STAGES:
+            break
+        meeting = _meeting_of(passages[candidate.passage])
+        if meeting in seen:
+            continue
+        outcome = _outcome_after(candidate, passages, continuation)
+        if outcome is not None and outcome not in picked and outcome not in out:
+            seen.add(meeting)
+            stages += 1
+            out.append(outcome)
+    return out
+
+
+def _outcome_after(candidate: _Candidate, passages: list[Passage],
+                   continuation: Callable[[Passage], Passage | None] | None
+                   ) -> tuple[int | Passage, str] | None:
+    """The first sentence stating an outcome at or within ``STAGE_SENTENCES`` after the
+    candidate, read on into the next chunk (``continuation``) when its chunk ends first: a
+    motion's text and its debate come before what became of it."""
+    sentences = [sentence for sentence, _ in answer_units(passages[candidate.passage].text)]
+    end = candidate.position + STAGE_SENTENCES
+    found = next((i for i in range(candidate.position, min(len(sentences), end))
+                  if states_outcome(sentences[i])), None)
+    if found is not None:
+        return candidate.passage, sentences[found]
+    following = continuation(passages[candidate.passage]) \
+        if continuation is not None and end > len(sentences) else None
+    if following is None:
+        return None
+    units = [sentence for sentence, _ in answer_units(following.text)]
+    # The next chunk opens with the overlap of the two: the whole window is read in it.
+    found = next((i for i in range(min(len(units), STAGE_SENTENCES)) if states_outcome(units[i])), None)
+    return (following, units[found]) if found is not None else None
 
 
 # -- answer kinds ------------------------------------------------------------------------------
