@@ -396,10 +396,14 @@ def _date_span(question: str) -> tuple[str | None, str | None, str] | None:
         return None
     first = dates[0]
     before = question[: first.start].lower()
-    if len(dates) >= 2 and re.search(r"\b(between|from)\s+(the\s+)?$", before):
+    if len(dates) >= 2:
+        # "between May and July 2021", and two periods named together ("the December 2018 and
+        # January 2019 meetings"): the range from the first to the last.
         second = dates[1]
         joiner = question[first.end: second.start].lower()
-        if re.fullmatch(r"(?<!\s)\s*(and|to|until|till|-|–)\s*(the\s+)?", joiner):
+        if joiner.split() == ["and"] or (
+                re.search(r"\b(between|from)\s+(the\s+)?$", before) and
+                re.fullmatch(r"(?<!\s)\s*(and|to|until|till|-|–)\s*(the\s+)?", joiner)):
             lo, hi = sorted([first, second], key=lambda d: d.first)
             return lo.first.isoformat(), hi.last.isoformat(), question[first.start: second.end]
     if re.search(r"\b(before|prior to|earlier than)\s+(the\s+)?$", before):

@@ -61,7 +61,7 @@ _STAFF_WORDS = frozenset("staff officers officials officer official employees".s
 _OUTCOME_VERBS = frozenset("""approved passed carried adopted agreed rejected defeated lost refused
 deferred withdrawn granted pass carry""".split())
 # Words of an outcome question that say what is asked, not what it is about.
-_OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
+OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
                                                               "finally", "eventually", "decided"})
 # The words of an office after "be appointed" ("Deputy Mayor of the Borough").
 OFFICE_WORDS = 8
@@ -145,10 +145,16 @@ def asks_outcome_of(question: str) -> bool:
     return asks_outcome(_words(question))
 
 
+# Words that make a sentence's outcome a condition or a question, not what became of the matter.
+_HYPOTHETICAL = frozenset("if whether unless".split())
+
+
 def states_outcome(sentence: str) -> bool:
     """Whether a sentence says what became of a motion or proposal: an outcome in words ("it was
     agreed to defer this item") or an outcome line as the council's papers print one ("Motion
     Failed (2 to 4)", ``ingest/conventions.toml``)."""
+    if _HYPOTHETICAL & set(_words(sentence)):
+        return False  # "the process ... if the motion was agreed": what would follow, not what did
     return stated_outcome(sentence) is not None or load_conventions().first("outcome", sentence) is not None
 
 
@@ -460,7 +466,7 @@ def _outcomes(question: str, scope: Scope, store) -> Answer | None:
     debated before it, and a decision the minutes run on into the next item names that item's
     topic."""
     named = _named(question)
-    stems = [s for s in topic_stems(question, scope) if s not in _OUTCOME_STEMS]
+    stems = [s for s in topic_stems(question, scope) if s not in OUTCOME_STEMS]
 
     def decided(row: dict[str, Any]) -> bool:
         return bool(row.get("outcome") and row.get("outcome_stated", True)) and _is_about(row, stems, named)

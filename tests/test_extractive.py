@@ -397,6 +397,13 @@ def test_a_sentence_restating_the_question_is_marked_as_a_restatement(backend):
      ["What did the report plan?", "how did he explain it?"]),
     ("What did the Trust and the council agree?", ["What did the Trust and the council agree?"]),
     ("Who attended and who sent apologies?", ["Who attended and who sent apologies?"]),
+    # one record each: a preposition after "and" opens a part when each side names its own year
+    ("How was the population given in the 2017-18 plan and in the 2019-20 report?",
+     ["How was the population given in the 2017-18 plan?", "in the 2019-20 report?"]),
+    ("How many homes were built in 2019 and in the northern wards?",
+     ["How many homes were built in 2019 and in the northern wards?"]),
+    ("How many homes were built in the 2019 plan and in the 2019 report?",
+     ["How many homes were built in the 2019 plan and in the 2019 report?"]),
 ])
 def test_compound_questions_are_split_into_their_parts(question, parts):
     from assistant.backends.extractive import compound_parts
@@ -410,3 +417,74 @@ def test_each_part_of_a_compound_question_gets_its_own_sentence(backend):
     draft = backend.answer("How long is the Trust's contract with the council, and when does its "
                            "first term end?", [passage("contract", text)])
     assert "five years" in draft.text and "In 2023 the first term" in draft.text
+
+
+def test_what_became_of_a_matter_gives_its_outcome_at_each_meeting_found():
+    # made-up minutes: full Council refers a motion to a committee, which then votes it down
+    council = passage("c1", "Notice of Motion submitted by Councillor Amos (to be referred to the "
+                      "Roads Committee) to rename Mill Lane after Ann Byrne.\nIt was agreed to refer "
+                      "this Motion to the Roads Committee.", meeting_date="2016-05-23",
+                      committee="Full Council", source="council.txt")
+    committee = passage("c2", "To consider the Notice of Motion to rename Mill Lane after Ann Byrne.\n"
+                        "Councillor Amos spoke in favour of renaming Mill Lane.\nMembers raised the "
+                        "cost of new signs.\nAfter a vote, the motion was defeated by 9 votes to 4.",
+                        meeting_date="2016-10-10", committee="Roads Committee", source="roads.txt")
+    # another meeting's outcome a few sentences after a mention of the lane is another item's
+    other = passage("c3", "Members noted the new Mill Lane signs and the motion.\nAdoption of Minutes.\nIt was agreed "
+                    "to adopt the minutes of the previous meeting.", meeting_date="2017-01-23",
+                    committee="Roads Committee", source="roads2.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("What happened to the motion to rename Mill Lane after Ann Byrne, first "
+                           "at full Council and then at committee?", [committee, council, other])
+    texts = [s.text for s in draft.sentences]
+    assert "It was agreed to adopt the minutes of the previous meeting." not in texts
+    assert "After a vote, the motion was defeated by 9 votes to 4." in texts
+    assert "It was agreed to refer this Motion to the Roads Committee." in texts
+    # one outcome a meeting, each cited from its own meeting's passage
+    cited = {s.text: s.citations for s in draft.sentences}
+    assert cited["After a vote, the motion was defeated by 9 votes to 4."] == [1]
+    assert cited["It was agreed to refer this Motion to the Roads Committee."] == [2]
+
+
+def test_a_question_that_asks_no_outcome_gets_no_outcome_of_other_meetings():
+    council = passage("c1", "Notice of Motion submitted by Councillor Amos to rename Mill Lane after "
+                      "Ann Byrne.\nIt was agreed to refer this Motion to the Roads Committee.",
+                      meeting_date="2016-05-23", committee="Full Council", source="council.txt")
+    committee = passage("c2", "Councillor Amos proposed renaming Mill Lane after Ann Byrne, a local "
+                        "poet.\nAfter a vote, the motion was defeated by 9 votes to 4.",
+                        meeting_date="2016-10-10", committee="Roads Committee", source="roads.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("Who proposed renaming Mill Lane after Ann Byrne?", [committee, council])
+    assert "It was agreed to refer this Motion to the Roads Committee." not in \
+        [s.text for s in draft.sentences]
+
+
+def test_a_part_naming_its_own_year_is_answered_from_that_years_record():
+    # made-up work programmes of two years, each naming the officer's post of its year
+    old = passage("w1", "Ann Amos, Interim Operational Manager, Admissions, to report on school "
+                  "places.\nAnn Amos will also report on the review of admissions appeals.",
+                  meeting_date="2018-02-14", title="Committee Work Programme 2017/18", source="wp1.txt")
+    new = passage("w2", "Ann Amos, Head of Service, Admissions and Fair Access, to report on school "
+                  "places.", meeting_date="2020-12-09", title="Committee Work Programme 2020-2021",
+                  source="wp2.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    draft = backend.answer("What job title did Ann Amos have in the 2017/18 work programme, and "
+                           "what is it in the 2020-21 one?", [old, new])
+    cited = {s.citations[0] for s in draft.sentences}
+    assert cited == {1, 2}
+    assert any("Head of Service" in s.text and s.citations == [2] for s in draft.sentences)
+
+
+@pytest.mark.parametrize("part, after, expected", [
+    ("what is it in the 2020-21 one?", None, {1}),        # a financial year titles the record
+    ("what did it say in December 2020?", None, {1}),     # a period holds the meeting
+    ("what was it in 2018?", None, {0}),                  # a meeting of a financial year's second year
+    ("what did the valuation later show?", "2018-02-14", {1}),  # a later meeting than the first part's
+    ("what did the valuation show?", "2018-02-14", None),  # no record of its own: every passage
+    ("what did the valuation later show?", None, None),
+])
+def test_a_part_of_a_compound_question_names_its_own_record(part, after, expected):
+    from assistant.backends.extractive import _part_passages
+    passages = [passage("a", "x", meeting_date="2018-02-14", title="Work Programme 2017/18"),
+                passage("b", "y", meeting_date="2020-12-09", title="Work Programme 2020-2021")]
+    assert _part_passages(part, passages, after) == expected

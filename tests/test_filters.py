@@ -37,6 +37,11 @@ MEETINGS = ["2017-12-05", "2018-01-17", "2020-10-28", "2020-12-09"]
     ("What did the committee decide after October 2020?", "2020-11-01", None),
     ("What was resolved at the Sept 2020 meeting?", "2020-09-01", "2020-09-30"),
     ("Who chaired the committee's meetings in spring 2021?", "2021-03-01", "2021-05-31"),
+    # two periods named together: both meetings, not only the first
+    ("What happened to the scheme at the December 2018 and January 2019 meetings?",
+     "2018-12-01", "2019-01-31"),
+    ("Who was in the chair at the meetings in November 2018 and who in September 2021?",
+     "2018-11-01", "2018-11-30"),
 ])
 def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, date_to):
     parsed = parse_question(question, ALIASES, MEETINGS)

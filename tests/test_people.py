@@ -273,6 +273,14 @@ def test_was_a_member_at_a_place_is_no_attendance_question():
     assert answer_about_people("Was Cllr Ryan at the opening of the new library in Bruff?", None, store) is None
 
 
+@pytest.mark.parametrize("sentence", [
+    "The Director explained the process to follow if the motion was agreed by the committee.",
+    "Members asked whether the item had been deferred.",
+])
+def test_a_condition_or_a_question_about_an_outcome_states_none(sentence):
+    assert not states_outcome(sentence)
+
+
 def test_a_members_apologies_are_counted_and_each_is_cited():
     store = FakeStore([_att("Ryan", "apologies", "2022-01-10"), _att("Galvin", "present", "2022-01-10"),
                        _att("Ryan", "apologies", "2022-03-10"), _att("Ryan", "present", "2022-05-10"),

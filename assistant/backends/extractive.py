@@ -26,11 +26,12 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, answer_unmet, unmet_constraint
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint, year_keys
+from assistant.filters import find_dates
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
-from assistant.people_route import asks_outcome_of, proposes, states_outcome
+from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
 from assistant.question import YESNO, Question, analyse, has_new_value, tokens, typed_values, word_spans
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
@@ -71,6 +72,15 @@ LIST_ITEM_CHARS = 250
 NEIGHBOUR_OFFSETS = (1, 2, -1, 3, -2)
 # What became of a matter follows it: an outcome is looked for after the sentence only.
 OUTCOME_OFFSETS = (1, 2, 3)
+# A matter's outcome at other meetings (``_other_stages``): the meetings an answer may cover,
+# and how far below the best sentence another meeting's may score (log-odds).
+MAX_STAGES = 3
+STAGE_GAP = 2.5
+# The share of the question's topic a stage's words must hold: the stages kept on the development
+# items held 0.4-0.75 of it, the next item's outcomes 0.25-0.33 (docs/rules.md).
+STAGE_TOPIC = 0.4
+# How many sentences from a meeting's best sentence its outcome is looked for.
+STAGE_SENTENCES = 8
 MAX_BLOCK_CHARS = 3000
 MIN_OVERLAP = 10
 # Sentences are embedded by their opening only: the cost grows with length and the opening
@@ -286,6 +296,9 @@ class ExtractiveBackend:
             picked = _completed(self._choose(candidates), passages, _completion(query),
                                 self._continuation if self.index is not None else None,
                                 weighted_terms(query))
+        if asks_outcome_of(query):
+            picked += _other_stages(query, candidates, picked, passages,
+                                    self._continuation if self.index is not None else None)
         shown = list(passages)
         sentences, citations = [], {}
         for i, text in picked:
@@ -302,20 +315,37 @@ class ExtractiveBackend:
         """The best sentence of each part of a compound question, each completed, in order.
 
         A later part borrows the first part's topic words ("and when does its first term end?"
-        is about the contract).
+        is about the contract). A part that names its own record, a period or a document's year
+        ("and what is it in the 2020-21 one?"), or that comes after the first ("what did the
+        valuation later show?"), is answered from the passages of that record when any is
+        found (``_part_passages``), and borrows no dates or figures from the first part.
         """
         picked: list[tuple[int, str]] = []
-        topic = " ".join(t for t in weighted_terms(parts[0]))
+        first_date = None
         for n, part in enumerate(parts):
-            query = part if n == 0 else f"{part} {topic}"
-            ranked = sorted(self._score(query, passages), key=lambda c: (-c.score, c.passage, c.position))
+            own = _part_passages(part, passages, first_date if n else None)
+            topic = weighted_terms(parts[0]) if n else {}
+            query = " ".join([part] + [t for t in topic if own is None or not any(ch.isdigit() for ch in t)])
+            ranked = self._score_among(query, passages, own) if own else []
+            ranked = ranked or sorted(self._score(query, passages), key=lambda c: (-c.score, c.passage, c.position))
             best = next((c for c in ranked if (c.passage, c.text) not in picked), None)
             if best is None:
                 continue
+            if n == 0:
+                first_date = passages[best.passage].meeting_date
             for found in _completed([best], passages, _completion(part)):
                 if found not in picked:
                     picked.append(found)
         return picked
+
+    def _score_among(self, query: str, passages: list[Passage], among: set[int]) -> list[_Candidate]:
+        """``_score`` of the passages ``among`` only (indexes into ``passages``), best first: the
+        sentences of one record do not compete for the shortlist with the others'."""
+        chosen = sorted(i for i in among if i < ANSWER_PASSAGES)
+        candidates = self._score(query, [passages[i] for i in chosen])
+        for candidate in candidates:
+            candidate.passage = chosen[candidate.passage]
+        return sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
 
     # -- sentence scoring --------------------------------------------------------------------
 
@@ -552,12 +582,17 @@ def compound_parts(question: str) -> list[str]:
     """The questions a compound question joins: "What did the plan say, and how did he explain
     it?" -> ["What did the plan say?", "how did he explain it?"]. A simple question is one part.
 
-    A part starts at a semicolon, or at "and" followed by a question word or an auxiliary.
+    A part starts at a semicolon, or at "and" followed by a question word or an auxiliary, or by
+    a preposition when the words on each side name a year of their own ("How was the population
+    given in the 2017-18 plan and in the 2019-20 report?": one record each).
     """
     spans = word_spans(question)
     cuts = []  # (end of the part before, start of the next part)
     for n, span in enumerate(spans[:-1]):
-        if span.lower == "and" and spans[n + 1].lower in _PART_OPENERS:
+        following = spans[n + 1].lower
+        if span.lower == "and" and (following in _PART_OPENERS or (
+                following in _RECORD_PREPOSITIONS and year_keys(question[:span.start]) and
+                year_keys(question[span.start:]) - year_keys(question[:span.start]))):
             cuts.append((span.start, spans[n + 1].start))
     cuts += [(i, i + 1) for i, ch in enumerate(question) if ch == ";"]
     pieces, start = [], 0
@@ -572,6 +607,10 @@ def compound_parts(question: str) -> list[str]:
     return [p if p.endswith("?") else p + "?" for p in pieces]
 
 
+# Words that place a part after the first one ("what did the valuation later show?").
+_LATER_WORDS = frozenset("later subsequently eventually afterwards next then".split())
+# "... in the 2017-18 plan and in the 2019-20 report": a preposition that opens another record.
+_RECORD_PREPOSITIONS = frozenset("in at for by".split())
 _PART_OPENERS = frozenset("what how when who whom which where why is are was were did does do has "
                           "have".split())
 
@@ -637,6 +676,108 @@ def _completed(chosen: list[_Candidate], passages: list[Passage], completion: "C
                                                                 if t in units[i][1]), -i))
                         add(following, found, units[found][0])
     return out
+
+
+def _meeting_of(passage: Passage) -> tuple[str | None, str | None]:
+    """The meeting a passage is a record of: its date and its body."""
+    return passage.meeting_date, passage.committee
+
+
+def _other_stages(query: str, candidates: list[_Candidate], picked: list[tuple[int | Passage, str]],
+                  passages: list[Passage],
+                  continuation: Callable[[Passage], Passage | None] | None = None
+                  ) -> list[tuple[int | Passage, str]]:
+    """What became of the matter at each meeting found: a matter goes from meeting to meeting (a
+    motion referred by full Council to a committee, a proposal deferred to the next meeting), and
+    a question of what happened to it is answered by each stage's outcome, not only by the best
+    matched meeting's. For each meeting among the candidates whose outcome the answer does not
+    state yet (best first, up to ``MAX_STAGES``), the outcome that follows its best sentence
+    within ``STAGE_GAP`` of the best candidate (``_outcome_after``) is added, when the words from
+    that sentence to the outcome, or the item's title, hold at least ``STAGE_TOPIC`` of the
+    question's topic (``people_route.topic_stems``): an outcome a few sentences on may be the
+    next item's (the adoption of the minutes, another councillor's motion).
+    """
+    if not candidates:
+        return []
+    topic = [s for s in topic_stems(query) if s not in OUTCOME_STEMS]
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
+    seen = {_meeting_of(passages[i] if isinstance(i, int) else i)
+            for i, text in picked if states_outcome(text)}
+    out: list[tuple[int | Passage, str]] = []
+    stages = 0
+    for candidate in ranked:
+        if ranked[0].score - candidate.score > STAGE_GAP or stages == MAX_STAGES:
+            break
+        meeting = _meeting_of(passages[candidate.passage])
+        if meeting in seen:
+            continue
+        found = _outcome_after(candidate, passages, continuation)
+        if found is None:
+            continue
+        outcome, span = found
+        said = stem_set(f"{span} {passages[candidate.passage].item_title or ''}")
+        if outcome in picked or outcome in out or \
+                sum(s in said for s in topic) < STAGE_TOPIC * len(topic):
+            continue
+        seen.add(meeting)
+        stages += 1
+        out.append(outcome)
+    return out
+
+
+def _outcome_after(candidate: _Candidate, passages: list[Passage],
+                   continuation: Callable[[Passage], Passage | None] | None
+                   ) -> tuple[tuple[int | Passage, str], str] | None:
+    """The first sentence stating an outcome at or within ``STAGE_SENTENCES`` after the
+    candidate, read on into the next chunk (``continuation``) when its chunk ends first (a
+    motion's text and its debate come before what became of it), with the words from the
+    candidate to it."""
+    sentences = [sentence for sentence, _ in answer_units(passages[candidate.passage].text)]
+    end = candidate.position + STAGE_SENTENCES
+    found = next((i for i in range(candidate.position, min(len(sentences), end))
+                  if states_outcome(sentences[i])), None)
+    if found is not None:
+        return (candidate.passage, sentences[found]), " ".join(sentences[candidate.position:found + 1])
+    following = continuation(passages[candidate.passage]) \
+        if continuation is not None and end > len(sentences) else None
+    if following is None:
+        return None
+    units = [sentence for sentence, _ in answer_units(following.text)]
+    # The next chunk opens with the overlap of the two: the whole window is read in it.
+    found = next((i for i in range(min(len(units), STAGE_SENTENCES)) if states_outcome(units[i])), None)
+    if found is None:
+        return None
+    return (following, units[found]), " ".join(sentences[candidate.position:] + units[:found + 1])
+
+
+def _part_passages(part: str, passages: list[Passage], after: str | None) -> set[int] | None:
+    """The passages (indexes) of the record one part of a compound question names, or None when
+    it names none: a period that holds the passage's meeting or document date; a year (a
+    financial year as one, ``constraints.year_keys``) of the passage's document or item title, or
+    of its meeting; or, for a part with a word of sequence ("later", "next", "then") and no date
+    of its own, a meeting after ``after`` (the date the first part was answered from)."""
+    periods = find_dates(part)
+    years = year_keys(part)
+    later = bool(_LATER_WORDS & {w.lower() for w in tokens(part)}) and after is not None
+    if not periods and not years and not later:
+        return None
+    held = set()
+    for i, passage in enumerate(passages):
+        dates = [d[:10] for d in (passage.meeting_date, passage.metadata.get("doc_date")) if d]
+        titled = year_keys(" ".join(x for x in (passage.title, passage.item_title) if x))
+        if any(p.first.isoformat() <= d <= p.last.isoformat() for p in periods for d in dates) or \
+                years & titled or any(d[:4] in _calendar_years(y) for y in years for d in dates) or \
+                (not periods and not years and later and bool(dates) and dates[0] > after):
+            held.add(i)
+    return held
+
+
+def _calendar_years(key: str) -> set[str]:
+    """The calendar years a meeting of a year key may fall in: "2019" -> {"2019"}; a financial
+    or municipal year, "2019/20" -> {"2019", "2020"} (its papers meet in either)."""
+    if "/" not in key:
+        return {key}
+    return {key[:4], str(int(key[:4]) + 1)}
 
 
 # -- answer kinds ------------------------------------------------------------------------------
