@@ -83,12 +83,19 @@ def is_noise(passage: Passage, query: str) -> bool:
 
 
 def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | None,
-                 factor: float) -> list[Passage]:
+                 factor: float, text_factor: float = 1.0, text_candidates: int = 0) -> list[Passage]:
     """Lift passages dated in a range the question mentions without requiring it.
 
     A passage is dated by its meeting, by its document's own date, and by a period its
     document's title names: "PERFORMANCE SCORECARD - December 2017", tabled in February 2018,
-    is about December 2017.
+    is about December 2017; those count ``factor``.
+
+    Of the first ``text_candidates`` passages, one whose own text names a date in the range
+    counts ``text_factor`` more (on top of ``factor`` when both hold): papers report a period
+    at a later meeting ("During 2018, 11 spot fines were issued", minuted in 2019) and plan the
+    next one at an earlier one (a budget for 2015 adopted in October 2014). Across an archive,
+    the meetings of the period asked hold that topic's other papers too (2019's meetings discuss
+    2020's budget), so the meeting's date alone lifts the wrong ones.
     """
     def overlaps(first: str, last: str) -> bool:
         return (date_from is None or last >= date_from) and (date_to is None or first <= date_to)
@@ -97,13 +104,27 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
         dated = [(d, d) for d in (p.meeting_date, p.metadata.get("doc_date")) if d]
         dated += title_periods(p.title or "")
         return any(overlaps(first, last) for first, last in dated)
-    return reweight(passages, inside, factor, "date_preference")
+
+    def names_it(p: Passage) -> bool:
+        return any(overlaps(first, last) for first, last in text_periods(p.text))
+    lifted = reweight(passages, inside, factor, "date_preference")
+    if text_factor == 1.0 or text_candidates <= 0:
+        return lifted
+    head = reweight(lifted[:text_candidates], names_it, text_factor, "date_in_text")
+    return _sorted(head + lifted[text_candidates:])
 
 
 @lru_cache(maxsize=4096)
 def title_periods(title: str) -> tuple[tuple[str, str], ...]:
     """(first, last) ISO dates of each period a document title names, parsed once per title."""
     return tuple((m.first.isoformat(), m.last.isoformat()) for m in find_dates(title))
+
+
+@lru_cache(maxsize=4096)
+def text_periods(text: str) -> tuple[tuple[str, str], ...]:
+    """(first, last) ISO dates of each period a passage's text names, parsed once per text (a
+    warm question asks the same top passages again)."""
+    return tuple((m.first.isoformat(), m.last.isoformat()) for m in find_dates(text))
 
 
 def prefer_sentence_match(passages: list[Passage], query: str, weight: float,

@@ -98,6 +98,7 @@ def collect(plan: Path, data_dir: Path, out: Path) -> None:
                     items.append({
                         "council": council.name, "suite": spec.path.stem, "id": item.id,
                         "answerable": bool(item.answerable), "evidences": evidences,
+                        "options": item.evidence_options if item.answerable else [],
                         "search": record, "type": item.type,
                         # Items the records route answers have no fused ranking to re-weigh.
                         "fixed": None if record else [p.text for p in answer.passages[:K]],
@@ -119,13 +120,16 @@ class Scorer:
         self.last_hits: dict[tuple[str, str], bool] = {}
 
     def coverage(self, item, passages) -> list[set[int]]:
+        """Per passage, the evidence quotes it holds; a quote's ``also_answered_by`` alternatives
+        count as the quote, as in the eval (``evals.metrics.score_item``)."""
+        options = item.get("options") or [[quote] for quote in item["evidences"]]
         out = []
         for passage in passages:
             key = (item["council"], item["id"], passage.id if hasattr(passage, "id") else passage)
             if key not in self._match:
                 text = passage.text if hasattr(passage, "text") else passage
-                self._match[key] = {n for n, quote in enumerate(item["evidences"])
-                                    if evidence_in_passage(quote, text)}
+                self._match[key] = {n for n, quotes in enumerate(options)
+                                    if any(evidence_in_passage(quote, text) for quote in quotes)}
             out.append(self._match[key])
         return out
 
@@ -144,8 +148,10 @@ class Scorer:
             else:
                 search = item["search"]
                 hints = search["hints"]
-                rankings = {name: ranking[:depth] for name, ranking in search["rankings"].items()
-                            if name in ("dense", "bm25")}
+                # Every ranking the retriever fused (the period's and the decisions' too); only
+                # the whole-archive ones are cut to the depth tried.
+                rankings = {name: ranking[:depth] if name in ("dense", "bm25") else ranking
+                            for name, ranking in search["rankings"].items()}
                 passages = retriever._fuse(search["query"], rankings, hints, search["k"])[:K]
             metrics = ranking_metrics(self.coverage(item, passages), len(item["evidences"]), K)
             self.last_hits[(item["council"], item["id"])] = metrics[f"hit@{K}"]

@@ -5,7 +5,7 @@ import pytest
 
 from assistant import fusion
 from assistant.filters import ParsedQuestion
-from assistant.retrieval import HybridRetriever, shift_months
+from assistant.retrieval import FusionWeights, HybridRetriever, shift_months
 from tests.assistant_fakes import FakeIndex, passage, sample_passages
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -114,6 +114,48 @@ def test_date_preference_counts_the_documents_date_and_the_period_its_title_name
     out = fusion.prefer_dates(fused, None, "2017-12-31", 1.5)  # "by December 2017"
     assert ids(out) == ["scorecard", "cabinet", "other"]
     assert "date_preference" not in out[2].scores
+
+
+def test_a_passage_naming_the_period_in_its_text_is_lifted_further():
+    """2018's figures minuted in 2019, a 2015 budget adopted in 2014: the text names the period."""
+    fused = [p("budget-2016", "Draft Budgetary Plan 2016: the allocation was agreed.", score=0.040,
+               meeting_date="2015-10-21"),
+             p("fines", "During 2018, 11 spot fines were issued in the District.", score=0.038,
+               meeting_date="2019-01-08"),
+             p("budget-2015", "Budgetary Plan: the allocation for 2015 was agreed.", score=0.028,
+               meeting_date="2015-02-10")]
+    out = fusion.prefer_dates(fused, "2015-01-01", "2015-12-31", 1.5, text_factor=1.2,
+                              text_candidates=10)
+    assert ids(out) == ["budget-2016", "budget-2015", "fines"]
+    assert out[1].scores["date_in_text"] == 1.2 and "date_in_text" not in out[0].scores
+    assert fusion.prefer_dates(fused, "2018-01-01", "2018-12-31", 1.5, text_factor=1.2,
+                               text_candidates=10)[0].id == "fines"
+
+
+@pytest.mark.parametrize("text_factor, text_candidates", [(1.0, 10), (1.2, 0), (1.2, 1)])
+def test_the_text_lift_is_off_at_factor_one_and_reads_only_the_head(text_factor, text_candidates):
+    fused = [p("head", "Nothing dated here.", score=0.040, meeting_date="2019-03-01"),
+             p("named", "The works finished in March 2018.", score=0.039, meeting_date="2019-03-01")]
+    out = fusion.prefer_dates(fused, "2018-01-01", "2018-12-31", 1.5, text_factor, text_candidates)
+    assert ids(out) == ["head", "named"]
+    assert "date_in_text" not in out[1].scores
+
+
+def test_hybrid_retriever_ranks_first_the_period_asked_of_a_meeting_in_that_period():
+    """A 2018 meeting notes 2017's litter figures and, later, 2018's: both are minuted in 2018,
+    and only the text tells which reports the year asked."""
+    reports = [passage("a2017", "How many litter fines were issued in the district: the litter "
+                       "fines issued in the district in 2017 were noted.", meeting_date="2018-02-14"),
+               passage("z2018", "Litter fines issued in the district in 2018 were noted.",
+                       meeting_date="2018-11-14")]
+    index = FakeIndex(reports)
+    query = "How many litter fines were issued in the district in 2018?"
+    hints = ParsedQuestion(prefer_from="2018-01-01", prefer_to="2018-12-31")
+    lifted = HybridRetriever(index, Settings(data_dir="unused", k=2)).search(query, hints=hints)
+    plain = HybridRetriever(index, Settings(data_dir="unused", k=2),
+                            weights=FusionWeights(date_text=1.0)).search(query, hints=hints)
+    assert ids(lifted.passages) == ["z2018", "a2017"]
+    assert ids(plain.passages) == ["a2017", "z2018"]
 
 
 def test_same_text_of_the_same_meeting_collapses_into_alternates():
