@@ -12,6 +12,7 @@ the records hold no row for, returns None and goes on to the other routes.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
@@ -546,15 +547,17 @@ def _elections(question: str, scope: Scope, store) -> Answer | None:
         # declare is elected only when it is the only one the records hold for that office (a
         # contest's nominations may be held as one decision, ``ingest.motions``: no
         # "unopposed" is claimed).
-        winner = _declared_elected(nominations)
+        winner, declaration = _declared_elected(nominations)
         if winner is not None:
             how = "declared elected" + (f" of {len(nominations)} nominated" if len(nominations) > 1 else "")
         elif len(nominations) == 1 and not any(nominations[0].get(f"names_{side}") for side in ("for", "against")):
             winner, how = nominations[0], "the only nomination recorded"
         else:
             continue
+        # The nomination and, when the minutes declare the result, the lines that declare it.
+        cited = [winner] + ([declaration] if declaration is not None else [])
         sentences.append((f"{_when(winner)}, {committee or 'the meeting'}: {nomination(winner.get('decision') or '')[0] or 'the nominee'} "
-                          f"({how}): {_subject(winner)} {decision_line(winner)}".strip(), winner))
+                          f"({how}): {_subject(winner)} {decision_line(winner)}".strip(), cited))
     if not sentences:
         return None
     return _answer(question, scope, "elections", sentences[:MAX_HOLDERS], "decisions", store)
@@ -584,17 +587,27 @@ def _of_named_office(question: str, rows: list[dict[str, Any]]) -> list[dict[str
     return [row for row, score in zip(rows, scores) if score == best]
 
 
-def _declared_elected(nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _declared_elected(nominations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The nomination of a contested election whose nominee the minutes declare elected ("The
     outgoing Mayor declared Councillor Price elected as Mayor"), read from the lines after the
-    last nomination; None when no such sentence names exactly one nominee."""
+    last nomination, and a row of the declaration's own lines (so the answer cites where the
+    minutes declare it); (None, None) when no such sentence names exactly one nominee."""
     nominees = {}
     for row in nominations:
         parsed = parse_name(nomination(row.get("decision") or "")[0])
         if parsed:
             nominees[parsed.key] = row
-    following = " ".join(source_lines(nominations[-1], after=RESULT_LINES).split())
-    for sentence in split_paragraph(following):
+    last = nominations[-1]
+    # The lines joined with single spaces, and where each non-blank line starts in them (its
+    # offset and its index), to find a sentence's lines again.
+    starts: list[tuple[int, int]] = []
+    joined = ""
+    for index, line in enumerate(source_lines(last, after=RESULT_LINES).split("\n")):
+        words = " ".join(line.split())
+        if words:
+            starts.append((len(joined), index))
+            joined += words + " "
+    for sentence in split_paragraph(joined.strip()):
         lowered = sentence.lower()
         declared = lowered.find("declared")
         elected = lowered.find("elected", declared)
@@ -605,8 +618,22 @@ def _declared_elected(nominations: list[dict[str, Any]]) -> dict[str, Any] | Non
         folded = fold(sentence[declared:elected])
         named = [row for key, row in nominees.items() if key in folded]
         if len(named) == 1:
-            return named[0]
-    return None
+            return named[0], _lines_of(last, sentence, joined, starts)
+    return None, None
+
+
+def _lines_of(row: dict[str, Any], sentence: str, joined: str,
+              starts: list[tuple[int, int]]) -> dict[str, Any] | None:
+    """A row of the source lines holding ``sentence`` (lines of ``row``'s file counted from its
+    first line; ``joined`` and ``starts`` as ``_declared_elected`` makes them), or None."""
+    at, start = joined.find(sentence), row.get("line_start")
+    if at < 0 or not isinstance(start, int):
+        return None
+    offsets = [offset for offset, _ in starts]
+    first = starts[bisect.bisect_right(offsets, at) - 1][1]
+    last = starts[bisect.bisect_right(offsets, at + len(sentence) - 1) - 1][1]
+    return {**row, "line_start": start + first, "line_end": start + last, "decision": sentence,
+            "text": sentence, "passage_id": None}
 
 
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
@@ -802,9 +829,12 @@ def _person_attendance(question: str, name: str, scope: Scope, store, aliases_fi
 
 
 # -- answers -----------------------------------------------------------------------------------
-def _answer(question: str, scope: Scope, label: str, sentences: list[tuple[str, dict[str, Any] | None]],
+def _answer(question: str, scope: Scope, label: str,
+            sentences: list[tuple[str, dict[str, Any] | list[dict[str, Any]] | None]],
             kind: str, store=None) -> Answer:
-    """Each sentence cites the passage its row came from; rows sharing a passage share a number.
+    """Each sentence cites the passage its row came from (or each of its rows' passages: an
+    election's nomination and the lines declaring the result); rows sharing a passage share a
+    number.
 
     With the index beside the store (``records_route.PassageRecords``) that passage is the
     indexed chunk holding the row, else the row's lines in its source.
@@ -812,20 +842,22 @@ def _answer(question: str, scope: Scope, label: str, sentences: list[tuple[str, 
     numbers: dict[tuple, int] = {}
     citations: dict[int, Passage] = {}
     out: list[AnswerSentence] = []
-    rows = [row for _, row in sentences if row is not None]
+    cited = [[] if row is None else row if isinstance(row, list) else [row] for _, row in sentences]
+    rows = [row for group in cited for row in group]
     chunks = dict(zip(map(id, rows), cited_passages(store, rows)))
-    for text, row in sentences:
-        if row is None:
-            out.append(AnswerSentence(text))
-            continue
-        chunk = chunks.get(id(row))
-        key = (chunk.id, kind) if chunk else (row.get("source"), row.get("line_start"), row.get("line_end"), kind)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations[numbers[key]] = chunk or (decision_passage(row) if kind == "decisions"
-                                                else attendance_passage(row, row.get("_person")))
-        out.append(AnswerSentence(text, citations=[numbers[key]]))
-    answer_text = "\n".join(f"{s.text} [{s.citations[0]}]" if s.citations else s.text for s in out)
+    for (text, _), group in zip(sentences, cited):
+        marks: list[int] = []
+        for row in group:
+            chunk = chunks.get(id(row))
+            key = (chunk.id, kind) if chunk else (row.get("source"), row.get("line_start"), row.get("line_end"), kind)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations[numbers[key]] = chunk or (decision_passage(row) if kind == "decisions"
+                                                    else attendance_passage(row, row.get("_person")))
+            if numbers[key] not in marks:
+                marks.append(numbers[key])
+        out.append(AnswerSentence(text, citations=marks))
+    answer_text = "\n".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in out)
     return Answer(
         question=question, answer=answer_text, standalone_query=question,
         filters=Filters(committee=scope.committee, date_from=scope.date_from, date_to=scope.date_to,

@@ -355,6 +355,9 @@ def test_a_contested_election_answers_the_nominee_the_minutes_declare_elected(tm
                _nomination("Tom Hale", "Chair", "2023-05-16", "Board", "Price", "Hale", str(minutes), 2)]
     answer = answer_about_people("Who was elected Chair of the Board in May 2023?", None, FakeStore(decisions=contest))
     assert "Ruth Okafor (declared elected of 2 nominated)" in answer.answer and "Tom Hale" not in answer.answer
+    # the answer cites the nomination and the lines that declare the result
+    assert answer.sentences[0].citations == [1, 2]
+    assert "declared Councillor Okafor elected" in answer.citations[2].text
     # no declared result in the minutes: the records do not say who won, so retrieval answers
     undeclared = tmp_path / "undeclared.md"
     undeclared.write_text("\n".join(minutes.read_text().splitlines()[:4]), encoding="utf-8")
@@ -370,6 +373,7 @@ def test_elections_in_real_minutes_name_the_winners_the_minutes_declare(fixture_
                                 None, fixture_store)
     assert chair is not None and "Councillor James Collins (declared elected)" in chair.answer
     assert chair.citations and "Secas" not in chair.sentences[0].text.split("(")[0]
+    assert any("declared" in passage.text and "elected" in passage.text for passage in chair.citations.values())
     deputy = answer_about_people("Who was elected Leas Cathaoirleach of the Metropolitan District in June 2019?",
                                  None, fixture_store)
     assert deputy is not None and "Kieran O’Hanlon (declared elected)" in deputy.answer
