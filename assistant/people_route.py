@@ -774,7 +774,9 @@ def _post_holders(question: str, scope: Scope, store) -> Answer | None:
         span = (f"on {human_date(latest['meeting_date'])}" if meetings == 1 else
                 f"at {meetings} meetings from {human_date(held[0]['meeting_date'])} to "
                 f"{human_date(latest['meeting_date'])}")
-        sentences.append((f"{fullest['name']}, {latest['capacity']}: listed {span}.", latest))
+        # "listed at 3 meetings from A to B": the first and the last listing are cited
+        sentences.append((f"{fullest['name']}, {latest['capacity']}: listed {span}.",
+                          [latest] if meetings == 1 else [held[0], latest]))
     return _answer(question, scope, "officials", sentences, "attendance", store)
 
 

@@ -427,6 +427,13 @@ OFFICIALS = FakeStore([
 ])
 
 
+def test_a_post_holder_listed_at_several_meetings_cites_the_first_and_the_last():
+    answer = answer_about_people("Who became the Director of Services for Housing in 2021?", None, OFFICIALS)
+    first = answer.sentences[0]
+    assert len(first.citations) == 2
+    assert [answer.citations[n].meeting_date for n in first.citations] == ["2021-10-20", "2021-12-15"]
+
+
 @pytest.mark.parametrize("question, first, absent", [
     # the most recent holder first, each with the meetings that list them
     ("Who is the Council's Heritage Officer?", "Ms. K. Walsh, Heritage Officer: listed on 11 May 2021",
