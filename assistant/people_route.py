@@ -806,7 +806,7 @@ def _person_attendance(question: str, name: str, scope: Scope, store, aliases_fi
                 and (not scope.date_to or (a.meeting_date or "") <= scope.date_to)
                 and (not scope.committee or match_form(scope.committee) in match_form(a.committee or ""))]
 
-    found = People(store, aliases_file).find(name)
+    found = People.of(store, aliases_file).find(name)
     if not found:
         return None
     # A bare surname several people share: the one the lists of these meetings name.

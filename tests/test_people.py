@@ -624,3 +624,22 @@ def test_a_number_shaped_like_a_year_span_is_not_a_period_the_rows_cannot_read()
     store = FakeStore([{**_att("Daly", "chair", "2020-12-03", body="Transport Committee"), "capacity": "Chair"}])
     answer = answer_about_people("Who chaired the Transport Committee meeting on By-law 2023-07?", None, store)
     assert answer is not None and "Daly" in answer.answer
+
+
+def test_the_people_of_a_store_are_built_once_while_its_rows_stay_as_they_are(tmp_path):
+    settings = Settings.load(config_file=None, committee_aliases_file=str(ALIASES))
+    store = RecordsStore(tmp_path / "records.sqlite")
+    files, _ = discover([FIXTURES])
+    for path in files[:2]:
+        loaded = load_file(path, settings)
+        store.replace_file(str(loaded.path), loaded.source, parse_file(loaded, settings).records)
+    try:
+        built = People.of(store)
+        assert People.of(store) is built  # asked again: the same people, not rebuilt
+        assert People.of(store, ALIASES) is not built  # another aliases file is another reading
+        loaded = load_file(files[2], settings)
+        store.replace_file(str(loaded.path), loaded.source, parse_file(loaded, settings).records)
+        rebuilt = People.of(store)  # the rows changed: built again, with the new file's people
+        assert rebuilt is not built and len(rebuilt.people()) >= len(built.people())
+    finally:
+        store.close()

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import tomllib
 import unicodedata
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -334,6 +336,11 @@ def _status(role: str) -> str | None:
     return None  # declarations are not attendance
 
 
+# The people built of each live store, by aliases file: (the store's generation, People).
+_BUILT: "weakref.WeakKeyDictionary[Any, dict[str, tuple[Any, People]]]" = weakref.WeakKeyDictionary()
+_BUILT_LOCK = threading.Lock()
+
+
 class People:
     """The people of a records store (``vectorstore.records.RecordsStore``), built once.
 
@@ -345,6 +352,25 @@ class People:
         self.aliases = Aliases.load(aliases_file)
         self._people: dict[str, Person] = {}
         self._build(store.query("attendance"), store.query("decisions"))
+
+    @classmethod
+    def of(cls, store, aliases_file: str | Path = "") -> "People":
+        """The people of ``store``, built once while its rows stay as they are (its
+        ``generation()``): an archive's people take about a second to build from tens of thousands
+        of rows, too long for every question about one member. A store without a generation is
+        built each time."""
+        generation = getattr(store, "generation", None)
+        if generation is None:
+            return cls(store, aliases_file)
+        now, key = generation(), str(aliases_file)
+        with _BUILT_LOCK:
+            kept = _BUILT.get(store, {}).get(key)
+        if kept is not None and kept[0] == now:
+            return kept[1]
+        people = cls(store, aliases_file)
+        with _BUILT_LOCK:
+            _BUILT.setdefault(store, {})[key] = (now, people)
+        return people
 
     # -- building ---------------------------------------------------------------------------
     def _build(self, attendance: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> None:

@@ -229,6 +229,11 @@ class RecordsStore:
                 self._decoded[kind] = (generation, pairs)
         return pairs
 
+    def generation(self) -> tuple[int, int]:
+        """What ``_generation`` says, for readers that keep what they built of the rows (``People.of``)."""
+        with self._lock:
+            return self._generation()
+
     def _generation(self) -> tuple[int, int]:
         """Changes whenever the database does: this store's writes, and SQLite's data version,
         which another connection's commit (an ingest in another process) moves."""
