@@ -242,16 +242,22 @@ def test_an_on_topic_sentence_without_the_date_asked_for_is_completed_by_its_nei
         "Programmed for the 20th January 2021 committee meeting."
 
 
+def _two_chunks(first: str, second: str) -> tuple:
+    """Made-up minutes of one document in two consecutive chunks ("c3", "c4"), and a backend whose
+    index holds them."""
+    chunks = [passage(f"c{n}", text, meeting_date="2019-03-11", chunk_index=n, doc_id="d#1")
+              for n, text in ((3, first), (4, second))]
+    return chunks[0], ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder(),
+                                        FakeIndex(chunks))
+
+
 def test_what_became_of_a_matter_is_read_from_the_next_chunk_when_its_sentence_ends_a_chunk():
-    # made-up minutes: the scheme's item ends one chunk, its outcome opens the next
-    item = passage("c3", "The report, as circulated, was noted by members.\nCirculated, report of the "
-                   "Director in relation to the construction of 12 homes at Mill Lane, Northfield.",
-                   meeting_date="2019-03-11", chunk_index=3, doc_id="d#1")
-    outcome = passage("c4", "On the proposal of Councillor Amos, seconded by Councillor Byrne it was "
-                      "agreed to defer this item to the April meeting.\nThe housing update was noted.",
-                      meeting_date="2019-03-11", chunk_index=4, doc_id="d#1")
-    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder(),
-                                FakeIndex([item, outcome]))
+    # the scheme's item ends one chunk, its outcome opens the next
+    item, backend = _two_chunks(
+        "The report, as circulated, was noted by members.\nCirculated, report of the Director in "
+        "relation to the construction of 12 homes at Mill Lane, Northfield.",
+        "On the proposal of Councillor Amos, seconded by Councillor Byrne it was agreed to defer this "
+        "item to the April meeting.\nThe housing update was noted.")
     draft = backend.answer("What happened to the scheme for 12 homes at Mill Lane, Northfield?", [item])
     # the outcome is looked for after the matter only: the earlier "was noted" is another item's
     assert [s.text for s in draft.sentences] == [
@@ -264,19 +270,16 @@ def test_what_became_of_a_matter_is_read_from_the_next_chunk_when_its_sentence_e
 
 
 def test_a_members_question_is_completed_by_the_reply_line_on_the_questions_terms():
-    # made-up minutes: the question ends one chunk, the reply's lines open the next
-    asked = passage("q7", "7. Question submitted by Councillor Amos I will ask at the next Meeting the "
-                    "number of homes tenanted in (a) each of the 3 districts and (b) the city.",
-                    meeting_date="2019-03-11", chunk_index=7, doc_id="d#2")
-    reply = passage("q8", "(a) Tenanted homes in each district: North 718; South 503.\n"
-                    "(b) Number of tenanted homes in the city: 3,266.\nThe reply was noted.",
-                    meeting_date="2019-03-11", chunk_index=8, doc_id="d#2")
-    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder(),
-                                FakeIndex([asked, reply]))
+    # the question ends one chunk, the reply's lines open the next
+    asked, backend = _two_chunks(
+        "7. Question submitted by Councillor Amos I will ask at the next Meeting the number of homes "
+        "tenanted in (a) each of the 3 districts and (b) the city.",
+        "(a) Tenanted homes in each district: North 718; South 503.\n"
+        "(b) Number of tenanted homes in the city: 3,266.\nThe reply was noted.")
     draft = backend.answer("How many homes were tenanted in the city, according to the reply to "
                            "Councillor Amos?", [asked])
     assert draft.sentences[-1].text == "(b) Number of tenanted homes in the city: 3,266."
-    assert draft.citations[draft.sentences[-1].citations[0]].id == "q8"
+    assert draft.citations[draft.sentences[-1].citations[0]].id == "c4"
 
 
 @pytest.mark.parametrize("sentence, asks", [
