@@ -175,7 +175,9 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     the one "to 31st December, 2019").
 
     As in ``_period``: a later year is usually the plan or the forecast of the thing asked
-    ("growth of 150,000 by 2031"); a sentence naming no year is read as of its meeting; a "when"
+    ("growth of 150,000 by 2031"); a sentence naming no year is read as of its meeting, which
+    misses the year asked when it met more than ``LATER_YEARS`` after it (a 2020 meeting's
+    "3,500 laptops" for "in 2016"; the next year's meeting may report the year asked); a "when"
     question asks for a date; a single day names a meeting or an event, so its year is not asked
     for. A meeting in the period asked, or a document titled with the year asked, is the right
     record whatever earlier years its sentence recalls (a title counts only with the very year
@@ -190,8 +192,16 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     # A year the conversation already gave (the previous answer, of a follow-up) continues the
     # thread: "since September 2019" answering "how many has that pilot placed so far?".
     held = year_keys(sentence) - year_keys(question.known)
-    if not asked or not held or any(p.holds(passage.meeting_date) for p in question.periods):
+    if not asked or any(p.holds(passage.meeting_date) for p in question.periods):
         return None
+    if not held:
+        # A sentence naming no year is of its meeting: a meeting years after the year asked
+        # reports that later year's figure ("3,500 laptops" at a 2020 meeting, asked for 2016).
+        met = (passage.meeting_date or "")[:4]
+        if not met.isdigit() or int(met) <= max(int(a[:4]) for a in asked) + LATER_YEARS:
+            return None
+        return Unmet("year", f"of the meeting of {human_date(passage.meeting_date)}",
+                     f"for {' and '.join(p.text for p in question.periods) or ' and '.join(sorted(asked))}")
     titled = year_keys(" ".join(x for x in (passage.title, passage.item_title) if x))
     if asked & titled or any(_year_met(a, held) for a in asked):
         return None
@@ -204,6 +214,8 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     return Unmet("year", f"for {found}", f"for {wanted}")
 
 
+# How many years after the year asked a meeting may report it in a sentence that names no year.
+LATER_YEARS = 1
 # Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
 _SHARE_WORDS = frozenset("per percent percentage".split())
 _CURRENCY = "£$€"

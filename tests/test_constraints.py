@@ -155,6 +155,18 @@ def test_the_day_miss_says_which_day_the_records_give():
                                        "not of 31 March 2023.")
 
 
+def test_a_sentence_naming_no_year_is_of_its_meeting_when_that_is_years_after_the_year_asked():
+    question = analyse("How many laptops were given out in 2016?")
+    sentence = "The Trust gave out 3,500 laptops."
+    later = answer_unmet(question, passage("p", sentence, meeting_date="2020-12-09"), sentence)
+    assert later is not None and later.kind == "year"
+    assert later.message(question) == "The closest records are of the meeting of 9 December 2020, not for 2016."
+    # the next year's meeting may report the year asked; a sentence naming its year is read by it
+    assert answer_unmet(question, passage("p", sentence, meeting_date="2017-02-01"), sentence) is None
+    dated = "In 2016 the Trust gave out 3,500 laptops."
+    assert answer_unmet(question, passage("p", dated, meeting_date="2020-12-09"), dated) is None
+
+
 @pytest.mark.parametrize("sentence, found", [
     ("Recommendation No. 2 That the SPC recommend adoption at the meeting in January 2019.", []),
     ("8.3 2023 Water Rates - Report FIN-2023-02 advised an increase of 4.5 per cent", ["4.5"]),

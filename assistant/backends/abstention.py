@@ -103,7 +103,7 @@ def years(text: str) -> set[str]:
     """The years a text names: "2019", and both years of "2019/20" or "20/21"."""
     found = set()
     for word in text.split():
-        parts = word.strip(".,;:()[]'’\"").split("/")
+        parts = word.strip(".,;:?!()[]'’\"").split("/")
         if not all(part.isdigit() for part in parts):
             continue
         for part in parts:
