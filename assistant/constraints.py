@@ -191,19 +191,16 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     asked = year_keys(text)
     # A year the conversation already gave (the previous answer, of a follow-up) continues the
     # thread: "since September 2019" answering "how many has that pilot placed so far?".
-    held = year_keys(sentence) - year_keys(question.known)
+    named = year_keys(sentence)
+    held = named - year_keys(question.known)
     if not asked or any(p.holds(passage.meeting_date) for p in question.periods):
         return None
-    if not held:
-        # A sentence naming no year is of its meeting: a meeting years after the year asked
-        # reports that later year's figure ("3,500 laptops" at a 2020 meeting, asked for 2016).
-        met = (passage.meeting_date or "")[:4]
-        if not met.isdigit() or int(met) <= max(int(a[:4]) for a in asked) + LATER_YEARS:
-            return None
-        return Unmet("year", f"of the meeting of {human_date(passage.meeting_date)}",
-                     f"for {' and '.join(p.text for p in question.periods) or ' and '.join(sorted(asked))}")
     titled = year_keys(" ".join(x for x in (passage.title, passage.item_title) if x))
-    if asked & titled or any(_year_met(a, held) for a in asked):
+    if asked & titled:
+        return None
+    if not named:
+        return _undated(question, passage, asked)
+    if not held or any(_year_met(a, held) for a in asked):
         return None
     if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked):
         return None
@@ -216,6 +213,22 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
 
 # How many years after the year asked a meeting may report it in a sentence that names no year.
 LATER_YEARS = 1
+
+
+def _undated(question: Question, passage: Passage, asked: set[str]) -> Unmet | None:
+    """A sentence naming no year is of its record: a meeting (or a document) more than
+    ``LATER_YEARS`` after the last year asked reports a later year's figure ("3,500 laptops" at a
+    2020 meeting, asked for 2016); a financial year asked ("2022/23") runs into its second year."""
+    dated = [d[:4] for d in (passage.meeting_date, passage.metadata.get("doc_date")) if d]
+    years = [int(year) for year in dated if year.isdigit()]
+    last_asked = max(int(a[:4]) + ("/" in a) for a in asked)
+    if not years or min(years) <= last_asked + LATER_YEARS:
+        return None
+    return Unmet("year", f"of the meeting of {human_date(passage.meeting_date)}" if passage.meeting_date
+                 else f"of {min(years)}",
+                 f"for {' and '.join(p.text for p in question.periods) or ' and '.join(sorted(asked))}")
+
+
 # Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
 _SHARE_WORDS = frozenset("per percent percentage".split())
 _CURRENCY = "£$€"

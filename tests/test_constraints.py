@@ -165,6 +165,14 @@ def test_a_sentence_naming_no_year_is_of_its_meeting_when_that_is_years_after_th
     assert answer_unmet(question, passage("p", sentence, meeting_date="2017-02-01"), sentence) is None
     dated = "In 2016 the Trust gave out 3,500 laptops."
     assert answer_unmet(question, passage("p", dated, meeting_date="2020-12-09"), dated) is None
+    # a document titled with the year asked is the right record, whenever it was tabled
+    titled = passage("p", sentence, meeting_date="2020-12-09", title="Annual Report 2016")
+    assert answer_unmet(question, titled, sentence) is None
+    # a financial year asked runs into its second year: a meeting of the year after that reports it
+    annual = analyse("How many complaints were received in 2022/23?")
+    complaints = "The Monitoring Officer reported that 11 complaints had been received."
+    assert answer_unmet(annual, passage("p", complaints, meeting_date="2024-07-18"), complaints) is None
+    assert answer_unmet(annual, passage("p", complaints, meeting_date="2025-07-18"), complaints).kind == "year"
 
 
 @pytest.mark.parametrize("sentence, found", [
