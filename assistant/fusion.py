@@ -102,11 +102,11 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
 
     def inside(p: Passage) -> bool:
         dated = [(d, d) for d in (p.meeting_date, p.metadata.get("doc_date")) if d]
-        dated += title_periods(p.title or "")
+        dated += named_periods(p.title or "")
         return any(overlaps(first, last) for first, last in dated)
 
     def names_it(p: Passage) -> bool:
-        return any(overlaps(first, last) for first, last in text_periods(p.text))
+        return any(overlaps(first, last) for first, last in named_periods(p.text))
     lifted = reweight(passages, inside, factor, "date_preference")
     if text_factor == 1.0 or text_candidates <= 0:
         return lifted
@@ -114,16 +114,10 @@ def prefer_dates(passages: list[Passage], date_from: str | None, date_to: str | 
     return _sorted(head + lifted[text_candidates:])
 
 
-@lru_cache(maxsize=4096)
-def title_periods(title: str) -> tuple[tuple[str, str], ...]:
-    """(first, last) ISO dates of each period a document title names, parsed once per title."""
-    return tuple((m.first.isoformat(), m.last.isoformat()) for m in find_dates(title))
-
-
-@lru_cache(maxsize=4096)
-def text_periods(text: str) -> tuple[tuple[str, str], ...]:
-    """(first, last) ISO dates of each period a passage's text names, parsed once per text (a
-    warm question asks the same top passages again)."""
+@lru_cache(maxsize=8192)
+def named_periods(text: str) -> tuple[tuple[str, str], ...]:
+    """(first, last) ISO dates of each period a document title or a passage's text names,
+    parsed once per text (a warm question asks the same top passages again)."""
     return tuple((m.first.isoformat(), m.last.isoformat()) for m in find_dates(text))
 
 

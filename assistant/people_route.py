@@ -150,6 +150,7 @@ def asks_outcome_of(question: str) -> bool:
 _HYPOTHETICAL = frozenset("if whether unless".split())
 
 
+@lru_cache(maxsize=8192)
 def states_outcome(sentence: str) -> bool:
     """Whether a sentence says what became of a motion or proposal: an outcome in words ("it was
     agreed to defer this item") or an outcome line as the council's papers print one ("Motion
@@ -159,6 +160,7 @@ def states_outcome(sentence: str) -> bool:
     return stated_outcome(sentence) is not None or load_conventions().first("outcome", sentence) is not None
 
 
+@lru_cache(maxsize=8192)
 def proposes(sentence: str) -> bool:
     """Whether a sentence moves, proposes or seconds something ("Councillor A moved, and
     Councillor B seconded, that ..."), as the council's papers print it (``ingest/conventions.toml``)."""

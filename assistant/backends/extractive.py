@@ -287,18 +287,17 @@ class ExtractiveBackend:
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
         candidates = ranked  # those meeting the constraints, when one comes close to the best
+        continuation = self._continuation if self.index is not None else None
         parts = compound_parts(query)
         if len(parts) > 1:
             # "How long is the contract, and when does its first term end?": each part gets its
             # own best sentence, so the second is not crowded out by sentences on the first.
             picked = self._answer_parts(parts, passages)
         else:
-            picked = _completed(self._choose(candidates), passages, _completion(query),
-                                self._continuation if self.index is not None else None,
+            picked = _completed(self._choose(candidates), passages, _completion(query), continuation,
                                 weighted_terms(query))
         if asks_outcome_of(query):
-            picked += _other_stages(query, candidates, picked, passages,
-                                    self._continuation if self.index is not None else None)
+            picked += _other_stages(query, candidates, picked, passages, continuation)
         shown = list(passages)
         sentences, citations = [], {}
         for i, text in picked:
@@ -639,7 +638,7 @@ def _completed(chosen: list[_Candidate], passages: list[Passage], completion: "C
 
     for n, candidate in enumerate(chosen):
         add(candidate.passage, candidate.position, candidate.text)
-        sentences = [sentence for sentence, _ in answer_units(passages[candidate.passage].text)]
+        sentences = _sentences(passages[candidate.passage].text)
         if candidate.text.rstrip().endswith(":"):
             for position in range(candidate.position + 1,
                                   min(len(sentences), candidate.position + 1 + LIST_ITEMS)):
@@ -650,8 +649,7 @@ def _completed(chosen: list[_Candidate], passages: list[Passage], completion: "C
             fits, offsets = completion.fits, completion.offsets
             # The sentence may end its chunk: the chunk that overlaps it holds what follows.
             for passage in [candidate.passage] + [i for i in range(len(passages)) if i != candidate.passage]:
-                units = sentences if passage == candidate.passage else \
-                    [sentence for sentence, _ in answer_units(passages[passage].text)]
+                units = sentences if passage == candidate.passage else _sentences(passages[passage].text)
                 at = candidate.position if passage == candidate.passage else \
                     next((i for i, unit in enumerate(units) if unit == candidate.text), None)
                 if at is None:
@@ -676,6 +674,11 @@ def _completed(chosen: list[_Candidate], passages: list[Passage], completion: "C
                                                                 if t in units[i][1]), -i))
                         add(following, found, units[found][0])
     return out
+
+
+def _sentences(text: str) -> list[str]:
+    """The answer units of a passage's text, without their stems (``answer_units``)."""
+    return [sentence for sentence, _ in answer_units(text)]
 
 
 def _meeting_of(passage: Passage) -> tuple[str | None, str | None]:
@@ -732,7 +735,7 @@ def _outcome_after(candidate: _Candidate, passages: list[Passage],
     candidate, read on into the next chunk (``continuation``) when its chunk ends first (a
     motion's text and its debate come before what became of it), with the words from the
     candidate to it."""
-    sentences = [sentence for sentence, _ in answer_units(passages[candidate.passage].text)]
+    sentences = _sentences(passages[candidate.passage].text)
     end = candidate.position + STAGE_SENTENCES
     found = next((i for i in range(candidate.position, min(len(sentences), end))
                   if states_outcome(sentences[i])), None)
@@ -742,7 +745,7 @@ def _outcome_after(candidate: _Candidate, passages: list[Passage],
         if continuation is not None and end > len(sentences) else None
     if following is None:
         return None
-    units = [sentence for sentence, _ in answer_units(following.text)]
+    units = _sentences(following.text)
     # The next chunk opens with the overlap of the two: the whole window is read in it.
     found = next((i for i in range(min(len(units), STAGE_SENTENCES)) if states_outcome(units[i])), None)
     if found is None:
