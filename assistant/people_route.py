@@ -641,8 +641,8 @@ def _lines_of(row: dict[str, Any], sentence: str, joined: str,
 def _chairs(question: str, scope: Scope, store) -> Answer | None:
     if _hyphen_split_words(question) & _DEPUTY_WORDS:
         return None  # "Who is the Deputy Chair?": the attendance lists name the chair only
-    rows = [row for row in store.query("attendance", committee=scope.committee, date_from=scope.date_from,
-                                       date_to=scope.date_to) if _in_the_chair(row)]
+    rows = _chair_rows(store.query("attendance", committee=scope.committee, date_from=scope.date_from,
+                                   date_to=scope.date_to))
     if not scope.committee and any(w in _BODY_WORDS for w in _words(question)):
         rows = _of_named_body(question, rows)
     rows = _holding_named_title(question, rows)
@@ -668,14 +668,25 @@ def _chairs(question: str, scope: Scope, store) -> Answer | None:
     return _answer(question, scope, "chairs", sentences, "attendance", store)
 
 
-def _in_the_chair(row: dict[str, Any]) -> bool:
-    """Whether an attendance row is the meeting's chair: listed "in the chair", or listed present
-    with the chair's title as their capacity ("Members present: Cllr A. Byrne (Chairperson), ..."),
-    not a vice-chair's or a deputy's."""
-    if row.get("role") == "chair":
-        return True
-    capacity = " ".join(_words(row.get("capacity") or ""))
-    return row.get("role") == "present" and capacity in _CHAIR_TITLES and not (
+def _chair_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The attendance rows naming each meeting's chair: those listed "in the chair"; at a meeting
+    with none, a member listed with the chair's title ("Members present: Cllr A. Byrne
+    (Chairperson)", "In attendance: An Cathaoirleach, Cllr M. Murphy"), not a deputy's. A titled
+    row gives way where the list names the chair, since a district's minutes may list the
+    council's Cathaoirleach or the Mayor as also attending."""
+    chaired = {(row.get("committee"), row.get("meeting_date")) for row in rows if row.get("role") == "chair"}
+    return [row for row in rows if row.get("role") == "chair" or (
+        (row.get("committee"), row.get("meeting_date")) not in chaired and _titled_chair(row))]
+
+
+def _titled_chair(row: dict[str, Any]) -> bool:
+    """Whether a present member's capacity is the chair's title, an article before it allowed
+    ("An Cathaoirleach": Irish "the")."""
+    words = _words(row.get("capacity") or "")
+    if words[:1] in (["the"], ["an"]):
+        words = words[1:]
+    capacity = " ".join(words)
+    return row.get("role") in ("present", "also present") and capacity in _CHAIR_TITLES and not (
         _hyphen_split_words(capacity) & _DEPUTY_WORDS)
 
 

@@ -390,6 +390,24 @@ def test_a_member_listed_present_as_chairperson_chaired_the_meeting_but_not_a_vi
     assert "Mitchell" not in answer.answer and "Secas" not in answer.answer
 
 
+def test_who_chairs_a_body_is_read_from_the_members_listed_with_the_chairs_title():
+    # "In attendance: An Cathaoirleach, Cllr M. Murphy" (an article before the title), at
+    # meetings whose lists name no one "in the chair"
+    store = FakeStore([{**_att("M. Murphy", "also present", f"2021-0{n}-17", body="Housing SPC"),
+                        "capacity": "An Cathaoirleach"} for n in (2, 4, 6)])
+    answer = answer_about_people("Who chaired the Housing SPC in 2021?", None, store)
+    assert answer.answer.count("M. Murphy (An Cathaoirleach) in the chair") == 3
+
+
+def test_a_title_in_the_list_gives_way_to_the_member_in_the_chair_at_that_meeting():
+    # a district's minutes may list the council's Cathaoirleach as attending: the chair line decides
+    store = FakeStore([_att("A. Teskey", "chair", "2021-03-01"),
+                       {**_att("M. Collins", "also present", "2021-03-01"), "capacity": "Cathaoirleach"},
+                       {**_att("M. Collins", "also present", "2021-05-01"), "capacity": "Leas-Chathaoirleach"}])
+    answer = answer_about_people("Who chaired the meetings in 2021?", None, store)
+    assert "Teskey" in answer.answer and "Collins" not in answer.answer
+
+
 @pytest.mark.parametrize("question", [
     "Who was Chair of the Transport Committee in 2017/18?",  # a municipal year the dates do not read
     "Who is the Deputy Chair of the Transport Committee?",  # the lists name the chair only
