@@ -4,7 +4,8 @@ Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) merges the de
 rankings without calibrating their scores against each other: each list contributes
 1 / (k + rank), with k = 60, the paper's constant (``Settings.rrf_k``). The other functions
 adjust the fused scores for what the rankers cannot know: which passage holds one sentence saying
-what was asked, the period the question names, and which passages are the same text stored twice;
+what was asked, the period the question names, which meeting answers with several passages, and
+which passages are the same text stored twice;
 ``is_noise`` tells the answer step which boilerplate passages the question does not ask about.
 
 Every function returns a new list sorted by score, ties broken by passage id, so that the same
@@ -142,6 +143,44 @@ def prefer_sentence_match(passages: list[Passage], query: str, weight: float,
         head.append(dataclasses.replace(passage, score=passage.score * (1 + weight * share),
                                         scores={**passage.scores, "sentence_match": share}))
     return _sorted(head) + list(passages[n:])
+
+
+def prefer_meeting_consensus(passages: list[Passage], weight: float, n: int, per_meeting: int,
+                             k: int = RRF_K) -> list[Passage]:
+    """Lift the passages of the meetings that hold the most of the fused list's head.
+
+    The right meeting usually answers with several passages at once (its agenda, its minutes'
+    item, the report tabled), while another year's paper on the same topic matches alone; across
+    a whole archive such single matches push the right meeting's second passage (the vote after
+    the nomination, the count after the motion) below five. Each meeting among the first ``n``
+    passages is scored by the sum of its best ``per_meeting`` fused scores and ranked; a passage
+    of the meeting ranked r scores (1 + ``weight`` x k / (k + r - 1)) times as much: 1 + weight
+    for the first meeting, fading as reciprocal rank fusion fades (``k``, its constant), so that a
+    rank and not a raw score sum decides and no meeting's single strong passage is buried. A
+    passage of no meeting counts by its document.
+    """
+    if weight <= 0 or n <= 0:
+        return list(passages)
+    head = passages[:n]
+    best: dict[tuple[str, str], list[float]] = {}
+    for passage in head:
+        best.setdefault(_meeting_of(passage), []).append(passage.score)
+    totals = {key: sum(sorted(scores, reverse=True)[:per_meeting]) for key, scores in best.items()}
+    order = sorted(totals, key=lambda key: (-totals[key], key))
+    rank = {key: r for r, key in enumerate(order, start=1)}
+    lifted = []
+    for passage in head:
+        factor = 1 + weight * k / (k + rank[_meeting_of(passage)] - 1)
+        lifted.append(dataclasses.replace(passage, score=passage.score * factor,
+                                          scores={**passage.scores, "meeting_consensus": factor}))
+    return _sorted(lifted) + list(passages[n:])
+
+
+def _meeting_of(passage: Passage) -> tuple[str, str]:
+    """A passage's meeting (its body and date) or, undated, its document."""
+    if passage.meeting_date:
+        return (passage.committee or "", passage.meeting_date)
+    return ("", passage.source)
 
 
 def collapse_alternates(passages: list[Passage]) -> list[Passage]:

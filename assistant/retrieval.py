@@ -73,6 +73,15 @@ class FusionWeights:
     # The period's dense ranking is the part of the whole archive's nearest ``period_pool`` that
     # falls in the period (see ``Index.dense_rankings``).
     period_pool: int = 200
+    # The meetings holding most of the fused list's first ``meeting_candidates`` passages (each by
+    # its best ``meeting_passages``) lift their passages, the first meeting by 1 + this, fading by
+    # rank (``fusion.prefer_meeting_consensus``). A scale rule: across a whole archive, other
+    # years' single matches push the right meeting's second passage below five. 0.2-0.3
+    # measured on the dev suites of both plans by re-fusion (docs/rules.md, "Meeting
+    # consensus"); 0.4 costs a question whose answer spans two meetings.
+    meeting: float = 0.25
+    meeting_candidates: int = 20
+    meeting_passages: int = 3
 
 
 # Only the head of the fused list is checked for duplicate texts (the check is pairwise).
@@ -180,4 +189,6 @@ class HybridRetriever:
         if hints is not None and (hints.prefer_from or hints.prefer_to):
             fused = fusion.prefer_dates(fused, hints.prefer_from, hints.prefer_to, w.date,
                                         w.date_text, w.date_text_candidates)
+        fused = fusion.prefer_meeting_consensus(fused, w.meeting, w.meeting_candidates,
+                                                w.meeting_passages, self.settings.rrf_k)
         return fusion.collapse_alternates(fused[: max(k * COLLAPSE_WINDOW, 20)])

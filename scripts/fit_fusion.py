@@ -55,6 +55,7 @@ WEIGHT_GRID = {
     "sentence_match": [0.0, 0.5, 1.0, 1.5],
     "sentence_candidates": [10, 20, 40],
     "date": [1.0, 1.25, 1.5, 2.0],
+    "meeting": [0.0, 0.25, 0.5],
 }
 
 
@@ -218,6 +219,7 @@ def rules() -> dict[str, dict[str, Any]]:
     return {
         "sentence-match lift": {"sentence_match": 0.0},
         "date preference": {"date": 1.0},
+        "meeting consensus": {"meeting": 0.0},
     }
 
 

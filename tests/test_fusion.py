@@ -141,6 +141,54 @@ def test_the_text_lift_is_off_at_factor_one_and_reads_only_the_head(text_factor,
     assert "date_in_text" not in out[1].scores
 
 
+def test_the_meeting_holding_most_of_the_head_lifts_its_second_passage():
+    """The nomination's minutes and agenda rank first; another year's paper on the same topic
+    matches alone and sits between them and the same meeting's vote."""
+    fused = [p("minutes", score=0.040, committee="Council", meeting_date="2018-09-18"),
+             p("agenda", score=0.036, committee="Council", meeting_date="2018-09-18"),
+             p("other-year", score=0.0300, committee="Council", meeting_date="2011-09-20"),
+             p("vote", score=0.0298, committee="Council", meeting_date="2018-09-18")]
+    out = fusion.prefer_meeting_consensus(fused, 0.25, n=20, per_meeting=3, k=10)
+    assert ids(out) == ["minutes", "agenda", "vote", "other-year"]
+    assert out[0].scores["meeting_consensus"] == 1.25
+    assert out[3].scores["meeting_consensus"] == pytest.approx(1 + 0.25 * 10 / 11)
+
+
+def test_meeting_consensus_tells_meetings_by_body_and_date_and_undated_passages_by_document():
+    fused = [p("a", score=0.040, committee="Planning", meeting_date="2018-09-18"),
+             p("b", score=0.036, committee="Housing", meeting_date="2018-09-18"),
+             p("c", score=0.030, committee="Housing", meeting_date="2018-09-18"),
+             p("d", score=0.035, source="report.md"), p("e", score=0.001, source="report.md")]
+    out = fusion.prefer_meeting_consensus(fused, 0.25, n=20, per_meeting=3, k=10)
+    assert [x.scores["meeting_consensus"] for x in sorted(out, key=lambda x: x.id)] == pytest.approx(
+        [1 + 0.25 * 10 / 11, 1.25, 1.25, 1 + 0.25 * 10 / 12, 1 + 0.25 * 10 / 12])
+
+
+@pytest.mark.parametrize("weight, n", [(0.0, 20), (0.25, 0)])
+def test_meeting_consensus_is_off_at_weight_zero_or_no_candidates(weight, n):
+    fused = [p("a", score=0.040, meeting_date="2018-09-18"), p("b", score=0.031, meeting_date="2011-09-20"),
+             p("c", score=0.030, meeting_date="2018-09-18")]
+    assert fusion.prefer_meeting_consensus(fused, weight, n, 3) == fused
+
+
+def test_meeting_consensus_reads_only_the_head():
+    fused = [p("a", score=0.040, meeting_date="2018-09-18"), p("b", score=0.031, meeting_date="2011-09-20"),
+             p("c", score=0.030, meeting_date="2018-09-18")]
+    out = fusion.prefer_meeting_consensus(fused, 0.25, n=2, per_meeting=3, k=10)
+    assert ids(out) == ["a", "b", "c"] and "meeting_consensus" not in out[2].scores
+
+
+def test_hybrid_retriever_weighs_meetings_after_the_other_preferences(index):
+    """The retriever applies the meeting lift (1 + weight for the first meeting) and a zero
+    weight leaves it out."""
+    query = "agency social workers employed across the Trust"
+    lifted = HybridRetriever(index, Settings(data_dir="unused", k=3)).search(query).passages
+    plain = HybridRetriever(index, Settings(data_dir="unused", k=3),
+                            weights=FusionWeights(meeting=0.0)).search(query).passages
+    assert max(x.scores["meeting_consensus"] for x in lifted) == 1 + FusionWeights().meeting
+    assert not any("meeting_consensus" in x.scores for x in plain)
+
+
 def test_hybrid_retriever_ranks_first_the_period_asked_of_a_meeting_in_that_period():
     """A 2018 meeting notes 2017's litter figures and, later, 2018's: both are minuted in 2018,
     and only the text tells which reports the year asked."""
