@@ -378,8 +378,13 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
     elliptic_later = bool(later) and _elliptic(text)
     if context.topic and "topic" not in carried and (pointing or not own_topic or elliptic_later) and \
             not _ELSE & set(_words(text)):
-        text += f" about {context.topic}"
-        carried["topic"] = context.topic
+        # The person "he" was replaced by is not named twice ("What did Councillor X ask for
+        # about Councillor X rezoned"): the repeat weighs the name over what was asked.
+        person = set(carried.get("person", "").split())
+        topic = " ".join(w for w in context.topic.split() if w not in person)
+        if topic:
+            text += f" about {topic}"
+            carried["topic"] = topic
     answer_query = _tidy(text) + "?"
     if context.committee and context.committee.lower() not in text.lower() and \
             not (committees and find_committee(text, committees)):

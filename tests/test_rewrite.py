@@ -234,6 +234,14 @@ def test_a_later_time_is_read_from_the_conversations_date(turns, question, expec
     assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
 
 
+def test_the_person_he_stands_for_is_not_named_again_in_the_carried_topic():
+    turns = ("What did Councillor Carey want rezoned at the City Council in November 2021?",
+             "A site by the car park, from residential to commercial. [1]")
+    rewritten = rewrite_follow_up("What did he ask for then?", history(*turns), ALIASES)
+    assert rewritten.query == ("What did Councillor Carey ask for then about rezoned (City Council) "
+                               "in November 2021?")
+
+
 @pytest.mark.parametrize("date_text, count, unit, period", [
     ("18 November 2020", 1, "week", "on 25 November 2020"),
     ("9 December 2020", 1, "day", "on 10 December 2020"),
