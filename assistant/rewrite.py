@@ -4,7 +4,8 @@
 the conversation's user turns in order, each turn is either standalone (it becomes the context)
 or a follow-up, which inherits what it leaves out from the context: the topic, the meeting date,
 the committee, and the people named by the previous question or answer. Pronouns are replaced by
-what they stand for; "what about X?" swaps X for the matching part of the previous query.
+what they stand for; "what about X?" swaps X for the matching part of the previous query; a
+later time ("in the end", "a week later") is read from the conversation's date.
 Generative backends rewrite with their LLM instead (``backend.rewrite``).
 """
 
