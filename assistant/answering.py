@@ -18,7 +18,8 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
-from assistant.followup import cited_passages, decision_follow_up, previous_answer, with_carried
+from assistant.followup import (cited_passages, continuations, decision_follow_up, previous_answer,
+                                with_carried)
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -157,7 +158,7 @@ class Assistant:
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
             if carried:
                 scoped = self._search_where_cited(question, carried[0], filters, k, parsed)
-                passages = with_carried(carried, passages, k, scoped=scoped)
+                passages = with_carried(continuations(carried, self._index()), passages, k, scoped=scoped)
                 notes.append("The follow-up is answered first from the document the previous "
                              "answer cited, then from the passages it cited.")
 
@@ -249,6 +250,10 @@ class Assistant:
             known = {p.id for p in found}
             found += [p for p in quoted if p.id not in known]
         return cited_passages(previous, found)
+
+    def _index(self):
+        """The index the retriever searches (None for a retriever without one)."""
+        return getattr(self.retriever, "index", None)
 
     def _search_where_cited(self, question: str, cited: Passage, filters: Filters | None,
                             k: int, parsed: ParsedQuestion) -> list[Passage]:

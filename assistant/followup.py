@@ -32,7 +32,7 @@ from assistant.models import AnswerSentence, Turn
 from assistant.question import tokens
 from minutes_core.text.normalise import match_form
 from minutes_core.text.stems import stem
-from vectorstore.models import Passage
+from vectorstore.models import Filters, Passage
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,10 @@ def cited_passages(previous: PreviousAnswer, passages: list[Passage],
         share = len(terms & key_terms(context)) / len(terms)
         if share >= MIN_ANSWER_SUPPORT:
             scored.append((-share, rank, passage))
-    return [passage for _, _, passage in sorted(scored, key=lambda s: (s[0], s[1]))[:limit]]
+    # Of passages holding as much of the answer, the minutes' first: the agenda prints the motion
+    # as proposed, the minutes what became of it, which is what a follow-up asks next.
+    return [passage for _, _, passage in
+            sorted(scored, key=lambda s: (s[0], s[2].doc_type != "minutes", s[1]))[:limit]]
 
 
 def with_carried(carried: list[Passage], passages: list[Passage], k: int,
@@ -110,6 +113,37 @@ def with_carried(carried: list[Passage], passages: list[Passage], k: int,
         seen.add(passage.id)
         merged.append(passage)
     return merged[:k]
+
+
+def continuations(carried: list[Passage], index) -> list[Passage]:
+    """Each of the ``carried`` passages followed by the chunk after it in its document when that
+    chunk is of the same item: what a follow-up asks next ("when did he come back?", "where and
+    when is it?", "how many were waiting?") is mostly told in the lines after those the previous
+    answer quoted, which a chunk boundary may have cut off."""
+    out: list[Passage] = []
+    for passage in carried:
+        out.append(passage)
+        following = _following(passage, index)
+        if following is not None:
+            out.append(following)
+    return out
+
+
+def _following(passage: Passage, index) -> Passage | None:
+    """The chunk after ``passage`` in its document, if it belongs to the same item."""
+    doc, position = passage.metadata.get("doc_id"), passage.metadata.get("chunk_index")
+    if index is None or doc is None or position is None or not passage.source:
+        return None
+    try:
+        chunks = index.passages_where(Filters(source=passage.source))
+    except Exception:  # a damaged index must not stop a question
+        log.exception("cannot read the chunks of %s", passage.source)
+        return None
+    for other in chunks:
+        if other.metadata.get("doc_id") == doc and other.metadata.get("chunk_index") is not None \
+                and int(other.metadata["chunk_index"]) == int(position) + 1:
+            return other if passage.item and other.item == passage.item else None
+    return None
 
 
 def asks_decision_field(question: str) -> bool:

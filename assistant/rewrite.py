@@ -4,19 +4,22 @@
 the conversation's user turns in order, each turn is either standalone (it becomes the context)
 or a follow-up, which inherits what it leaves out from the context: the topic, the meeting date,
 the committee, and the people named by the previous question or answer. Pronouns are replaced by
-what they stand for; "what about X?" swaps X for the matching part of the previous query.
+what they stand for; "what about X?" swaps X for the matching part of the previous query; a
+later time ("in the end", "a week later") is read from the conversation's date.
 Generative backends rewrite with their LLM instead (``backend.rewrite``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 from assistant.filters import find_committee, find_dates, without_dates
 from assistant.followup import DECISION_FIELD_STEMS, asks_decision_field
 from assistant.models import Turn
 from assistant.question import LEADS, Span, word_spans
+from minutes_core.text.dates import MONTH_NAMES, human_date
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
 from minutes_core.text.normalise import name_key
 from minutes_core.text.stems import stem
@@ -36,6 +39,12 @@ _ASKING = frozenset("what which who whom whose when where why how did does do wa
                     "have can could should will would list tell show give".split())
 _DATE_PREPOSITIONS = frozenset("in on at during since before after until from between".split())
 _NAME_CHARS = "'’-"
+# Words that ask what came after the time the conversation is at ("what was decided in the
+# end?", "was it finally approved?"), and the units of "a week later", "the following month".
+_LATER = frozenset("eventually finally ultimately afterwards subsequently later".split())
+_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+          "months": "month", "year": "year", "years": "year"}
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
 # The words after "the" read as its noun phrase ("the current contract").
@@ -93,7 +102,7 @@ def _pointing(text: str) -> bool:
             return True
         if word in ("those", "these") and following and spans[n + 1].word[:1].islower():
             return True
-        if word in _AUXILIARIES and following in ("that", "this"):
+        if word in _AUXILIARIES and following in ("that", "this", "it"):
             return True
     return False
 
@@ -118,6 +127,52 @@ def _first_it(text: str) -> Span | None:
             if not following and not text[span.end:].strip(" ?\t\n") or following in _IT_BEFORE:
                 return span
     return None
+
+
+def _later_phrase(text: str) -> tuple[int, int, int, str] | None:
+    """Where a phrase asking about a later time is ("in the end", "finally", "a week later",
+    "the following month"), with the shift it names (count and unit; 0 and "" for an open
+    "later": any time after)."""
+    spans = word_spans(text)
+    words = [s.lower for s in spans]
+    for n, word in enumerate(words):
+        if words[n:n + 3] == ["in", "the", "end"]:
+            return spans[n].start, spans[n + 2].end, 0, ""
+        if word in ("next", "following") and n + 1 < len(words) and words[n + 1] in _UNITS:
+            start = n - 1 if n and words[n - 1] == "the" else n
+            return spans[start].start, spans[n + 1].end, 1, _UNITS[words[n + 1]]
+        if word not in _LATER:
+            continue
+        if word == "later" and n >= 2 and words[n - 1] in _UNITS and \
+                (words[n - 2] in _COUNTS or words[n - 2].isdigit()):
+            count = _COUNTS.get(words[n - 2]) or int(words[n - 2])
+            return spans[n - 2].start, spans[n].end, count, _UNITS[words[n - 1]]
+        return spans[n].start, spans[n].end, 0, ""
+    return None
+
+
+def _later_date(date_text: str, count: int, unit: str) -> str:
+    """The period ``count`` ``unit``s after the one ``date_text`` names, as a question writes it:
+    a day moved by days or weeks is a day ("on 25 November 2020"), a month moved by months or
+    years a month ("in March 2023"), a year moved by years a year; any other shift, and an open
+    "later" (no count), is everything from then on ("since February 2023": the same meeting may
+    record the end of the matter)."""
+    found = find_dates(f"in {date_text}")  # a bare year is a date only after a preposition
+    if not found or not count:
+        return f"since {date_text}"
+    first, last = found[0].first, found[0].last
+    if unit in ("day", "week"):
+        moved = first + timedelta(days=count * (7 if unit == "week" else 1))
+        return f"{'on' if first == last else 'since'} {human_date(moved.isoformat())}"
+    months = count * (12 if unit == "year" else 1)
+    year, month = divmod(first.year * 12 + first.month - 1 + months, 12)
+    whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1 and \
+        (first.year, first.month) == (last.year, last.month)
+    if unit == "year" and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return f"in {year}"
+    if whole_month:
+        return f"in {MONTH_NAMES[month]} {year}"
+    return f"since {human_date(date(year, month + 1, min(first.day, 28)).isoformat())}"
 
 
 def _words(text: str) -> list[str]:
@@ -165,8 +220,10 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(words) <= SHORT_QUESTION_WORDS:
         return True
-    if _PERSON_PRONOUNS & set(words) or _pointing(text) or _unnamed_decision(text):
+    if _PERSON_PRONOUNS & set(words) or _pointing(text) or _unnamed_decision(text) or _elliptic(text):
         return True
+    if _later_phrase(text) and not find_dates(text):
+        return True  # "a week later", "in the end": later than the time the conversation is at
     return bool(_PRONOUNS & set(words)) and not topic_of(text)
 
 
@@ -190,6 +247,16 @@ def _refers_back(text: str, context: _Context) -> bool:
             if stem(follower.lower) in earlier:
                 return True
     return False
+
+
+def _elliptic(text: str) -> bool:
+    """Does the question name at most one thing of its own, a common noun or verb ("What was the
+    reply?", "Who chaired the meeting?"), and no name, number or date? A reply, a chair or a budget
+    is always of something, which in a conversation is what the previous turn spoke of."""
+    if find_dates(text):
+        return False
+    own = topic_of(text).split()
+    return len(own) <= 1 and not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in own)
 
 
 def _unnamed_decision(text: str) -> bool:
@@ -274,6 +341,11 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
         return _swap(subject, context, committees, carried)
 
     text = unled.rstrip(" ?")
+    later = _later_phrase(text) if context.date_text and not find_dates(text) else None
+    if later:
+        # "What was decided in the end?": the time is the conversation's, moved on; the phrase
+        # itself names nothing to search for.
+        text = " ".join(f"{text[:later[0]]} {text[later[1]:]}".split())
     text = text[:1].upper() + text[1:] if text else text
     own_topic = topic_of(text)
     if context.person and _PERSON_PRONOUNS & set(_words(text)):
@@ -297,19 +369,32 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
     if not carried and not own_topic and len(_words(text)) <= SHORT_QUESTION_WORDS:
         # "Why?", "When?", "Who chaired?": the question is asked of the previous query.
         carried["query"] = context.query
-        return Rewrite(_tidy(f"{text.rstrip(' ?')} — {context.query}"), follow_up=True,
+        if later and context.date:
+            carried["query"] = context.query.replace(
+                context.date, _later_date(context.date_text, later[2], later[3]))
+        return Rewrite(_tidy(f"{text.rstrip(' ?')} — {carried['query']}"), follow_up=True,
                        carried=carried)
     pointing = _pointing(text) and "committee" not in carried
-    if context.topic and "topic" not in carried and (pointing or not own_topic) and \
+    # "What was the figure a week later?": the same thing at another time, named by one word.
+    elliptic_later = bool(later) and _elliptic(text)
+    if context.topic and "topic" not in carried and (pointing or not own_topic or elliptic_later) and \
             not _ELSE & set(_words(text)):
-        text += f" about {context.topic}"
-        carried["topic"] = context.topic
+        # The person "he" was replaced by is not named twice ("What did Councillor X ask for
+        # about Councillor X rezoned"): the repeat weighs the name over what was asked.
+        person = set(carried.get("person", "").split())
+        topic = " ".join(w for w in context.topic.split() if w not in person)
+        if topic:
+            text += f" about {topic}"
+            carried["topic"] = topic
     answer_query = _tidy(text) + "?"
     if context.committee and context.committee.lower() not in text.lower() and \
             not (committees and find_committee(text, committees)):
         text += f" ({context.committee})"
         carried["committee"] = context.committee
-    if context.date and "date" not in carried and not find_dates(text):
+    if later:
+        carried["date"] = _later_date(context.date_text, later[2], later[3])
+        text += f" {carried['date']}"
+    elif context.date and "date" not in carried and not find_dates(text):
         text += f" {context.date}"
         carried["date"] = context.date
     return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried, answer_query=answer_query)

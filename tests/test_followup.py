@@ -7,8 +7,8 @@ import pytest
 
 from assistant.factory import build_assistant
 from assistant.followup import (
-    asks_decision_field, cited_passages, decision_follow_up, decision_line, previous_answer,
-    with_carried,
+    asks_decision_field, cited_passages, continuations, decision_follow_up, decision_line,
+    previous_answer, with_carried,
 )
 from assistant.models import Turn
 from minutes_core.settings import Settings
@@ -21,6 +21,11 @@ ROADS = passage("roads", "Cllr Keller raised the condition of the roads in the d
                 meeting_date="2018-11-26", committee="Council")
 OTHER = passage("other", "The Cathaoirleach welcomed the new Director of Housing.",
                 meeting_date="2018-10-22", committee="Council")
+
+
+def _asked(question: str, answer: str) -> list[Turn]:
+    """A conversation of one question and its answer."""
+    return [Turn("user", question), Turn("assistant", answer)]
 
 
 def test_previous_answer_is_the_last_question_and_the_answers_after_it():
@@ -43,6 +48,43 @@ def test_without_an_answer_text_the_top_passage_is_taken():
     previous = previous_answer([Turn("user", "Who was co-opted?")])
     assert cited_passages(previous, [ROADS, MOTION]) == [ROADS]
     assert cited_passages(previous, []) == []
+
+
+def test_of_passages_holding_the_answer_alike_the_minutes_come_before_the_agenda():
+    previous = previous_answer([Turn("user", "What did Councillor Carey want rezoned?"),
+                                Turn("assistant", "A site by the car park, residential to commercial.")])
+    text = "Councillor Carey: rezone the site next to the car park from residential to commercial."
+    agenda = passage("agenda", text, doc_type="agenda", source="agenda.md", meeting_date="2021-11-11")
+    minutes = passage("minutes", text, doc_type="minutes", source="minutes.md", meeting_date="2021-11-18")
+    assert [p.id for p in cited_passages(previous, [agenda, minutes])] == ["minutes", "agenda"]
+
+
+def _chunk(n: int, item: str | None, text: str):
+    return passage(f"c{n}", text, chunk_index=n, item=item, source="council.md", meeting_date="2023-01-24")
+
+
+LEFT = _chunk(1, "8", "Councillor Haddad left the Council Chambers at 8:04 p.m.")
+RETURNED = _chunk(2, "8", "Councillor Haddad returned to the Council Chambers at 8:31 p.m.")
+NEXT_ITEM = _chunk(3, "9", "9. Confirmatory By-law.")
+UNNUMBERED = _chunk(4, None, "Correspondence was noted.")
+AFTER_UNNUMBERED = _chunk(5, None, "The meeting adjourned.")
+
+
+@pytest.mark.parametrize("carried, expected", [
+    # the chunk after a cited one, of the same item, follows it
+    ([LEFT], ["c1", "c2"]),
+    # the next chunk is another item's, or the item is not known: nothing is added
+    ([RETURNED], ["c2"]),
+    ([UNNUMBERED], ["c4"]),
+    # the last chunk of the document, and no carried passage at all
+    ([AFTER_UNNUMBERED], ["c5"]),
+    ([], []),
+])
+def test_a_cited_passage_is_followed_by_the_rest_of_its_item(carried, expected):
+    index = FakeIndex([_chunk(0, "3", "3. Disclosures of interest."), LEFT, RETURNED, NEXT_ITEM,
+                       UNNUMBERED, AFTER_UNNUMBERED])
+    assert [p.id for p in continuations(carried, index)] == expected
+    assert [p.id for p in continuations(carried, None)] == [p.id for p in carried]
 
 
 SITE = passage("site", "There were 16 residential units planned as part of the development.",
@@ -205,6 +247,25 @@ def test_end_to_end_who_voted_against_it_quotes_the_recorded_vote(council_assist
                Turn("assistant", "Yes. By-law 2023-07 was enacted by 7 votes to 3.")]
     answer = council_assistant.ask("Who voted against it?", history)
     assert all(name in answer.answer for name in ("Anderson", "Lindqvist", "O'Rourke"))
+
+
+@pytest.mark.slow
+def test_end_to_end_when_did_he_come_back_reads_on_past_the_cited_chunk(council_assistant):
+    answer = council_assistant.ask("When did he come back?", _asked(
+        "Why did Councillor Haddad leave the Riverton Council meeting in January 2023?",
+        "He had declared a pecuniary interest in the Cedar Ridge Phase 3 subdivision, as his "
+        "brother-in-law works for Cedar Ridge Homes Ltd."))
+    assert "8:31" in answer.answer
+
+
+@pytest.mark.slow
+def test_end_to_end_a_week_later_asks_the_same_figure_a_week_on(real_assistant_sample):
+    answer = real_assistant_sample.ask("And what was the figure a week later?", _asked(
+        "How many pupils in Birmingham were self-isolating as at 18 November 2020?",
+        "28,818 pupils were isolating, almost 25,000 of them because of a contact within their "
+        "school or setting."))
+    assert answer.standalone_query.endswith("on 25 November 2020?")
+    assert "26,408" in answer.answer
 
 
 @pytest.mark.slow

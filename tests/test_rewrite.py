@@ -4,7 +4,7 @@ import pytest
 
 from assistant.filters import committee_alias_table
 from assistant.models import Turn
-from assistant.rewrite import is_follow_up, rewrite_follow_up, topic_of
+from assistant.rewrite import _later_date, is_follow_up, rewrite_follow_up, topic_of
 from minutes_core.text.names import last_person
 
 COMMITTEE = "Education and Children's Social Care Overview and Scrutiny Committee"
@@ -41,6 +41,18 @@ def history(*turns: str) -> list[dict]:
     ("Who proposed the Gough Place scheme?", False),
     ("Who seconded the motion on the N21 slip roads?", False),
     ("Who seconded the 2023 budget?", False),
+    # "it" right after an auxiliary is the subject of the question: the thing discussed before
+    ("What did it find about staff morale?", True),
+    ("Why was it closed then, according to the council?", True),
+    # one common word of its own and no name, number or date: a reply, a chair is of something
+    ("What was the reply?", True),
+    ("Who chaired the meeting?", True),
+    ("What was the Mayor's reply?", False),
+    ("What was the reply in March 2021?", False),
+    ("What was the reply to the motion on bus shelters?", False),
+    # a time after the conversation's, without a date of its own
+    ("What was the figure the following month?", True),
+    ("What was the figure in the following month of 2021?", False),
     ("", False),
 ])
 def test_follow_ups_are_detected(question, follow_up):
@@ -198,6 +210,52 @@ def test_the_answer_query_leaves_out_the_carried_committee_and_date(turns, quest
                                                                      answer_query):
     rewritten = rewrite_follow_up(question, history(*turns), ALIASES)
     assert (rewritten.query, rewritten.answer_query) == (query, answer_query)
+
+
+PUPILS = ("How many pupils were self-isolating as at 18 November 2020?", "28,818 pupils were isolating. [1]")
+LEASE = ("What did the City Council decide about the depot lease in February 2023?",
+         "It deferred the lease until a valuation was done. [1]")
+
+
+@pytest.mark.parametrize("turns, question, expected", [
+    # a shift from the conversation's day: that day moved; the one word asked of the same topic
+    (PUPILS, "And what was the figure a week later?",
+     "What was the figure about pupils self-isolating on 25 November 2020?"),
+    (PUPILS, "What was the figure the following month?",
+     "What was the figure about pupils self-isolating since 18 December 2020?"),
+    # "in the end", "finally": from the conversation's month on (the same meeting may hold it)
+    (LEASE, "And what was decided in the end?",
+     "What was decided — What did the City Council decide about the depot lease since February 2023?"),
+    (LEASE, "Was the lease finally approved?", "Was the lease approved (City Council) since February 2023?"),
+    # a date of its own wins
+    (LEASE, "Was the lease approved in 2024?", "Was the lease approved in 2024 (City Council)?"),
+])
+def test_a_later_time_is_read_from_the_conversations_date(turns, question, expected):
+    assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
+
+
+def test_the_person_he_stands_for_is_not_named_again_in_the_carried_topic():
+    turns = ("What did Councillor Carey want rezoned at the City Council in November 2021?",
+             "A site by the car park, from residential to commercial. [1]")
+    rewritten = rewrite_follow_up("What did he ask for then?", history(*turns), ALIASES)
+    assert rewritten.query == ("What did Councillor Carey ask for then about rezoned (City Council) "
+                               "in November 2021?")
+
+
+@pytest.mark.parametrize("date_text, count, unit, period", [
+    ("18 November 2020", 1, "week", "on 25 November 2020"),
+    ("9 December 2020", 1, "day", "on 10 December 2020"),
+    ("February 2023", 1, "month", "in March 2023"),
+    ("December 2023", 1, "month", "in January 2024"),
+    ("February 2023", 1, "year", "in February 2024"),
+    ("2019", 1, "year", "in 2020"),
+    ("2019", 2, "month", "since 1 March 2019"),
+    ("February 2023", 2, "week", "since 15 February 2023"),
+    ("February 2023", 0, "", "since February 2023"),
+    ("no date here", 1, "week", "since no date here"),
+])
+def test_the_period_a_shift_names(date_text, count, unit, period):
+    assert _later_date(date_text, count, unit) == period
 
 
 def test_a_hyphenated_committee_named_in_the_context_is_not_what_it_stands_for():
