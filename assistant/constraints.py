@@ -22,7 +22,8 @@ from typing import Mapping
 from assistant.filters import find_dates
 from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
                                 word_spans)
-from minutes_core.text.dates import human_date
+from minutes_core.text.dates import MONTHS, human_date
+from minutes_core.text.stopwords import STOPWORDS
 from minutes_core.text.normalise import name_key
 from vectorstore.models import Passage
 
@@ -30,7 +31,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year", "day" or "figure"
+    kind: str  # "period", "body", "year", "day", "figure" or "label"
     found: str
     asked: str
 
@@ -43,6 +44,8 @@ class Unmet:
             return f"The closest records are {self.found}, not {self.asked}."
         if self.kind == "figure":
             return "The closest records do not give the figure asked for."
+        if self.kind == "label":
+            return f"The closest records are of {self.found}, not of {self.asked}."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -108,9 +111,10 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
-    "day"), the year asked (kind "year"), the figure asked (kind "figure")."""
+    "day"), the year asked (kind "year"), the numbered thing asked (kind "label"), the figure
+    asked (kind "figure")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
-        _figure(question, sentence)
+        _label(question, sentence) or _figure(question, sentence)
 
 
 def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
@@ -209,6 +213,33 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     found = said[-1].text if said else " and ".join(sorted(held))
     wanted = " and ".join(p.text for p in question.periods) or " and ".join(sorted(asked))
     return Unmet("year", f"for {found}", f"for {wanted}")
+
+
+def numbered_names(text: str) -> list[tuple[str, str]]:
+    """The things a text names with a number, as (word, number): "Cedar Ridge Phase 4" ->
+    ("Phase", "4"), "Riverfest 2019" -> ("Riverfest", "2019"). A month and its year
+    ("November 2021") is a date, not a name; a stopword before a number ("in 2019") names nothing."""
+    words = tokens(text)
+    return [(word, number) for word, number in zip(words, words[1:])
+            if number.isdigit() and not any(ch.isdigit() for ch in word)
+            and word.lower() not in MONTHS and word.lower() not in STOPWORDS]
+
+
+def _label(question: Question, sentence: str) -> Unmet | None:
+    """The question names a thing by its number ("Cedar Ridge Phase 4", "Riverfest 2019") and
+    the answer sentence names the same thing only with other numbers ("Phase 3", "Riverfest
+    2022"): another phase, edition or year of it, the near-miss the records hold instead.
+
+    A sentence that does not name the thing with a number is not judged (a minute rarely repeats
+    the name it is the minute of); a "when" question is judged too, since another edition's date
+    does not answer it either.
+    """
+    said = numbered_names(sentence)
+    for word, number in numbered_names(question.text):
+        others = [(w, n) for w, n in said if w.lower() == word.lower()]
+        if others and number not in {n for _, n in others}:
+            return Unmet("label", " ".join(others[0]), f"{word} {number}")
+    return None
 
 
 # How many years after the year asked a meeting may report it in a sentence that names no year.

@@ -238,3 +238,31 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     assert [(f.word, f.share, f.money) for f in found] == [
         ("4.5", True, False), ("12", True, False), ("310,000", False, True), ("1.2", False, True),
         ("million", False, True), ("9", False, False)]
+
+
+@pytest.mark.parametrize("question, sentence, missed", [
+    # another phase, edition or year of the thing the question names by its number
+    ("How many homes does Cedar Ridge Phase 4 propose?",
+     "The draft plan of subdivision for Cedar Ridge Phase 3 proposes 140 homes.", "label"),
+    ("What did Riverfest 2019 cost?", "Riverfest 2022 cost €310,000 in total.", "label"),
+    # the thing with the number asked, beside another of its numbers
+    ("How many homes does Cedar Ridge Phase 4 propose?",
+     "Cedar Ridge Phase 4 follows Phase 3 and proposes 95 homes.", None),
+    # a sentence not naming the thing with a number is not judged
+    ("How many homes does Cedar Ridge Phase 4 propose?", "The plan proposes 95 homes.", None),
+    # a month and its year is a date, not a numbered name ("November 2022" for "November 2021")
+    ("When will the houses vacant in November 2021 be available?",
+     "They will be available for re-letting in November 2022.", None),
+    # a stopword before a number names nothing ("in 2019")
+    ("How many fines were issued in 2019?", "In 2020 there were 41 fines issued.", None),
+])
+def test_a_thing_named_by_its_number_is_not_answered_by_another_number_of_it(question, sentence, missed):
+    unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
+    assert (unmet.kind if unmet else None) == missed
+
+
+def test_the_label_miss_says_which_one_the_records_give():
+    question = analyse("How many homes does Cedar Ridge Phase 4 propose?")
+    sentence = "The draft plan for Cedar Ridge Phase 3 proposes 140 homes."
+    unmet = answer_unmet(question, passage("p", sentence), sentence)
+    assert unmet.message(question) == "The closest records are of Phase 3, not of Phase 4."
