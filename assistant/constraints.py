@@ -287,7 +287,8 @@ class Figure:
     word: str
     share: bool
     money: bool
-    unit: str = ""  # the measure the figure is in ("hectares"), if one follows it
+    unit: str = ""  # the measure the figure is in ("hectares", "audit days"), if one follows it
+    counted: str = ""  # the word right after the figure, lower case ("homes" of "5 homes a year")
 
 
 def stated_figures(sentence: str) -> list[Figure]:
@@ -303,11 +304,11 @@ def stated_figures(sentence: str) -> list[Figure]:
         following = spans[n + 1].lower.rstrip(".") if n + 1 < len(spans) else ""
         share = after == "%" or following in _SHARE_WORDS
         money = (span.start > 0 and sentence[span.start - 1] in _CURRENCY) or following in _MONEY_WORDS
-        unit = following if following in _MEASURE_WORDS else ""
+        unit = _unit(following, spans[n + 2].lower.rstrip(".") if n + 2 < len(spans) else "")
         if span.lower in _NUMBER_WORDS:
             # "£1.2 million" is one sum of money
             money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
-            found.append(Figure(word, share, money, unit))
+            found.append(Figure(word, share, money, unit, following))
             continue
         if not any(ch.isdigit() for ch in word) or any(a <= span.start < b for a, b in dated):
             continue
@@ -322,8 +323,20 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue
         if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
             continue  # the "23" of "2022/23"
-        found.append(Figure(word, share, money, unit))
+        found.append(Figure(word, share, money, unit, following))
     return found
+
+
+def _unit(following: str, next_after: str) -> str:
+    """The measure of a figure from the two words after it: the first ("21.7 hectares"), or the
+    second after a word that qualifies it ("520 audit days", "10 working days", "twice a
+    year"). "5 homes a year" is in "year" too; ``_figure`` lets the counted word decide: the
+    thing the question counts ("how many homes") is counted by it."""
+    if following in _MEASURE_WORDS:
+        return following
+    if following.isalpha() and next_after in _MEASURE_WORDS:
+        return next_after
+    return ""
 
 
 def _clock_or_ordinal(sentence: str, start: int, end: int, following: str) -> bool:
@@ -366,8 +379,11 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
     for figure in stated_figures(sentence):
         if figure.word.lower() in said:
             continue
-        if counting and (figure.share or figure.money or (figure.unit and figure.unit not in said)):
-            continue  # "how many homes" is not answered by "4.5 per cent", "£310,000" or "21.7 hectares"
+        if counting and (figure.share or figure.money or (
+                figure.unit and figure.unit not in said and figure.counted not in question.focus)):
+            # "how many homes" is not answered by "4.5 per cent", "£310,000", "21.7 hectares" or
+            # "520 audit days", but by "5 homes a year"
+            continue
         if paying and not (figure.money or figure.share):
             continue  # "what did it cost" is not answered by "2 lanes" (a levy may be a rate)
         if sharing and not figure.share:

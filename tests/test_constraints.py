@@ -214,6 +214,11 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     # "how many" counts: a measure in another unit does not answer it
     ("How many homes does Phase 4 propose?", "The plan covers 21.7 hectares of land.", True),
     ("How many days did the audit take?", "The audit took 20 days.", False),
+    # a measure after a word that qualifies it ("audit days"), or a frequency ("twice a year")
+    ("How many of the audits had been completed?", "The plan provided for 520 audit days.", True),
+    ("How many people attended the assembly?", "Twice a year the assembly is convened.", True),
+    ("How many audit days did the plan provide?", "The plan provided for 520 audit days.", False),
+    ("How many homes will the scheme build?", "The scheme will deliver 5 homes a year.", False),
     ("How many councillors voted against?", "The meeting began at 9.30 a.m.", True),
     # a question of money needs a sum of money (or a rate: a levy may be a percentage)
     ("What did the festival cost?", "The festival closed 2 lanes.", True),
