@@ -206,7 +206,8 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
         return _undated(question, passage, asked)
     if not held or any(_year_met(a, held) for a in asked):
         return None
-    if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked):
+    if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked) and not _later_record(
+            passage, sentence, held, asked):
         return None
     # In the question's and the sentence's own words where they date it ("December 2019").
     said = find_dates(sentence)
@@ -240,6 +241,29 @@ def _label(question: Question, sentence: str) -> Unmet | None:
         if others and number not in {n for _, n in others}:
             return Unmet("label", " ".join(others[0]), f"{word} {number}")
     return None
+
+
+# Words after which a year is a target, not the period of a figure ("growth of 150,000 by 2031").
+_TARGET_WORDS = frozenset({"by"})
+
+
+def _later_record(passage: Passage, sentence: str, held: set[str], asked: set[str]) -> bool:
+    """The sentence names only years after those asked, none of them a target ("by 2031"), and
+    its record names no year asked: a later year's figure, not a plan of the year asked ("the
+    overdraft for 2020" answered with the one "to 31st December, 2022" of a 2021 meeting;
+    "Riverfest 2019" with Riverfest 2022's costings). A record that names the year asked may
+    hold its plan ("planning for Riverfest 2019 ... the 2020 budget"), so it is not judged."""
+    words = sentence.split()
+    targets = {key for before, word in zip(words, words[1:]) if before.lower() in _TARGET_WORDS
+               for key in year_keys(word)}
+    if targets & held:
+        return False
+    if min(int(h[:4]) for h in held) <= max(int(a[:4]) + ("/" in a) for a in asked):
+        return False
+    record = year_keys(" ".join(x for x in (passage.text, passage.title, passage.item_title) if x))
+    if passage.meeting_date:
+        record.add(passage.meeting_date[:4])
+    return not any(_year_met(a, record) for a in asked)
 
 
 # How many years after the year asked a meeting may report it in a sentence that names no year.

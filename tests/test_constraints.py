@@ -91,6 +91,13 @@ def test_year_keys_keep_a_financial_year_as_one_period(text, keys):
     ("What did the 2020 budget hold?", "The 2019/20 and 2020/21 budgets.", "2019-03-01", None, None, None),
     # a later year is the plan or the forecast of the thing asked
     ("What is the population in 2019?", "Growth of 150,000 is expected by 2031.", "2019-12-01", None, None, None),
+    ("What is the population in 2019?", "Growth of 150,000 is expected by 2031.", "2018-02-14", None, None, None),
+    # only later years, of a record that names no year asked: a later year's figure
+    ("What overdraft did the Council approve for 2020?", "Overdraft accommodation of €50m for the "
+     "12 month period to 31st December, 2022.", "2021-09-27", None, None, "year"),
+    ("What did Riverfest 2019 cost?", "Riverfest 2022 cost €310,000 in total.", "2022-09-19", None, None, "year"),
+    ("What overdraft did the Council approve for 2020?", "Overdraft accommodation of €50m for the "
+     "12 month period to 31st December, 2021.", "2020-09-28", None, None, None),  # a 2020 meeting
     # a sentence naming no year is read as of its meeting
     ("What was the municipal levy for 2024?", "The levy was $1,284,500.", "2023-01-24", None, None, None),
     # the meeting asked about, or the document titled with the year asked, is the right record
@@ -135,6 +142,18 @@ def test_a_year_the_previous_answer_gave_is_no_miss_in_a_follow_up():
     assert answer_unmet(question, evidence, sentence).kind == "year"
     question.known = "It has run a Family Finding Pilot since September 2019."
     assert answer_unmet(question, evidence, sentence) is None
+
+
+def test_a_later_year_is_no_miss_when_its_record_names_the_year_asked():
+    """A record naming the year asked may hold its plan: "planning for Riverfest 2019" beside a
+    later budget."""
+    question = analyse("What did Riverfest 2019 cost?")
+    sentence = "The 2020 budget sets aside €300,000 for the festival."
+    evidence = passage("p", "Members discussed planning for Riverfest 2019. " + sentence,
+                       meeting_date="2018-12-17")
+    assert answer_unmet(question, evidence, sentence) is None
+    alone = passage("p", sentence, meeting_date="2018-12-17")
+    assert answer_unmet(question, alone, sentence).kind == "year"
 
 
 def test_the_year_miss_says_which_year_the_records_give():
@@ -249,7 +268,7 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     # another phase, edition or year of the thing the question names by its number
     ("How many homes does Cedar Ridge Phase 4 propose?",
      "The draft plan of subdivision for Cedar Ridge Phase 3 proposes 140 homes.", "label"),
-    ("What did Riverfest 2019 cost?", "Riverfest 2022 cost €310,000 in total.", "label"),
+    ("What did Stage 2 of the scheme cost?", "Stage 1 cost €310,000 in total.", "label"),
     # the thing with the number asked, beside another of its numbers
     ("How many homes does Cedar Ridge Phase 4 propose?",
      "Cedar Ridge Phase 4 follows Phase 3 and proposes 95 homes.", None),
@@ -259,7 +278,7 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     ("When will the houses vacant in November 2021 be available?",
      "They will be available for re-letting in November 2022.", None),
     # a stopword before a number names nothing ("in 2019")
-    ("How many fines were issued in 2019?", "In 2020 there were 41 fines issued.", None),
+    ("How many fines were issued in 2019?", "In 2019 and 2020 there were 41 fines issued.", None),
 ])
 def test_a_thing_named_by_its_number_is_not_answered_by_another_number_of_it(question, sentence, missed):
     unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
