@@ -236,9 +236,11 @@ def _label(question: Question, sentence: str) -> Unmet | None:
     does not answer it either.
     """
     said = numbered_names(sentence)
-    for word, number in numbered_names(question.text):
+    asked = numbered_names(question.text)
+    for word, number in asked:
+        numbers = {n for w, n in asked if w.lower() == word.lower()}  # "Key Stage 3 to Key Stage 5"
         others = [(w, n) for w, n in said if w.lower() == word.lower()]
-        if others and number not in {n for _, n in others}:
+        if others and not numbers & {n for _, n in others}:
             return Unmet("label", " ".join(others[0]), f"{word} {number}")
     return None
 

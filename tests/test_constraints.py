@@ -272,6 +272,11 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     # the thing with the number asked, beside another of its numbers
     ("How many homes does Cedar Ridge Phase 4 propose?",
      "Cedar Ridge Phase 4 follows Phase 3 and proposes 95 homes.", None),
+    # one of the numbers asked is enough
+    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
+     "Pupils at Key Stage 4 made good progress.", None),
+    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
+     "Pupils at Key Stage 5 made good progress.", "label"),
     # a sentence not naming the thing with a number is not judged
     ("How many homes does Cedar Ridge Phase 4 propose?", "The plan proposes 95 homes.", None),
     # a month and its year is a date, not a numbered name ("November 2022" for "November 2021")
