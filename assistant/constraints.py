@@ -23,8 +23,8 @@ from assistant.filters import find_dates
 from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
                                 word_spans)
 from minutes_core.text.dates import MONTHS, human_date
-from minutes_core.text.stopwords import STOPWORDS
 from minutes_core.text.normalise import name_key
+from minutes_core.text.stopwords import STOPWORDS
 from vectorstore.models import Passage
 
 @dataclass
@@ -179,7 +179,8 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     the one "to 31st December, 2019").
 
     As in ``_period``: a later year is usually the plan or the forecast of the thing asked
-    ("growth of 150,000 by 2031"); a sentence naming no year is read as of its meeting, which
+    ("growth of 150,000 by 2031"), unless the sentence names only later years and its record
+    none asked (``_later_record``: a later year's figure); a sentence naming no year is read as of its meeting, which
     misses the year asked when it met more than ``LATER_YEARS`` after it (a 2020 meeting's
     "3,500 laptops" for "in 2016"; the next year's meeting may report the year asked); a "when"
     question asks for a date; a single day names a meeting or an event, so its year is not asked
