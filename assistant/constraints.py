@@ -180,9 +180,10 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
 
     As in ``_period``: a later year is usually the plan or the forecast of the thing asked
     ("growth of 150,000 by 2031"), unless the sentence names only later years and its record
-    none asked (``_later_record``: a later year's figure); a sentence naming no year is read as of its meeting, which
-    misses the year asked when it met more than ``LATER_YEARS`` after it (a 2020 meeting's
-    "3,500 laptops" for "in 2016"; the next year's meeting may report the year asked); a "when"
+    none asked (``_later_record``: a later year's figure); a sentence naming no year is read as
+    of its meeting, which misses the year asked when it met more than ``LATER_YEARS`` after it
+    (a 2020 meeting's "3,500 laptops" for "in 2016"; the next year's meeting may report the
+    year asked); a "when"
     question asks for a date; a single day names a meeting or an event, so its year is not asked
     for. A meeting in the period asked, or a document titled with the year asked, is the right
     record whatever earlier years its sentence recalls (a title counts only with the very year
