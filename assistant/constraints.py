@@ -22,15 +22,16 @@ from typing import Mapping
 from assistant.filters import find_dates
 from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
                                 word_spans)
-from minutes_core.text.dates import human_date
+from minutes_core.text.dates import MONTHS, human_date
 from minutes_core.text.normalise import name_key
+from minutes_core.text.stopwords import STOPWORDS
 from vectorstore.models import Passage
 
 @dataclass
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year", "day" or "figure"
+    kind: str  # "period", "body", "year", "day", "figure" or "label"
     found: str
     asked: str
 
@@ -43,6 +44,8 @@ class Unmet:
             return f"The closest records are {self.found}, not {self.asked}."
         if self.kind == "figure":
             return "The closest records do not give the figure asked for."
+        if self.kind == "label":
+            return f"The closest records are of {self.found}, not of {self.asked}."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -108,9 +111,10 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
-    "day"), the year asked (kind "year"), the figure asked (kind "figure")."""
+    "day"), the year asked (kind "year"), the numbered thing asked (kind "label"), the figure
+    asked (kind "figure")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
-        _figure(question, sentence)
+        _label(question, sentence) or _figure(question, sentence)
 
 
 def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
@@ -175,9 +179,11 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     the one "to 31st December, 2019").
 
     As in ``_period``: a later year is usually the plan or the forecast of the thing asked
-    ("growth of 150,000 by 2031"); a sentence naming no year is read as of its meeting, which
-    misses the year asked when it met more than ``LATER_YEARS`` after it (a 2020 meeting's
-    "3,500 laptops" for "in 2016"; the next year's meeting may report the year asked); a "when"
+    ("growth of 150,000 by 2031"), unless the sentence names only later years and its record
+    none asked (``_later_record``: a later year's figure); a sentence naming no year is read as
+    of its meeting, which misses the year asked when it met more than ``LATER_YEARS`` after it
+    (a 2020 meeting's "3,500 laptops" for "in 2016"; the next year's meeting may report the
+    year asked); a "when"
     question asks for a date; a single day names a meeting or an event, so its year is not asked
     for. A meeting in the period asked, or a document titled with the year asked, is the right
     record whatever earlier years its sentence recalls (a title counts only with the very year
@@ -202,13 +208,66 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
         return _undated(question, passage, asked)
     if not held or any(_year_met(a, held) for a in asked):
         return None
-    if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked):
+    if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked) and not _later_record(
+            passage, sentence, held, asked):
         return None
     # In the question's and the sentence's own words where they date it ("December 2019").
     said = find_dates(sentence)
     found = said[-1].text if said else " and ".join(sorted(held))
     wanted = " and ".join(p.text for p in question.periods) or " and ".join(sorted(asked))
     return Unmet("year", f"for {found}", f"for {wanted}")
+
+
+def numbered_names(text: str) -> list[tuple[str, str]]:
+    """The things a text names with a number, as (word, number): "Cedar Ridge Phase 4" ->
+    ("Phase", "4"), "Riverfest 2019" -> ("Riverfest", "2019"). A month and its year
+    ("November 2021") is a date, not a name; a stopword before a number ("in 2019") names nothing."""
+    words = tokens(text)
+    return [(word, number) for word, number in zip(words, words[1:])
+            if number.isdigit() and not any(ch.isdigit() for ch in word)
+            and word.lower() not in MONTHS and word.lower() not in STOPWORDS]
+
+
+def _label(question: Question, sentence: str) -> Unmet | None:
+    """The question names a thing by its number ("Cedar Ridge Phase 4", "Riverfest 2019") and
+    the answer sentence names the same thing only with other numbers ("Phase 3", "Riverfest
+    2022"): another phase, edition or year of it, the near-miss the records hold instead.
+
+    A sentence that does not name the thing with a number is not judged (a minute rarely repeats
+    the name it is the minute of); a "when" question is judged too, since another edition's date
+    does not answer it either.
+    """
+    said = numbered_names(sentence)
+    asked = numbered_names(question.text)
+    for word, number in asked:
+        numbers = {n for w, n in asked if w.lower() == word.lower()}  # "Key Stage 3 to Key Stage 5"
+        others = [(w, n) for w, n in said if w.lower() == word.lower()]
+        if others and not numbers & {n for _, n in others}:
+            return Unmet("label", " ".join(others[0]), f"{word} {number}")
+    return None
+
+
+# Words after which a year is a target, not the period of a figure ("growth of 150,000 by 2031").
+_TARGET_WORDS = frozenset({"by"})
+
+
+def _later_record(passage: Passage, sentence: str, held: set[str], asked: set[str]) -> bool:
+    """The sentence names only years after those asked, none of them a target ("by 2031"), and
+    its record names no year asked: a later year's figure, not a plan of the year asked ("the
+    overdraft for 2020" answered with the one "to 31st December, 2022" of a 2021 meeting;
+    "Riverfest 2019" with Riverfest 2022's costings). A record that names the year asked may
+    hold its plan ("planning for Riverfest 2019 ... the 2020 budget"), so it is not judged."""
+    words = sentence.split()
+    targets = {key for before, word in zip(words, words[1:]) if before.lower() in _TARGET_WORDS
+               for key in year_keys(word)}
+    if targets & held:
+        return False
+    if min(int(h[:4]) for h in held) <= max(int(a[:4]) + ("/" in a) for a in asked):
+        return False
+    record = year_keys(" ".join(x for x in (passage.text, passage.title, passage.item_title) if x))
+    if passage.meeting_date:
+        record.add(passage.meeting_date[:4])
+    return not any(_year_met(a, record) for a in asked)
 
 
 # How many years after the year asked a meeting may report it in a sentence that names no year.
@@ -256,7 +315,8 @@ class Figure:
     word: str
     share: bool
     money: bool
-    unit: str = ""  # the measure the figure is in ("hectares"), if one follows it
+    unit: str = ""  # the measure the figure is in ("hectares", "audit days"), if one follows it
+    counted: str = ""  # the word right after the figure, lower case ("homes" of "5 homes a year")
 
 
 def stated_figures(sentence: str) -> list[Figure]:
@@ -272,11 +332,11 @@ def stated_figures(sentence: str) -> list[Figure]:
         following = spans[n + 1].lower.rstrip(".") if n + 1 < len(spans) else ""
         share = after == "%" or following in _SHARE_WORDS
         money = (span.start > 0 and sentence[span.start - 1] in _CURRENCY) or following in _MONEY_WORDS
-        unit = following if following in _MEASURE_WORDS else ""
+        unit = _unit(following, spans[n + 2].lower.rstrip(".") if n + 2 < len(spans) else "")
         if span.lower in _NUMBER_WORDS:
             # "£1.2 million" is one sum of money
             money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
-            found.append(Figure(word, share, money, unit))
+            found.append(Figure(word, share, money, unit, following))
             continue
         if not any(ch.isdigit() for ch in word) or any(a <= span.start < b for a, b in dated):
             continue
@@ -291,8 +351,20 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue
         if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
             continue  # the "23" of "2022/23"
-        found.append(Figure(word, share, money, unit))
+        found.append(Figure(word, share, money, unit, following))
     return found
+
+
+def _unit(following: str, next_after: str) -> str:
+    """The measure of a figure from the two words after it: the first ("21.7 hectares"), or the
+    second after a word that qualifies it ("520 audit days", "10 working days", "twice a
+    year"). "5 homes a year" is in "year" too; ``_figure`` lets the counted word decide: the
+    thing the question counts ("how many homes") is counted by it."""
+    if following in _MEASURE_WORDS:
+        return following
+    if following.isalpha() and next_after in _MEASURE_WORDS:
+        return next_after
+    return ""
 
 
 def _clock_or_ordinal(sentence: str, start: int, end: int, following: str) -> bool:
@@ -335,8 +407,11 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
     for figure in stated_figures(sentence):
         if figure.word.lower() in said:
             continue
-        if counting and (figure.share or figure.money or (figure.unit and figure.unit not in said)):
-            continue  # "how many homes" is not answered by "4.5 per cent", "£310,000" or "21.7 hectares"
+        if counting and (figure.share or figure.money or (
+                figure.unit and figure.unit not in said and figure.counted not in question.focus)):
+            # "how many homes" is not answered by "4.5 per cent", "£310,000", "21.7 hectares" or
+            # "520 audit days", but by "5 homes a year"
+            continue
         if paying and not (figure.money or figure.share):
             continue  # "what did it cost" is not answered by "2 lanes" (a levy may be a rate)
         if sharing and not figure.share:

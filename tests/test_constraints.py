@@ -91,6 +91,13 @@ def test_year_keys_keep_a_financial_year_as_one_period(text, keys):
     ("What did the 2020 budget hold?", "The 2019/20 and 2020/21 budgets.", "2019-03-01", None, None, None),
     # a later year is the plan or the forecast of the thing asked
     ("What is the population in 2019?", "Growth of 150,000 is expected by 2031.", "2019-12-01", None, None, None),
+    ("What is the population in 2019?", "Growth of 150,000 is expected by 2031.", "2018-02-14", None, None, None),
+    # only later years, of a record that names no year asked: a later year's figure
+    ("What overdraft did the Council approve for 2020?", "Overdraft accommodation of €50m for the "
+     "12 month period to 31st December, 2022.", "2021-09-27", None, None, "year"),
+    ("What did Riverfest 2019 cost?", "Riverfest 2022 cost €310,000 in total.", "2022-09-19", None, None, "year"),
+    ("What overdraft did the Council approve for 2020?", "Overdraft accommodation of €50m for the "
+     "12 month period to 31st December, 2021.", "2020-09-28", None, None, None),  # a 2020 meeting
     # a sentence naming no year is read as of its meeting
     ("What was the municipal levy for 2024?", "The levy was $1,284,500.", "2023-01-24", None, None, None),
     # the meeting asked about, or the document titled with the year asked, is the right record
@@ -135,6 +142,18 @@ def test_a_year_the_previous_answer_gave_is_no_miss_in_a_follow_up():
     assert answer_unmet(question, evidence, sentence).kind == "year"
     question.known = "It has run a Family Finding Pilot since September 2019."
     assert answer_unmet(question, evidence, sentence) is None
+
+
+def test_a_later_year_is_no_miss_when_its_record_names_the_year_asked():
+    """A record naming the year asked may hold its plan: "planning for Riverfest 2019" beside a
+    later budget."""
+    question = analyse("What did Riverfest 2019 cost?")
+    sentence = "The 2020 budget sets aside €300,000 for the festival."
+    evidence = passage("p", "Members discussed planning for Riverfest 2019. " + sentence,
+                       meeting_date="2018-12-17")
+    assert answer_unmet(question, evidence, sentence) is None
+    alone = passage("p", sentence, meeting_date="2018-12-17")
+    assert answer_unmet(question, alone, sentence).kind == "year"
 
 
 def test_the_year_miss_says_which_year_the_records_give():
@@ -214,6 +233,11 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     # "how many" counts: a measure in another unit does not answer it
     ("How many homes does Phase 4 propose?", "The plan covers 21.7 hectares of land.", True),
     ("How many days did the audit take?", "The audit took 20 days.", False),
+    # a measure after a word that qualifies it ("audit days"), or a frequency ("twice a year")
+    ("How many of the audits had been completed?", "The plan provided for 520 audit days.", True),
+    ("How many people attended the assembly?", "Twice a year the assembly is convened.", True),
+    ("How many audit days did the plan provide?", "The plan provided for 520 audit days.", False),
+    ("How many homes will the scheme build?", "The scheme will deliver 5 homes a year.", False),
     ("How many councillors voted against?", "The meeting began at 9.30 a.m.", True),
     # a question of money needs a sum of money (or a rate: a levy may be a percentage)
     ("What did the festival cost?", "The festival closed 2 lanes.", True),
@@ -238,3 +262,36 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
     assert [(f.word, f.share, f.money) for f in found] == [
         ("4.5", True, False), ("12", True, False), ("310,000", False, True), ("1.2", False, True),
         ("million", False, True), ("9", False, False)]
+
+
+@pytest.mark.parametrize("question, sentence, missed", [
+    # another phase, edition or year of the thing the question names by its number
+    ("How many homes does Cedar Ridge Phase 4 propose?",
+     "The draft plan of subdivision for Cedar Ridge Phase 3 proposes 140 homes.", "label"),
+    ("What did Stage 2 of the scheme cost?", "Stage 1 cost €310,000 in total.", "label"),
+    # the thing with the number asked, beside another of its numbers
+    ("How many homes does Cedar Ridge Phase 4 propose?",
+     "Cedar Ridge Phase 4 follows Phase 3 and proposes 95 homes.", None),
+    # one of the numbers asked is enough
+    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
+     "Pupils at Key Stage 4 made good progress.", None),
+    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
+     "Pupils at Key Stage 5 made good progress.", "label"),
+    # a sentence not naming the thing with a number is not judged
+    ("How many homes does Cedar Ridge Phase 4 propose?", "The plan proposes 95 homes.", None),
+    # a month and its year is a date, not a numbered name ("November 2022" for "November 2021")
+    ("When will the houses vacant in November 2021 be available?",
+     "They will be available for re-letting in November 2022.", None),
+    # a stopword before a number names nothing ("in 2019")
+    ("How many fines were issued in 2019?", "In 2019 and 2020 there were 41 fines issued.", None),
+])
+def test_a_thing_named_by_its_number_is_not_answered_by_another_number_of_it(question, sentence, missed):
+    unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
+    assert (unmet.kind if unmet else None) == missed
+
+
+def test_the_label_miss_says_which_one_the_records_give():
+    question = analyse("How many homes does Cedar Ridge Phase 4 propose?")
+    sentence = "The draft plan for Cedar Ridge Phase 3 proposes 140 homes."
+    unmet = answer_unmet(question, passage("p", sentence), sentence)
+    assert unmet.message(question) == "The closest records are of Phase 3, not of Phase 4."
