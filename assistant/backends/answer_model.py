@@ -34,17 +34,20 @@ class AnswerModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls({name: float(w) for name, w in data["weights"].items()}, float(data["bias"]))
 
-    def log_odds(self, features: dict[str, float]) -> float:
-        """The model's log-odds that the sentence answers the question (the linear predictor).
+    def log_odds(self, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+        """The model's log-odds that the sentence answers the question (the linear predictor),
+        leaving out the features named in ``without``.
 
         A feature the weights do not name is refused (KeyError): a silent zero weight would hide
         a renamed feature.
         """
-        return self.bias + sum(self.weights[name] * value for name, value in features.items())
+        return self.bias + sum(self.weights[name] * value for name, value in features.items()
+                               if name not in without)
 
-    def probability(self, features: dict[str, float]) -> float:
-        """The model's probability that the sentence answers the question."""
-        z = self.log_odds(features)
+    def probability(self, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+        """The model's probability that the sentence answers the question (``without``: as in
+        ``log_odds``)."""
+        z = self.log_odds(features, without)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 
