@@ -226,10 +226,10 @@ def fit(rows: list[dict], names: list[str]) -> AnswerModel:
     return AnswerModel(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]))
 
 
-def _known(model: AnswerModel, features: dict[str, float]) -> float:
-    """The model's probability from the features it has weights for (a new feature counts
-    nothing for the weights fitted before it)."""
-    return model.probability({n: v for n, v in features.items() if n in model.weights})
+def _known(model: AnswerModel, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+    """The model's probability from the features it has weights for, less ``without`` (a new
+    feature counts nothing for the weights fitted before it)."""
+    return model.probability({n: v for n, v in features.items() if n in model.weights}, without)
 
 
 def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
@@ -237,12 +237,13 @@ def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
     held: their linear predictor is the offset), with the same regularisation as ``fit``.
 
     A full refit moves every weight and, with them, answers the new feature has nothing to do
-    with; fitting the new weight alone measures what the feature adds.
+    with; fitting the new weight alone measures what the feature adds. A weight ``before``
+    already has for ``name`` is left out of the offset (the feature is fitted again).
     """
     answerable = {r["item"] for r in rows if r["label"]}
     train = [r for r in rows if r["item"] in answerable]
-    offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights})
-                       for r in train])
+    offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights},
+                                       frozenset({name})) for r in train])
     x = np.array([r["features"][name] for r in train])
     y = np.array([r["label"] for r in train], dtype=float)
 
@@ -288,7 +289,7 @@ def main(argv=None) -> int:
         model = refit([r for r in rows if r["council"] != council])
         held = [r for r in rows if r["council"] == council]
         hits, total = top1(held, model.probability)
-        old_hits, _ = top1(held, lambda f: _known(before, f))
+        old_hits, _ = top1(held, lambda f: _known(before, f, frozenset({args.add} if args.add else ())))
         folds[council] = {"items": total, "top1_fitted": round(hits / total, 3) if total else None,
                           "top1_before": round(old_hits / total, 3) if total else None}
         log.info("%s (out of fold): best sentence holds the answer %d/%d (before %d/%d)",

@@ -385,9 +385,11 @@ def test_a_figure_among_the_words_of_what_it_measures_outscores_one_apart_from_t
     assert scored[near].apart == 0.0 and scored[far].apart > 0.3
     assert ANSWER_MODEL.weights["apart"] < 0
     assert scored[near].score > scored[far].score
-    # a question of another kind is scored as before
+    # a question of another kind is scored as before, and so is "how often" (a frequency)
     other = backend._score("Who discussed the new road in the Foynes scheme?", [passage("a", far)])
     assert other[0].apart == 0.0
+    often = backend._score("How often is the new road in the Foynes scheme discussed?", [passage("a", far)])
+    assert often[0].apart == 0.0
 
 
 # A Limerick SPC's minutes (3 December 2018), as retrieved for "How long is the ... route?"
@@ -402,7 +404,8 @@ LOOPED_DRIVE = (
 def test_real_model_answers_how_long_with_the_figure_among_the_routes_words(real_embedder):
     # "the first of 10 Looped Drives" shares more of the question's words, but its figure counts
     # drives: the length is the figure written beside "Looped Route", close enough now to follow it
-    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), CachingEmbedder(real_embedder))
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0),
+                                CachingEmbedder(real_embedder))
     draft = backend.answer("How long is the Shannon Estuary Drive looped route?",
                            [passage("spc", LOOPED_DRIVE, meeting_date="2018-12-03")])
     assert "It is a Looped Route of approx. 207km." in [s.text for s in draft.sentences]

@@ -76,8 +76,9 @@ def test_a_value_the_question_already_states_is_not_an_answer():
 @pytest.mark.parametrize("question, sentence, size, windows", [
     ("How long is the looped route?", "It is a Looped Route of approx. 207km in all.", 2,
      ["of approx. 207km in all"]),
-    ("How many homes were approved?", "Of 3,266 homes, 40 were approved.", 1, ["Of 3,266 homes", "homes, 40 were"]),
-    ("How many homes were approved in 2019?", "In 2019 the homes were approved.", 1, []),  # the question's own year
+    ("How many homes were approved?", "Of 3,266 homes, 40 were approved.", 1,
+     ["Of 3,266 homes", "homes, 40 were"]),
+    ("How many homes were approved in 2019?", "In 2019 the homes were approved.", 1, []),  # its own year
     ("How many homes were approved?", "See Appendix 2 for the homes.", 1, []),  # a reference, no figure
     ("When was the workshop held?", "The workshop was held on 7th February, 2019 at noon.", 1,
      ["7th February, 2019", "February, 2019 at"]),

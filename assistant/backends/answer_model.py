@@ -3,7 +3,9 @@
 The features (``_Candidate.features`` in ``extractive``) say how well a sentence matches the
 question: meaning (embedding cosine), shared terms (overall, its focus stressed, its head noun),
 its passage's rank, whether it holds a new thing of the kind asked for, whether it merely
-restates the question, whether it meets the question's constraints, whether it opens its passage.
+restates the question, whether it meets the question's constraints, whether it opens its passage,
+and for a number or date question how much of the question it holds away from its figures and
+dates (``apart``).
 Their weights are data, ``answer_weights.json``, fitted by ``scripts/fit_answer_weights.py`` with
 leave-one-council-out cross-validation on the development suites (the file records the
 out-of-fold figures); hand-set weights are what the fit replaced.

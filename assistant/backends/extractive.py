@@ -546,6 +546,8 @@ def _apart(question: Question, sentence: str, terms: Mapping[str, float], total:
     questions, so their scores do not change, and for a sentence stating no new figure or date
     (``type_miss`` scores that; counting all its terms as apart made the answer and figure checks
     pass on unanswerable questions that abstained before: 5 items, 2 councils)."""
+    if "often" in (w.lower() for w in question.words):
+        return 0.0  # "how often" asks a frequency ("at least twice a month"), as ``constraints`` reads it
     windows = value_windows(question, sentence, VALUE_WINDOW)
     if not windows or not total:
         return 0.0  # a sentence with no figure or date is ``type_miss``'s
