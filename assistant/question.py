@@ -206,17 +206,43 @@ def typed_values(answer_type: str | None, sentence: str) -> list[str] | None:
     words = tokens(sentence)
     if answer_type == NUMBER:
         words = [span.word for span in word_spans(sentence, ",.'’-")]  # "3,266" and "5.7m" whole
-        return [w for n, w in enumerate(words)
-                if (any(ch.isdigit() for ch in w) and not (n and words[n - 1].lower() in _REFERENCE_WORDS))
-                or w.lower() in _NUMBER_WORDS]
+        return [w for n, w in enumerate(words) if _is_number(words, n)]
     if answer_type == DATE:
-        return [w for w in words if w.lower() in MONTHS and (len(w) > 3 or w[:1].isupper())
-                or (len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"))]
+        return [w for w in words if _is_date_word(w)]
     if answer_type == POST:
         return [w for w in words if w in _POST_WORDS]
     if answer_type in (NAME, PLACE):
         return _name_runs(words)
     return None
+
+
+def _is_number(words: list[str], n: int) -> bool:
+    """Whether ``words[n]`` is a figure: a number not naming a figure, table or paragraph, or a
+    number word."""
+    word = words[n]
+    return (any(ch.isdigit() for ch in word) and not (n and words[n - 1].lower() in _REFERENCE_WORDS)) \
+        or word.lower() in _NUMBER_WORDS
+
+
+def _is_date_word(word: str) -> bool:
+    """Whether a word dates something: a month ("may" only capitalised) or a year."""
+    return word.lower() in MONTHS and (len(word) > 3 or word[:1].isupper()) \
+        or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
+
+
+def value_windows(question: Question, sentence: str, size: int) -> list[str]:
+    """The text around each number or date a sentence states that the question does not already
+    say, ``size`` words each side (words of ``word_spans(sentence, ",.'’-")``, so "3,266" is one),
+    for a number or date question; empty for every other kind."""
+    if question.answer_type not in (NUMBER, DATE):
+        return []
+    spans = word_spans(sentence, ",.'’-")
+    words = [span.word for span in spans]
+    asked = {stem(w) for w in question.words} | {stem(w) for w in tokens(question.known)}
+    typed = (lambda n: _is_number(words, n)) if question.answer_type == NUMBER else \
+        (lambda n: _is_date_word(words[n]))
+    return [sentence[spans[max(0, n - size)].start:spans[min(len(spans) - 1, n + size)].end]
+            for n in range(len(spans)) if typed(n) and stem(words[n]) not in asked]
 
 
 def has_new_value(question: Question, sentence: str) -> bool | None:

@@ -36,6 +36,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
 from assistant.backends.abstention import FEATURES, WEIGHTS_FILE as ABSTAIN_FILE, AbstainModel
@@ -225,6 +226,35 @@ def fit(rows: list[dict], names: list[str]) -> AnswerModel:
     return AnswerModel(dict(zip(names, map(float, model.coef_[0]))), float(model.intercept_[0]))
 
 
+def _known(model: AnswerModel, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+    """The model's probability from the features it has weights for, less ``without`` (a new
+    feature counts nothing for the weights fitted before it)."""
+    return model.probability({n: v for n, v in features.items() if n in model.weights}, without)
+
+
+def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
+    """``before`` with one more feature, ``name``, whose weight alone is fitted (the others
+    held: their linear predictor is the offset), with the same regularisation as ``fit``.
+
+    A full refit moves every weight and, with them, answers the new feature has nothing to do
+    with; fitting the new weight alone measures what the feature adds. A weight ``before``
+    already has for ``name`` is left out of the offset (the feature is fitted again).
+    """
+    answerable = {r["item"] for r in rows if r["label"]}
+    train = [r for r in rows if r["item"] in answerable]
+    offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights},
+                                       frozenset({name})) for r in train])
+    x = np.array([r["features"][name] for r in train])
+    y = np.array([r["label"] for r in train], dtype=float)
+
+    def loss(w: float) -> float:
+        z = offset + w * x
+        return float(np.sum(np.logaddexp(0.0, z) - y * z)) + w * w / (2 * C)
+
+    weight = minimize_scalar(loss, bounds=(-10.0, 10.0), method="bounded").x
+    return AnswerModel({**before.weights, name: float(weight)}, before.bias)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plan", type=Path, default=PLAN)
@@ -235,6 +265,8 @@ def main(argv=None) -> int:
                         help="fit the abstention decision instead of the sentence scorer")
     parser.add_argument("--council", action="append",
                         help="with --abstention: collect only this council's items (repeatable)")
+    parser.add_argument("--add", metavar="FEATURE",
+                        help="fit this new feature's weight alone, the file's weights held")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.abstention:
@@ -251,18 +283,21 @@ def main(argv=None) -> int:
     before = AnswerModel.load(args.out)
     councils = sorted({r["council"] for r in rows})
     folds = {}
+    refit = (lambda train: fit_added(train, args.add, before)) if args.add else \
+        (lambda train: fit(train, names))
     for council in councils:
-        model = fit([r for r in rows if r["council"] != council], names)
+        model = refit([r for r in rows if r["council"] != council])
         held = [r for r in rows if r["council"] == council]
         hits, total = top1(held, model.probability)
-        old_hits, _ = top1(held, before.probability)
+        old_hits, _ = top1(held, lambda f: _known(before, f, frozenset({args.add} if args.add else ())))
         folds[council] = {"items": total, "top1_fitted": round(hits / total, 3) if total else None,
                           "top1_before": round(old_hits / total, 3) if total else None}
         log.info("%s (out of fold): best sentence holds the answer %d/%d (before %d/%d)",
                  council, hits, total, old_hits, total)
-    final = fit(rows, names)
+    final = refit(rows)
     args.out.write_text(json.dumps({
-        "note": "fitted by scripts/fit_answer_weights.py (logistic regression, leave-one-council-out)",
+        "note": "fitted by scripts/fit_answer_weights.py (logistic regression, leave-one-council-out)"
+                + (f"; {args.add} added alone, the other weights held" if args.add else ""),
         "weights": {n: round(w, 4) for n, w in final.weights.items()},
         "bias": round(final.bias, 4),
         "out_of_fold": folds,

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ingest.motions import asks_a_question
+from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.backends.extractive import (
     ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend,
 )
@@ -372,6 +373,54 @@ def test_a_sentence_with_the_number_asked_for_is_no_restatement(backend):
     assert (scored["When the "].typed, scored["When the "].restates) == (True, False)
     assert (scored["Many chil"].typed, scored["Many chil"].restates) == (False, True)
     assert scored["When the "].score > scored["Many chil"].score
+
+
+def test_a_figure_among_the_words_of_what_it_measures_outscores_one_apart_from_them(backend):
+    # the same words, the same figure: only where the question's words stand from the figure differs
+    question = "How long is the new road in the Foynes scheme?"
+    far = "The new road in the Foynes scheme was discussed at length by Members, who noted 34 objections."
+    near = "Members discussed the objections at length and noted that the Foynes scheme new road is 34km."
+    scored = {c.text: c for c in backend._score(question, [passage("a", near + " " + far)])}
+    assert scored[near].support == scored[far].support
+    assert scored[near].apart == 0.0 and scored[far].apart > 0.3
+    assert ANSWER_MODEL.weights["apart"] < 0
+    assert scored[near].score > scored[far].score
+    # a question of another kind is scored as before, and so is "how often" (a frequency)
+    other = backend._score("Who discussed the new road in the Foynes scheme?", [passage("a", far)])
+    assert other[0].apart == 0.0
+    often = backend._score("How often is the new road in the Foynes scheme discussed?", [passage("a", far)])
+    assert often[0].apart == 0.0
+
+
+# A Limerick SPC's minutes (3 December 2018), as retrieved for "How long is the ... route?"
+LOOPED_DRIVE = (
+    "The Shannon Estuary Drive was the first of 10 Looped Drives to be included in the WAW. It is a "
+    "Looped Route of approx. 207km. Failte Ireland works closely with West Limerick Resources and the "
+    "Clare Development Company assisting businesses in promoting the visitor attractions on route.\n"
+    "Failte Ireland are developing 5 Visitor Experience Development Plans from Inishowen to Kinsale.")
+
+
+@pytest.mark.slow
+def test_real_model_answers_how_long_with_the_figure_among_the_routes_words(real_embedder):
+    # "the first of 10 Looped Drives" shares more of the question's words, but its figure counts
+    # drives: the length is the figure written beside "Looped Route", close enough now to follow it
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0),
+                                CachingEmbedder(real_embedder))
+    draft = backend.answer("How long is the Shannon Estuary Drive looped route?",
+                           [passage("spc", LOOPED_DRIVE, meeting_date="2018-12-03")])
+    assert "It is a Looped Route of approx. 207km." in [s.text for s in draft.sentences]
+
+
+def test_the_abstention_model_reads_the_best_sentences_probability_as_it_was_fitted(backend):
+    # abstain_weights.json was fitted before ``apart``: its best_probability leaves it out
+    question = "How long is the new road in the Foynes scheme?"
+    far = "The new road in the Foynes scheme was discussed at length by Members, who noted 34 objections."
+    best = backend._score(question, [passage("a", far)])[0]
+    assert best.apart > 0.3
+    draft = backend.answer(question, [passage("a", far)])
+    seen = draft.abstention["features"]["best_probability"]
+    assert seen == round(ANSWER_MODEL.probability(best.features(), without=frozenset({"apart"})), 4)
+    assert seen > round(ANSWER_MODEL.probability(best.features()), 4)
 
 
 def test_the_documents_title_counts_in_overlap_but_not_in_support(backend):

@@ -5,7 +5,7 @@ import pytest
 from assistant.filters import committee_alias_table
 from assistant.question import (
     DATE, DECISION, LIST, NAME, NUMBER, PERSON, PLACE, REASON, YESNO, analyse, has_new_value,
-    typed_values, word_spans,
+    typed_values, value_windows, word_spans,
 )
 
 ALIASES = committee_alias_table(["Metropolitan District of Limerick", "Planning Committee"])
@@ -71,6 +71,22 @@ def test_a_value_the_question_already_states_is_not_an_answer():
     assert has_new_value(q, "Ofsted visited in February 2020.") is False
     assert has_new_value(q, "The visit was on 3 March 2020.") is True
     assert has_new_value(analyse("Why was it deferred?"), "Because of rain.") is None
+
+
+@pytest.mark.parametrize("question, sentence, size, windows", [
+    ("How long is the looped route?", "It is a Looped Route of approx. 207km in all.", 2,
+     ["of approx. 207km in all"]),
+    ("How many homes were approved?", "Of 3,266 homes, 40 were approved.", 1,
+     ["Of 3,266 homes", "homes, 40 were"]),
+    ("How many homes were approved in 2019?", "In 2019 the homes were approved.", 1, []),  # its own year
+    ("How many homes were approved?", "See Appendix 2 for the homes.", 1, []),  # a reference, no figure
+    ("When was the workshop held?", "The workshop was held on 7th February, 2019 at noon.", 1,
+     ["7th February, 2019", "February, 2019 at"]),
+    ("When was the workshop held?", "", 3, []),
+    ("Who chaired the workshop?", "Cllr Ryan chaired it on 7 February 2019.", 3, []),  # not a number or date
+])
+def test_value_windows_are_the_words_around_each_new_number_or_date(question, sentence, size, windows):
+    assert value_windows(analyse(question), sentence, size) == windows
 
 
 def test_word_spans_keep_inner_apostrophes_and_hyphens_when_asked():

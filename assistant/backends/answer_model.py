@@ -3,7 +3,9 @@
 The features (``_Candidate.features`` in ``extractive``) say how well a sentence matches the
 question: meaning (embedding cosine), shared terms (overall, its focus stressed, its head noun),
 its passage's rank, whether it holds a new thing of the kind asked for, whether it merely
-restates the question, whether it meets the question's constraints, whether it opens its passage.
+restates the question, whether it meets the question's constraints, whether it opens its passage,
+and for a number or date question how much of the question it holds away from its figures and
+dates (``apart``).
 Their weights are data, ``answer_weights.json``, fitted by ``scripts/fit_answer_weights.py`` with
 leave-one-council-out cross-validation on the development suites (the file records the
 out-of-fold figures); hand-set weights are what the fit replaced.
@@ -34,17 +36,20 @@ class AnswerModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls({name: float(w) for name, w in data["weights"].items()}, float(data["bias"]))
 
-    def log_odds(self, features: dict[str, float]) -> float:
-        """The model's log-odds that the sentence answers the question (the linear predictor).
+    def log_odds(self, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+        """The model's log-odds that the sentence answers the question (the linear predictor),
+        leaving out the features named in ``without``.
 
         A feature the weights do not name is refused (KeyError): a silent zero weight would hide
         a renamed feature.
         """
-        return self.bias + sum(self.weights[name] * value for name, value in features.items())
+        return self.bias + sum(self.weights[name] * value for name, value in features.items()
+                               if name not in without)
 
-    def probability(self, features: dict[str, float]) -> float:
-        """The model's probability that the sentence answers the question."""
-        z = self.log_odds(features)
+    def probability(self, features: dict[str, float], without: frozenset[str] = frozenset()) -> float:
+        """The model's probability that the sentence answers the question (``without``: as in
+        ``log_odds``)."""
+        z = self.log_odds(features, without)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 

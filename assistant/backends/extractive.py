@@ -32,7 +32,8 @@ from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
-from assistant.question import YESNO, Question, analyse, has_new_value, tokens, typed_values, word_spans
+from assistant.question import (YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
+                                word_spans)
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
@@ -62,6 +63,15 @@ E_COSINE, E_OVERLAP = 0.6, 0.4
 # The thing a question asks for ("which inspectors") counts this much more than its other terms
 # in a sentence's term overlap (see ``terms.focus_terms``).
 FOCUS_WEIGHT = 3.0
+# How near a number or date the question's terms must be to be about it (words each side): the
+# sentence model's ``apart`` feature. 3 / 5 / 8 words all got a negative weight of 0.9-1.9 in every
+# fold; 5 broke fewest items out of fold (docs/rules.md).
+VALUE_WINDOW = 5
+# Sentence features the abstention model's ``best_probability`` was fitted without
+# (``abstain_weights.json``): it reads the best sentence's probability as at its fit until it is
+# refitted; with ``apart`` counted, the lower probabilities withdrew 3 abstentions on
+# unanswerable dev items (ba-03, ld2-05; ld015 on the whole archive).
+ABSTENTION_UNSEEN = frozenset({"apart"})
 # A sentence with fewer new content words than this restates the question ("This was the first
 # Ofsted monitoring visit to the Trust." for "What did the first Ofsted visit to the Trust find?").
 NEW_TERMS = 3
@@ -129,6 +139,8 @@ class _Candidate:
     restates: bool  # says back what the question said with too few new words
     meets: bool  # meets the question's period, body and person (``assistant.constraints``)
     focus: float  # share of the question's head noun stems in the sentence
+    # Of ``support``, the share held only away from every new number or date (``_apart``).
+    apart: float = 0.0
     cosine: float = 0.0
 
     def features(self) -> dict[str, float]:
@@ -138,7 +150,7 @@ class _Candidate:
             "rank": self.rank, "type_match": float(self.typed is True),
             "type_miss": float(self.typed is False), "restates": float(self.restates),
             "meets_constraints": float(self.meets), "focus": self.focus,
-            "first_in_passage": float(self.position == 0),
+            "first_in_passage": float(self.position == 0), "apart": self.apart,
         }
 
     @property
@@ -251,7 +263,8 @@ class ExtractiveBackend:
         by_score = sorted(ranked, key=lambda c: (-c.score, c.passage, c.position))
         values, missing = abstention.features(
             question, query, passages, passages[by_score[0].passage], evidence,
-            ANSWER_MODEL.probability(by_score[0].features()), best_unmet=unmet is not None)
+            ANSWER_MODEL.probability(by_score[0].features(), without=ABSTENTION_UNSEEN),
+            best_unmet=unmet is not None)
         unanswerable = ABSTAIN_MODEL.probability(values)
         notes.append(f"unanswerable_probability={unanswerable:.3f}")
         decision = _decision(values, unanswerable)
@@ -379,8 +392,9 @@ class ExtractiveBackend:
                 restates = len(stems - asked) < NEW_TERMS and not typed
                 meets = unmet_constraint(question, passages[i], sentence, aliases) is None
                 focus = len(head & stems) / len(head) if head else 0.0
+                apart = _apart(question, sentence, query_terms, total, support)
                 candidates.append(_Candidate(sentence, i, position, stems, overlap, support, rank,
-                                             typed, restates, meets, focus))
+                                             typed, restates, meets, focus, apart))
         if not candidates:
             return []
         candidates.sort(key=lambda c: (-c.score, c.passage, c.position))  # cosine still 0 here
@@ -518,6 +532,27 @@ def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
             units.append((labelled, frozenset(stem_set(labelled))))
     units.extend(stemmed_sentences("\n".join(prose)))
     return tuple(units)
+
+
+def _apart(question: Question, sentence: str, terms: Mapping[str, float], total: float,
+           support: float) -> float:
+    """For a number or date question, the share of the question's term weight that a sentence
+    holds only away from the figures and dates it states (more than ``VALUE_WINDOW`` words from
+    each new one, its best placed counted): a sentence may share the question's words and state a
+    figure or date of something else (a letter's heading dated weeks before the meeting it calls,
+    "an update on the Economic Assessment which was sought in January 2018" for when the workshop
+    on it is held), while the answer's figure or date is written among the words of what it
+    measures or dates ("the date for the next meeting was set for 18th February"). 0 for other
+    questions, so their scores do not change, and for a sentence stating no new figure or date
+    (``type_miss`` scores that; counting all its terms as apart made the answer and figure checks
+    pass on unanswerable questions that abstained before: 5 items, 2 councils)."""
+    if "often" in (w.lower() for w in question.words):
+        return 0.0  # "how often" asks a frequency ("at least twice a month"), as ``constraints`` reads it
+    windows = value_windows(question, sentence, VALUE_WINDOW)
+    if not windows or not total:
+        return 0.0  # a sentence with no figure or date is ``type_miss``'s
+    near = max(sum(w for t, w in terms.items() if t in stem_set(window)) for window in windows)
+    return max(0.0, support - near / total)
 
 
 def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
