@@ -268,7 +268,7 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
     if asks_present(words) and (scope.date_from or scope.date_to):
         return _present(question, scope, store)
     if asks_post_holder(words):
-        return _post_holders(question, scope, store)
+        return _post_holders(question, scope, store, aliases_file)
     return None
 
 
@@ -756,11 +756,12 @@ def _body_stems(committee: str) -> frozenset[str]:
     return frozenset(_stems_of(committee))
 
 
-def _post_holders(question: str, scope: Scope, store) -> Answer | None:
+def _post_holders(question: str, scope: Scope, store, aliases_file: str = "") -> Answer | None:
     """The officials the attendance lists name in the post a question asks about, in its period
     (every period when it names none), the most recent holder first, each with the meetings
-    that list them. None when no official's row holds that post: the question goes on to
-    retrieval."""
+    that list them and by the fullest name the records print for them anywhere (lists mostly
+    print "Mr. M. Bilauca"; one prints "Dr. Mihai Bilauca", and the reader asks for the person).
+    None when no official's row holds that post: the question goes on to retrieval."""
     asked = _post_stems(question, scope)
     if not asked:
         return None
@@ -782,15 +783,22 @@ def _post_holders(question: str, scope: Scope, store) -> Answer | None:
     for held in ranked[:MAX_HOLDERS]:
         held.sort(key=lambda r: r["meeting_date"])
         latest = held[-1]
-        fullest = max(held, key=lambda r: len(r.get("name") or ""))
+        name = _fullest_name(max(held, key=lambda r: len(r.get("name") or ""))["name"], store, aliases_file)
         meetings = len({r["meeting_date"] for r in held})
         span = (f"on {human_date(latest['meeting_date'])}" if meetings == 1 else
                 f"at {meetings} meetings from {human_date(held[0]['meeting_date'])} to "
                 f"{human_date(latest['meeting_date'])}")
         # "listed at 3 meetings from A to B": the first and the last listing are cited
-        sentences.append((f"{fullest['name']}, {latest['capacity']}: listed {span}.",
+        sentences.append((f"{name}, {latest['capacity']}: listed {span}.",
                           [latest] if meetings == 1 else [held[0], latest]))
     return _answer(question, scope, "officials", sentences, "attendance", store)
+
+
+def _fullest_name(printed: str, store, aliases_file: str) -> str:
+    """The name of the one person a printed name means, in the fullest form the records print it
+    (``Person.name``: a first name over an initial); ``printed`` itself when the name is ambiguous."""
+    found = People.of(store, aliases_file).find(printed)
+    return found[0].name if len(found) == 1 else printed
 
 
 def _present(question: str, scope: Scope, store) -> Answer | None:

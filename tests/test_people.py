@@ -445,6 +445,14 @@ OFFICIALS = FakeStore([
 ])
 
 
+def test_a_post_holder_is_named_by_the_fullest_form_the_records_print_anywhere():
+    # the lists of the year asked print "Mr. T. O'Neill"; another body's list, years later, "Mr Tom O'Neill"
+    store = FakeStore([_official("Mr. T. O'Neill", "Heritage Officer", "2016-03-01"),
+                       _official("Mr Tom O'Neill", "Heritage Officer, Planning", "2019-02-25", body="Environment SPC")])
+    answer = answer_about_people("Who was the Heritage Officer in 2016?", None, store)
+    assert answer.answer.startswith("Mr Tom O'Neill, Heritage Officer: listed on 1 March 2016.")
+
+
 def test_a_post_holder_listed_at_several_meetings_cites_the_first_and_the_last():
     answer = answer_about_people("Who became the Director of Services for Housing in 2021?", None, OFFICIALS)
     first = answer.sentences[0]
