@@ -795,10 +795,11 @@ def _post_holders(question: str, scope: Scope, store, aliases_file: str = "") ->
 
 
 def _fullest_name(printed: str, store, aliases_file: str) -> str:
-    """The name of the one person a printed name means, in the fullest form the records print it
-    (``Person.name``: a first name over an initial); ``printed`` itself when the name is ambiguous."""
+    """The name of the one person a printed name means, in the fullest form the lists print it as
+    an official (``Person.name_as_official``: a first name over an initial); ``printed`` itself
+    when the name is ambiguous."""
     found = People.of(store, aliases_file).find(printed)
-    return found[0].name if len(found) == 1 else printed
+    return (found[0].name_as_official() or printed) if len(found) == 1 else printed
 
 
 def _present(question: str, scope: Scope, store) -> Answer | None:

@@ -453,6 +453,13 @@ def test_a_post_holder_is_named_by_the_fullest_form_the_records_print_anywhere()
     assert answer.answer.startswith("Mr Tom O'Neill, Heritage Officer: listed on 1 March 2016.")
 
 
+def test_a_post_holder_sharing_a_councillors_surname_and_initial_keeps_the_printed_name():
+    store = FakeStore([_official("Mr. J. Kelly", "Heritage Officer", "2016-03-01"),
+                       _att("John Kelly", "present", "2016-04-01")])
+    answer = answer_about_people("Who was the Heritage Officer in 2016?", None, store)
+    assert answer.answer.startswith("Mr. J. Kelly, Heritage Officer")
+
+
 def test_a_post_holder_listed_at_several_meetings_cites_the_first_and_the_last():
     answer = answer_about_people("Who became the Director of Services for Housing in 2021?", None, OFFICIALS)
     first = answer.sentences[0]

@@ -210,6 +210,13 @@ class Person:
     def name(self) -> str:
         return self.display or max(self.names, key=lambda n: (_completeness(n), self.names[n]))
 
+    def name_as_official(self) -> str:
+        """The fullest form the lists print this person's name in as an official ('' when never
+        listed as one): an officer may share a surname and initial with a councillor, and is
+        not to be named by the councillor's forms."""
+        printed = Counter(a.row["name"] for a in self.appearances if a.status == "official" and a.row.get("name"))
+        return max(printed, key=lambda n: (_completeness(n), printed[n])) if printed else ""
+
     def bodies(self) -> list[str]:
         return sorted({a.committee for a in self.appearances if a.committee})
 
