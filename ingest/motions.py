@@ -561,7 +561,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                     target.seconder = person_name(match.group("seconder"))
                 target.text.append(sentence)
                 target.note(block, rule.origin)
-                if not target.outcome_from_sentence:
+                if not target.outcome_from_sentence and rule.option("account") != "true":
                     _sentence_outcome(sentence, target)
                 if target is current and current not in found:
                     found.append(current)
@@ -581,7 +581,8 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                 motion.text_done = False
             else:
                 motion.text.append(sentence)
-                _sentence_outcome(sentence, motion)
+                if not motion.account:  # a speech's words ("... works carried out") decide nothing
+                    _sentence_outcome(sentence, motion)
                 motion.awaits_text = number == len(sentences) - 1 and bool(ANNOUNCES_TEXT.search(sentence))
             found.append(motion)
             continue

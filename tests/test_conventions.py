@@ -247,6 +247,14 @@ MOTION_CASES = [
      ["Ms Reidy advised that inclusion of the motion could be premature. Cllr Sheahan (M) made a counter motion "
       "that this item not be included in the submission. This motion was seconded by Cllr Sheahan (J)."],
      [(None, "Sheahan (J)", None, "Cllr Sheahan (J).")]),
+    ("member-named-before-in-proposing-the-motion-and-a-speech-decides-nothing",
+     ["Councillor Neville, in proposing the Motion, indicated that the one-way system had been carried out badly.",
+      "The Motion was seconded by Councillor Keary."],
+     [("Neville", "Keary", "agreed", "carried out badly.")]),
+    ("record-of-moving-then-the-movers-account-takes-no-outcome-from-the-speech",
+     ["The motion was proposed by Councillor Leddin and seconded by Cmhlr. Ó Ceallaigh.",
+      "In proposing the motion Councillor Leddin noted that the trial was constantly being deferred."],
+     [("Leddin", "Ó Ceallaigh", "agreed", "constantly being deferred.")]),
     ("account-no-one-seconded-is-no-decision",
      ["In proposing the Motion, Cllr. Gilligan stated that the only payment option should be pay-by-weight.",
       "In responding, Mr Kennedy pointed out that the flat rate option had been phased out."], []),
@@ -254,6 +262,10 @@ MOTION_CASES = [
      ["Councillor Ó Ceallaigh proposed to reject the Castletroy Local Area Plan 2019-2025. The proposal to reject "
       "the Plan was seconded by Councillor Costello. Councillor Ó Ceallaigh cited reasons."],
      [("Ó Ceallaigh", "Costello", "agreed", "cited reasons.")]),
+    ("irish-title-member-proposed-to",
+     ["Cmhlr. Ó Ceallaigh proposed to vary the Local Property Tax basic rate by 15%. This was seconded by "
+      "Councillor Browne."],
+     [("Ó Ceallaigh", "Browne", "agreed", "basic rate by 15%.")]),
     ("proposed-by-ampersand-seconded-by",
      ["The minutes of the meeting held on 8th October, 2018 were proposed by Cllr. G. Mitchell & seconded by "
       "Cllr. M. McCreesh."],
@@ -388,7 +400,7 @@ def test_a_division_names_who_voted_for_the_motion_and_for_the_amendment():
     assert motion.names == {"for": ["Bell", "Ellery", "Marsh"], "against": ["Lindgren", "Okafor"], "abstain": []}
 
 
-NARRATIVE_RULES = ["in-proposing-the-motion", "was-seconded-by", "on-the-proposal-of", "proposed-and-seconded-by",
+NARRATIVE_RULES = ["in-proposing-the-motion", "member-in-proposing-the-motion", "was-seconded-by", "on-the-proposal-of", "proposed-and-seconded-by",
                    "member-proposed-that",
                    "member-moved-and-member-seconded", "member-seconded-by-member-moved", "member-moved-that",
                    "member-nominated-member", "put-to-the-vote-declared", "there-were-votes-for-and-against",
