@@ -41,7 +41,7 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "proposer": {"groups": {"name", "seconder", "rest", "mover"}, "keys": set()},
     "seconder": {"groups": {"name", "rest", "second"}, "keys": set()},
     "resolved": {"groups": {"text"}, "keys": set()},
-    "proposal": {"groups": {"name", "seconder", "text"}, "keys": set()},
+    "proposal": {"groups": {"name", "seconder", "text"}, "keys": {"account"}},
     "seconding": {"groups": {"name", "second"}, "keys": set()},
     "agreement": {"groups": set(), "keys": {"outcome"}},
     "resolution_outcome": {"groups": set(), "keys": {"outcome"}},
@@ -66,7 +66,10 @@ KEY_VALUES: dict[str, set[str] | None] = {
     "outcome": {"agreed", "carried", "lost", "deferred", "tabled", "withdrawn", "noted", "received", "from-word",
                 "from-counts"},
     "vote": {"for", "against", "abstain"},
+    "account": {"true", "false"},
 }
+# Extra keys a rule may leave out, and the value it then has.
+KEY_DEFAULTS: dict[str, str] = {"account": "false"}
 _MAX_REPEAT = _sre_constants.MAXREPEAT
 _REPEATS = {_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT}
 _POSSESSIVE = getattr(_sre_constants, "POSSESSIVE_REPEAT", None)
@@ -215,7 +218,7 @@ def _parse_rules(path: Path, data: dict, raw: str) -> list[Convention]:
         if unknown:
             raise bad(f"unknown key(s) {', '.join(sorted(unknown))} for kind {kind}")
         for key in KINDS[kind]["keys"]:
-            value = entry.get(key)
+            value = entry.get(key, KEY_DEFAULTS.get(key))
             allowed = KEY_VALUES.get(key)
             if not isinstance(value, str) or (allowed is not None and value not in allowed):
                 choices = f" (one of: {', '.join(sorted(allowed))})" if allowed else ""
@@ -231,7 +234,7 @@ def _parse_rules(path: Path, data: dict, raw: str) -> list[Convention]:
         if nested_unbounded_repeat(pattern):
             raise bad("pattern nests unbounded repeats (like (a+)+), which can take exponential "
                       "time; bound the outer repeat ({0,3}) or drop the inner one")
-        options = tuple(sorted((key, entry[key]) for key in KINDS[kind]["keys"]))
+        options = tuple(sorted((key, entry.get(key, KEY_DEFAULTS.get(key))) for key in KINDS[kind]["keys"]))
         rules.append(Convention(kind, name, compiled, entry.get("help", ""), str(path), line or 0,
                                 options))
     return rules

@@ -31,6 +31,8 @@ from ingest.clean import Block
 from ingest.conventions import Conventions
 from minutes_core.text.normalise import fold_quotes, strip_markup
 from minutes_core.text.sentences import split_paragraph
+from minutes_core.text.stems import terms
+from minutes_core.text.stopwords import STOPWORDS
 
 # Longest paragraph text a rule sees: rules run on bounded text only.
 MAX_PARAGRAPH = 4000
@@ -89,6 +91,9 @@ BRACKET_COUNT = re.compile(r"\(\s*(\d{1,3})\s*\)\s*$")
 # A motion's own words that say it amends another ("an amendment to add ...", "moved as an amendment
 # that ..."): an amendment and the motion it amends are two decisions.
 AMENDMENT = re.compile(r"^\W{0,3}(?:moved\s+)?(?:,\s*)?(?:as\s+)?an?\s+(?:further\s+)?amendment\b", re.I)
+# A vote's lead-in that names what was put ("A Vote was taken on the proposal to adopt the Plan").
+VOTE_ON = re.compile(r"\bvot(?:e|ed|ing)\b[^.:]{0,60}?\bon\s+the\s+(?:proposal|motion|amendment)\b(?P<what>[^.:]{3,300})",
+                     re.I)
 OUTCOME_WORDS = {
     "carried": "carried", "passed": "carried", "adopted": "carried", "defeated": "lost",
     "lost": "lost", "failed": "lost", "not carried": "lost",
@@ -120,6 +125,7 @@ class Motion:
     awaits_text: bool = False  # a label or sentence announced the text; the next quotation or "That ..." is it
     told: bool = False  # proposed in a sentence of prose, not under labels
     amendment: bool = False  # its own words say it amends the motion before it
+    account: bool = False  # read from an account of the mover's speech ("In proposing the Motion, X said")
     voted: bool = False  # an outcome line or sentence, or a division, gave its result
 
     @property
@@ -355,6 +361,14 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                                 and not any(m.names.values()) and all(v is None for v in m.votes.values())), None)
                 close()
                 current = amended
+            if vote_side is None and last_prose is not None \
+                    and (named := _motion_voted_on(_flat(last_prose), motions, current)) is not None \
+                    and named is not current:
+                # "A Vote was taken on the proposal to adopt the Plan which resulted as follows:" /
+                # "For: 14": the roll call is the vote on the proposal the lead-in names, not on
+                # the latest one ("X proposed to reject the Plan").
+                close()
+                current = named
             if current is None:
                 current = Motion()
             vote_side = side
@@ -419,7 +433,7 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
         else:
             quoted = []
     close()
-    motions = _merge_elections(_restated([m for m in motions if m.text]))
+    motions = _merge_elections(_restated([m for m in motions if m.text and not _unseconded_account(m)]))
     for motion in motions:
         for side, names in motion.names.items():
             if names and motion.votes[side] is None:
@@ -539,7 +553,21 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
         proposal = conventions.first("proposal", piece)
         if proposal:
             rule, match = proposal
-            motion = Motion(proposer=person_name(match.group("name")), text_done=True, told=True)
+            target = found[-1] if found else current
+            if _tells_of_the_same_motion(target, rule, match):
+                # "In proposing the Motion, X said ..." beside "The Motion was proposed by X and
+                # seconded by Y": one motion, told twice.
+                if match.groupdict().get("seconder") and not target.seconder:
+                    target.seconder = person_name(match.group("seconder"))
+                target.text.append(sentence)
+                target.note(block, rule.origin)
+                if not target.outcome_from_sentence and rule.option("account") != "true":
+                    _sentence_outcome(sentence, target)
+                if target is current and current not in found:
+                    found.append(current)
+                continue
+            motion = Motion(proposer=person_name(match.group("name")), text_done=True, told=True,
+                            account=rule.option("account") == "true")
             if match.groupdict().get("seconder"):
                 motion.seconder = person_name(match.group("seconder"))
             motion.note(block, rule.origin)
@@ -553,7 +581,8 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                 motion.text_done = False
             else:
                 motion.text.append(sentence)
-                _sentence_outcome(sentence, motion)
+                if not motion.account:  # a speech's words ("... works carried out") decide nothing
+                    _sentence_outcome(sentence, motion)
                 motion.awaits_text = number == len(sentences) - 1 and bool(ANNOUNCES_TEXT.search(sentence))
             found.append(motion)
             continue
@@ -565,10 +594,19 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
             if target is not None and target.proposer and not target.seconder:
                 target.seconder = seconder
                 target.note(block, rule.origin)
+                if stated_outcome(sentence) and not target.voted:
+                    # "This Motion was seconded by Y and it was agreed to write to the Minister.": the
+                    # sentence also says what was decided.
+                    _add_decision_sentence(target, sentence)
+                    _sentence_outcome(sentence, target)
                 if target is current and current not in found:
                     found.append(current)
             else:  # "The Motion was seconded by Y and unanimously agreed": the proposer went unnamed
                 motion = Motion(seconder=seconder, text_done=True)
+                if number and not found:
+                    # "X made a counter motion that ... This motion was seconded by Y.": the sentence
+                    # before, which no rule read, says what was seconded.
+                    motion.text.append(sentences[number - 1])
                 motion.text.append(sentence)
                 motion.note(block, rule.origin)
                 _sentence_outcome(sentence, motion)
@@ -594,7 +632,7 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
                 target = found[-1]
                 if not target.outcome_from_sentence:
                     _sentence_outcome(sentence, target, rule.option("outcome"))
-                target.text.append(sentence)
+                _add_decision_sentence(target, sentence)
                 target.note(block, rule.origin)
                 continue
             motion = Motion(text_done=True, resolved=True)
@@ -613,6 +651,55 @@ def _sentence_motions(block: Block, flat: str, conventions: Conventions,
         if found and found[-1] is not current and not found[-1].voted:
             found[-1].text.append(sentence)
     return found
+
+
+def _tells_of_the_same_motion(target: Motion | None, rule, match: re.Match[str]) -> bool:
+    """Whether a proposal sentence and the motion just before it are one motion told twice: an
+    account of the mover's speech ("In proposing the Motion, Councillor X outlined ...") next to
+    the sentence that records the same member moving ("The Motion was proposed by Councillor X and
+    seconded by Y."), in either order. Two motions of one member (a motion, then an amendment) are
+    never an account."""
+    if target is None or not target.told or target.voted or target.amendment:
+        return False
+    account = rule.option("account") == "true"
+    if not (account or target.account) or (account and target.account):
+        return False
+    return _same_person(target.proposer, person_name(match.group("name")))
+
+
+def _motion_voted_on(lead_in: str, motions: list[Motion], current: Motion | None) -> Motion | None:
+    """The motion a vote's lead-in names ("A Vote was taken on the proposal to adopt the Castletroy
+    Local Area Plan"): of the moved motions still without a vote, the one whose words share the
+    most terms with what the lead-in says was put; None when the lead-in names no proposal or two
+    motions share as many."""
+    found = VOTE_ON.search(lead_in[:MAX_SENTENCE])
+    if not found:
+        return None
+    asked = set(terms(found.group("what"), STOPWORDS))
+    candidates = [m for m in motions + ([current] if current is not None else [])
+                  if m.proposer and not m.voted and not any(m.names.values())]
+    scored = sorted(((len(asked & set(terms(m.decision, STOPWORDS))), n) for n, m in enumerate(candidates)),
+                    reverse=True)
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return candidates[scored[0][1]]
+
+
+def _add_decision_sentence(motion: Motion, sentence: str) -> None:
+    """A sentence saying what was decided joins a motion's text; before an account of the mover's
+    speech ("In proposing the Motion, X stated ..."), which is background to the decision, so the
+    decision's opening words (what an answer quotes) are what was agreed."""
+    if motion.account:
+        motion.text.insert(0, sentence)
+    else:
+        motion.text.append(sentence)
+
+
+def _unseconded_account(motion: Motion) -> bool:
+    """An account of a mover's speech that no seconder, vote, agreement or other record of moving followed
+    ("In proposing the Motion, X stated ..." / "In responding, the Director ..."): a member spoke
+    to a notice of motion, which the minutes do not record as moved; not a decision."""
+    return motion.account and not motion.seconder and not motion.voted and not motion.outcome_from_sentence
 
 
 def _prose_before(lead: str) -> str:
@@ -662,8 +749,10 @@ def _is_label_line(sentence: str, match: re.Match[str]) -> bool:
     """Whether a proposal is printed as labels ("Resolution No. 12 Moved by X, Seconded by Y")
     rather than told in a sentence ("It was moved by X and seconded by Y that ...")."""
     before, after = sentence[: match.start()], sentence[match.end():]
-    # A label line has at most a number before it ("Resolution No. 12"), never a clause.
-    return len(before.split()) <= 4 and not re.search(r"\b(?:was|were|it|is|been|be|had|has|have)\b", before, re.I) \
+    # A label line has at most a number before it ("Resolution No. 12"), never a clause, before or
+    # inside the match ("On the proposal of X to adopt the Plan, the proposal was seconded by Y").
+    return len(before.split()) <= 4 \
+        and not re.search(r"\b(?:was|were|it|is|been|be|had|has|have)\b", sentence[: match.end()], re.I) \
         and not re.search(r"[A-Za-z]{3}", after)
 
 
