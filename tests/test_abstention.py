@@ -182,6 +182,34 @@ def test_a_figure_of_another_year_or_day_is_not_given_for_the_one_asked(monkeypa
         assert not backend.answer(answered, [evidence]).abstained
 
 
+def test_a_sentence_silent_on_the_year_missed_does_not_answer_from_a_record_of_another_year(monkeypatch):
+    """The best sentence gives another year's figure; the next one, silent on the year, answers
+    only if its record names the year asked (``constraints.record_unmet``)."""
+    backend = _never_abstaining_model(monkeypatch)
+    best = passage("best", "Riverfest 2022 Detailed Costings came to €310,000 in total.",
+                   meeting_date="2022-09-19")
+    text = "Riverfest {} was reviewed by the members. The festival cost €285,241 in total."
+    earlier = passage("earlier", text.format(2018), meeting_date="2018-12-03")
+    asked = passage("asked", text.format(2019), meeting_date="2019-12-03")
+    draft = backend.answer("What did Riverfest 2019 cost?", [best, earlier])
+    assert draft.abstained and draft.abstention["unmet"] == "year"
+    answered = backend.answer("What did Riverfest 2019 cost?", [best, asked])
+    assert not answered.abstained and answered.citations == {2: asked}
+
+
+def test_a_who_question_is_not_answered_by_another_posts_holder(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    other = passage("other", "Work Programme 2020-2021. Chair: Cllr Kath Scott. Deputy Chair: Cllr Alex Yip.",
+                    committee="Education and Children's Social Care O&S Committee", item_title="WORK PROGRAMME")
+    draft = backend.answer("Who chairs the Housing and Neighbourhoods O&S Committee?", [other])
+    assert draft.abstained and draft.abstention["unmet"] == "post"
+    assert draft.sentences[0].text == ("The closest records do not name the Housing and "
+                                       "Neighbourhoods O&S Committee.")
+    own = passage("own", "Work Programme 2020-2021. Chair: Cllr Penny Holbrook.",
+                  committee="Housing and Neighbourhoods O&S Committee", item_title="WORK PROGRAMME")
+    assert not backend.answer("Who chairs the Housing and Neighbourhoods O&S Committee?", [own]).abstained
+
+
 @pytest.mark.slow
 def test_end_to_end_a_decision_on_a_day_the_records_do_not_hold_abstains(corpus_index):
     """Real model, Chroma and BM25 over the sample corpus: no paper is of 15 December 2020 (the

@@ -26,7 +26,7 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, answer_unmet, unmet_constraint, year_keys
+from assistant.constraints import Unmet, answer_unmet, record_unmet, unmet_constraint, year_keys
 from assistant.filters import find_dates
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
@@ -530,19 +530,23 @@ def _meeting_constraints(question: Question, candidates: list[_Candidate], passa
 def _answer_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage]
                         ) -> tuple[list[_Candidate], Unmet | None]:
     """As ``_meeting_constraints``, for the answer's own constraints, the year and the figure
-    asked (``answer_unmet``)."""
-    return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text))
+    asked (``answer_unmet``); a substitute's record must meet what the best missed
+    (``record_unmet``), not only its sentence be silent on it."""
+    return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text),
+                    lambda c, unmet: record_unmet(question, passages[c.passage], unmet.kind) is None)
 
 
-def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None]
+def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None],
+             substitutes: Callable[[_Candidate, Unmet], bool] = lambda c, unmet: True
              ) -> tuple[list[_Candidate], Unmet | None]:
-    """The candidates that ``check`` passes, if one comes within ``CONSTRAINT_GAP`` of the best;
-    else the candidates by score and what the best misses (None when it misses nothing)."""
+    """The candidates that ``check`` passes (and ``substitutes`` allows, given what the best
+    misses), if one comes within ``CONSTRAINT_GAP`` of the best; else the candidates by score
+    and what the best misses (None when it misses nothing)."""
     ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
     unmet = check(ranked[0])
     if unmet is None:
         return candidates, None
-    meeting = [c for c in ranked if check(c) is None]
+    meeting = [c for c in ranked if check(c) is None and substitutes(c, unmet)]
     if meeting and ranked[0].score - meeting[0].score <= CONSTRAINT_GAP:
         return meeting, None
     return ranked, unmet
