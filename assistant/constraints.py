@@ -48,7 +48,7 @@ class Unmet:
         if self.kind == "label":
             return f"The closest records are of {self.found}, not of {self.asked}."
         if self.kind == "post":
-            return f"The closest records do not name the {self.asked}."
+            return f"The closest records do not say {self.asked}."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -458,23 +458,25 @@ _QUALIFIERS = frozenset("in at on for when before after during from according si
                         "as with".split())
 
 
-def asked_post(question: Question) -> str:
-    """The post or body a "who" question asks the holder of, as the question words it: "Who is
-    Riverton's Director of Finance?" -> "Director of Finance"; "Who chairs the Housing and
-    Neighbourhoods O&S Committee?" -> "Housing and Neighbourhoods O&S Committee"; "Who was
-    appointed as the resource worker for X?" -> "resource worker". Empty for any other
+def asked_post(question: Question) -> tuple[str, str]:
+    """The clause of a "who" question that asks the holder of a post or body, and the post, as
+    the question words them: "Who is Riverton's Director of Finance?" -> ("who is Riverton's
+    Director of Finance", "Director of Finance"); "Who chairs the Housing and Neighbourhoods O&S
+    Committee?" -> (..., "Housing and Neighbourhoods O&S Committee"); "Who was appointed as the
+    resource worker for X?" -> (..., "resource worker"). Empty strings for any other
     question: one that asks who did something ("who seconded it", "who was awarded the
     contract", "who was due to attend"), since a deed's doer is named in any words; a
     follow-up, whose post may be in the conversation. The owner before a post ("Riverton's")
     and the qualifiers after it ("in 2019", "for the 2024/25 municipal year") are not the post.
     """
     if question.answer_type != PERSON or question.wh != "who" or question.known:
-        return ""
+        return "", ""
     words = tokens(question.text.split(",")[0])
     lowered = [w.lower() for w in words]
     if "who" not in lowered:
-        return ""
-    i = lowered.index("who") + 1
+        return "", ""
+    start = lowered.index("who")
+    i = start + 1
     if i < len(lowered) and lowered[i] in _BE:
         i += 1
         if i < len(lowered) and lowered[i] in _APPOINTED:
@@ -482,18 +484,22 @@ def asked_post(question: Question) -> str:
     elif i < len(lowered) and lowered[i] in _POST_VERBS:
         i += 1
     else:
-        return ""
+        return "", ""
     if i >= len(words) or not (lowered[i] in ("the", "a", "an") or words[i][:1].isupper()):
-        return ""  # "who was due to attend", "who was awarded the contract": a deed, no post
-    post = []
-    for word, low in zip(words[i:], lowered[i:]):
+        return "", ""  # "who was due to attend", "who was awarded the contract": a deed, no post
+    post, end = [], len(words)
+    for n in range(i, len(words)):
+        word, low = words[n], lowered[n]
         if low in _QUALIFIERS:
+            end = n
             break
         if low.endswith(("'s", "’s")) or low in MONTHS or any(ch.isdigit() for ch in low):
             continue
         if post or low not in ("the", "a", "an"):
             post.append(word)
-    return " ".join(post)
+    if not post:
+        return "", ""
+    return " ".join(["who"] + words[start + 1:end]), " ".join(post)
 
 
 def _post(question: Question, passage: Passage, sentence: str) -> Unmet | None:
@@ -510,7 +516,7 @@ def _post(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     Policy Committee"). The heading and the body count because a list under "Vice-Chair" or
     a meeting's "Chair:" names the post there.
     """
-    post = asked_post(question)
+    clause, post = asked_post(question)
     needed = [t for word in post.split() if not (word.isupper() and len(word) > 1)
               for t in terms(word, STOPWORDS) if len(t) > 1]
     if not needed:
@@ -518,4 +524,4 @@ def _post(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     said = stem_set(" ".join(x for x in (sentence, passage.item_title, passage.committee) if x))
     if all(t in said for t in needed):
         return None
-    return Unmet("post", "", post)
+    return Unmet("post", "", clause)

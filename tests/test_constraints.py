@@ -299,17 +299,20 @@ def test_the_label_miss_says_which_one_the_records_give():
 
 
 @pytest.mark.parametrize("question, post", [
-    ("Who is Riverton's Director of Finance?", "Director of Finance"),
-    ("Who chairs the Housing and Neighbourhoods O&S Committee?", "Housing and Neighbourhoods O&S Committee"),
+    ("Who is Riverton's Director of Finance?", ("who is Riverton's Director of Finance", "Director of Finance")),
+    ("Who chairs the Housing and Neighbourhoods O&S Committee?",
+     ("who chairs the Housing and Neighbourhoods O&S Committee", "Housing and Neighbourhoods O&S Committee")),
     ("Who was appointed Vice-Chair of Ashworth's Audit and Governance Committee for the 2024/25 "
-     "municipal year?", "Vice-Chair of Audit and Governance Committee"),
-    ("Who was appointed as the resource worker for the Public Participation Network?", "resource worker"),
-    ("Who was the Mayor of Limerick in 2019?", "Mayor of Limerick"),
+     "municipal year?", ("who was appointed Vice-Chair of Ashworth's Audit and Governance Committee",
+                         "Vice-Chair of Audit and Governance Committee")),
+    ("Who was appointed as the resource worker for the Public Participation Network?",
+     ("who was appointed as the resource worker", "resource worker")),
+    ("Who was the Mayor of Limerick in 2019?", ("who was the Mayor of Limerick", "Mayor of Limerick")),
     # who did something: a deed, not a post
-    ("Who seconded the motion?", ""),
-    ("Who was due to attend the 14 February 2018 meeting?", ""),
-    ("Who was awarded the Early Years contract?", ""),
-    ("What is the Director of Finance's name?", ""),
+    ("Who seconded the motion?", ("", "")),
+    ("Who was due to attend the 14 February 2018 meeting?", ("", "")),
+    ("Who was awarded the Early Years contract?", ("", "")),
+    ("What is the Director of Finance's name?", ("", "")),
 ])
 def test_the_post_a_who_question_asks_the_holder_of(question, post):
     assert asked_post(analyse(question)) == post
@@ -347,7 +350,7 @@ def test_the_post_miss_names_the_post_asked():
     question = analyse("Who is Riverton's Director of Finance?")
     sentence = "The Cabinet Member for Finance introduced the strategy."
     unmet = answer_unmet(question, passage("p", sentence), sentence)
-    assert unmet.message(question) == "The closest records do not name the Director of Finance."
+    assert unmet.message(question) == "The closest records do not say who is Riverton's Director of Finance."
 
 
 @pytest.mark.parametrize("kind, question, text, missed", [
