@@ -2,9 +2,10 @@
 
 An answer must meet what the question names (``assistant.question``): the period ("in November
 2020") and the body ("the Planning Committee") (``unmet_constraint``), and the year and the
-figure asked ("for 2024/25", "how many voted", ``answer_unmet``); the kind of thing asked for
-is otherwise a feature of the sentence model. The nearest sentence on the topic often fails one of them: a figure for another
-month, a decision of another body. A person named in the question is not checked: on the
+figure asked ("for 2024/25", "how many voted") and the post whose holder is asked ("who is the
+Director of Finance") (``answer_unmet``); the kind of thing asked for is otherwise a feature of
+the sentence model. The nearest sentence on the topic often fails one of them: a figure for
+another month, a decision of another body. A person named in the question is not checked: on the
 development suites the person was as often the source ("according to Councillor Booth") as the
 subject, and the check abstained on 8 right answers and no unanswerable question. Quoting it as the answer is the confident wrong answer the
 issue describes; instead the backend says what the records give and shows the closest passages:
