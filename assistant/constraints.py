@@ -2,9 +2,10 @@
 
 An answer must meet what the question names (``assistant.question``): the period ("in November
 2020") and the body ("the Planning Committee") (``unmet_constraint``), and the year and the
-figure asked ("for 2024/25", "how many voted", ``answer_unmet``); the kind of thing asked for
-is otherwise a feature of the sentence model. The nearest sentence on the topic often fails one of them: a figure for another
-month, a decision of another body. A person named in the question is not checked: on the
+figure asked ("for 2024/25", "how many voted") and the post whose holder is asked ("who is the
+Director of Finance") (``answer_unmet``); the kind of thing asked for is otherwise a feature of
+the sentence model. The nearest sentence on the topic often fails one of them: a figure for
+another month, a decision of another body. A person named in the question is not checked: on the
 development suites the person was as often the source ("according to Councillor Booth") as the
 subject, and the check abstained on 8 right answers and no unanswerable question. Quoting it as the answer is the confident wrong answer the
 issue describes; instead the backend says what the records give and shows the closest passages:
@@ -20,10 +21,11 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from assistant.filters import find_dates
-from assistant.question import (_NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, Question, tokens,
+from assistant.question import (_BE, _NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, PERSON, Question, tokens,
                                 word_spans)
 from minutes_core.text.dates import MONTHS, human_date
 from minutes_core.text.normalise import name_key
+from minutes_core.text.stems import stem_set, terms
 from minutes_core.text.stopwords import STOPWORDS
 from vectorstore.models import Passage
 
@@ -31,7 +33,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year", "day", "figure" or "label"
+    kind: str  # "period", "body", "year", "day", "figure", "label" or "post"
     found: str
     asked: str
 
@@ -46,6 +48,8 @@ class Unmet:
             return "The closest records do not give the figure asked for."
         if self.kind == "label":
             return f"The closest records are of {self.found}, not of {self.asked}."
+        if self.kind == "post":
+            return f"The closest records do not say {self.asked}."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -112,9 +116,34 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
     "day"), the year asked (kind "year"), the numbered thing asked (kind "label"), the figure
-    asked (kind "figure")."""
+    asked (kind "figure"), the post or body whose holder is asked (kind "post")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
-        _label(question, sentence) or _figure(question, sentence)
+        _label(question, sentence) or _figure(question, sentence) or _post(question, passage, sentence)
+
+
+def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | None:
+    """The answer check of ``kind`` ("day", "year", "label", "figure") applied to a sentence's
+    whole record (its passage's text and titles) instead of the sentence.
+
+    It judges a substitute: when the best sentence misses a constraint, a nearby sentence that
+    passes only by saying nothing of it must not answer from a record that misses it too. "What
+    did Riverfest 2019 cost?": the best sentence, "Riverfest 2022 Detailed Costings", misses the
+    edition asked; the next one, silent on the edition, gave Riverfest 2018's costs from a
+    passage naming Riverfest only as 2018. A record that names what was asked, or says nothing
+    of it, passes (the checks stay one-sided).
+    """
+    record = " ".join(x for x in (passage.title, passage.item_title, passage.text) if x)
+    if kind == "day":
+        return _day(question, passage, record)
+    if kind == "year":
+        return _year(question, passage, record)
+    if kind == "label":
+        return _label(question, record)
+    if kind == "figure":
+        return _figure(question, record)
+    if kind == "post":
+        return _post(question, passage, record)
+    raise ValueError(f"unknown answer check {kind!r}")
 
 
 def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
@@ -418,3 +447,82 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
             continue  # "what percentage" is not answered by "30 centimetres"
         return None
     return Unmet("figure", "", "")
+
+
+# "Who chairs the X", "who led X": a verb that asks the holder of a post or the chair of a body.
+_POST_VERBS = frozenset("chairs chaired heads headed leads led".split())
+# "Who was appointed Vice-Chair of X", "who was elected as the X".
+_APPOINTED = frozenset("appointed elected named nominated".split())
+# Words that end the post's name and start what qualifies it ("the Mayor in 2019", "the chair
+# at the meeting of ...").
+_QUALIFIERS = frozenset("in at on for when before after during from according since until by to "
+                        "as with".split())
+
+
+def asked_post(question: Question) -> tuple[str, str]:
+    """The clause of a "who" question that asks the holder of a post or body, and the post, as
+    the question words them: "Who is Riverton's Director of Finance?" -> ("who is Riverton's
+    Director of Finance", "Director of Finance"); "Who chairs the Housing and Neighbourhoods O&S
+    Committee?" -> (..., "Housing and Neighbourhoods O&S Committee"); "Who was appointed as the
+    resource worker for X?" -> (..., "resource worker"). Empty strings for any other
+    question: one that asks who did something ("who seconded it", "who was awarded the
+    contract", "who was due to attend"), since a deed's doer is named in any words; a
+    follow-up, whose post may be in the conversation. The owner before a post ("Riverton's")
+    and the qualifiers after it ("in 2019", "for the 2024/25 municipal year") are not the post.
+    """
+    if question.answer_type != PERSON or question.wh != "who" or question.known:
+        return "", ""
+    words = tokens(question.text.split(",")[0])
+    lowered = [w.lower() for w in words]
+    if "who" not in lowered:
+        return "", ""
+    start = lowered.index("who")
+    i = start + 1
+    if i < len(lowered) and lowered[i] in _BE:
+        i += 1
+        if i < len(lowered) and lowered[i] in _APPOINTED:
+            i += 1 + (lowered[i + 1:i + 2] == ["as"])
+    elif i < len(lowered) and lowered[i] in _POST_VERBS:
+        i += 1
+    else:
+        return "", ""
+    if i >= len(words) or not (lowered[i] in ("the", "a", "an") or words[i][:1].isupper()):
+        return "", ""  # "who was due to attend", "who was awarded the contract": a deed, no post
+    post, end = [], len(words)
+    for n in range(i, len(words)):
+        word, low = words[n], lowered[n]
+        if low in _QUALIFIERS:
+            end = n
+            break
+        if low.endswith(("'s", "’s")) or low in MONTHS or any(ch.isdigit() for ch in low):
+            continue
+        if post or low not in ("the", "a", "an"):
+            post.append(word)
+    if not post:
+        return "", ""
+    return " ".join(["who"] + words[start + 1:end]), " ".join(post)
+
+
+def _post(question: Question, passage: Passage, sentence: str) -> Unmet | None:
+    """A "who is the X" or "who chairs X" question (``asked_post``) answered by a sentence that,
+    with its item's heading and its meeting's body, lacks a word of the post: the chair of
+    another committee ("Education and Children's Social Care O&S Committee ... Chair:" for
+    "who chairs the Housing and Neighbourhoods O&S Committee"), the "Cabinet Member for
+    Finance" for "Director of Finance", an attendance list for "Vice-Chair".
+
+    Every word is needed: a post is named in full where its holder is named ("Director of
+    Finance and Section 151 Officer Deborah Ashcroft"), and the other committee's or post's
+    shared words ("Committee", "Finance") are what the near-miss matched on. An all-capital
+    abbreviation ("SPC", "O&S") is not needed: the records often spell it out ("Strategic
+    Policy Committee"). The heading and the body count because a list under "Vice-Chair" or
+    a meeting's "Chair:" names the post there.
+    """
+    clause, post = asked_post(question)
+    needed = [t for word in post.split() if not (word.isupper() and len(word) > 1)
+              for t in terms(word, STOPWORDS) if len(t) > 1]
+    if not needed:
+        return None
+    said = stem_set(" ".join(x for x in (sentence, passage.item_title, passage.committee) if x))
+    if all(t in said for t in needed):
+        return None
+    return Unmet("post", "", clause)

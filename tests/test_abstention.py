@@ -182,6 +182,35 @@ def test_a_figure_of_another_year_or_day_is_not_given_for_the_one_asked(monkeypa
         assert not backend.answer(answered, [evidence]).abstained
 
 
+def test_a_sentence_silent_on_the_year_missed_does_not_answer_from_a_record_of_another_year(monkeypatch):
+    """The best sentence gives another year's figure; the next one, silent on the year, answers
+    only if its record names the year asked (``constraints.record_unmet``), wherever it is."""
+    backend = _never_abstaining_model(monkeypatch)
+    monkeypatch.setattr(extractive, "OTHER_PASSAGE_GAP", extractive.CONSTRAINT_GAP)
+    best = passage("best", "Riverfest 2022 Detailed Costings came to €310,000 in total.",
+                   meeting_date="2022-09-19")
+    text = "Riverfest {} was reviewed by the members. The festival cost €285,241 in total."
+    earlier = passage("earlier", text.format(2018), meeting_date="2018-12-03")
+    asked = passage("asked", text.format(2019), meeting_date="2019-12-03")
+    draft = backend.answer("What did Riverfest 2019 cost?", [best, earlier])
+    assert draft.abstained and draft.abstention["unmet"] == "year"
+    answered = backend.answer("What did Riverfest 2019 cost?", [best, asked])
+    assert not answered.abstained and answered.citations == {2: asked}
+
+
+def test_a_who_question_is_not_answered_by_another_posts_holder(monkeypatch):
+    backend = _never_abstaining_model(monkeypatch)
+    other = passage("other", "Work Programme 2020-2021. Chair: Cllr Kath Scott. Deputy Chair: Cllr Alex Yip.",
+                    committee="Education and Children's Social Care O&S Committee", item_title="WORK PROGRAMME")
+    draft = backend.answer("Who chairs the Housing and Neighbourhoods O&S Committee?", [other])
+    assert draft.abstained and draft.abstention["unmet"] == "post"
+    assert draft.sentences[0].text == ("The closest records do not say who chairs the Housing and "
+                                       "Neighbourhoods O&S Committee.")
+    own = passage("own", "Work Programme 2020-2021. Chair: Cllr Penny Holbrook.",
+                  committee="Housing and Neighbourhoods O&S Committee", item_title="WORK PROGRAMME")
+    assert not backend.answer("Who chairs the Housing and Neighbourhoods O&S Committee?", [own]).abstained
+
+
 @pytest.mark.slow
 def test_end_to_end_a_decision_on_a_day_the_records_do_not_hold_abstains(corpus_index):
     """Real model, Chroma and BM25 over the sample corpus: no paper is of 15 December 2020 (the
@@ -228,3 +257,61 @@ def test_end_to_end_another_stage_and_a_later_years_figure_abstain_saying_which(
     assert overspend.abstained and overspend.abstention["unmet"] == "year" and overspend.citations
     assert overspend.sentences[0].text == "The closest records are for 2019/20, not for 2017."
     assert not assistant.ask("What was the Trust's overspend in 2019/20?").abstained
+
+
+@pytest.mark.slow
+def test_end_to_end_a_post_the_records_do_not_name_abstains_and_one_they_name_is_answered(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: its work programmes name the chair of
+    the Education and Children's Social Care O&S Committee, not of the Housing and
+    Neighbourhoods one, and name that committee's manager."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    chair = assistant.ask("Who chairs the Housing and Neighbourhoods O&S Committee?")
+    assert chair.abstained and chair.abstention["unmet"] == "post" and chair.citations
+    assert chair.sentences[0].text == ("The closest records do not say who chairs the Housing and "
+                                       "Neighbourhoods O&S Committee.")
+    manager = assistant.ask("Who is the committee manager for the Education and Children's Social "
+                            "Care O&S Committee in 2020-21?")
+    assert not manager.abstained
+
+
+def _candidate(text: str, passage_index: int, position: int, score: float):
+    """A sentence candidate with a fixed sentence-model score."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Scored(extractive._Candidate):
+        fixed: float = 0.0
+
+        @property
+        def score(self) -> float:
+            return self.fixed
+
+    return Scored(text=text, passage=passage_index, position=position, stems=frozenset(), overlap=0.0,
+                  support=0.0, rank=0.0, typed=None, restates=False, meets=True, focus=0.0, fixed=score)
+
+
+@pytest.mark.parametrize("same_passage, gap, missed", [
+    (True, 1.0, None),  # the figure in the next sentence of the best's own item
+    (False, 1.0, "figure"),  # another item's figure, well below the best: no answer
+    (False, 0.4, None),  # another passage's sentence nearly as good as the best
+])
+def test_a_substitute_from_another_passage_must_come_close_to_the_best(same_passage, gap, missed):
+    question = analyse("How many homes does the scheme propose?")
+    passages = [passage("a", "The scheme was discussed at length. The scheme proposes 140 homes."),
+                passage("b", "The scheme proposes 140 homes.")]
+    best = _candidate("The scheme was discussed at length.", 0, 0, 2.0)
+    other = _candidate("The scheme proposes 140 homes.", 0 if same_passage else 1, 1, 2.0 - gap)
+    ranked, unmet = extractive._answer_constraints(question, [best, other], passages)
+    assert (unmet.kind if unmet else None) == missed
+    assert (ranked == [other]) == (missed is None)
+
+
+def test_a_follow_up_may_take_its_substitute_from_another_passage():
+    question = analyse("And how many homes does it propose?")
+    question.known = "The scheme was approved in March."
+    passages = [passage("a", "The scheme was approved in March."), passage("b", "It proposes 140 homes.")]
+    best = _candidate("The scheme was approved in March.", 0, 0, 2.0)
+    other = _candidate("It proposes 140 homes.", 1, 0, 1.0)
+    assert extractive._answer_constraints(question, [best, other], passages)[1] is None

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.constraints import answer_unmet, asks_money, stated_figures, unmet_constraint, year_keys
+from assistant.constraints import (answer_unmet, asked_post, asks_money, record_unmet, stated_figures,
+                                  unmet_constraint, year_keys)
 from assistant.filters import committee_alias_table
 from assistant.question import analyse
 from tests.assistant_fakes import passage
@@ -290,8 +291,78 @@ def test_a_thing_named_by_its_number_is_not_answered_by_another_number_of_it(que
     assert (unmet.kind if unmet else None) == missed
 
 
-def test_the_label_miss_says_which_one_the_records_give():
-    question = analyse("How many homes does Cedar Ridge Phase 4 propose?")
-    sentence = "The draft plan for Cedar Ridge Phase 3 proposes 140 homes."
-    unmet = answer_unmet(question, passage("p", sentence), sentence)
-    assert unmet.message(question) == "The closest records are of Phase 3, not of Phase 4."
+@pytest.mark.parametrize("question, sentence, said", [
+    ("How many homes does Cedar Ridge Phase 4 propose?", "The draft plan for Cedar Ridge Phase 3 proposes 140 homes.",
+     "The closest records are of Phase 3, not of Phase 4."),
+    ("Who is Riverton's Director of Finance?", "The Cabinet Member for Finance introduced the strategy.",
+     "The closest records do not say who is Riverton's Director of Finance."),
+])
+def test_the_label_and_post_misses_say_what_the_records_lack(question, sentence, said):
+    asked = analyse(question)
+    assert answer_unmet(asked, passage("p", sentence), sentence).message(asked) == said
+
+
+@pytest.mark.parametrize("question, post", [
+    ("Who is Riverton's Director of Finance?", ("who is Riverton's Director of Finance", "Director of Finance")),
+    ("Who chairs the Housing and Neighbourhoods O&S Committee?",
+     ("who chairs the Housing and Neighbourhoods O&S Committee", "Housing and Neighbourhoods O&S Committee")),
+    ("Who was appointed Vice-Chair of Ashworth's Audit and Governance Committee for the 2024/25 "
+     "municipal year?", ("who was appointed Vice-Chair of Ashworth's Audit and Governance Committee",
+                         "Vice-Chair of Audit and Governance Committee")),
+    ("Who was appointed as the resource worker for the Public Participation Network?",
+     ("who was appointed as the resource worker", "resource worker")),
+    ("Who was the Mayor of Limerick in 2019?", ("who was the Mayor of Limerick", "Mayor of Limerick")),
+    # who did something: a deed, not a post
+    ("Who seconded the motion?", ("", "")),
+    ("Who was due to attend the 14 February 2018 meeting?", ("", "")),
+    ("Who was awarded the Early Years contract?", ("", "")),
+    ("What is the Director of Finance's name?", ("", "")),
+])
+def test_the_post_a_who_question_asks_the_holder_of(question, post):
+    assert asked_post(analyse(question)) == post
+
+
+@pytest.mark.parametrize("question, sentence, heading, committee, missed", [
+    # another committee's chair, another post of the same portfolio, a list without the post
+    ("Who chairs the Housing and Neighbourhoods O&S Committee?",
+     "Education and Children's Social Care O&S Committee: Work Programme 2020-2021 Chair: Cllr Kath Scott",
+     "WORK PROGRAMME", None, "post"),
+    ("Who is Riverton's Director of Finance?",
+     "The Cabinet Member for Finance and Resources, Councillor Marion Scholes, introduced it.",
+     None, "Audit and Governance Committee", "post"),
+    # the post named in the sentence, the heading or the meeting's body
+    ("Who is Riverton's Director of Finance?",
+     "Deborah Ashcroft, Director of Finance and Section 151 Officer, presented the report.", None, None, None),
+    ("Who was appointed as the resource worker for the Network?",
+     "That Ms A. Byrne be appointed.", "Appointment of Resource Worker", None, None),
+    ("Who chairs the Housing and Neighbourhoods O&S Committee?", "Chair: Cllr Penny Holbrook",
+     None, "Housing and Neighbourhoods Overview and Scrutiny Committee", None),
+    # an abbreviation is not needed: the records spell it out
+    ("Who chairs the Home and Social Development SPC in 2021?",
+     "Councillor Sheahan chaired the Home and Social Development Strategic Policy Committee.", None, None, None),
+    # a deed's doer is not judged
+    ("Who seconded the motion?", "Councillor Daly seconded it.", None, None, None),
+])
+def test_a_who_question_needs_the_post_asked_named_where_its_holder_is(question, sentence, heading,
+                                                                       committee, missed):
+    evidence = passage("p", sentence, item_title=heading, committee=committee)
+    unmet = answer_unmet(analyse(question), evidence, sentence)
+    assert (unmet.kind if unmet else None) == missed
+
+
+
+@pytest.mark.parametrize("kind, question, text, missed", [
+    # a record naming the thing asked only with another number misses it, whatever its sentence says
+    ("label", "What did Riverfest 2019 cost?",
+     "Riverfest 2018 was reviewed. The festival cost €285,241 in total.", True),
+    ("label", "What did Riverfest 2019 cost?",
+     "Riverfest 2019 was reviewed. The festival cost €285,241 in total.", False),
+    ("label", "What did Riverfest 2019 cost?", "The festival cost €285,241 in total.", False),
+    ("post", "Who is Riverton's Director of Finance?",
+     "The Cabinet Member for Finance introduced it. Councillor Scholes answered questions.", True),
+    ("post", "Who is Riverton's Director of Finance?",
+     "The Director of Finance introduced it. Deborah Ashcroft answered questions.", False),
+])
+def test_a_substitutes_record_is_judged_as_a_whole(kind, question, text, missed):
+    unmet = record_unmet(analyse(question), passage("p", text), kind)
+    assert (unmet is not None) == missed
