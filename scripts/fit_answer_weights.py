@@ -9,7 +9,9 @@ the weights the file held before. The final weights, fitted on every council, ar
 those figures. Held-out suites are never read.
 
 The councils' indexes must exist under ``--data-dir`` (``minutes eval run --plan ... --data-dir
-DIR`` builds them).
+DIR`` builds them). ``--plan`` may be repeated, each plan with its own ``--data-dir`` in the same
+order, so that one fit reads both plans' development suites (``evals/plan.toml`` and the whole
+archive's ``evals/plan-archive.toml``: its council is one more fold).
 
     PYTHONPATH=$PWD python scripts/fit_answer_weights.py --data-dir /tmp/ans-data \
         --features /tmp/answer-features.jsonl
@@ -22,7 +24,8 @@ probability at which the training councils' answerable items are abstained on at
 ``FALSE_ABSTENTION`` of the time; the figures reported per council are out-of-fold: the share of
 its unanswerable items abstained on and of its answerable items abstained on (false abstention).
 
-    PYTHONPATH=$PWD python scripts/fit_answer_weights.py --abstention --data-dir /tmp/abst \
+    PYTHONPATH=$PWD python scripts/fit_answer_weights.py --abstention \
+        --plan evals/plan.toml --data-dir /tmp/abst --plan evals/plan-archive.toml --data-dir /tmp/arch \
         --features /tmp/abstain-features.jsonl
 """
 
@@ -171,7 +174,8 @@ def main_abstention(args) -> int:
     if args.features and args.features.exists():
         rows = [json.loads(line) for line in args.features.read_text().splitlines() if line]
     else:
-        rows = collect_items(args.plan, args.data_dir, args.council)
+        rows = [row for plan, data_dir in args.sources
+                for row in collect_items(plan, data_dir, args.council)]
         if args.features:
             args.features.write_text("".join(json.dumps(r) + "\n" for r in rows))
     names = list(FEATURES)
@@ -257,8 +261,10 @@ def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--plan", type=Path, default=PLAN)
-    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--plan", type=Path, action="append",
+                        help=f"an eval plan (repeatable, each with its --data-dir; default {PLAN.name})")
+    parser.add_argument("--data-dir", type=Path, action="append", required=True,
+                        help="where a plan's indexes are (one per --plan, in the same order)")
     parser.add_argument("--features", type=Path, help="cache of the collected rows (JSONL)")
     parser.add_argument("--out", type=Path, help="the weights file (default: the model's own)")
     parser.add_argument("--abstention", action="store_true",
@@ -268,6 +274,10 @@ def main(argv=None) -> int:
     parser.add_argument("--add", metavar="FEATURE",
                         help="fit this new feature's weight alone, the file's weights held")
     args = parser.parse_args(argv)
+    plans = args.plan or [PLAN]
+    if len(plans) != len(args.data_dir):
+        parser.error(f"{len(plans)} plan(s) and {len(args.data_dir)} --data-dir: give one per plan")
+    args.sources = list(zip(plans, args.data_dir))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.abstention:
         args.out = args.out or ABSTAIN_FILE
@@ -276,7 +286,7 @@ def main(argv=None) -> int:
     if args.features and args.features.exists():
         rows = [json.loads(line) for line in args.features.read_text().splitlines() if line]
     else:
-        rows = collect(args.plan, args.data_dir)
+        rows = [row for plan, data_dir in args.sources for row in collect(plan, data_dir)]
         if args.features:
             args.features.write_text("".join(json.dumps(r) + "\n" for r in rows))
     names = sorted(rows[0]["features"])

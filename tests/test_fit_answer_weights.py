@@ -1,6 +1,15 @@
-"""The sentence-model fitting script: a new feature's weight fitted alone, the others held."""
+"""The fitting script: a new feature's weight fitted alone, the others held; the abstention fit
+reading several plans."""
 
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.backends.abstention import FEATURES, WEIGHTS_FILE as ABSTAIN_FILE
 from assistant.backends.answer_model import AnswerModel
+from scripts import fit_answer_weights
 from scripts.fit_answer_weights import fit_added, top1
 
 BEFORE = AnswerModel({"cosine": 2.0}, -1.0)
@@ -32,3 +41,36 @@ def test_the_added_feature_breaks_the_ties_the_model_before_it_left():
     reversed_rows = [r for pair in zip(held[1::2], held[::2]) for r in pair]
     assert top1(reversed_rows, model.probability) == (5, 5)
     assert top1(reversed_rows, lambda f: BEFORE.probability({"cosine": f["cosine"]}))[0] == 0
+
+
+def abstention_rows(council: str) -> list[dict]:
+    """A council's items: answerable ones whose best sentence matches, unanswerable ones that miss the year."""
+    def row(i: int, unanswerable: bool) -> dict:
+        values = {name: 0.0 for name in FEATURES}
+        values.update(evidence=0.2 if unanswerable else 0.8, year_miss=float(unanswerable and i % 4 != 0))
+        return {"council": council, "item": f"{council}/{i}", "type": "fact", "route": "retrieval",
+                "features": values, "label": unanswerable, "abstained": False, "right": not unanswerable}
+    return [row(i, False) for i in range(30)] + [row(i, True) for i in range(30, 38)]
+
+
+def test_the_abstention_fit_reads_every_plan_each_from_its_own_data_dir(tmp_path, monkeypatch):
+    read = []
+
+    def collect(plan, data_dir, councils=None):
+        read.append((plan, data_dir))
+        return abstention_rows(plan.stem)
+
+    monkeypatch.setattr(fit_answer_weights, "collect_items", collect)
+    out = tmp_path / "abstain_weights.json"
+    shutil.copy(ABSTAIN_FILE, out)
+    fit_answer_weights.main(["--abstention", "--plan", "a.toml", "--data-dir", "/tmp/a",
+                             "--plan", "b.toml", "--data-dir", "/tmp/b", "--out", str(out)])
+    assert read == [(Path("a.toml"), Path("/tmp/a")), (Path("b.toml"), Path("/tmp/b"))]
+    fitted = json.loads(out.read_text())
+    assert sorted(fitted["out_of_fold"]) == ["a", "b"] and fitted["rows"] == 76
+
+
+def test_a_plan_without_its_data_dir_is_refused():
+    with pytest.raises(SystemExit):
+        fit_answer_weights.main(["--abstention", "--plan", "a.toml", "--plan", "b.toml",
+                                 "--data-dir", "/tmp/a"])
