@@ -32,7 +32,7 @@ from assistant.models import AnswerSentence, Turn
 from assistant.question import tokens
 from minutes_core.text.normalise import match_form
 from minutes_core.text.stems import stem
-from vectorstore.models import Filters, Passage
+from vectorstore.models import Passage
 
 log = logging.getLogger(__name__)
 
@@ -131,19 +131,14 @@ def continuations(carried: list[Passage], index) -> list[Passage]:
 
 def _following(passage: Passage, index) -> Passage | None:
     """The chunk after ``passage`` in its document, if it belongs to the same item."""
-    doc, position = passage.metadata.get("doc_id"), passage.metadata.get("chunk_index")
-    if index is None or doc is None or position is None or not passage.source:
+    if index is None or not passage.item:
         return None
     try:
-        chunks = index.passages_where(Filters(source=passage.source))
+        following = index.neighbour(passage, 1)
     except Exception:  # a damaged index must not stop a question
         log.exception("cannot read the chunks of %s", passage.source)
         return None
-    for other in chunks:
-        if other.metadata.get("doc_id") == doc and other.metadata.get("chunk_index") is not None \
-                and int(other.metadata["chunk_index"]) == int(position) + 1:
-            return other if passage.item and other.item == passage.item else None
-    return None
+    return following if following is not None and following.item == passage.item else None
 
 
 def asks_decision_field(question: str) -> bool:

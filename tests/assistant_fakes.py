@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from vectorstore.index import Index
 from vectorstore.models import Filters, Passage
 
 DIM = 512
@@ -129,6 +130,8 @@ class FakeIndex:
 
     def passages_where(self, filters: Filters, limit: int = 10000) -> list[Passage]:
         return [p for p in self.passages if _matches(p, filters)][:limit]
+
+    neighbour = Index.neighbour  # the real lookup, over this index's passages_where
 
     def stats(self) -> dict:
         return {

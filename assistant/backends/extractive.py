@@ -10,12 +10,13 @@ backend says it cannot find the answer rather than offering the nearest sentence
 
 from __future__ import annotations
 
+
 import logging
 import math
 import re
 import threading
 from collections import OrderedDict
-from functools import lru_cache
+from functools import lru_cache, partial
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -307,7 +308,8 @@ class ExtractiveBackend:
             notes.append("No RESOLVED text was among the passages found; the answer quotes the "
                          "closest sentences instead.")
         candidates = ranked  # those meeting the constraints, when one comes close to the best
-        continuation = self._continuation if self.index is not None else None
+        # the chunk after a passage, where an answer cut by a chunk boundary goes on
+        continuation = partial(self.index.neighbour, offset=1) if self.index is not None else None
         parts = compound_parts(query)
         if len(parts) > 1:
             # "How long is the contract, and when does its first term end?": each part gets its
@@ -469,14 +471,14 @@ class ExtractiveBackend:
         chunk_index = passage.metadata.get("chunk_index")
         marker = _RESOLVED.search(text)
         if marker is None and self.index is not None and chunk_index is not None:
-            previous = self._neighbour(passage, int(chunk_index) - 1)
+            previous = self.index.neighbour(passage, -1, decisions_only=True)
             if previous is not None and _RESOLVED.search(previous.text):
                 text = _join_overlapping(previous.text, text)
                 marker = _RESOLVED.search(text)
         block = text[marker.end():] if marker else text
         end = _ITEM_HEADING.search(block)
         if end is None and self.index is not None and chunk_index is not None:
-            following = self._neighbour(passage, int(chunk_index) + 1)
+            following = self.index.neighbour(passage, 1, decisions_only=True)
             if following is not None:
                 block = _join_overlapping(block, following.text)
                 end = _ITEM_HEADING.search(block)
@@ -484,25 +486,6 @@ class ExtractiveBackend:
             block = block[: end.start()]
         block = "\n".join(passage_units(block)).strip()
         return block[:MAX_BLOCK_CHARS]
-
-    def _continuation(self, passage: Passage) -> Passage | None:
-        """The chunk that follows ``passage`` in its document, if any."""
-        chunk_index = passage.metadata.get("chunk_index")
-        if chunk_index is None:
-            return None
-        return self._neighbour(passage, int(chunk_index) + 1, decisions_only=False)
-
-    def _neighbour(self, passage: Passage, chunk_index: int, decisions_only: bool = True) -> Passage | None:
-        doc_id = passage.metadata.get("doc_id")
-        if chunk_index < 0 or doc_id is None:
-            return None
-        for other in self.index.passages_where(Filters(source=passage.source, decisions_only=decisions_only)):
-            if other.metadata.get("doc_id") == doc_id and \
-                    other.metadata.get("chunk_index") is not None and \
-                    int(other.metadata["chunk_index"]) == chunk_index:
-                return other
-        return None
-
 
 @lru_cache(maxsize=4096)
 def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
