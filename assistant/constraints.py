@@ -118,7 +118,8 @@ def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet |
     "day"), the year asked (kind "year"), the numbered thing asked (kind "label"), the figure
     asked (kind "figure"), the post or body whose holder is asked (kind "post")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
-        _label(question, sentence) or _figure(question, sentence) or _post(question, passage, sentence)
+        _counted_before(question, passage, sentence) or _label(question, sentence) or \
+        _figure(question, sentence) or _post(question, passage, sentence)
 
 
 def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | None:
@@ -317,6 +318,46 @@ def _undated(question: Question, passage: Passage, asked: set[str]) -> Unmet | N
                  f"for {' and '.join(p.text for p in question.periods) or ' and '.join(sorted(asked))}")
 
 
+# Words of a question that counts a plan, a forecast or a target, which a meeting before the
+# period may well state ("how many homes will be built in 2022", "how many are planned for 2022").
+_PLAN_WORDS = frozenset("will planned plan plans proposed propose expected forecast forecasts projected "
+                        "target targets due estimated".split())
+
+
+def counts(question: Question) -> bool:
+    """Whether the question counts things: "how many"."""
+    words = [w.lower() for w in question.words]
+    return any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
+
+
+def _counted_before(question: Question, passage: Passage, sentence: str) -> Unmet | None:
+    """A count of what happened in the period asked ("how many litter fines were issued in
+    December 2019", "how many officers did the Council appoint in 2021") answered by a sentence
+    naming no date or year, of a meeting (and a document) dated before that period starts: the
+    records of February 2019 cannot count December 2019's fines; the nearest sentence is another
+    period's count ("two other fines were issued during the month", "there are four officers").
+
+    Only counts: a sum or an allocation for a year is set before the year starts (a budget, the
+    GMA), and so is a plan, a forecast or a target counted (``_PLAN_WORDS``). Other questions
+    were measured and left out: an undated sentence of an earlier meeting answered them rightly
+    (0.10.0, "Tried and dropped": q046, lad005). Unlike ``_year``, a title naming the year asked
+    does not excuse the record: the minutes of a meeting of that year are titled with it too.
+    A single day names a meeting or an event (``_day``); a "when" question asks for a date.
+    """
+    if question.answer_type == DATE or not counts(question) or \
+            any(w.lower() in _PLAN_WORDS for w in question.words):
+        return None
+    periods = [p for p in question.periods if p.first != p.last]
+    dated = [d[:10] for d in (passage.meeting_date, passage.metadata.get("doc_date")) if d]
+    if not periods or not dated or find_dates(sentence) or year_keys(sentence):
+        return None
+    start = min(periods, key=lambda p: p.first)
+    if any(d >= start.first.isoformat() for d in dated):
+        return None
+    return Unmet("year", f"of the meeting of {human_date(passage.meeting_date)}" if passage.meeting_date
+                 else f"of {human_date(dated[0])}", f"for {start.text}")
+
+
 # Words after a figure that make it a share ("12 per cent", "12%" is read from the sign).
 _SHARE_WORDS = frozenset("per percent percentage".split())
 _CURRENCY = "£$€"
@@ -332,7 +373,8 @@ _MEASURE_WORDS = frozenset(
 MONEY_QUESTION_WORDS = frozenset(
     "cost costs costing spend spent spending budget budgets price prices fee fees funding fund "
     "grant grants allocation allocated allocate levy rent income revenue overspend underspend "
-    "deficit surplus savings drawdown paid pay payment".split())
+    "deficit surplus savings drawdown paid pay payment contribute contributed contribution "
+    "contributions".split())
 # Words after a figure that make it a time of day ("9.30 a.m.").
 _CLOCK_WORDS = frozenset("a.m am p.m pm".split())
 
@@ -429,8 +471,7 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
     if question.answer_type != NUMBER or "often" in (w.lower() for w in question.words):
         return None
     said = {w.lower() for w in tokens(question.text)}
-    words = [w.lower() for w in question.words]
-    counting = any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
+    counting = counts(question)
     sharing = "percentage" in question.focus
     paying = not counting and not sharing and asks_money(question)
     for figure in stated_figures(sentence):
