@@ -115,8 +115,9 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
-    "day"), the year asked (kind "year"), the numbered thing asked (kind "label"), the figure
-    asked (kind "figure"), the post or body whose holder is asked (kind "post")."""
+    "day"), the year asked or a count of the period asked (kind "year"), the numbered thing asked
+    (kind "label"), the figure asked (kind "figure"), the post or body whose holder is asked (kind
+    "post")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
         _counted_before(question, passage, sentence) or _label(question, sentence) or \
         _figure(question, sentence) or _post(question, passage, sentence)
@@ -373,8 +374,7 @@ _MEASURE_WORDS = frozenset(
 MONEY_QUESTION_WORDS = frozenset(
     "cost costs costing spend spent spending budget budgets price prices fee fees funding fund "
     "grant grants allocation allocated allocate levy rent income revenue overspend underspend "
-    "deficit surplus savings drawdown paid pay payment contribute contributed contribution "
-    "contributions".split())
+    "deficit surplus savings drawdown paid pay payment".split())
 # Words after a figure that make it a time of day ("9.30 a.m.").
 _CLOCK_WORDS = frozenset("a.m am p.m pm".split())
 

@@ -132,6 +132,19 @@ def test_end_to_end_a_figure_asked_for_another_year_abstains_citing_the_year_hel
     assert not assistant.ask("How many laptops did the Trust distribute to vulnerable children?").abstained
 
 
+@pytest.mark.slow
+def test_end_to_end_a_count_asked_of_a_later_year_abstains_citing_the_earlier_meeting(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: its laptops were counted at a meeting
+    of December 2020, which cannot count 2021's."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    answer = assistant.ask("How many laptops did the Trust distribute to vulnerable children in 2021?")
+    assert answer.abstained and answer.abstention["unmet"] == "year"
+    assert answer.sentences[0].text == "The closest records are of the meeting of 9 December 2020, not for 2021."
+    assert any("3,500 laptops" in s.text for s in answer.sentences[1:])
+
+
 def _never_abstaining_model(monkeypatch):
     monkeypatch.setattr(extractive, "ABSTAIN_MODEL", AbstainModel(
         {name: 0.0 for name in ABSTAIN_MODEL.weights}, -20.0, 0.5))

@@ -195,6 +195,46 @@ def test_a_sentence_naming_no_year_is_of_its_meeting_when_that_is_years_after_th
     assert answer_unmet(annual, passage("p", complaints, meeting_date="2025-07-18"), complaints).kind == "year"
 
 
+@pytest.mark.parametrize("question, sentence, meeting_date, doc_date, missed", [
+    # another period's count: a meeting before the month or the year asked cannot count it
+    ("How many litter fines were issued in the Adare district in December 2019?",
+     "Two other fines were also issued in the district during the month.", "2019-02-12", None, True),
+    ("How many officers did the Council appoint in 2021?",
+     "There are four officers and the unit has a team based approach.", "2020-02-21", None, True),
+    # a meeting in or after the period asked may count it
+    ("How many litter fines were issued in the Adare district in December 2019?",
+     "Two other fines were also issued in the district during the month.", "2020-01-14", None, False),
+    ("How many officers did the Council appoint in 2021?",
+     "There are four officers and the unit has a team based approach.", "2021-03-05", None, False),
+    # a document dated in the period, tabled at an earlier meeting, may count it
+    ("How many officers did the Council appoint in 2021?",
+     "There are four officers.", "2020-12-14", "2021-01-04", False),
+    # a sentence that dates itself is judged by its dates (``_year``), not by its meeting
+    ("How many officers did the Council appoint in 2021?",
+     "Four officers will be appointed in 2021.", "2020-02-21", None, False),
+    # a plan, a forecast or a target counted is stated before its period
+    ("How many homes will be built in 2022?", "The scheme provides 40 homes.", "2021-06-01", None, False),
+    ("How many homes were planned for 2022?", "The scheme provides 40 homes.", "2021-06-01", None, False),
+    # not a count: a sum for a year is set before the year starts
+    ("How much was the grant for 2022?", "The grant is €40,000.", "2021-06-01", None, False),
+    # no period asked, or a single day (an event or a meeting: ``_day``)
+    ("How many officers did the Council appoint?", "There are four officers.", "2020-02-21", None, False),
+])
+def test_a_count_of_a_period_is_not_answered_by_an_undated_sentence_of_an_earlier_meeting(
+        question, sentence, meeting_date, doc_date, missed):
+    fields = {"meeting_date": meeting_date, **({"doc_date": doc_date} if doc_date else {})}
+    unmet = answer_unmet(analyse(question), passage("p", sentence, **fields), sentence)
+    assert (unmet is not None and unmet.kind == "year") is missed
+
+
+def test_the_count_of_another_period_says_which_meeting_the_records_give():
+    question = analyse("How many litter fines were issued in the Adare district in December 2019?")
+    sentence = "Two other fines were also issued in the district during the month."
+    unmet = answer_unmet(question, passage("p", sentence, meeting_date="2019-02-12"), sentence)
+    assert unmet.message(question) == ("The closest records are of the meeting of 12 February 2019, "
+                                       "not for December 2019.")
+
+
 @pytest.mark.parametrize("sentence, found", [
     ("Recommendation No. 2 That the SPC recommend adoption at the meeting in January 2019.", []),
     ("8.3 2023 Water Rates - Report FIN-2023-02 advised an increase of 4.5 per cent", ["4.5"]),
