@@ -282,15 +282,8 @@ def _make_chunk(doc: Document, units: list[Unit], index: int, checksum: str, pag
                  metadata=metadata)
 
 
-# How context_header joins its parts, and how its item part begins (lower case, as written below).
-HEADER_JOIN = " · "
-ITEM_PREFIX = "item "
-
-
 def context_header(metadata: dict) -> str:
-    """One line saying where a passage sits: committee · meeting · document · item · section.
-
-    It is the first line of a chunk's ``index_text``; ``header_parts`` reads it back."""
+    """One line saying where a passage sits: committee · meeting · document · item · section."""
     parts = [metadata.get("committee") or ""]
     printed = metadata.get("committee_printed")
     if printed and printed.lower() != (metadata.get("committee") or "").lower():
@@ -299,22 +292,9 @@ def context_header(metadata: dict) -> str:
         parts.append(f"meeting {human_date(metadata['meeting_date'])}")
     parts.append(metadata.get("title") or "")
     if metadata.get("item"):
-        parts.append(f"{ITEM_PREFIX}{metadata['item']} {metadata.get('item_title') or ''}".strip())
+        parts.append(f"item {metadata['item']} {metadata.get('item_title') or ''}".strip())
     if metadata.get("section"):
         parts.append(metadata["section"])
     if metadata.get("is_decision"):
         parts.append("decision RESOLVED")
-    return normalise_for_index(HEADER_JOIN.join(p for p in parts if p))
-
-
-def header_parts(index_text: str) -> tuple[str, str, str]:
-    """(the item's number and heading, the rest of the header, the passage) of an ``index_text``.
-
-    The keyword index weighs them apart (``vectorstore.keyword.chunk_counts``). A text of one
-    line has no header: all of it is the passage."""
-    header, newline, body = index_text.partition("\n")
-    if not newline:
-        return "", "", index_text
-    parts = header.split(HEADER_JOIN)
-    item = [part for part in parts if part.startswith(ITEM_PREFIX)]
-    return " ".join(item), " ".join(part for part in parts if part not in item), body
+    return normalise_for_index(" · ".join(p for p in parts if p))

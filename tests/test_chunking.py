@@ -138,17 +138,3 @@ def test_each_passage_of_minutes_with_item_labels_carries_its_item(tmp_path):
         "1", "Adoption of the Minutes of the Housing Strategic Policy Committee meeting held on 14th May 2018")
     # the numbered requests inside item 2 are no items of their own
     assert next(c for c in chunks if "vacant homes" in c.text).metadata["item"] == "2"
-
-
-@pytest.mark.parametrize("metadata, item, rest", [
-    ({"committee": "Cabinet", "meeting_date": "2018-11-21", "title": "Minutes", "item": "5",
-      "item_title": "Drainage Works", "section": "Appendix"},
-     "item 5 Drainage Works", "Cabinet meeting 21 November 2018 Minutes Appendix"),
-    ({"committee": "Cabinet", "title": "Itemised budget"}, "", "Cabinet Itemised budget"),
-    ({"title": "Report", "item": "3"}, "item 3", "Report"),
-    ({}, "", ""),
-])
-def test_the_item_heading_is_read_back_from_the_header_context_header_writes(metadata, item, rest):
-    from ingest.chunking import context_header, header_parts
-
-    assert header_parts(f"{context_header(metadata)}\nThe passage.") == (item, rest, "The passage.")

@@ -22,10 +22,9 @@ TEXTS = [
 
 
 def lucene_bm25(query: str, texts: list[str]) -> list[float]:
-    """Lucene BM25 (k1 1.5, b 0.75) written out, as bm25s's default computes it, over the term
-    frequencies the index counts (``keyword.chunk_counts``)."""
-    docs = [keyword.chunk_counts(t) for t in texts]
-    avgdl = sum(sum(d.values()) for d in docs) / len(docs)
+    """Lucene BM25 (k1 1.5, b 0.75) written out, as bm25s's default computes it."""
+    docs = [keyword.chunk_terms(t) for t in texts]
+    avgdl = sum(map(len, docs)) / len(docs)
     scores = []
     for doc in docs:
         score = 0.0
@@ -34,8 +33,8 @@ def lucene_bm25(query: str, texts: list[str]) -> list[float]:
             if not df:
                 continue
             idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
-            tf = doc[term]
-            score += idf * tf / (tf + 1.5 * (0.25 + 0.75 * sum(doc.values()) / avgdl))
+            tf = doc.count(term)
+            score += idf * tf / (tf + 1.5 * (0.25 + 0.75 * len(doc) / avgdl))
         scores.append(score)
     return scores
 
@@ -54,51 +53,6 @@ def fill(registry: Registry, texts: list[str], committee: str = "Cabinet") -> li
 
     registry.update_keyword([(c.rowid, c.index_text, store_metadata(c.metadata)) for c in rows], [])
     return ids
-
-
-HEADER = "Cabinet · meeting 21 November 2018 · Minutes of the meeting of 21 November 2018"
-
-
-@pytest.mark.parametrize("index_text, expected", [
-    # the committee, the meeting's date and the title: once a word, however often written
-    (f"{HEADER}\nThe drainage works were approved.",
-     {"cabinet": 1, "meet": 1, "21": 1, "novemb": 1, "2018": 1, "minut": 1, "drainag": 1, "work": 1,
-      "approv": 1}),
-    # the item's number and heading: ITEM_HEADING_WEIGHT times, on top of the passage's own count
-    (f"{HEADER} · item 5 Drainage Works\nThe drainage works were approved.",
-     {"cabinet": 1, "meet": 1, "21": 1, "novemb": 1, "2018": 1, "minut": 1, "approv": 1,
-      "item": 2, "5": 2, "drainag": 3, "work": 3}),
-    # a section after the item is header, not item heading
-    (f"{HEADER} · item 5 Drainage · Appendix\nWorks.",
-     {"cabinet": 1, "meet": 1, "21": 1, "novemb": 1, "2018": 1, "minut": 1, "appendix": 1,
-      "item": 2, "5": 2, "drainag": 2, "work": 1}),
-    # the header's words repeated in the passage count there as often as written
-    (f"{HEADER}\nIn 2018, and again in 2018.", {"cabinet": 1, "meet": 1, "21": 1, "novemb": 1,
-                                                "minut": 1, "2018": 3}),
-    ("one line, no header: drainage drainage", {"line": 1, "header": 1, "drainag": 2}),
-    ("", {}),
-    ("\n", {}),
-])
-def test_header_words_count_once_and_the_item_heading_counts_double(index_text, expected):
-    assert keyword.ITEM_HEADING_WEIGHT == 2
-    assert dict(keyword.chunk_counts(index_text)) == expected
-
-
-def test_a_question_naming_an_item_heading_finds_that_item_before_a_title_naming_it(registry):
-    """Two chunks as long, the query word once in each header: in the item heading it wins, where
-    counting every header word alike would tie them and list the older chunk (the title's) first."""
-    from vectorstore.chroma_store import store_metadata
-
-    loaded, documents, chunks = build_file("/k/two.txt", [
-        {"title": "Allocation report", "chunks": ["Members noted the figures for the year."]},
-        {"title": "Minutes", "chunks": ["Members noted the figures for the district."]}])
-    chunks[0].index_text = f"Cabinet · meeting 1 May 2019 · Allocation report\n{chunks[0].text}"
-    chunks[1].index_text = f"Cabinet · meeting 1 May 2019 · Minutes · item 4 Allocation\n{chunks[1].text}"
-    registry.replace_file(loaded, documents, chunks)
-    rows = registry.chunks_by_rowid(registry.indexed_rows())
-    registry.update_keyword([(c.rowid, c.index_text, store_metadata(c.metadata)) for c in rows], [])
-    found = [chunk_id for chunk_id, _ in registry.keyword_search("allocation", k=2)]
-    assert found == [chunks[1].id, chunks[0].id]
 
 
 @pytest.fixture

@@ -451,29 +451,6 @@ def test_keyword_index_of_another_tokenizer_is_emptied_and_refilled_by_sync(coun
     assert_indexes_match_registry(index)
 
 
-def test_keyword_index_counted_the_0_11_way_is_rebuilt_by_the_next_sync_without_embedding(council_index, make_index):
-    """A data directory of 0.11.0 (postings of the whole index_text, every word as often as
-    written) is upgraded by the next ingest's sync from the registry's texts: no vector is
-    computed again, and the postings are those of ``keyword.chunk_counts``."""
-    from minutes_core.text.stems import TOKENIZER_VERSION
-    from vectorstore import keyword
-
-    council_index.registry.set_counter("tokenizer", TOKENIZER_VERSION)  # what 0.11.0 stored
-    council_index.close()
-    index = make_index()
-    assert index.registry.meta_text("tokenizer") == keyword.INDEX_VERSION
-    assert index.keyword_search("Acme", k=1) == []
-    report = index.sync()
-    assert (report.keyword_added, report.embedded) == (8, 0)
-    assert index.keyword_search("Acme", k=1)[0].source == "cabinet_jan.txt"
-    stored = index.registry.chunks_by_rowid(index.registry.indexed_rows())
-    postings = {row[0] for row in index.registry._query("SELECT term FROM keyword_vocab")}
-    assert postings == {f"{term}#{n}" for c in stored for term, n in keyword.chunk_counts(c.index_text).items()}
-    assert_indexes_match_registry(index)
-    index.close()
-    assert make_index().sync().keyword_added == 0  # upgraded once
-
-
 def test_keyword_index_is_updated_in_the_transaction_that_replaces_a_file(council_index):
     """Removing a file takes its chunks out of the keyword index at once: no rebuild, no stale hit."""
     before = len(council_index.registry.keyword_ids())

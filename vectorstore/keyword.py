@@ -7,8 +7,7 @@ ever rebuilt whole (bm25s, used before, could not add or remove a document).
 
 What is indexed is a chunk's ``index_text`` read as the rest of the project reads it
 (``minutes_core.text.stems.terms``, stopwords left out), so keyword search and sentence scoring see
-the same terms. Its first line, the contextual header (``ingest.chunking.context_header``), is
-weighed apart from the passage (``chunk_counts``). FTS5 would tokenise and rank by its own rules (its ``bm25()`` fixes k1 = 1.2 and a
+the same terms. FTS5 would tokenise and rank by its own rules (its ``bm25()`` fixes k1 = 1.2 and a
 different idf), so each distinct term of a chunk is stored once as the token ``term#tf``: the
 FTS5 table is then a compact postings list (``detail=none``: about 100 bytes a chunk), the
 ``fts5vocab`` instance table reads one term's postings with its term frequencies by a range
@@ -16,9 +15,8 @@ lookup, and the score is computed here exactly as bm25s's default did (Lucene BM
 b = 0.75, float32), so rankings do not move.
 
 The table is contentless (it stores no text); removing a chunk's postings needs its tokens, which
-are recomputed from the ``index_text`` the registry keeps. A new tokenizer or a new way of
-counting (``INDEX_VERSION``) therefore rebuilds the postings from the registry's texts, without
-embedding anything again: ``Registry`` empties them on opening and the next sync adds every chunk.
+are recomputed from the ``index_text`` the registry keeps. A new tokenizer version
+(``TOKENIZER_VERSION``) therefore rebuilds the postings, which ``Registry`` does on opening.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.chunking import header_parts
-from minutes_core.text.stems import TOKENIZER_VERSION, terms
+from minutes_core.text.stems import terms
 from minutes_core.text.stopwords import STOPWORDS
 
 log = logging.getLogger(__name__)
@@ -67,36 +64,9 @@ FILTER_COLUMNS = ("committee_lc", "meeting_ts", "doc_type", "is_decision", "sour
 _OPERATORS = {"$eq": "=", "$gte": ">=", "$lte": "<="}
 
 
-# How the contextual header counts (``chunk_counts``): the item's heading this many times a
-# passage word, the rest of the header (committee, meeting date, document title, section) once a
-# word however often it repeats there. Measured in docs/rules.md, 0.12.0.
-ITEM_HEADING_WEIGHT = 2
-# Stored with the index: postings counted another way are rebuilt (see the module docstring).
-INDEX_VERSION = f"{TOKENIZER_VERSION}; header: item heading x{ITEM_HEADING_WEIGHT}, the rest once"
-
-
-def chunk_terms(text: str) -> list[str]:
-    """The terms BM25 searches for a query (and reads in a chunk's text)."""
-    return terms(text, STOPWORDS)
-
-
-def chunk_counts(index_text: str) -> Counter:
-    """Term -> the frequency BM25 indexes for a chunk.
-
-    Every chunk of a meeting carries the same committee, date and title in its header, and a
-    set of minutes writes its date twice there ("meeting 21 November 2018 · Minutes of the
-    meeting of 21 November 2018"): counted as often as they are written, they lift all of a
-    meeting's chunks alike and a term-frequency of two outweighs the passage's own words; counted
-    once, they still say which meeting. The item's heading names what the passage is about ("General
-    Municipal Allocation (GMA)", "Climate Action Plan") in words the passage itself often omits,
-    so it counts double.
-    """
-    item, rest, body = header_parts(index_text)
-    counts = Counter(chunk_terms(body))
-    counts.update(set(chunk_terms(rest)))
-    for term in chunk_terms(item):
-        counts[term] += ITEM_HEADING_WEIGHT
-    return counts
+def chunk_terms(index_text: str) -> list[str]:
+    """The terms BM25 indexes for a chunk, and searches for a query."""
+    return terms(index_text, STOPWORDS)
 
 
 def _tokens(counts: Counter) -> str:
@@ -107,7 +77,7 @@ def add(db: sqlite3.Connection, rows: Iterable[tuple[int, str, dict[str, Any]]])
     """Index chunks: (chunks.rowid, index_text, filter fields). Inside the caller's transaction."""
     n = 0
     for rowid, index_text, fields in rows:
-        counts = chunk_counts(index_text)
+        counts = Counter(chunk_terms(index_text))
         db.execute("INSERT INTO keyword_postings (rowid, tokens) VALUES (?, ?)", (rowid, _tokens(counts)))
         db.execute(
             f"INSERT INTO keyword_chunks (rowid, n_terms, {', '.join(FILTER_COLUMNS)})"
@@ -122,7 +92,7 @@ def remove(db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:
     """Forget chunks: (chunks.rowid, the index_text they were added with). Inside a transaction."""
     n = 0
     for rowid, index_text in rows:
-        counts = chunk_counts(index_text)
+        counts = Counter(chunk_terms(index_text))
         db.execute("INSERT INTO keyword_postings (keyword_postings, rowid, tokens) VALUES ('delete', ?, ?)",
                    (rowid, _tokens(counts)))
         db.execute("DELETE FROM keyword_chunks WHERE rowid = ?", (rowid,))
@@ -131,7 +101,7 @@ def remove(db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:
 
 
 def clear(db: sqlite3.Connection) -> None:
-    """Empty the index (a new ``INDEX_VERSION``: every chunk is added again)."""
+    """Empty the index (a new tokenizer: every chunk is added again)."""
     db.execute("INSERT INTO keyword_postings (keyword_postings) VALUES ('delete-all')")
     db.execute("DELETE FROM keyword_chunks")
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ingest.models import Chunk, Document, LoadedFile
+from minutes_core.text.stems import TOKENIZER_VERSION
 from vectorstore import keyword
 from vectorstore.dedup import DocumentKey, DocumentSketch
 
@@ -263,15 +264,14 @@ class Registry:
         db.execute("VACUUM")
 
     def _check_tokenizer(self) -> None:
-        """Empty the keyword index when it was built by another tokenizer or counted another way
-        (``keyword.INDEX_VERSION``): its postings could not be removed (they are recomputed from
-        the text), and sync adds every chunk again from the stored texts (nothing is embedded)."""
-        if self.meta_text("tokenizer") == keyword.INDEX_VERSION:
+        """Empty the keyword index when it was built by another tokenizer: its postings could not
+        be removed (they are recomputed from the text), and sync adds every chunk again."""
+        if self.meta_text("tokenizer") == TOKENIZER_VERSION:
             return
         with self._transaction() as db:
             keyword.clear(db)
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('tokenizer', ?)",
-                       (keyword.INDEX_VERSION,))
+                       (TOKENIZER_VERSION,))
             self._bump(db, "generation", "keyword_generation")
 
     @contextmanager
