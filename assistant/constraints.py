@@ -33,7 +33,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year", "day", "figure", "label" or "post"
+    kind: str  # "period", "body", "year", "day", "figure" or "post"
     found: str
     asked: str
 
@@ -46,8 +46,6 @@ class Unmet:
             return f"The closest records are {self.found}, not {self.asked}."
         if self.kind == "figure":
             return "The closest records do not give the figure asked for."
-        if self.kind == "label":
-            return f"The closest records are of {self.found}, not of {self.asked}."
         if self.kind == "post":
             return f"The closest records do not say {self.asked}."
         if self.kind == "body":
@@ -115,32 +113,29 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
-    "day"), the year asked or a count of the period asked (kind "year"), the numbered thing asked
-    (kind "label"), the figure asked (kind "figure"), the post or body whose holder is asked (kind
-    "post")."""
+    "day"), the year asked or a count of the period asked (kind "year"), the figure asked (kind
+    "figure"), the post or body whose holder is asked (kind "post")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
-        _counted_before(question, passage, sentence) or _label(question, sentence) or \
+        _counted_before(question, passage, sentence) or \
         _figure(question, sentence) or _post(question, passage, sentence)
 
 
 def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | None:
-    """The answer check of ``kind`` ("day", "year", "label", "figure") applied to a sentence's
+    """The answer check of ``kind`` ("day", "year", "figure", "post") applied to a sentence's
     whole record (its passage's text and titles) instead of the sentence.
 
     It judges a substitute: when the best sentence misses a constraint, a nearby sentence that
-    passes only by saying nothing of it must not answer from a record that misses it too. "What
-    did Riverfest 2019 cost?": the best sentence, "Riverfest 2022 Detailed Costings", misses the
-    edition asked; the next one, silent on the edition, gave Riverfest 2018's costs from a
-    passage naming Riverfest only as 2018. A record that names what was asked, or says nothing
-    of it, passes (the checks stay one-sided).
+    passes only by saying nothing of it must not answer from a record that misses it too. "Who
+    was appointed Vice-Chair for 2024/25?": the best sentence names an earlier year's
+    appointment; the next one, an attendance list silent on the year, is of a record naming only
+    earlier years. A record that names what was asked, or says nothing of it, passes (the checks
+    stay one-sided).
     """
     record = " ".join(x for x in (passage.title, passage.item_title, passage.text) if x)
     if kind == "day":
         return _day(question, passage, record)
     if kind == "year":
         return _year(question, passage, record)
-    if kind == "label":
-        return _label(question, record)
     if kind == "figure":
         return _figure(question, record)
     if kind == "post":
@@ -247,35 +242,6 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     found = said[-1].text if said else " and ".join(sorted(held))
     wanted = " and ".join(p.text for p in question.periods) or " and ".join(sorted(asked))
     return Unmet("year", f"for {found}", f"for {wanted}")
-
-
-def numbered_names(text: str) -> list[tuple[str, str]]:
-    """The things a text names with a number, as (word, number): "Cedar Ridge Phase 4" ->
-    ("Phase", "4"), "Riverfest 2019" -> ("Riverfest", "2019"). A month and its year
-    ("November 2021") is a date, not a name; a stopword before a number ("in 2019") names nothing."""
-    words = tokens(text)
-    return [(word, number) for word, number in zip(words, words[1:])
-            if number.isdigit() and not any(ch.isdigit() for ch in word)
-            and word.lower() not in MONTHS and word.lower() not in STOPWORDS]
-
-
-def _label(question: Question, sentence: str) -> Unmet | None:
-    """The question names a thing by its number ("Cedar Ridge Phase 4", "Riverfest 2019") and
-    the answer sentence names the same thing only with other numbers ("Phase 3", "Riverfest
-    2022"): another phase, edition or year of it, the near-miss the records hold instead.
-
-    A sentence that does not name the thing with a number is not judged (a minute rarely repeats
-    the name it is the minute of); a "when" question is judged too, since another edition's date
-    does not answer it either.
-    """
-    said = numbered_names(sentence)
-    asked = numbered_names(question.text)
-    for word, number in asked:
-        numbers = {n for w, n in asked if w.lower() == word.lower()}  # "Key Stage 3 to Key Stage 5"
-        others = [(w, n) for w, n in said if w.lower() == word.lower()]
-        if others and not numbers & {n for _, n in others}:
-            return Unmet("label", " ".join(others[0]), f"{word} {number}")
-    return None
 
 
 # Words after which a year is a target, not the period of a figure ("growth of 150,000 by 2031").

@@ -174,10 +174,6 @@ def test_a_count_asked_and_no_figure_found_abstains_and_quotes_what_the_records_
      "What was the investment portfolio worth on 31 March 2023?", "day",
      "The closest records are of 30 September 2022, not of 31 March 2023.",
      "What was the investment portfolio worth on 30 September 2022?"),
-    ("The draft plan of subdivision for Cedar Ridge Phase 3 proposes 140 homes.", "2023-01-24",
-     "How many homes does Cedar Ridge Phase 4 propose?", "label",
-     "The closest records are of Phase 3, not of Phase 4.",
-     "How many homes does Cedar Ridge Phase 3 propose?"),
     ("Overdraft accommodation of €50m was approved for the 12 month period to 31st December, 2022.",
      "2021-09-27", "What overdraft did the Council approve for 2020?", "year",
      "The closest records are for 31st December, 2022, not for 2020.",
@@ -255,17 +251,12 @@ def test_end_to_end_another_years_figure_and_a_missing_figure_abstain_saying_whi
 
 
 @pytest.mark.slow
-def test_end_to_end_another_stage_and_a_later_years_figure_abstain_saying_which(corpus_index):
-    """Real model, Chroma and BM25 over the sample corpus: its attainment tables are of Key
-    Stage 2 and later (Key Stage 1 is only in the glossary), and the Trust's overspend is of
-    2019/20 (the Trust began in 2018), while both of those are answered."""
+def test_end_to_end_another_years_figure_abstains_saying_which(corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: the Trust's overspend is of 2019/20
+    (the Trust began in 2018), which is answered."""
     from assistant.factory import build_assistant
 
     assistant = build_assistant(corpus_index.settings, index=corpus_index)
-    stage = assistant.ask("What share of pupils reached the expected standard at Key Stage 1?")
-    assert stage.abstained and stage.abstention["unmet"] == "label" and stage.citations
-    assert stage.sentences[0].text == "The closest records are of Stage 2, not of Stage 1."
-    assert not assistant.ask("What share of pupils reached the expected standard at Key Stage 2?").abstained
     overspend = assistant.ask("What was the Trust's overspend in 2017?")
     assert overspend.abstained and overspend.abstention["unmet"] == "year" and overspend.citations
     assert overspend.sentences[0].text == "The closest records are for 2019/20, not for 2017."

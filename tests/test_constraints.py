@@ -305,41 +305,11 @@ def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
         ("million", False, True), ("9", False, False)]
 
 
-@pytest.mark.parametrize("question, sentence, missed", [
-    # another phase, edition or year of the thing the question names by its number
-    ("How many homes does Cedar Ridge Phase 4 propose?",
-     "The draft plan of subdivision for Cedar Ridge Phase 3 proposes 140 homes.", "label"),
-    ("What did Stage 2 of the scheme cost?", "Stage 1 cost €310,000 in total.", "label"),
-    # the thing with the number asked, beside another of its numbers
-    ("How many homes does Cedar Ridge Phase 4 propose?",
-     "Cedar Ridge Phase 4 follows Phase 3 and proposes 95 homes.", None),
-    # one of the numbers asked is enough
-    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
-     "Pupils at Key Stage 4 made good progress.", None),
-    ("What progress did pupils make from Key Stage 2 to Key Stage 4?",
-     "Pupils at Key Stage 5 made good progress.", "label"),
-    # a sentence not naming the thing with a number is not judged
-    ("How many homes does Cedar Ridge Phase 4 propose?", "The plan proposes 95 homes.", None),
-    # a month and its year is a date, not a numbered name ("November 2022" for "November 2021")
-    ("When will the houses vacant in November 2021 be available?",
-     "They will be available for re-letting in November 2022.", None),
-    # a stopword before a number names nothing ("in 2019")
-    ("How many fines were issued in 2019?", "In 2019 and 2020 there were 41 fines issued.", None),
-])
-def test_a_thing_named_by_its_number_is_not_answered_by_another_number_of_it(question, sentence, missed):
-    unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
-    assert (unmet.kind if unmet else None) == missed
-
-
-@pytest.mark.parametrize("question, sentence, said", [
-    ("How many homes does Cedar Ridge Phase 4 propose?", "The draft plan for Cedar Ridge Phase 3 proposes 140 homes.",
-     "The closest records are of Phase 3, not of Phase 4."),
-    ("Who is Riverton's Director of Finance?", "The Cabinet Member for Finance introduced the strategy.",
-     "The closest records do not say who is Riverton's Director of Finance."),
-])
-def test_the_label_and_post_misses_say_what_the_records_lack(question, sentence, said):
-    asked = analyse(question)
-    assert answer_unmet(asked, passage("p", sentence), sentence).message(asked) == said
+def test_the_post_miss_says_what_the_records_lack():
+    asked = analyse("Who is Riverton's Director of Finance?")
+    sentence = "The Cabinet Member for Finance introduced the strategy."
+    assert answer_unmet(asked, passage("p", sentence), sentence).message(asked) == \
+        "The closest records do not say who is Riverton's Director of Finance."
 
 
 @pytest.mark.parametrize("question, post", [
@@ -392,12 +362,7 @@ def test_a_who_question_needs_the_post_asked_named_where_its_holder_is(question,
 
 
 @pytest.mark.parametrize("kind, question, text, missed", [
-    # a record naming the thing asked only with another number misses it, whatever its sentence says
-    ("label", "What did Riverfest 2019 cost?",
-     "Riverfest 2018 was reviewed. The festival cost €285,241 in total.", True),
-    ("label", "What did Riverfest 2019 cost?",
-     "Riverfest 2019 was reviewed. The festival cost €285,241 in total.", False),
-    ("label", "What did Riverfest 2019 cost?", "The festival cost €285,241 in total.", False),
+    # a record missing the post asked misses it, whatever its sentence says
     ("post", "Who is Riverton's Director of Finance?",
      "The Cabinet Member for Finance introduced it. Councillor Scholes answered questions.", True),
     ("post", "Who is Riverton's Director of Finance?",
