@@ -290,7 +290,9 @@ class Assistant:
             analysed.focus = own.focus or analysed.focus
             previous = previous_answer(turns)
             analysed.known = previous.answer if previous else ""
-        return self.extractive.answer(query, passages, question=analysed, aliases=aliases)
+        return self.extractive.answer(query, passages,
+                                      resolution=parsed.resolution or applied.decisions_only,
+                                      question=analysed, aliases=aliases)
 
     def _generate(self, generator, query: str, passages: list[Passage], turns: list[Turn],
                   parsed: ParsedQuestion, applied: Filters, notes: list[str], asked: str):

@@ -1,5 +1,5 @@
-"""The extractive backend: sentence splitting, sentence choice, abstention, determinism, and the
-embedding cache that keeps it fast."""
+"""The extractive backend: sentence splitting, sentence choice, verbatim RESOLVED quotes,
+abstention, determinism, and the embedding cache that keeps it fast."""
 
 import re
 
@@ -112,6 +112,50 @@ def test_who_question_prefers_a_sentence_naming_a_person(backend):
     query = "Who presented the Children's Trust update?"
     draft = backend.answer(query, passages)
     assert draft.sentences[0].text.startswith("Andy Couldrick presented the paper")
+
+
+def test_resolution_question_quotes_the_resolved_block_verbatim(backend):
+    passages = by_id("dec-trust-presented", "dec-trust-resolved", "dec-agency")
+    query = "What did the committee ask the Children's Trust for in December 2020?"
+    draft = backend.answer(query, passages, resolution=True)
+    assert len(draft.sentences) == 1 and draft.sentences[0].quote
+    assert draft.sentences[0].citations == [2]
+    assert draft.text.startswith(
+        "At the 9 December 2020 meeting of the Education and Children's Social Care Overview and "
+        "Scrutiny Committee (item 5, Children's Trust Update), it was RESOLVED: “The committee "
+        "noted the update and requested the following:\n- The report to the Children's Trust Board")
+    assert "- The annual summary of the KPIs.\n" in draft.text
+    assert draft.text.endswith("in the spring next year.” [2]")
+
+
+def test_resolution_without_a_decision_passage_says_so_and_quotes_sentences(backend):
+    passages = by_id("dec-agency", "dec-trust-presented")
+    query = "What was decided about agency social workers?"
+    draft = backend.answer(query, passages, resolution=True)
+    assert "RESOLVED" not in draft.text
+    assert any("No RESOLVED text" in note for note in draft.notes)
+    assert not any(s.quote for s in draft.sentences)
+
+
+def test_topicless_resolution_question_lists_the_decisions_found(backend):
+    passages = by_id("oct-send-resolved", "dec-webcast", "jan18-resolved")
+    draft = backend.answer("What was resolved?", passages, resolution=True)
+    assert [s.citations for s in draft.sentences] == [[1], [3]]
+    assert all(s.quote for s in draft.sentences)
+
+
+def test_resolved_block_cut_by_chunking_is_completed_from_the_next_chunk():
+    first = passage("c1", "6. CORPORATE PARENTING\n\nMembers discussed the survey.\n\nRESOLVED:\n\n"
+                    "- That the annual report be noted.\n- That Members attend a training",
+                    meeting_date="2018-01-17", is_decision=True, chunk_index=3, doc_id="d#1")
+    second = passage("c2", "- That Members attend a training session in March.\n- That the survey "
+                     "is repeated next year.\n\n7. WORK PROGRAMME\n\nThe work programme was noted.",
+                     meeting_date="2018-01-17", is_decision=True, chunk_index=4, doc_id="d#1")
+    backend = ExtractiveBackend(Settings(data_dir="unused"), FakeEmbedder(), FakeIndex([first, second]))
+    assert backend.resolved_text(first) == (
+        "- That the annual report be noted.\n- That Members attend a training session in March.\n"
+        "- That the survey is repeated next year.")
+    assert backend.resolved_text(second).startswith("- That the annual report be noted.")
 
 
 @pytest.mark.parametrize("query", [

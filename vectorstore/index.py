@@ -373,7 +373,7 @@ class Index:
                     break
         return out
 
-    def neighbour(self, passage: Passage, offset: int) -> Passage | None:
+    def neighbour(self, passage: Passage, offset: int, decisions_only: bool = False) -> Passage | None:
         """The chunk ``offset`` places from ``passage`` in its document (the next one at +1), or
         None: a sentence or an answer cut by a chunk boundary goes on there. Only the passage's
         file is read (``passages_where``)."""
@@ -381,7 +381,7 @@ class Index:
         if doc_id is None or position is None or not passage.source or int(position) + offset < 0:
             return None
         wanted = int(position) + offset
-        for other in self.passages_where(Filters(source=passage.source)):
+        for other in self.passages_where(Filters(source=passage.source, decisions_only=decisions_only)):
             if other.metadata.get("doc_id") == doc_id and other.metadata.get("chunk_index") is not None \
                     and int(other.metadata["chunk_index"]) == wanted:
                 return other

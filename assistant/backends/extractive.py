@@ -3,7 +3,8 @@
 Deterministic and faithful by construction: every sentence of an answer is a sentence of a
 retrieved passage (whitespace re-flowed, nothing reworded), followed by its [n] citation. Sentences
 are scored by the embedding model's cosine similarity to the query, by term overlap (numbers and
-names count more) and by the rank of their passage. When the best evidence scores below ``Settings.abstain_threshold`` the
+names count more) and by the rank of their passage. Questions about what was resolved quote the
+RESOLVED block verbatim. When the best evidence scores below ``Settings.abstain_threshold`` the
 backend says it cannot find the answer rather than offering the nearest sentence as one.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 
 import logging
+import math
+import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache, partial
@@ -32,7 +35,7 @@ from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
 from assistant.question import (YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
                                 word_spans)
-from minutes_core.text.sentences import stemmed_sentences
+from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
@@ -91,20 +94,27 @@ STAGE_GAP = 2.5
 STAGE_TOPIC = 0.4
 # How many sentences from a meeting's best sentence its outcome is looked for.
 STAGE_SENTENCES = 8
+MAX_BLOCK_CHARS = 3000
+MIN_OVERLAP = 10
 # Sentences are embedded by their opening only: the cost grows with length and the opening
 # carries the subject (the full sentence is still what the answer quotes).
 EMBED_CHARS = 300
+MAX_RESOLUTIONS = 3
 # A sentence that meets the question's constraints replaces a better-scored one that does not
 # when it scores within this gap (log-odds) of it; beyond, the backend abstains (see constraints).
+# Decision passages within RESOLUTION_GAP of the best are quoted too.
 CONSTRAINT_GAP = 1.5
 # A substitute from another passage than the best's must come within this gap of it: beside the
 # best sentence its own passage often gives the figure or the year in the next sentence, while
 # another passage's sentence that is silent on what the best missed is another item's answer
 # (docs/rules.md, 0.11.0 near-miss abstention: the dev substitutions' gaps).
 OTHER_PASSAGE_GAP = 0.5
+RESOLUTION_GAP = 0.3
 # An abstention cites the closest sentences of this many passages (what the records do hold).
 CLOSEST_PASSAGES = 2
 
+_RESOLVED = re.compile(r"^[ \t]*+\**+[ \t]*+RESOLVED\b\**[ \t]*[:\-–—.]*[ \t]*", re.M)
+_ITEM_HEADING = re.compile(r"^\s*\d{1,2}\.\s+[A-Z][A-Z0-9 ’'&()/,\-–]{3,}\s*$", re.M)
 @dataclass
 class Draft:
     """An answer before the Assistant attaches the question, filters and timings."""
@@ -232,15 +242,24 @@ class ExtractiveBackend:
         self.embedder = embedder
         self.index = index
 
-    def answer(self, query: str, passages: list[Passage], question: Question | None = None,
-               aliases: Mapping[str, str] | None = None) -> Draft:
+    def answer(self, query: str, passages: list[Passage], resolution: bool = False,
+               question: Question | None = None, aliases: Mapping[str, str] | None = None) -> Draft:
         """Compose a cited answer to ``query`` from ``passages`` (numbered [1].. in that order).
 
-        ``question`` is the query's analysis (made here from
+        ``resolution`` asks for the RESOLVED text (the question was about what was resolved,
+        decided, agreed or requested). ``question`` is the query's analysis (made here from
         ``query`` and the committee alias table ``aliases`` when not given): an answer must meet
         its constraints (``assistant.constraints``), or the backend says what the records give.
         """
         question = question or analyse(query, aliases)
+        if resolution and not any(w >= 1.0 for w in weighted_terms(query).values()):
+            # "What was resolved at the last meeting?": no topic to match, so every decision of
+            # the meeting(s) found is the answer, in retrieval order.
+            ranked = {i: 1.0 / (1 + i) for i, p in enumerate(passages[:ANSWER_PASSAGES])
+                      if p.is_decision and not p.is_boilerplate}
+            draft = self._resolution(passages, ranked, gap=float("inf"))
+            if draft is not None:
+                return draft
         candidates = self._score(query, passages, question, aliases)
         if not candidates:
             return Draft(ABSTAIN_TEXT, [AnswerSentence(ABSTAIN_TEXT)], abstained=True,
@@ -276,6 +295,18 @@ class ExtractiveBackend:
             message = unmet.message(question) if unmet is not None else \
                 abstention.reason(question, values, missing)
             return _abstention(message, by_score, passages, evidence, notes, decision)
+        if resolution:
+            by_passage: dict[int, float] = {}
+            for c in candidates:
+                if passages[c.passage].is_decision:
+                    by_passage[c.passage] = max(by_passage.get(c.passage, -math.inf), c.score)
+            draft = self._resolution(passages, by_passage, gap=RESOLUTION_GAP)
+            if draft is not None:
+                draft.evidence, draft.notes = evidence, notes + draft.notes
+                draft.abstention = decision
+                return draft
+            notes.append("No RESOLVED text was among the passages found; the answer quotes the "
+                         "closest sentences instead.")
         candidates = ranked  # those meeting the constraints, when one comes close to the best
         # the chunk after a passage, where an answer cut by a chunk boundary goes on
         continuation = partial(self.index.neighbour, offset=1) if self.index is not None else None
@@ -398,6 +429,63 @@ class ExtractiveBackend:
                 continue
             chosen.append(candidate)
         return chosen
+
+    # -- resolutions -------------------------------------------------------------------------
+
+    def _resolution(self, passages: list[Passage], scores: dict[int, float],
+                    gap: float) -> Draft | None:
+        """Quote the RESOLVED blocks of the best decision passages (``scores``: index -> score),
+        one per meeting item, keeping those within ``gap`` of the best."""
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        top_score = ranked[0][1]
+        sentences, citations, seen = [], {}, set()
+        for i, score in ranked:
+            passage = passages[i]
+            where = (passage.meeting_date, passage.item)
+            if top_score - score > gap or where in seen:
+                continue
+            block = self.resolved_text(passage)
+            if not block:
+                continue
+            seen.add(where)
+            n = i + 1
+            citations[n] = passage
+            sentences.append(AnswerSentence(f"{_where(passage)}, it was RESOLVED: “{block}”", [n],
+                                            quote=True))
+            if len(sentences) == MAX_RESOLUTIONS:
+                break
+        if not sentences:
+            return None
+        text = "\n\n".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+        return Draft(text, sentences, citations)
+
+    def resolved_text(self, passage: Passage) -> str:
+        """The RESOLVED block a decision passage belongs to, verbatim (lines re-flowed).
+
+        A block cut by chunking is completed from the neighbouring decision chunks of the same
+        document when an index is available.
+        """
+        text = passage.text
+        chunk_index = passage.metadata.get("chunk_index")
+        marker = _RESOLVED.search(text)
+        if marker is None and self.index is not None and chunk_index is not None:
+            previous = self.index.neighbour(passage, -1, decisions_only=True)
+            if previous is not None and _RESOLVED.search(previous.text):
+                text = _join_overlapping(previous.text, text)
+                marker = _RESOLVED.search(text)
+        block = text[marker.end():] if marker else text
+        end = _ITEM_HEADING.search(block)
+        if end is None and self.index is not None and chunk_index is not None:
+            following = self.index.neighbour(passage, 1, decisions_only=True)
+            if following is not None:
+                block = _join_overlapping(block, following.text)
+                end = _ITEM_HEADING.search(block)
+        if end is not None:
+            block = block[: end.start()]
+        block = "\n".join(passage_units(block)).strip()
+        return block[:MAX_BLOCK_CHARS]
 
 @lru_cache(maxsize=4096)
 def answer_units(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -774,6 +862,16 @@ def _completion(query: str) -> Completion | None:
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _join_overlapping(first: str, second: str) -> str:
+    """Two consecutive chunk texts joined without repeating their overlap (the longest end of
+    ``first`` that starts ``second``, if at least ``MIN_OVERLAP`` characters)."""
+    first, second = first.rstrip(), second.strip()
+    for size in range(min(len(first), len(second)), MIN_OVERLAP - 1, -1):
+        if first.endswith(second[:size]):
+            return first + second[size:]
+    return first + "\n" + second
 
 
 def _where(passage: Passage) -> str:
