@@ -261,10 +261,7 @@ def answer_about_people(question: str, filters: Filters | None, store, aliases_f
     if asks_chair(words):
         return _chairs(question, scope, store)
     if asks_outcome(words):
-        # What became of a matter is answered by retrieval, which reads on to the sentence that
-        # states the outcome (``extractive._completed``); answering it from the decision rows
-        # (0.8.0-0.11.0) fixed one dev item and was removed in 0.12.0.
-        return None
+        return _outcomes(question, scope, store)
     person = TITLED_PERSON.search(question)
     if person and (asks_absences(words) or asks_attended(words)):
         return _person_attendance(question, person.group("name"), scope, store, aliases_file)
@@ -461,6 +458,41 @@ def _proposers(question: str, scope: Scope, store) -> Answer | None:
         outcome = f" ({row['outcome']})" if row.get("outcome") else ""
         sentences.append((f"{_when(row)}, {_subject(row)}: {' and '.join(who)}{outcome}.", row))
     return _answer(question, scope, "motions", sentences, "decisions", store)
+
+
+def _outcomes(question: str, scope: Scope, store) -> Answer | None:
+    """What became of the motion or proposal a question names: its decision's line (mover,
+    seconder, outcome and vote as the minutes record them) and its words. Only decisions whose
+    minutes state an outcome answer (the words of a notice of motion say what was asked, not
+    what became of it), and only one whose words as the answer shows them, or its item title,
+    hold more than half the topic: the discussion before a decision often names the motion
+    debated before it, and a decision the minutes run on into the next item names that item's
+    topic."""
+    named = _named(question)
+    stems = [s for s in topic_stems(question, scope) if s not in OUTCOME_STEMS]
+
+    def decided(row: dict[str, Any]) -> bool:
+        return bool(row.get("outcome") and row.get("outcome_stated", True)) and _is_about(row, stems, named)
+
+    rows = best_decisions(_decisions(store, scope), stems, decided)
+    if not rows:
+        return None
+    sentences = []
+    for row in rows:
+        printed = _printed_result(row)
+        sentences.append((f"{_when(row)}, {_subject(row)}: {decision_line(row)}"
+                          + (f" The minutes record: \u201c{printed}\u201d" if printed else ""), row))
+    return _answer(question, scope, "decisions", sentences, "decisions", store)
+
+
+def _printed_result(row: dict[str, Any]) -> str:
+    """The lines the minutes print after a decision's words (the recorded vote and "Motion
+    Failed (2 to 4)"), so the answer shows the outcome in the minutes' own words; '' when the
+    decision's lines end with its words."""
+    text = " ".join((row.get("text") or "").split())
+    decision = " ".join((row.get("decision") or "").split())
+    at = text.find(decision) if decision else -1
+    return _shortened(text[at + len(decision):].strip()) if at >= 0 else ""
 
 
 def _is_about(row: dict[str, Any], stems: list[str], named: list[str]) -> bool:

@@ -200,6 +200,45 @@ def test_a_vote_asked_of_a_decision_recorded_without_one_says_no_vote_was_record
                                    FakeStore(decisions=[VOTE])).abstained
 
 
+FAILED = {**_decision("THAT staff report on eliminating minimum parking requirements downtown.",
+                     when="2022-10-11", proposer="Lindqvist", seconder="Beaulieu", outcome="lost", votes_for=2,
+                     votes_against=4),
+          "text": "Moved by Councillor Lindqvist THAT staff report on eliminating minimum parking "
+                  "requirements downtown.\nYeas: (2)\nNays: (4)\nMotion Failed (2 to 4)"}
+NOTICE = _decision("I will move that the Council review parking requirements.", when="2022-09-13",
+                   proposer="Lindqvist", outcome="agreed", outcome_stated=False)
+RUN_ON = _decision("That consideration of the variation of the loan facility to the Leisure Trust be deferred "
+                   "to the next meeting of the Committee, pending an independent valuation of the Trust's assets "
+                   "offered as security, and that officers report the valuation and its terms to that meeting. "
+                   "34/22 PARKING The Director spoke on minimum parking requirements downtown and the charges.",
+                   when="2022-11-15", outcome="deferred")
+
+
+@pytest.mark.parametrize("question", [
+    "What happened to Councillor Lindqvist's motion on downtown minimum parking requirements?",
+    "Was the motion on minimum parking requirements downtown carried?",
+    "What was the outcome of the motion on downtown parking requirements?",
+    "What became of Councillor Lindqvist's motion on downtown minimum parking requirements?",
+    "Councillor Lindqvist's motion on downtown minimum parking requirements: how did it fare?",
+    "What did the Council do with Councillor Lindqvist's motion on downtown minimum parking requirements?",
+])
+def test_what_became_of_a_motion_is_its_recorded_outcome_in_the_minutes_words(question):
+    answer = answer_about_people(question, None, FakeStore(decisions=[FAILED, NOTICE, RUN_ON]))
+    assert answer is not None and answer.route == "records"
+    assert "lost (2 to 4)" in answer.answer and "Motion Failed (2 to 4)" in answer.answer
+    assert "loan facility" not in answer.answer and "I will move" not in answer.answer
+    assert answer.citations[1].text.startswith("Moved by Councillor Lindqvist")
+
+
+@pytest.mark.parametrize("question", [
+    # only a notice of motion (no outcome stated) and a decision whose run-on text names the topic
+    "What happened to the motion on parking requirements downtown?",
+    "Was the swimming pool extension approved?",
+])
+def test_an_outcome_question_no_decided_motion_matches_goes_to_retrieval(question):
+    assert answer_about_people(question, None, FakeStore(decisions=[NOTICE, RUN_ON])) is None
+
+
 @pytest.mark.parametrize("question, asks", [
     ("What became of the motion?", True),
     ("How did the motion fare at the committee?", True),
@@ -535,8 +574,11 @@ def other_styles_store(tmp_path_factory) -> RecordsStore:
     ("Who was the Manager of Development Approvals in 2023?", ["M. Tran, Manager of Development Approvals"]),
     ("Which staff attended the March 14, 2023 meeting?",
      ["S. Kowalczyk, Director of Planning and Development Services", "J. Morrow, Deputy Clerk"]),
+    ("What happened to Councillor Lindqvist's motion on downtown minimum parking requirements?",
+     ["lost (2 to 4)", "Motion Failed (2 to 4)"]),
+    ("Was the Cedar Ridge Phase 3 subdivision approved?", ["carried (7 to 2)", "Motion Passed (7 to 2)"]),
 ])
-def test_posts_and_staff_are_read_from_the_papers_of_other_councils(other_styles_store, question, must):
+def test_posts_staff_and_outcomes_are_read_from_the_papers_of_other_councils(other_styles_store, question, must):
     answer = answer_about_people(question, None, other_styles_store)
     assert answer is not None and answer.route == "records", question
     assert all(text in answer.answer for text in must), answer.answer
