@@ -33,7 +33,7 @@ from vectorstore.models import Passage
 class Unmet:
     """A constraint the evidence misses: which one, what the records give, what was asked."""
 
-    kind: str  # "period", "body", "year", "day", "figure" or "post"
+    kind: str  # "period", "body", "year", "day", "figure", "post" or "forecast"
     found: str
     asked: str
 
@@ -48,6 +48,8 @@ class Unmet:
             return "The closest records do not give the figure asked for."
         if self.kind == "post":
             return f"The closest records do not say {self.asked}."
+        if self.kind == "forecast":
+            return "The closest records give a forecast or an expectation, not what was done."
         if self.kind == "body":
             return (f"The closest records are of the {self.found}, not of the {self.asked}; "
                     "they may not answer the question as asked.")
@@ -114,15 +116,16 @@ _LABEL_WORDS = frozenset("no number report minute resolution motion question by-
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The first of the answer's own constraints that ``sentence`` misses: the day asked (kind
     "day"), the year asked or a count of the period asked (kind "year"), the figure asked (kind
-    "figure"), the post or body whose holder is asked (kind "post")."""
+    "figure"), the post or body whose holder is asked (kind "post"), what was done rather than
+    what was forecast (kind "forecast")."""
     return _day(question, passage, sentence) or _year(question, passage, sentence) or \
         _counted_before(question, passage, sentence) or \
-        _figure(question, sentence) or _post(question, passage, sentence)
+        _figure(question, sentence) or _post(question, passage, sentence) or _forecast(question, sentence)
 
 
 def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | None:
-    """The answer check of ``kind`` ("day", "year", "figure", "post") applied to a sentence's
-    whole record (its passage's text and titles) instead of the sentence.
+    """The answer check of ``kind`` ("day", "year", "figure", "post", "forecast") applied to a
+    sentence's whole record (its passage's text and titles) instead of the sentence.
 
     It judges a substitute: when the best sentence misses a constraint, a nearby sentence that
     passes only by saying nothing of it must not answer from a record that misses it too. "Who
@@ -140,6 +143,10 @@ def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | Non
         return _figure(question, record)
     if kind == "post":
         return _post(question, passage, record)
+    if kind == "forecast":
+        # A record may hold the forecast and the outcome both ("forecast earlier in the year to
+        # be close to £7m ... the final outturn was"): the substitute's own sentence decides.
+        return None
     raise ValueError(f"unknown answer check {kind!r}")
 
 
@@ -533,3 +540,36 @@ def _post(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     if all(t in said for t in needed):
         return None
     return Unmet("post", "", clause)
+
+
+# Words of a question that asks what happened: "what did the Council set", "the final outturn".
+_DONE_WORDS = frozenset("did final finally actual actually outturn".split())
+# Words of a question that itself asks a forecast, a plan or a hope, which a forecast answers.
+_ASKS_FORECAST = _PLAN_WORDS | frozenset(
+    "forecasting expect expects anticipated anticipate predicted predict estimate intend intended "
+    "aim aims hope hoped would should could".split())
+# Words that make a sentence a forecast, an estimate or an expectation, not a record of the outcome.
+_FORECAST_WORDS = frozenset(
+    "forecast forecasts forecasted forecasting expected expects anticipated anticipates projected "
+    "projecting projection projections assumed assumes assumption estimated estimate estimates "
+    "predicted".split())
+
+
+def _forecast(question: Question, sentence: str) -> Unmet | None:
+    """A question of what was done ("what council tax increase did Ashworth finally set", "the
+    Trust's final outturn", "what judgement did Ofsted give after the re-inspection") answered by
+    a sentence that forecasts, estimates or expects ("the forecast assumed a council tax increase
+    of 2.99 per cent", "forecast earlier in the year to be close to £7m", "the re-inspection ...
+    is now expected 2021"): the records hold the plan, and the outcome asked for is not there.
+
+    A question that asks the forecast itself ("what deficit was the directorate forecasting", "how
+    many homes will be built") is not judged, nor a question that does not ask a deed done ("what
+    concern was raised": a concern may be an expectation). "Will" and "would" are not forecast
+    words: minutes record decisions in them ("the Council would write to the Minister").
+    """
+    asked = {w.lower() for w in question.words}
+    if not asked & _DONE_WORDS or asked & _ASKS_FORECAST:
+        return None
+    if any(w.lower() in _FORECAST_WORDS for w in tokens(sentence)):
+        return Unmet("forecast", "", "")
+    return None

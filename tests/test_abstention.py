@@ -280,6 +280,22 @@ def test_end_to_end_a_post_the_records_do_not_name_abstains_and_one_they_name_is
     assert not manager.abstained
 
 
+@pytest.mark.slow
+def test_end_to_end_what_was_done_asked_of_a_forecast_abstains_and_the_forecast_asked_is_answered(
+        corpus_index):
+    """Real model, Chroma and BM25 over the sample corpus: it gives the Trust's overspend for
+    2020/21 as forecast during the year, not the actual one; asked for the forecast, it answers."""
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(corpus_index.settings, index=corpus_index)
+    actual = assistant.ask("What was the Trust's actual overspend in 2020/21?")
+    assert actual.abstained and actual.abstention["unmet"] == "forecast" and actual.citations
+    assert actual.sentences[0].text == "The closest records give a forecast or an expectation, not what was done."
+    assert any("close to £7m" in s.text for s in actual.sentences[1:])
+    forecast = assistant.ask("What overspend was forecast for the Trust in 2020/21?")
+    assert not forecast.abstained and "£7m" in forecast.answer
+
+
 def _candidate(text: str, passage_index: int, position: int, score: float):
     """A sentence candidate with a fixed sentence-model score."""
     from dataclasses import dataclass

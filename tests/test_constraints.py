@@ -361,6 +361,42 @@ def test_a_who_question_needs_the_post_asked_named_where_its_holder_is(question,
 
 
 
+@pytest.mark.parametrize("question, sentence, missed", [
+    # what was done, answered by a forecast, an estimate or an expectation
+    ("What council tax increase did Ashworth finally set for 2023/24?",
+     "The forecast assumed a council tax increase of 2.99 per cent in 2023/24.", True),
+    ("What was the Trust's final outturn for 2020/21?",
+     "The overspend was forecast earlier in the year to be close to £7m.", True),
+    ("What judgement did Ofsted give after the re-inspection?",
+     "The re-inspection has been delayed and is now expected in 2021.", True),
+    ("What was the actual cost of the scheme?", "The estimated cost is €2.1 million.", True),
+    # the outcome stated
+    ("What council tax increase did Ashworth finally set for 2023/24?",
+     "The Council set a council tax increase of 2.99 per cent for 2023/24.", False),
+    # "will" and "would" record decisions too
+    ("What did the Council decide about the road?", "The Council would write to the Minister.", False),
+    # a question that asks the forecast or the plan itself
+    ("What deficit was the directorate forecasting for 2017/18?",
+     "The directorate is projecting a forecast net deficit of £2.6m.", False),
+    ("What did the Council expect the scheme to cost?", "The estimated cost is €2.1 million.", False),
+    # a question that asks no deed done: a concern may be an expectation
+    ("What concern about schools was raised?",
+     "A new school site is not expected to be available before 2026.", False),
+])
+def test_what_was_done_is_not_answered_by_a_forecast(question, sentence, missed):
+    unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
+    assert (unmet is not None and unmet.kind == "forecast") is missed
+
+
+def test_a_forecast_in_a_substitutes_record_is_no_miss_and_the_miss_says_what_the_records_give():
+    question = analyse("What was the Trust's final outturn for 2020/21?")
+    record = "The overspend was forecast to be £7m. The final outturn was an overspend of £1m."
+    assert record_unmet(question, passage("p", record), "forecast") is None
+    sentence = "The overspend was forecast to be £7m."
+    assert answer_unmet(question, passage("p", sentence), sentence).message(question) == \
+        "The closest records give a forecast or an expectation, not what was done."
+
+
 @pytest.mark.parametrize("kind, question, text, missed", [
     # a record missing the post asked misses it, whatever its sentence says
     ("post", "Who is Riverton's Director of Finance?",
