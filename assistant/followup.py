@@ -91,10 +91,7 @@ def cited_passages(previous: PreviousAnswer, passages: list[Passage],
         share = len(terms & key_terms(context)) / len(terms)
         if share >= MIN_ANSWER_SUPPORT:
             scored.append((-share, rank, passage))
-    # Of passages holding as much of the answer, the minutes' first: the agenda prints the motion
-    # as proposed, the minutes what became of it, which is what a follow-up asks next.
-    return [passage for _, _, passage in
-            sorted(scored, key=lambda s: (s[0], s[2].doc_type != "minutes", s[1]))[:limit]]
+    return [passage for _, _, passage in sorted(scored, key=lambda s: s[:2])[:limit]]
 
 
 def with_carried(carried: list[Passage], passages: list[Passage], k: int,

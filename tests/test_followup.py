@@ -50,15 +50,6 @@ def test_without_an_answer_text_the_top_passage_is_taken():
     assert cited_passages(previous, []) == []
 
 
-def test_of_passages_holding_the_answer_alike_the_minutes_come_before_the_agenda():
-    previous = previous_answer([Turn("user", "What did Councillor Carey want rezoned?"),
-                                Turn("assistant", "A site by the car park, residential to commercial.")])
-    text = "Councillor Carey: rezone the site next to the car park from residential to commercial."
-    agenda = passage("agenda", text, doc_type="agenda", source="agenda.md", meeting_date="2021-11-11")
-    minutes = passage("minutes", text, doc_type="minutes", source="minutes.md", meeting_date="2021-11-18")
-    assert [p.id for p in cited_passages(previous, [agenda, minutes])] == ["minutes", "agenda"]
-
-
 def _chunk(n: int, item: str | None, text: str):
     return passage(f"c{n}", text, chunk_index=n, item=item, source="council.md", meeting_date="2023-01-24")
 
