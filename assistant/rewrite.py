@@ -23,7 +23,7 @@ from minutes_core.text.dates import MONTH_NAMES, human_date
 from minutes_core.text.names import CAPITALISED_RUN, last_person, person_names
 from minutes_core.text.normalise import name_key
 from minutes_core.text.stems import stem
-from minutes_core.text.stopwords import TOPIC_STOPWORDS
+from minutes_core.text.stopwords import COUNCIL_WORDS, STOPWORDS, TOPIC_STOPWORDS
 
 # Word classes of follow-ups: the words that open one ("and ..."), point back ("it", "they",
 # "that meeting") or ask for something else ("what else").
@@ -47,6 +47,8 @@ _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month":
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
 # A follow-up this short ("Why?", "Who chaired?") cannot stand alone.
 SHORT_QUESTION_WORDS = 3
+# The words after "the" read as its noun phrase ("the current contract").
+DEFINITE_WORDS = 2
 
 
 def _strip_lead(text: str) -> str:
@@ -225,6 +227,28 @@ def is_follow_up(question: str) -> bool:
     return bool(_PRONOUNS & set(words)) and not topic_of(text)
 
 
+def _refers_back(text: str, context: _Context) -> bool:
+    """Does a definite common noun of the question ("the festival", "the current contract")
+    name something the previous question or answer spoke of? A definite description needs an
+    antecedent, which in a conversation is the turn before ("the town's arts festival", "a new
+    contract"); a proper name ("the Trust") stands on its own, and so do the words of every
+    council paper ("the committee", "the meeting")."""
+    earlier = {stem(word) for word in _words(f"{context.query} {context.answer}")}
+    spans = word_spans(text)
+    for n, span in enumerate(spans):
+        if span.lower != "the":
+            continue
+        for follower in spans[n + 1: n + 1 + DEFINITE_WORDS]:
+            if not follower.word[:1].islower():
+                break
+            if follower.lower in STOPWORDS or follower.lower in TOPIC_STOPWORDS or \
+                    follower.lower in COUNCIL_WORDS:
+                continue
+            if stem(follower.lower) in earlier:
+                return True
+    return False
+
+
 def _elliptic(text: str) -> bool:
     """Does the question name at most one thing of its own, a common noun or verb ("What was the
     figure" of "What was the figure a week later?"), and no name, number or date? Such a question
@@ -307,7 +331,7 @@ def _context_of(query: str, committees: Mapping[str, str] | None, previous: _Con
 
 def _resolve(question: str, context: _Context | None, committees: Mapping[str, str] | None) -> Rewrite:
     question = question.strip()
-    if context is None or not is_follow_up(question):
+    if context is None or not (is_follow_up(question) or _refers_back(question, context)):
         return Rewrite(question)
     carried: dict[str, str] = {}
 

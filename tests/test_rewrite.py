@@ -113,6 +113,31 @@ def test_follow_ups_are_rewritten_into_standalone_queries(turns, question, expec
     assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
 
 
+FESTIVAL = ("Who spoke to Westbury councillors about the Lanterns festival in December 2018?",
+            "Ann Byrne, the festival's director.")
+
+
+@pytest.mark.parametrize("turns, question, follow_up", [
+    # a definite common noun the previous question named: the thing the conversation is about
+    (FESTIVAL, "How big is the festival?", True),
+    # ... or the previous answer named ("a new contract"), behind an adjective
+    (("Has the Council gone to tender for grass cutting?", "It will advertise a new contract in November."),
+     "When does the current contract run out?", True),
+    # a noun the conversation never used, a proper name, or a word of every council paper: standalone
+    (FESTIVAL, "How big is the budget?", False),
+    ((ASK_TRUST, "The committee requested the annual summary [1]"), "What was the Trust's overspend in Year 2?", False),
+    (FESTIVAL, "Who chaired the meeting of the committee in March 2019?", False),
+])
+def test_a_definite_noun_the_previous_turn_named_makes_a_follow_up(turns, question, follow_up):
+    assert rewrite_follow_up(question, history(*turns), ALIASES).follow_up is follow_up
+
+
+def test_a_definite_noun_follow_up_carries_the_meeting_it_leans_on():
+    rewritten = rewrite_follow_up("How big is the festival?", history(*FESTIVAL), ALIASES)
+    assert rewritten.query == "How big is the festival in December 2018?"
+    assert rewritten.carried == {"date": "in December 2018"}
+
+
 def test_context_accumulates_over_several_follow_ups():
     turns = history(ASK_TRUST, "The committee requested the annual summary of the KPIs [1]",
                     "and who presented it?", "Andy Couldrick presented the paper [2]")
@@ -201,7 +226,7 @@ LEASE = ("What did the City Council decide about the depot lease in February 202
      "What was decided — What did the City Council decide about the depot lease since February 2023?"),
     (LEASE, "Was the lease finally approved?", "Was the lease approved (City Council) since February 2023?"),
     # a date of its own wins
-    (LEASE, "And was the lease approved in 2024?", "Was the lease approved in 2024 (City Council)?"),
+    (LEASE, "Was the lease approved in 2024?", "Was the lease approved in 2024 (City Council)?"),
 ])
 def test_a_later_time_is_read_from_the_conversations_date(turns, question, expected):
     assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
