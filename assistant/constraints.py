@@ -475,13 +475,13 @@ _QUALIFIERS = frozenset("in at on for when before after during from according si
 
 def asked_post(question: Question) -> tuple[str, str]:
     """The clause of a "who" question that asks the holder of a post or body, and the post, as
-    the question words them: "Who is Riverton's Director of Finance?" -> ("who is Riverton's
+    the question words them: "Who is Northfield's Director of Finance?" -> ("who is Northfield's
     Director of Finance", "Director of Finance"); "Who chairs the Housing and Neighbourhoods O&S
     Committee?" -> (..., "Housing and Neighbourhoods O&S Committee"); "Who was appointed as the
     resource worker for X?" -> (..., "resource worker"). Empty strings for any other
     question: one that asks who did something ("who seconded it", "who was awarded the
     contract", "who was due to attend"), since a deed's doer is named in any words; a
-    follow-up, whose post may be in the conversation. The owner before a post ("Riverton's")
+    follow-up, whose post may be in the conversation. The owner before a post ("Northfield's")
     and the qualifiers after it ("in 2019", "for the 2024/25 municipal year") are not the post.
     """
     if question.answer_type != PERSON or question.wh != "who" or question.known:
@@ -556,7 +556,7 @@ _FORECAST_WORDS = frozenset(
 
 
 def _forecast(question: Question, sentence: str) -> Unmet | None:
-    """A question of what was done ("what council tax increase did Ashworth finally set", "the
+    """A question of what was done ("what council tax increase did the council finally set", "the
     Trust's final outturn", "what judgement did Ofsted give after the re-inspection") answered by
     a sentence that forecasts, estimates or expects ("the forecast assumed a council tax increase
     of 2.99 per cent", "forecast earlier in the year to be close to £7m", "the re-inspection ...
