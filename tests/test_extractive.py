@@ -9,7 +9,7 @@ import pytest
 from ingest.motions import asks_a_question
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.backends.extractive import (
-    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend,
+    ABSTAIN_TEXT, CachingEmbedder, ExtractiveBackend, compound_parts,
 )
 from minutes_core.text.sentences import passage_units, split_sentences
 from assistant.terms import focus_terms, weighted_terms
@@ -456,6 +456,16 @@ def test_a_sentence_restating_the_question_is_marked_as_a_restatement(backend):
      ["How many homes were built in 2019 and in the northern wards?"]),
     ("How many homes were built in the 2019 plan and in the 2019 report?",
      ["How many homes were built in the 2019 plan and in the 2019 report?"]),
+    # a preposition and a question word after "and" ask a question of their own
+    ("Who bought the depot from the council in 2021, and for how much?",
+     ["Who bought the depot from the council in 2021?", "for how much?"]),
+    ("How many homes does the plan propose, and of what kinds?",
+     ["How many homes does the plan propose?", "of what kinds?"]),
+    ("How many homes does the plan propose in Mill Lane and in what wards?",
+     ["How many homes does the plan propose in Mill Lane?", "in what wards?"]),
+    ("Who was the land leased to, and at the rent agreed?",
+     ["Who was the land leased to, and at the rent agreed?"]),
+    ("What did they pay, and from when?", ["What did they pay, and from when?"]),  # too short a part
 ])
 def test_compound_questions_are_split_into_their_parts(question, parts):
     from assistant.backends.extractive import compound_parts
@@ -525,6 +535,22 @@ def test_a_part_naming_its_own_year_is_answered_from_that_years_record():
     cited = {s.citations[0] for s in draft.sentences}
     assert cited == {1, 2}
     assert any("Head of Service" in s.text and s.citations == [2] for s in draft.sentences)
+
+
+def test_a_part_is_answered_from_a_sentence_of_its_own_period_when_one_comes_close():
+    # made-up minutes: the best-matched sentence of the first part is of another year
+    old = passage("o1", "The Opera site works cost 9 million euro in 2019, as the Director set out in "
+                  "the report on the Opera site.", meeting_date="2021-11-08", source="m.txt")
+    new = passage("o2", "Spending on the Opera site had reached 14 million euro by then.\nThe bank "
+                  "loan funding secured was 25 million euro.", meeting_date="2021-11-08",
+                  source="m.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    question = ("How much had been spent on the Opera site by November 2021, and how much bank "
+                "loan funding had been secured?")
+    scored = {c.passage: c for c in backend._score(compound_parts(question)[0], [old, new])}
+    assert not scored[0].meets and scored[0].score > scored[1].score  # the trap is set
+    draft = backend.answer(question, [old, new])
+    assert "14 million" in draft.text and "9 million" not in draft.text
 
 
 @pytest.mark.parametrize("part, after, expected", [

@@ -349,9 +349,14 @@ class ExtractiveBackend:
             query = " ".join([part] + [t for t in topic if own is None or not any(ch.isdigit() for ch in t)])
             ranked = self._score_among(query, passages, own) if own else []
             ranked = ranked or sorted(self._score(query, passages), key=lambda c: (-c.score, c.passage, c.position))
-            best = next((c for c in ranked if (c.passage, c.text) not in picked), None)
-            if best is None:
+            fresh = [c for c in ranked if (c.passage, c.text) not in picked]
+            if not fresh:
                 continue
+            # A part's own period, body and person, as for a simple question
+            # (``_meeting_constraints``): a sentence that meets them answers it when it comes
+            # within ``CONSTRAINT_GAP`` of the part's best.
+            best = next((c for c in fresh if c.meets and fresh[0].score - c.score <= CONSTRAINT_GAP),
+                        fresh[0])
             if n == 0:
                 first_date = passages[best.passage].meeting_date
             for found in _completed([best], passages, _completion(part)):
@@ -631,7 +636,9 @@ def compound_parts(question: str) -> list[str]:
         following = spans[n + 1].lower
         if span.lower == "and" and (following in _PART_OPENERS or (
                 following in _RECORD_PREPOSITIONS and year_keys(question[:span.start]) and
-                year_keys(question[span.start:]) - year_keys(question[:span.start]))):
+                year_keys(question[span.start:]) - year_keys(question[:span.start])) or (
+                following in _ASKING_PREPOSITIONS and n + 2 < len(spans) and
+                spans[n + 2].lower in _QUESTION_WORDS)):
             cuts.append((span.start, spans[n + 1].start))
     cuts += [(i, i + 1) for i, ch in enumerate(question) if ch == ";"]
     pieces, start = [], 0
@@ -650,6 +657,9 @@ def compound_parts(question: str) -> list[str]:
 _LATER_WORDS = frozenset("later subsequently eventually afterwards next then".split())
 # "... in the 2017-18 plan and in the 2019-20 report": a preposition that opens another record.
 _RECORD_PREPOSITIONS = frozenset("in at for by".split())
+# "..., and for how much?", "and of what kinds?": a preposition that opens a question of its own.
+_ASKING_PREPOSITIONS = frozenset("for of from at by with to in on since until".split())
+_QUESTION_WORDS = frozenset("what how when who whom whose which where why".split())
 _PART_OPENERS = frozenset("what how when who whom which where why is are was were did does do has "
                           "have".split())
 
