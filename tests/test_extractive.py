@@ -466,6 +466,13 @@ def test_a_sentence_restating_the_question_is_marked_as_a_restatement(backend):
     ("Who was the land leased to, and at the rent agreed?",
      ["Who was the land leased to, and at the rent agreed?"]),
     ("What did they pay, and from when?", ["What did they pay, and from when?"]),  # too short a part
+    # two question words share the rest of the question
+    ("Where and how often does the assembly meet?",
+     ["Where does the assembly meet?", "how often does the assembly meet?"]),
+    ("And when and where was the hearing held?",
+     ["when was the hearing held?", "where was the hearing held?"]),
+    ("Who proposed and seconded the minutes?", ["Who proposed and seconded the minutes?"]),
+    ("Where and when?", ["Where and when?"]),
 ])
 def test_compound_questions_are_split_into_their_parts(question, parts):
     from assistant.backends.extractive import compound_parts
@@ -551,6 +558,23 @@ def test_a_part_is_answered_from_a_sentence_of_its_own_period_when_one_comes_clo
     assert not scored[0].meets and scored[0].score > scored[1].score  # the trap is set
     draft = backend.answer(question, [old, new])
     assert "14 million" in draft.text and "9 million" not in draft.text
+
+
+def test_a_part_is_answered_by_a_sentence_giving_the_figure_it_asks_when_one_comes_close():
+    # made-up minutes: the best-matched sentence of the first part counts car parks, not money
+    review = passage("g1", "The parking fee review of the town covered 2 car parks.",
+                     meeting_date="2019-01-08", source="m.txt")
+    fee = passage("g2", "Members agreed a parking fee of €3 a day for the town.\nThe fee was "
+                  "introduced in June 2019 after a consultation.", meeting_date="2019-01-08",
+                  source="m.txt")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0), FakeEmbedder())
+    question = "How much is the parking fee of the town, and when was it introduced?"
+    scored = sorted(backend._score(compound_parts(question)[0], [review, fee]), key=lambda c: -c.score)
+    assert scored[0].passage == 0 and scored[0].meets  # the trap is set: only the figure check sees it
+    draft = backend.answer(question, [review, fee])
+    assert [s.text for s in draft.sentences] == [
+        "Members agreed a parking fee of €3 a day for the town.",
+        "The fee was introduced in June 2019 after a consultation."]
 
 
 @pytest.mark.parametrize("part, after, expected", [

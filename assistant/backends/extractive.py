@@ -33,7 +33,7 @@ from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
-from assistant.question import (YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
+from assistant.question import (LEADS, YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
                                 word_spans)
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
@@ -352,11 +352,13 @@ class ExtractiveBackend:
             fresh = [c for c in ranked if (c.passage, c.text) not in picked]
             if not fresh:
                 continue
-            # A part's own period, body and person, as for a simple question
-            # (``_meeting_constraints``): a sentence that meets them answers it when it comes
-            # within ``CONSTRAINT_GAP`` of the part's best.
-            best = next((c for c in fresh if c.meets and fresh[0].score - c.score <= CONSTRAINT_GAP),
-                        fresh[0])
+            # A part's own constraints, as for a simple question (``_meeting_constraints``,
+            # ``_answer_constraints``): its period and body, the year and the figure it asks; a
+            # sentence that meets them answers it when it comes within ``CONSTRAINT_GAP`` of the
+            # part's best.
+            asked = analyse(part)
+            best = next((c for c in fresh if fresh[0].score - c.score <= CONSTRAINT_GAP and c.meets and
+                         answer_unmet(asked, passages[c.passage], c.text) is None), fresh[0])
             if n == 0:
                 first_date = passages[best.passage].meeting_date
             for found in _completed([best], passages, _completion(part)):
@@ -629,8 +631,14 @@ def compound_parts(question: str) -> list[str]:
     A part starts at a semicolon, or at "and" followed by a question word or an auxiliary, or by
     a preposition when the words on each side name a year of their own ("How was the population
     given in the 2017-18 plan and in the 2019-20 report?": one record each).
+    Two question words opening it together ask two questions of the rest: "Where and how often
+    does the assembly meet?" -> ["Where does the assembly meet?", "how often does the assembly
+    meet?"] (``_shared_parts``).
     """
     spans = word_spans(question)
+    shared = _shared_parts(question, spans)
+    if shared:
+        return shared
     cuts = []  # (end of the part before, start of the next part)
     for n, span in enumerate(spans[:-1]):
         following = spans[n + 1].lower
@@ -653,6 +661,33 @@ def compound_parts(question: str) -> list[str]:
     return [p if p.endswith("?") else p + "?" for p in pieces]
 
 
+def _shared_parts(question: str, spans: list) -> list[str] | None:
+    """"Where and how often does X meet?", "When and where was X held?": the two questions of two
+    question words joined by "and" before the rest they share, or None. "How much" and "how
+    many", "how often" count as one question word; a leading "and" or "so" is skipped."""
+    n = 0
+    while n < len(spans) and spans[n].lower in LEADS:
+        n += 1
+
+    def asking(at: int) -> int:  # the end (span index) of a question word opening at ``at``
+        if at >= len(spans) or spans[at].lower not in _QUESTION_WORDS:
+            return at
+        return at + 2 if spans[at].lower == "how" and at + 1 < len(spans) and \
+            spans[at + 1].lower in _QUANTITY_OPENERS else at + 1
+
+    first = asking(n)
+    if first == n or first >= len(spans) or spans[first].lower != "and":
+        return None
+    second = asking(first + 1)
+    if second == first + 1 or second >= len(spans):
+        return None
+    rest = question[spans[second].start:].strip()
+    return [f"{question[spans[n].start:spans[first - 1].end]} {rest}",
+            f"{question[spans[first + 1].start:spans[second - 1].end]} {rest}"]
+
+
+# "how much", "how many", "how often", "how long", "how far": one question word.
+_QUANTITY_OPENERS = frozenset("much many often long far".split())
 # Words that place a part after the first one ("what did the valuation later show?").
 _LATER_WORDS = frozenset("later subsequently eventually afterwards next then".split())
 # "... in the 2017-18 plan and in the 2019-20 report": a preposition that opens another record.
