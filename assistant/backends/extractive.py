@@ -49,6 +49,10 @@ ABSTAIN_TEXT = "I can't find this in the records searched."
 # gave answer accuracy 0.775 / 0.781 / 0.787 on the bundled suite (scripts/bench_ask.py).
 ANSWER_PASSAGES = 6
 MAX_ANSWER_SENTENCES = 3
+# Sentences each part of a compound question may keep (``_choose``'s gaps apply): a part's answer
+# is as often split over two sentences as a simple question's ("184 detached ..., 96 townhouse
+# ..."), and the first part's best one is often the record's heading (docs/rules.md, 0.12.0 parts).
+PART_SENTENCES = 2
 # Extra sentences must come close to the best one, and add words it does not have.
 # Gaps are in the sentence model's log-odds (``answer_model``): an extra sentence from another
 # passage may score up to 1.2 below the best, one from the same passage up to 1.0. 1.2 keeps as
@@ -333,7 +337,8 @@ class ExtractiveBackend:
                      shown=shown[len(passages):])
 
     def _answer_parts(self, parts: list[str], passages: list[Passage]) -> list[tuple[int, str]]:
-        """The best sentence of each part of a compound question, each completed, in order.
+        """The best sentences of each part of a compound question (up to ``PART_SENTENCES``,
+        kept as ``_choose`` keeps a simple question's), each completed, in order.
 
         A later part borrows the first part's topic words ("and when does its first term end?"
         is about the contract). A part that names its own record, a period or a document's year
@@ -356,12 +361,16 @@ class ExtractiveBackend:
             # ``_answer_constraints``): its period and body, the year and the figure it asks; a
             # sentence that meets them answers it when it comes within ``CONSTRAINT_GAP`` of the
             # part's best.
+            # Once a sentence meeting them stands in, the others kept must meet them too.
             asked = analyse(part)
-            best = next((c for c in fresh if fresh[0].score - c.score <= CONSTRAINT_GAP and c.meets and
-                         answer_unmet(asked, passages[c.passage], c.text) is None), fresh[0])
+            meeting = [c for c in fresh if c.meets and
+                       answer_unmet(asked, passages[c.passage], c.text) is None]
+            best = fresh[0]
+            if meeting and meeting[0] is not best and best.score - meeting[0].score <= CONSTRAINT_GAP:
+                best, fresh = meeting[0], meeting
             if n == 0:
                 first_date = passages[best.passage].meeting_date
-            for found in _completed([best], passages, _completion(part)):
+            for found in _completed(self._choose(fresh)[:PART_SENTENCES], passages, _completion(part)):
                 if found not in picked:
                     picked.append(found)
         return picked
