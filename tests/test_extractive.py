@@ -411,6 +411,26 @@ def test_real_model_answers_how_long_with_the_figure_among_the_routes_words(real
     assert "It is a Looped Route of approx. 207km." in [s.text for s in draft.sentences]
 
 
+@pytest.mark.slow
+def test_real_model_answers_each_part_past_the_records_heading(real_embedder):
+    # made-up minutes in the style of a council's: the date part's best sentence is the
+    # document's heading (a date, the words of the meeting); the renaming is the part's second
+    header = passage("m1", "# Town of Milford - Council Minutes\n**Regular Meeting of Council** **Date:** "
+                     "Tuesday, January 24, 2023 **Time:** 7:00 p.m.", meeting_date="2023-01-24",
+                     source="council.md")
+    renamed = passage("m2", "### 7.1 Renaming of the Roads Committee\nThe Clerk advised that the change "
+                      "reflects the committee's wider remit.\nMoved by Councillor Amos, seconded by "
+                      "Councillor Byrne, THAT the Roads Committee be renamed the Transport and Mobility "
+                      "Committee effective February 1, 2023.", meeting_date="2023-01-24", source="council.md")
+    first = passage("m3", "1. Call to Order\nThe Chair noted that this was the first meeting of the "
+                    "Committee under its new name.", meeting_date="2023-03-14", source="tmc.md")
+    backend = ExtractiveBackend(Settings(data_dir="unused", abstain_threshold=0.0),
+                                CachingEmbedder(real_embedder))
+    draft = backend.answer("From what date was Milford's Roads Committee renamed, and what is its new "
+                           "name?", [first, header, renamed])
+    assert "effective February 1, 2023" in draft.text and "Transport and Mobility" in draft.text
+
+
 def test_the_abstention_model_reads_the_best_sentences_probability_as_it_was_fitted(backend):
     # abstain_weights.json was fitted before ``apart``: its best_probability leaves it out
     question = "How long is the new road in the Foynes scheme?"
