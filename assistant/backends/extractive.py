@@ -33,7 +33,7 @@ from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
-from assistant.question import (YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
+from assistant.question import (LEADS, YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
                                 word_spans)
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
@@ -49,6 +49,10 @@ ABSTAIN_TEXT = "I can't find this in the records searched."
 # gave answer accuracy 0.775 / 0.781 / 0.787 on the bundled suite (scripts/bench_ask.py).
 ANSWER_PASSAGES = 6
 MAX_ANSWER_SENTENCES = 3
+# Sentences each part of a compound question may keep (``_choose``'s gaps apply): a part's answer
+# is as often split over two sentences as a simple question's ("184 detached ..., 96 townhouse
+# ..."), and the first part's best one is often the record's heading (docs/rules.md, 0.12.0 parts).
+PART_SENTENCES = 2
 # Extra sentences must come close to the best one, and add words it does not have.
 # Gaps are in the sentence model's log-odds (``answer_model``): an extra sentence from another
 # passage may score up to 1.2 below the best, one from the same passage up to 1.0. 1.2 keeps as
@@ -333,7 +337,8 @@ class ExtractiveBackend:
                      shown=shown[len(passages):])
 
     def _answer_parts(self, parts: list[str], passages: list[Passage]) -> list[tuple[int, str]]:
-        """The best sentence of each part of a compound question, each completed, in order.
+        """The best sentences of each part of a compound question (up to ``PART_SENTENCES``,
+        kept as ``_choose`` keeps a simple question's), each completed, in order.
 
         A later part borrows the first part's topic words ("and when does its first term end?"
         is about the contract). A part that names its own record, a period or a document's year
@@ -349,12 +354,23 @@ class ExtractiveBackend:
             query = " ".join([part] + [t for t in topic if own is None or not any(ch.isdigit() for ch in t)])
             ranked = self._score_among(query, passages, own) if own else []
             ranked = ranked or sorted(self._score(query, passages), key=lambda c: (-c.score, c.passage, c.position))
-            best = next((c for c in ranked if (c.passage, c.text) not in picked), None)
-            if best is None:
+            fresh = [c for c in ranked if (c.passage, c.text) not in picked]
+            if not fresh:
                 continue
+            # A part's own constraints, as for a simple question (``_meeting_constraints``,
+            # ``_answer_constraints``): its period and body, the year and the figure it asks; a
+            # sentence that meets them answers it when it comes within ``CONSTRAINT_GAP`` of the
+            # part's best.
+            # Once a sentence meeting them stands in, the others kept must meet them too.
+            asked = analyse(part)
+            meeting = [c for c in fresh if c.meets and
+                       answer_unmet(asked, passages[c.passage], c.text) is None]
+            best = fresh[0]
+            if meeting and meeting[0] is not best and best.score - meeting[0].score <= CONSTRAINT_GAP:
+                best, fresh = meeting[0], meeting
             if n == 0:
                 first_date = passages[best.passage].meeting_date
-            for found in _completed([best], passages, _completion(part)):
+            for found in _completed(self._choose(fresh)[:PART_SENTENCES], passages, _completion(part)):
                 if found not in picked:
                     picked.append(found)
         return picked
@@ -624,14 +640,22 @@ def compound_parts(question: str) -> list[str]:
     A part starts at a semicolon, or at "and" followed by a question word or an auxiliary, or by
     a preposition when the words on each side name a year of their own ("How was the population
     given in the 2017-18 plan and in the 2019-20 report?": one record each).
+    Two question words opening it together ask two questions of the rest: "Where and how often
+    does the assembly meet?" -> ["Where does the assembly meet?", "how often does the assembly
+    meet?"] (``_shared_parts``).
     """
     spans = word_spans(question)
+    shared = _shared_parts(question, spans)
+    if shared:
+        return shared
     cuts = []  # (end of the part before, start of the next part)
     for n, span in enumerate(spans[:-1]):
         following = spans[n + 1].lower
         if span.lower == "and" and (following in _PART_OPENERS or (
                 following in _RECORD_PREPOSITIONS and year_keys(question[:span.start]) and
-                year_keys(question[span.start:]) - year_keys(question[:span.start]))):
+                year_keys(question[span.start:]) - year_keys(question[:span.start])) or (
+                following in _ASKING_PREPOSITIONS and n + 2 < len(spans) and
+                spans[n + 2].lower in _QUESTION_WORDS)):
             cuts.append((span.start, spans[n + 1].start))
     cuts += [(i, i + 1) for i, ch in enumerate(question) if ch == ";"]
     pieces, start = [], 0
@@ -646,10 +670,40 @@ def compound_parts(question: str) -> list[str]:
     return [p if p.endswith("?") else p + "?" for p in pieces]
 
 
+def _shared_parts(question: str, spans: list) -> list[str] | None:
+    """"Where and how often does X meet?", "When and where was X held?": the two questions of two
+    question words joined by "and" before the rest they share, or None. "How much" and "how
+    many", "how often" count as one question word; a leading "and" or "so" is skipped."""
+    n = 0
+    while n < len(spans) and spans[n].lower in LEADS:
+        n += 1
+
+    def asking(at: int) -> int:  # the end (span index) of a question word opening at ``at``
+        if at >= len(spans) or spans[at].lower not in _QUESTION_WORDS:
+            return at
+        return at + 2 if spans[at].lower == "how" and at + 1 < len(spans) and \
+            spans[at + 1].lower in _QUANTITY_OPENERS else at + 1
+
+    first = asking(n)
+    if first == n or first >= len(spans) or spans[first].lower != "and":
+        return None
+    second = asking(first + 1)
+    if second == first + 1 or second >= len(spans):
+        return None
+    rest = question[spans[second].start:].strip()
+    return [f"{question[spans[n].start:spans[first - 1].end]} {rest}",
+            f"{question[spans[first + 1].start:spans[second - 1].end]} {rest}"]
+
+
+# "how much", "how many", "how often", "how long", "how far": one question word.
+_QUANTITY_OPENERS = frozenset("much many often long far".split())
 # Words that place a part after the first one ("what did the valuation later show?").
 _LATER_WORDS = frozenset("later subsequently eventually afterwards next then".split())
 # "... in the 2017-18 plan and in the 2019-20 report": a preposition that opens another record.
 _RECORD_PREPOSITIONS = frozenset("in at for by".split())
+# "..., and for how much?", "and of what kinds?": a preposition that opens a question of its own.
+_ASKING_PREPOSITIONS = frozenset("for of from at by with to in on since until".split())
+_QUESTION_WORDS = frozenset("what how when who whom whose which where why".split())
 _PART_OPENERS = frozenset("what how when who whom which where why is are was were did does do has "
                           "have".split())
 
