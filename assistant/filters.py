@@ -260,7 +260,7 @@ def parse_question(
     filters = parsed.filters
     meeting_context = bool(_MEETING_CONTEXT.search(question))
 
-    span = _date_span(question)
+    span = date_span(question)
     if span is not None:
         first, last, text = span
         # An open range ("before December 2020") places the answer in time but does not say
@@ -415,8 +415,9 @@ def _bounds(kind: str, match: re.Match) -> tuple[date, date] | None:
         return None
 
 
-def _date_span(question: str) -> tuple[str | None, str | None, str] | None:
-    """The inclusive date range a question names, with the words that named it."""
+def date_span(question: str) -> tuple[str | None, str | None, str] | None:
+    """The inclusive date range a question names, with the words that named it; an end is None
+    where the range is open ("before December 2020", "since 2019", "by December 2017")."""
     dates = find_dates(question)
     if not dates:
         return None
