@@ -87,14 +87,30 @@ def _period(question: Question, passage: Passage, sentence: str) -> Unmet | None
     return None
 
 
+# The word by which a question names its council as a whole ("did the Council propose").
+COUNCIL_WORD = "council"
+
+
 def _body(question: Question, passage: Passage, sentence: str,
           aliases: Mapping[str, str] | None) -> Unmet | None:
+    """The body the question names, missed by a passage of another body that does not name it.
+
+    A body named only by the bare word "council" is not judged: "did the Council propose closing
+    the road" names the authority, for which its districts and committees act, and a municipal
+    district's minutes answer it (development item la2-30 of the Limerick archive abstained on
+    its right answer, of the Municipal District of Newcastle West). A council named by more
+    ("Full Council", "City Council", "Limerick City and County Council") is judged as before.
+    """
     if not question.body or not passage.committee:
         return None
     if name_key(passage.committee) == name_key(question.body):
         return None
     spellings = [alias for alias, name in (aliases or {}).items() if name == question.body]
     spellings.append(name_key(question.body))
+    asked = name_key(question.text)
+    if COUNCIL_WORD in spellings and not any(
+            spelling != COUNCIL_WORD and spelling in asked for spelling in spellings):
+        return None
     said = name_key(" ".join([sentence, passage.title or "", passage.item_title or ""]))
     if any(spelling and spelling in said for spelling in spellings):
         return None

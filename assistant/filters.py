@@ -96,7 +96,7 @@ DOC_TYPE_PHRASES = [
 ]
 
 # An alias followed by one of these names a role or a paper, not the body ("Cabinet Member").
-_ROLE_AFTER = re.compile(r"^\s*(member|members|report|reports|officer|officers|'s)\b")
+_ROLE_AFTER = frozenset("member members report reports officer officers 's".split())
 _ALIAS_SUFFIXES = ("overview and scrutiny committee", "overview and scrutiny", "committee")
 # Words that name a kind of body (or join a body's name), in English-speaking councils' usage.
 BODY_KIND_WORDS = frozenset("""
@@ -107,9 +107,12 @@ authority assembly commission joint policing strategic policy
 # An alias that names no kind of body must be followed by such a word, or by one for the body's
 # meetings, members or papers ("Northfield councillors", "the Metropolitan minutes"), so that
 # a topic such as "children's social care" is not read as the committee of that name.
-_KIND = "|".join(sorted(BODY_KIND_WORDS - {"of", "the", "and", "for", "on", "in"}))
-_INSTITUTION_WORD = re.compile(rf"\b(?:{_KIND}|meeting)\b")
-_BODY_AFTER = re.compile(rf"^\s*(?:{_KIND}|meetings?|councillors|minutes|agenda)\b")
+_KIND = BODY_KIND_WORDS - {"of", "the", "and", "for", "on", "in"}
+_INSTITUTION_WORDS = _KIND | {"meeting"}
+_BODY_AFTER = _KIND | frozenset("meeting meetings councillors minutes agenda".split())
+# Kind words that also name a place: "in Limerick city and county" is the place, "Limerick
+# county council" the body, so after an alias they need a word naming a body after them.
+PLACE_KIND_WORDS = frozenset("city county town".split())
 SHORT_FORM_MIN_CHARS = 6
 
 
@@ -208,12 +211,35 @@ def find_committee(question: str, aliases: Mapping[str, str]) -> tuple[str, str]
     text = name_key(question)
     for alias in sorted(aliases, key=len, reverse=True):
         for match in re.finditer(rf"(?<![a-z0-9']){re.escape(alias)}(?![a-z0-9])", text):
-            after = text[match.end():]
-            if _ROLE_AFTER.match(after):
+            after = text[match.end():].split()
+            if after and after[0] in _ROLE_AFTER:
                 continue
-            if _INSTITUTION_WORD.search(alias) or _BODY_AFTER.match(after):
+            if _INSTITUTION_WORDS & {_bare(word) for word in alias.split()} or _names_body(after):
                 return aliases[alias], alias
     return None
+
+
+def _bare(word: str) -> str:
+    """A word of a name key without its possessive ("council's" -> "council")."""
+    return word.split("'")[0]
+
+
+def _names_body(words: list[str]) -> bool:
+    """Whether the words after a short form name a body: their first word, past a run of place
+    words ("city and county", ``PLACE_KIND_WORDS``), is a kind of body or a word for its
+    meetings, members or papers.
+
+    The place words alone do not: "in Limerick city and county in spring 2016" names the place
+    (development items lad021 and ld037 of the Limerick archive were read as of the city and
+    county council, and the body check then passed over their answers, which were of the Joint
+    Policing Committee and a municipal district); "Limerick county council" names the body.
+    """
+    i = 0
+    while i < len(words) and words[i] in PLACE_KIND_WORDS:
+        i += 1
+        if i + 1 < len(words) and words[i] == "and" and words[i + 1] in PLACE_KIND_WORDS:
+            i += 1
+    return i < len(words) and _bare(words[i]) in _BODY_AFTER
 
 
 def parse_question(
@@ -234,7 +260,7 @@ def parse_question(
     filters = parsed.filters
     meeting_context = bool(_MEETING_CONTEXT.search(question))
 
-    span = _date_span(question)
+    span = date_span(question)
     if span is not None:
         first, last, text = span
         # An open range ("before December 2020") places the answer in time but does not say
@@ -389,8 +415,9 @@ def _bounds(kind: str, match: re.Match) -> tuple[date, date] | None:
         return None
 
 
-def _date_span(question: str) -> tuple[str | None, str | None, str] | None:
-    """The inclusive date range a question names, with the words that named it."""
+def date_span(question: str) -> tuple[str | None, str | None, str] | None:
+    """The inclusive date range a question names, with the words that named it; an end is None
+    where the range is open ("before December 2020", "since 2019", "by December 2017")."""
     dates = find_dates(question)
     if not dates:
         return None

@@ -1,6 +1,8 @@
 """The abstention decision: its features, its fitted model, and the answer that says what the
 records lack and what they do hold."""
 
+from datetime import date
+
 import pytest
 
 from assistant.backends import abstention, extractive
@@ -26,9 +28,22 @@ LEVY = passage("levy", "The correspondence regarding its 2023 municipal levy of 
     ("What was said at the meetings in January 2019?", [FINES_2018], False),
     ("How many litter fines were issued?", [FINES_2018], False),  # no period asked
     ("How many litter fines were issued in December 2019?", [], False),
+    # an open range: "by December 2019" is met by a count of an earlier period, "since" is not
+    ("How many litter fines had been issued by December 2019?", [FINES_2018], False),
+    ("How many litter fines have been issued since December 2019?", [FINES_2018], True),
 ])
 def test_period_miss_when_no_passage_is_of_or_mentions_the_period(question, passages, missed):
     assert abstention.period_miss(analyse(question), passages) is missed
+
+
+@pytest.mark.parametrize("question, first, last", [
+    ("How many fines had been issued by December 2019?", date.min, date(2019, 12, 31)),
+    ("How many fines have been issued since 2019?", date(2019, 1, 1), date.max),
+    ("How many fines were issued in December 2019?", date(2019, 12, 1), date(2019, 12, 31)),
+])
+def test_an_open_range_is_read_as_the_filters_read_it(question, first, last):
+    [period] = abstention.asked_periods(analyse(question))
+    assert (period.first, period.last) == (first, last)
 
 
 @pytest.mark.parametrize("query, share, missing, name_missing", [

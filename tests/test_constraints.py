@@ -57,6 +57,27 @@ def test_another_bodys_records_do_not_answer_for_the_body_named():
     assert unmet_constraint(question, reported, reported.text, ALIASES) is None
 
 
+COUNCIL_ALIASES = committee_alias_table(
+    ["Riverton City and County Council", "Municipal District of Eastbrook"],
+    lambda name: ["Council", "Full Council"] if name.startswith("Riverton") else [])
+
+
+@pytest.mark.parametrize("question, judged", [
+    # "the Council" names the authority, for which its districts act
+    ("Over what period did the Council propose closing the road at Eastbrook?", False),
+    # a council named by more names its own meetings
+    ("What did Full Council decide about closing the road?", True),
+    ("What did Riverton City and County Council decide about closing the road?", True),
+])
+def test_the_council_named_by_the_bare_word_is_met_by_its_districts(question, judged):
+    analysed = analyse(question, COUNCIL_ALIASES)
+    assert analysed.body == "Riverton City and County Council"
+    district = passage("p", "The road will be closed from 10 a.m. on Monday.",
+                       committee="Municipal District of Eastbrook")
+    unmet = unmet_constraint(analysed, district, district.text, COUNCIL_ALIASES)
+    assert (unmet is not None and unmet.kind == "body") == judged
+
+
 def test_a_person_named_is_not_a_constraint():
     question = analyse("When was the Trust launched, according to Councillor Kate Booth?")
     evidence = passage("p", "The Trust was officially launched on 1 April 2018.")

@@ -202,6 +202,13 @@ IRISH_BODIES = ["Limerick City and County Council", "Metropolitan District of Li
     # a short form needs a word naming a body or its papers after it
     ("What is planned for the Newcastle West library?", None),
     ("How many houses are in Adare-Rathkeale?", None),
+    # place words after a short form name the place unless a body word follows them
+    ("How many Garda Reserves were there in Limerick city and county in spring 2016?", None),
+    ("How many litter fines were issued across Limerick city in 2018?", None),
+    ("What did Limerick city and county councillors agree?", "Limerick City and County Council"),
+    ("Who chairs the Limerick county council?", "Limerick City and County Council"),
+    # a role or a paper after the name is not the body
+    ("What did the Newcastle West members report?", None),
 ])
 def test_a_body_is_found_by_its_distinctive_words(question, committee):
     found = find_committee(question, committee_alias_table(IRISH_BODIES))

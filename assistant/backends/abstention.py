@@ -33,10 +33,11 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from assistant.filters import find_dates
-from assistant.question import Question, tokens
+from assistant.filters import date_span, find_dates
+from assistant.question import Period, Question, tokens
 from assistant.terms import NAME_WEIGHT, weighted_terms
 from minutes_core.text.stems import stem_set
 from vectorstore.models import Passage
@@ -126,15 +127,37 @@ def year_miss(query: str, passage: Passage) -> bool:
     return not asked & held
 
 
+def asked_periods(question: Question) -> list[Period]:
+    """The periods the passages found must meet: the question's own, or the open range it names
+    as ``filters`` reads it ("by December 2017" is up to its end, "since 2019" from its start).
+
+    Read as the month or year alone, "How many unaccompanied asylum seeking children were in
+    care by December 2017?" was missed by every passage that dates the count earlier ("since
+    April 2015 the number ... has increased to 151"), and the abstention model withdrew the
+    right answer (development item q101); an open range is a bug of reading, not a rule. Only
+    this feature reads it so: the answer's own period check (``constraints._period``) keeps the
+    month, which ranks the sentences dated in it first ("in 2020/21 by October 2020": q042 lost
+    its right answer to a sentence dated September 2019 when that check read the range too).
+    """
+    span = date_span(question.text)
+    if span is None or (span[0] and span[1]) or not question.periods:
+        return question.periods
+    first, last, words = span
+    return [Period(date.fromisoformat(first) if first else date.min,
+                   date.fromisoformat(last) if last else date.max, words)]
+
+
 def period_miss(question: Question, passages: list[Passage]) -> bool:
-    """The question names a period and no passage is of a meeting in it or mentions a date in it."""
-    if not question.periods or not passages:
+    """The question names a period and no passage is of a meeting in it or mentions a date in it
+    (an open range, "by December 2017", as ``asked_periods`` reads it)."""
+    periods = asked_periods(question)
+    if not periods or not passages:
         return False
     for passage in passages:
-        if any(p.holds(passage.meeting_date) for p in question.periods):
+        if any(p.holds(passage.meeting_date) for p in periods):
             return False
         for said in find_dates(passage.text):
-            if any(said.first <= p.last and p.first <= said.last for p in question.periods):
+            if any(said.first <= p.last and p.first <= said.last for p in periods):
                 return False
     return True
 
