@@ -139,33 +139,6 @@ def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet |
         _figure(question, sentence) or _post(question, passage, sentence) or _forecast(question, sentence)
 
 
-def record_unmet(question: Question, passage: Passage, kind: str) -> Unmet | None:
-    """The answer check of ``kind`` ("day", "year", "figure", "post", "forecast") applied to a
-    sentence's whole record (its passage's text and titles) instead of the sentence.
-
-    It judges a substitute: when the best sentence misses a constraint, a nearby sentence that
-    passes only by saying nothing of it must not answer from a record that misses it too. "Who
-    was appointed Vice-Chair for 2024/25?": the best sentence names an earlier year's
-    appointment; the next one, an attendance list silent on the year, is of a record naming only
-    earlier years. A record that names what was asked, or says nothing of it, passes (the checks
-    stay one-sided).
-    """
-    record = " ".join(x for x in (passage.title, passage.item_title, passage.text) if x)
-    if kind == "day":
-        return _day(question, passage, record)
-    if kind == "year":
-        return _year(question, passage, record)
-    if kind == "figure":
-        return _figure(question, record)
-    if kind == "post":
-        return _post(question, passage, record)
-    if kind == "forecast":
-        # A record may hold the forecast and the outcome both ("forecast earlier in the year to
-        # be close to £7m ... the final outturn was"): the substitute's own sentence decides.
-        return None
-    raise ValueError(f"unknown answer check {kind!r}")
-
-
 def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The question names a day ("on 31 March 2023", "the meeting of December 6, 2022") and the
     answer is neither of a meeting or a document of that day nor a sentence that states it.

@@ -206,22 +206,6 @@ def test_a_figure_of_another_year_or_day_is_not_given_for_the_one_asked(monkeypa
         assert not backend.answer(answered, [evidence]).abstained
 
 
-def test_a_sentence_silent_on_the_year_missed_does_not_answer_from_a_record_of_another_year(monkeypatch):
-    """The best sentence gives another year's figure; the next one, silent on the year, answers
-    only if its record names the year asked (``constraints.record_unmet``), wherever it is."""
-    backend = _never_abstaining_model(monkeypatch)
-    monkeypatch.setattr(extractive, "OTHER_PASSAGE_GAP", extractive.CONSTRAINT_GAP)
-    best = passage("best", "Riverfest 2022 Detailed Costings came to €310,000 in total.",
-                   meeting_date="2022-09-19")
-    text = "Riverfest {} was reviewed by the members. The festival cost €285,241 in total."
-    earlier = passage("earlier", text.format(2018), meeting_date="2018-12-03")
-    asked = passage("asked", text.format(2019), meeting_date="2019-12-03")
-    draft = backend.answer("What did Riverfest 2019 cost?", [best, earlier])
-    assert draft.abstained and draft.abstention["unmet"] == "year"
-    answered = backend.answer("What did Riverfest 2019 cost?", [best, asked])
-    assert not answered.abstained and answered.citations == {2: asked}
-
-
 def test_a_who_question_is_not_answered_by_another_posts_holder(monkeypatch):
     backend = _never_abstaining_model(monkeypatch)
     other = passage("other", "Work Programme 2020-2021. Chair: Cllr Kath Scott. Deputy Chair: Cllr Alex Yip.",

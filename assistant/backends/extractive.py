@@ -27,7 +27,7 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, answer_unmet, record_unmet, unmet_constraint, year_keys
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint, year_keys
 from assistant.filters import find_dates
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
@@ -571,11 +571,7 @@ def _meeting_constraints(question: Question, candidates: list[_Candidate], passa
 def _answer_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage]
                         ) -> tuple[list[_Candidate], Unmet | None]:
     """As ``_meeting_constraints``, for the answer's own constraints, the year and the figure
-    asked (``answer_unmet``); a substitute's record must meet what the best missed
-    (``record_unmet``), not only its sentence be silent on it."""
-    def substitutes(c: _Candidate, unmet: Unmet) -> bool:
-        return record_unmet(question, passages[c.passage], unmet.kind) is None
-
+    asked (``answer_unmet``)."""
     def close(c: _Candidate, best: _Candidate) -> bool:
         # A follow-up's words carry the thread's, so its best passage is often the previous
         # answer's, and the new part's answer another passage's.
@@ -583,21 +579,20 @@ def _answer_constraints(question: Question, candidates: list[_Candidate], passag
             best.score - c.score <= OTHER_PASSAGE_GAP
 
     return _meeting(candidates, lambda c: answer_unmet(question, passages[c.passage], c.text),
-                    substitutes, close)
+                    close=close)
 
 
 def _meeting(candidates: list[_Candidate], check: Callable[[_Candidate], Unmet | None],
-             substitutes: Callable[[_Candidate, Unmet], bool] = lambda c, unmet: True,
              close: Callable[[_Candidate, _Candidate], bool] = lambda c, best: True
              ) -> tuple[list[_Candidate], Unmet | None]:
-    """The candidates that ``check`` passes (and ``substitutes`` allows, given what the best
-    misses), if one that is ``close`` to the best comes within ``CONSTRAINT_GAP`` of it; else
+    """The candidates that ``check`` passes, if one that is ``close`` to the best comes within
+    ``CONSTRAINT_GAP`` of it; else
     the candidates by score and what the best misses (None when it misses nothing)."""
     ranked = sorted(candidates, key=lambda c: (-c.score, c.passage, c.position))
     unmet = check(ranked[0])
     if unmet is None:
         return candidates, None
-    meeting = [c for c in ranked if check(c) is None and substitutes(c, unmet)]
+    meeting = [c for c in ranked if check(c) is None]
     near = [c for c in meeting if close(c, ranked[0])]
     if near and ranked[0].score - near[0].score <= CONSTRAINT_GAP:
         return meeting, None
