@@ -32,7 +32,8 @@ def test_the_shipped_weights_score_a_matching_sentence_above_a_weak_one():
 def test_the_shipped_weights_file_records_how_it_was_fitted():
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     assert data["rows"] > 0 and "fit_answer_weights" in data["note"]
-    assert all(fold["items"] > 0 and 0.0 <= fold["top1_fitted"] <= 1.0 for fold in data["out_of_fold"].values())
+    folds = data["out_of_fold"].values()
+    assert all(fold["items"] > 0 and 0.0 <= fold["top1_fitted"] <= 1.0 for fold in folds)
 
 
 def test_a_feature_the_weights_do_not_name_is_refused():

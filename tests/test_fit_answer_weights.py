@@ -85,7 +85,7 @@ def test_an_item_asked_of_two_councils_counts_once_for_each():
     assert top1(held, lambda f: f["cosine"]) == (1, 2)
 
 
-def test_the_sentence_fit_records_its_command_rows_and_each_councils_out_of_fold_figures(tmp_path, monkeypatch):
+def test_the_sentence_fit_records_its_command_rows_and_out_of_fold_figures(tmp_path, monkeypatch):
     monkeypatch.setattr(fit_answer_weights, "collect", lambda plan, data_dir: rows(plan.stem, 10))
     out = tmp_path / "answer_weights.json"
     out.write_text(json.dumps({"weights": {"cosine": 2.0, "apart": 0.0}, "bias": -1.0}))
