@@ -208,9 +208,9 @@ def main_abstention(args) -> int:
 
 def top1(rows: list[dict], score) -> tuple[int, int]:
     """(items whose best-scored sentence holds the answer, items with any sentence that does)."""
-    by_item: dict[str, list[dict]] = defaultdict(list)
+    by_item: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
-        by_item[row["item"]].append(row)
+        by_item[_item(row)].append(row)
     hits = total = 0
     for candidates in by_item.values():
         if not any(c["label"] for c in candidates):
@@ -221,9 +221,15 @@ def top1(rows: list[dict], score) -> tuple[int, int]:
     return hits, total
 
 
+def _item(row: dict) -> tuple[str, str]:
+    """An item as asked of one council's index: the four-month Limerick suites are run on the
+    whole archive too, where the same question has other candidates (and may have no answer)."""
+    return row["council"], row["item"]
+
+
 def fit(rows: list[dict], names: list[str]) -> AnswerModel:
-    answerable = {r["item"] for r in rows if r["label"]}
-    train = [r for r in rows if r["item"] in answerable]
+    answerable = {_item(r) for r in rows if r["label"]}
+    train = [r for r in rows if _item(r) in answerable]
     x = np.array([[r["features"][n] for n in names] for r in train])
     y = np.array([r["label"] for r in train])
     model = LogisticRegression(C=C, max_iter=2000).fit(x, y)
@@ -244,8 +250,8 @@ def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
     with; fitting the new weight alone measures what the feature adds. A weight ``before``
     already has for ``name`` is left out of the offset (the feature is fitted again).
     """
-    answerable = {r["item"] for r in rows if r["label"]}
-    train = [r for r in rows if r["item"] in answerable]
+    answerable = {_item(r) for r in rows if r["label"]}
+    train = [r for r in rows if _item(r) in answerable]
     offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights},
                                        frozenset({name})) for r in train])
     x = np.array([r["features"][name] for r in train])
@@ -310,11 +316,17 @@ def main(argv=None) -> int:
                 + (f"; {args.add} added alone, the other weights held" if args.add else ""),
         "weights": {n: round(w, 4) for n, w in final.weights.items()},
         "bias": round(final.bias, 4),
+        "command": _command(argv),
         "out_of_fold": folds,
         "rows": len(rows),
     }, indent=2) + "\n", encoding="utf-8")
     log.info("wrote %s", args.out)
     return 0
+
+
+def _command(argv: list[str] | None) -> str:
+    """The command line that fitted the file, so that a refit can be repeated and compared."""
+    return " ".join(["scripts/fit_answer_weights.py", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

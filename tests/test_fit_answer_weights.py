@@ -74,3 +74,27 @@ def test_a_plan_without_its_data_dir_is_refused():
     with pytest.raises(SystemExit):
         fit_answer_weights.main(["--abstention", "--plan", "a.toml", "--plan", "b.toml",
                                  "--data-dir", "/tmp/a"])
+
+
+def test_an_item_asked_of_two_councils_counts_once_for_each():
+    # the four-month Limerick suite runs on the whole archive too: the same item name, other candidates
+    held = [{"council": "A", "item": "s/1", "label": True, "features": {"cosine": 0.9}},
+            {"council": "A", "item": "s/1", "label": False, "features": {"cosine": 0.1}},
+            {"council": "B", "item": "s/1", "label": True, "features": {"cosine": 0.2}},
+            {"council": "B", "item": "s/1", "label": False, "features": {"cosine": 0.8}}]
+    assert top1(held, lambda f: f["cosine"]) == (1, 2)
+
+
+def test_the_sentence_fit_records_its_command_rows_and_out_of_fold_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(fit_answer_weights, "collect", lambda plan, data_dir: rows(plan.stem, 10))
+    out = tmp_path / "answer_weights.json"
+    out.write_text(json.dumps({"weights": {"cosine": 2.0, "apart": 0.0}, "bias": -1.0}))
+    argv = ["--plan", "a.toml", "--data-dir", "/tmp/a", "--plan", "b.toml", "--data-dir", "/tmp/b",
+            "--out", str(out)]
+    fit_answer_weights.main(argv)
+    fitted = json.loads(out.read_text())
+    assert fitted["command"] == "scripts/fit_answer_weights.py " + " ".join(argv)
+    assert fitted["rows"] == 40
+    # each council held out in turn: the other's rows teach that apart marks the wrong sentence
+    assert fitted["out_of_fold"]["a"] == {"items": 10, "top1_fitted": 1.0, "top1_before": 1.0}
+    assert fitted["weights"]["apart"] < 0
