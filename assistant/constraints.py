@@ -141,7 +141,9 @@ def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet |
 
 def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """The question names a day ("on 31 March 2023", "the meeting of December 6, 2022") and the
-    answer is neither of a meeting or a document of that day nor a sentence that states it.
+    answer is neither of a meeting or a document of that day nor a sentence that states it, or
+    that states no date and is under that day in its passage (``_heading_date``: "As at
+    18.11.20 ... • 889 teachers ... are currently isolating").
 
     A day that is a meeting's narrows the search to that meeting (``filters``), so its passages
     meet it; this check matters when the day named no meeting the records hold (an event: "what
@@ -158,11 +160,24 @@ def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     if any(p.holds(passage.meeting_date) or p.holds(passage.metadata.get("doc_date")) for p in days):
         return None
     said = find_dates(sentence)
-    if any(d.first <= p.last and p.first <= d.last for d in said for p in days):
+    if any(d.first <= p.last and p.first <= d.last for d in said or _heading_date(passage.text, sentence)
+           for p in days):
         return None
     found = f"of {said[-1].text}" if said else (
         f"of the meeting of {human_date(passage.meeting_date)}" if passage.meeting_date else "undated")
     return Unmet("day", found, f"of {days[0].text}")
+
+
+def _heading_date(text: str, sentence: str) -> list:
+    """The date a sentence that states none is under in its passage: the last date before it
+    ("As at 18.11.20 the numbers ... were as follows: • 889 teachers ... are currently
+    isolating"; a dated entry of an action tracker or a log), as a one-item list, or none when
+    the passage states no date before it or the sentence is not found in it. Spacing is folded
+    on both sides, since a sentence is cut from the passage's lines."""
+    folded, wanted = " ".join(text.split()), " ".join(sentence.split())
+    at = folded.find(wanted) if wanted else -1
+    before = find_dates(folded[:at]) if at > 0 else []
+    return before[-1:]
 
 
 def year_keys(text: str) -> set[str]:
@@ -231,7 +246,7 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     if not held or any(_year_met(a, held) for a in asked):
         return None
     if max(int(h[:4]) for h in held) >= min(int(a[:4]) for a in asked) and not _later_record(
-            passage, sentence, held, asked):
+            passage, sentence, held, asked, counts_past(question)):
         return None
     # In the question's and the sentence's own words where they date it ("December 2019").
     said = find_dates(sentence)
@@ -244,12 +259,17 @@ def _year(question: Question, passage: Passage, sentence: str) -> Unmet | None:
 _TARGET_WORDS = frozenset({"by"})
 
 
-def _later_record(passage: Passage, sentence: str, held: set[str], asked: set[str]) -> bool:
+def _later_record(passage: Passage, sentence: str, held: set[str], asked: set[str],
+                  counted_past: bool = False) -> bool:
     """The sentence names only years after those asked, none of them a target ("by 2031"), and
     its record names no year asked: a later year's figure, not a plan of the year asked ("the
     overdraft for 2020" answered with the one "to 31st December, 2022" of a 2021 meeting;
     "Riverfest 2019" with Riverfest 2022's costings). A record that names the year asked may
-    hold its plan ("planning for Riverfest 2019 ... the 2020 budget"), so it is not judged."""
+    hold its plan ("planning for Riverfest 2019 ... the 2020 budget"), so it is not judged,
+    unless the question counts what happened (``counted_past``: "how many burglaries were
+    recorded in 2020", not a plan or a target): a plan holds no count of a year done, so a
+    sentence counting "23 ... that took place in 2021" is a later year's count wherever its
+    record names 2020."""
     words = sentence.split()
     targets = {key for before, word in zip(words, words[1:]) if before.lower() in _TARGET_WORDS
                for key in year_keys(word)}
@@ -257,6 +277,8 @@ def _later_record(passage: Passage, sentence: str, held: set[str], asked: set[st
         return False
     if min(int(h[:4]) for h in held) <= max(int(a[:4]) + ("/" in a) for a in asked):
         return False
+    if counted_past:
+        return True
     record = year_keys(" ".join(x for x in (passage.text, passage.title, passage.item_title) if x))
     if passage.meeting_date:
         record.add(passage.meeting_date[:4])
@@ -293,6 +315,12 @@ def counts(question: Question) -> bool:
     return any(a == "how" and b == "many" for a, b in zip(words, words[1:]))
 
 
+def counts_past(question: Question) -> bool:
+    """Whether the question counts what happened ("how many fines were issued"), not a plan, a
+    forecast or a target (``_PLAN_WORDS``)."""
+    return counts(question) and not any(w.lower() in _PLAN_WORDS for w in question.words)
+
+
 def _counted_before(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     """A count of what happened in the period asked ("how many litter fines were issued in
     December 2019", "how many officers did the Council appoint in 2021") answered by a sentence
@@ -307,8 +335,7 @@ def _counted_before(question: Question, passage: Passage, sentence: str) -> Unme
     does not excuse the record: the minutes of a meeting of that year are titled with it too.
     A single day names a meeting or an event (``_day``); a "when" question asks for a date.
     """
-    if question.answer_type == DATE or not counts(question) or \
-            any(w.lower() in _PLAN_WORDS for w in question.words):
+    if question.answer_type == DATE or not counts_past(question):
         return None
     periods = [p for p in question.periods if p.first != p.last]
     dated = [d[:10] for d in (passage.meeting_date, passage.metadata.get("doc_date")) if d]
@@ -357,6 +384,7 @@ def stated_figures(sentence: str) -> list[Figure]:
     ranges ("2019-2023"), labels ("No. 2", "item 4"), codes ("FIN-2023-02") and a leading
     paragraph number ("8.3")."""
     dated = [(d.start, d.end) for d in find_dates(sentence)]
+    priced = prints_money_unit(sentence)
     spans = word_spans(sentence, ",.'’-")
     found = []
     for n, span in enumerate(spans):
@@ -366,6 +394,7 @@ def stated_figures(sentence: str) -> list[Figure]:
         share = after == "%" or following in _SHARE_WORDS
         money = (span.start > 0 and sentence[span.start - 1] in _CURRENCY) or following in _MONEY_WORDS
         unit = _unit(following, spans[n + 2].lower.rstrip(".") if n + 2 < len(spans) else "")
+        money = money or (priced and not share and not unit)
         if span.lower in _NUMBER_WORDS:
             # "£1.2 million" is one sum of money
             money = money or bool(found and found[-1].money and found[-1].word == spans[n - 1].word)
@@ -386,6 +415,21 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue  # the "23" of "2022/23"
         found.append(Figure(word, share, money, unit, following))
     return found
+
+
+# What may follow a currency sign in a table's unit heading: "£m", "€000", "£'000", "$bn", "£".
+_MONEY_SCALES = frozenset({"", "m", "k", "bn", "000", "'000", "’000"})
+
+
+def prints_money_unit(sentence: str) -> bool:
+    """Whether a sentence prints a currency unit on its own, as a table's column heading does
+    ("2020/21 2021/22 £m £m Core Contract Sum * 192.3 192.8"): the bare figures of its rows are
+    sums of money in that unit, though no sign stands before each."""
+    for word in sentence.split():
+        word = word.strip(".,;:()[]*")
+        if word and word[0] in _CURRENCY and word[1:].lower() in _MONEY_SCALES:
+            return True
+    return False
 
 
 def _unit(following: str, next_after: str) -> str:

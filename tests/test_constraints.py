@@ -178,6 +178,35 @@ def test_a_later_year_is_no_miss_when_its_record_names_the_year_asked():
     assert answer_unmet(question, alone, sentence).kind == "year"
 
 
+def test_a_count_of_a_year_done_is_not_answered_by_a_later_years_count_whatever_its_record_names():
+    """A count of what happened in 2020 holds no plan a later year's sentence could be: "23
+    burglaries ... in 2021" misses 2020 though the same report names 2020 elsewhere; a count of a
+    plan ("will be built") keeps the record's excuse."""
+    sentence = "The 23 non aggravated burglaries for Henry Street that took place in 2021."
+    evidence = passage("p", "Crime fell in 2020 across the division. " + sentence, meeting_date="2022-03-04")
+    counted = analyse("How many non-aggravated burglaries were recorded in the Henry Street district in 2020?")
+    assert answer_unmet(counted, evidence, sentence).kind == "year"
+    planned = analyse("How many homes will be built in 2020?")
+    built = "Of the 40 homes planned, 23 were built in 2021."
+    assert answer_unmet(planned, passage("p", "The 2020 plan. " + built, meeting_date="2022-03-04"),
+                        built) is None
+
+
+def test_an_undated_sentence_is_of_the_day_it_is_listed_under_in_its_passage():
+    """"As at 18.11.20 ...: • 889 teachers ... are isolating" states the day asked for the bullet;
+    the next day's heading does not, nor a day the passage gives only after the sentence."""
+    question = analyse("How many teachers were self-isolating on 18 November 2020?")
+    sentence = "889 teachers and 987 teaching assistants are currently isolating."
+    text = ("As at 18.11.20 the numbers of isolating pupils and teachers were as follows:\n\n"
+            "• 28,818 pupils are currently\nisolating.\n\n• 889 teachers and 987 teaching assistants are\n"
+            "currently isolating.\n\nAs at 25.11.20: 1,020 teachers.")
+    assert answer_unmet(question, passage("p", text, meeting_date="2020-12-09"), sentence) is None
+    later = analyse("How many teachers were self-isolating on 25 November 2020?")
+    assert answer_unmet(later, passage("p", text, meeting_date="2020-12-09"), sentence).kind == "day"
+    after = f"{sentence} As at 18.11.20 the numbers were checked."
+    assert answer_unmet(question, passage("p", after, meeting_date="2020-12-09"), sentence).kind == "day"
+
+
 def test_the_year_miss_says_which_year_the_records_give():
     question = analyse("Who was appointed Vice-Chair for the 2024/25 municipal year?")
     sentence = "Councillor Gulzar be appointed Vice-Chair for the 2023/24 municipal year."
@@ -307,6 +336,11 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("What did the festival cost?", "The festival cost 30,000 euro in all.", False),
     ("What levy will owners pay?", "A 7% levy of the market value will be charged.", False),
     ("How many fees were waived?", "In all, 5 fees were waived.", False),  # counting, not paying
+    # a table's unit heading makes its rows' bare figures sums of money
+    ("What core contract sum did the Council pay for 2020/21?",
+     "2020/21 2021/22 £m £m Core Contract Sum * 192.3 192.8", False),
+    ("What core contract sum did the Council pay for 2020/21?", "Core Contract Sum * 192.3 192.8", True),
+    ("What did the grants cost?", "Grants €000 Youth 45 Arts 30", False),
 ])
 def test_a_number_question_needs_a_figure_the_question_does_not_already_say(question, sentence, missed):
     unmet = answer_unmet(analyse(question), passage("p", sentence), sentence)
