@@ -64,11 +64,6 @@ deferred withdrawn granted pass carry""".split())
 # Words of an outcome question that say what is asked, not what it is about.
 OUTCOME_STEMS = frozenset(stem(w) for w in _OUTCOME_VERBS | {"happened", "outcome", "result", "end",
                                                               "finally", "eventually", "decided"})
-# "What did X do ... with Y", "what did X decide ... about Y": the verbs, and how many words
-# (a period, a place) may part them from "with" / "about".
-_DO_WORDS = frozenset({"do"})
-_DECIDE_WORDS = frozenset({"decide", "decided"})
-OUTCOME_GAP = 4
 # The words of an office after "be appointed" ("Deputy Mayor of the Borough").
 OFFICE_WORDS = 8
 # Words that name a meeting or the body met, after "at" ("was X at the full Council meeting"),
@@ -133,27 +128,13 @@ def asks_proposer(words: list[str]) -> bool:
     return _after(words, "who", _PROPOSAL_WORDS.__contains__) or any(w in _PROPOSAL_NOUNS for w in words)
 
 
-def _within(words: list[str], verbs: frozenset[str], joiners: frozenset[str]) -> bool:
-    """Whether one of ``joiners`` follows one of ``verbs`` within ``OUTCOME_GAP`` words: "do in
-    February 2017 with", "decide about"."""
-    return any(word in verbs and joiners & set(words[n + 1:n + 1 + OUTCOME_GAP])
-               for n, word in enumerate(words))
-
-
 def asks_outcome(words: list[str]) -> bool:
     """"What happened to X?", "What was the outcome of X?", "What became of X?", "How did X
-    fare?", "What did the council do with X?", "What did the SPC do in February 2017 with X?",
-    "What did the councillors decide about X?", "Was X approved / carried / lost?", "Did X
-    pass?": what became of a motion or proposal.
-
-    The verb and its object may be parted by a period or a place ("do in February 2017 with"),
-    so "with" after "do" and "about" after "decide" are looked for a few words on. "Do about X"
-    asks the action taken on a topic, not what became of a matter, and "decide at its meeting"
-    asks every decision of a meeting, so neither is an outcome question."""
+    fare?", "What did the council do with X?", "Was X approved / carried / lost?", "Did X
+    pass?": what became of a motion or proposal."""
     if _pair(words, "what", {"happened"}) or any(w in ("outcome", "outcomes") for w in words):
         return True
-    if _pair(words, "became", {"of"}) or ("what" in words and (
-            _within(words, _DO_WORDS, frozenset({"with"})) or _within(words, _DECIDE_WORDS, frozenset({"about"})))):
+    if _pair(words, "became", {"of"}) or ("what" in words and _pair(words, "do", {"with"})):
         return True
     if "fare" in words and _pair(words, "how", {"did", "does", "has", "had", "will", "would"}):
         return True

@@ -245,13 +245,6 @@ def test_an_outcome_question_no_decided_motion_matches_goes_to_retrieval(questio
     ("What did the Council do with the motion?", True),
     ("How much fare revenue would the city lose?", False),  # "fare" as a noun
     ("What did the Council do about parking?", False),
-    # the verb parted from its object by a period or a place; a decision about a matter
-    ("What did the SPC do in February 2017 with the motion on levies?", True),
-    ("What did the councillors decide about flying the flag at half-mast?", True),
-    ("What did the council decide in September 2014 about the property tax rate?", True),
-    ("What did the committee decide at its meeting on 19 March 2024?", False),  # every decision
-    ("What did the council do in 2019 with the parking motion?", True),
-    ("What did the council do for the staff, working with the unions?", False),  # "with" too far
 ])
 def test_outcome_questions_are_told_by_their_words(question, asks):
     assert asks_outcome_of(question) is asks
