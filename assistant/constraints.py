@@ -97,9 +97,9 @@ def _body(question: Question, passage: Passage, sentence: str,
 
     A body named only by the bare word "council" is not judged: "did the Council propose closing
     the road" names the authority, for which its districts and committees act, and a municipal
-    district's minutes answer it (development item la2-30 of the Limerick archive abstained on
-    its right answer, of the Municipal District of Newcastle West). A council named by more
-    ("Full Council", "City Council", "Limerick City and County Council") is judged as before.
+    district's minutes answer it (docs/rules.md, 0.12.0 `fabst`: a right answer from a district's
+    minutes was withdrawn). A council named by more ("Full Council", "City Council", "Northfield
+    City and County Council") is judged as before.
     """
     if not question.body or not passage.committee:
         return None

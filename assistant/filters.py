@@ -110,7 +110,7 @@ authority assembly commission joint policing strategic policy
 _KIND = BODY_KIND_WORDS - {"of", "the", "and", "for", "on", "in"}
 _INSTITUTION_WORDS = _KIND | {"meeting"}
 _BODY_AFTER = _KIND | frozenset("meeting meetings councillors minutes agenda".split())
-# Kind words that also name a place: "in Limerick city and county" is the place, "Limerick
+# Kind words that also name a place: "in Northfield city and county" is the place, "Northfield
 # county council" the body, so after an alias they need a word naming a body after them.
 PLACE_KIND_WORDS = frozenset("city county town".split())
 SHORT_FORM_MIN_CHARS = 6
@@ -229,10 +229,10 @@ def _names_body(words: list[str]) -> bool:
     words ("city and county", ``PLACE_KIND_WORDS``), is a kind of body or a word for its
     meetings, members or papers.
 
-    The place words alone do not: "in Limerick city and county in spring 2016" names the place
-    (development items lad021 and ld037 of the Limerick archive were read as of the city and
-    county council, and the body check then passed over their answers, which were of the Joint
-    Policing Committee and a municipal district); "Limerick county council" names the body.
+    The place words alone do not: "in Northfield city and county in spring 2016" names the place
+    (read as the city and county council, questions lost right answers of the council's policing
+    committee and districts to the body check: docs/rules.md, 0.12.0 `fabst`); "Northfield county
+    council" names the body.
     """
     i = 0
     while i < len(words) and words[i] in PLACE_KIND_WORDS:
