@@ -178,11 +178,13 @@ def main_abstention(args) -> int:
                 for row in collect_items(plan, data_dir, args.council)]
         if args.features:
             args.features.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    names = list(FEATURES) + [n for n in args.with_feature or [] if n not in FEATURES]
+    names = list(FEATURES)
     rows = [{**r, "features": {n: r["features"][n] for n in names} if r["features"] else None}
             for r in rows]  # a cache may hold features measured and left out
     decided = [r for r in rows if r["features"] is not None]
-    before = AbstainModel.load(args.out)
+    # The weights compared against: the file to be written if it exists, else the shipped ones
+    # (a trial fit into a new file compares with what the product uses).
+    before = AbstainModel.load(args.out if args.out.exists() else ABSTAIN_FILE)
     folds = {}
     for council in sorted({r["council"] for r in rows}):
         model = fit_abstention([r for r in decided if r["council"] != council], names)
@@ -277,9 +279,6 @@ def main(argv=None) -> int:
                         help="fit the abstention decision instead of the sentence scorer")
     parser.add_argument("--council", action="append",
                         help="with --abstention: collect only this council's items (repeatable)")
-    parser.add_argument("--with", dest="with_feature", action="append", metavar="FEATURE",
-                        help="with --abstention: fit this measured feature too (repeatable; "
-                             "abstention.CANDIDATE_FEATURES)")
     parser.add_argument("--add", metavar="FEATURE",
                         help="fit this new feature's weight alone, the file's weights held")
     args = parser.parse_args(argv)

@@ -36,12 +36,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from typing import Mapping
-
-from assistant.constraints import stated_figures
 from assistant.filters import date_span, find_dates
-from assistant.question import NUMBER, Period, Question, has_new_value, tokens
-from assistant.terms import NAME_WEIGHT, STOP_STEMS, weighted_terms
+from assistant.question import Period, Question, tokens
+from assistant.terms import NAME_WEIGHT, weighted_terms
 from minutes_core.text.stems import stem_set
 from vectorstore.models import Passage
 
@@ -51,15 +48,6 @@ FEATURE_PASSAGES = 6
 # The features, in the order the fitting script reads them.
 FEATURES = ("evidence", "best_probability", "period_miss", "best_unmet", "year_miss",
             "answer_name_missing")
-# General features measured for the fit (``general_features``); the model uses those its
-# weights name. The cited sentences whose values ``value_missing`` reads: as many as an answer
-# quotes (``extractive.MAX_ANSWER_SENTENCES``).
-CANDIDATE_FEATURES = ("focus_missing_sentence", "focus_missing_passage", "value_missing",
-                      "score_gap", "meeting_share", "best_dates_outside")
-CITED_SENTENCES = 3
-# The sentence model's log-odds gap between the best and second-best sentence is capped here:
-# beyond it the second sentence is no rival at all.
-MAX_GAP = 5.0
 
 
 @dataclass(frozen=True)
@@ -79,10 +67,9 @@ class AbstainModel:
     def probability(self, features: Mapping[str, float]) -> float:
         """The probability that the question is unanswerable from the passages found.
 
-        Every feature the weights name must be given (KeyError otherwise); features measured
-        beside them (``CANDIDATE_FEATURES``, for the fitting script) count nothing.
+        A feature the weights do not name is refused (KeyError), as in ``answer_model``.
         """
-        z = self.bias + sum(weight * features[name] for name, weight in self.weights.items())
+        z = self.bias + sum(self.weights[name] * value for name, value in features.items())
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
 
@@ -203,65 +190,3 @@ def reason(question: Question, feature_values: Mapping[str, float], missing: lis
         return f"The passages found do not mention {quoted}."
     return "The passages found do not answer it as asked."
 
-
-
-def _new_figure(question: Question, sentence: str) -> bool:
-    """Whether ``sentence`` states a figure the question does not: dates, years, section and
-    paragraph numbers are no figures (``constraints.stated_figures``), so "How many visitors
-    ..." is not answered by "8.3 On 12 May 2019 the festival ..."."""
-    asked = {w.lower() for w in question.words} | {w.lower() for w in tokens(question.known)}
-    return any(figure.word.lower().strip(".,") not in asked for figure in stated_figures(sentence))
-
-
-def holds_new_value(question: Question, sentence: str) -> bool | None:
-    """Whether a sentence holds a thing of the asked type the question does not state (a figure
-    for "how many", a name for "which", a date for "when"); None when no single value answers."""
-    if question.answer_type == NUMBER:
-        return _new_figure(question, sentence)
-    return has_new_value(question, sentence)
-
-
-def _meeting(passage: Passage) -> tuple:
-    return (passage.meeting_date, passage.committee) if passage.meeting_date else (passage.source,)
-
-
-def general_features(question: Question, passages: list[Passage],
-                     ranked: list[tuple[str, int, float]]) -> dict[str, float]:
-    """Features read from the question and the cited passages alone, no phrase of either:
-
-    - ``focus_missing_sentence`` / ``_passage``: the share of the question's focus stems ("which
-      *contractor*", "how many *visitors*") that the best sentence / its whole passage lacks
-      (the topic is there, the thing asked is not);
-    - ``value_missing``: the question asks for a value (a figure, a name, a date) and none of the
-      sentences an answer would cite holds one the question does not state;
-    - ``score_gap``: the sentence model's lead of the best sentence over the second (a clear
-      answer stands out; a near-miss is one of many equally weak sentences);
-    - ``meeting_share``: the share of the passages found that are of the best passage's meeting
-      (records that answer tend to agree on one meeting);
-    - ``best_dates_outside``: the question names a period and the best sentence dates itself,
-      but outside it ("in December" answered by a September date).
-
-    ``ranked``: the scored sentences, best first, as (text, passage index, log-odds).
-    """
-    shown = passages[:FEATURE_PASSAGES]
-    values = dict.fromkeys(CANDIDATE_FEATURES, 0.0)
-    if not ranked or not shown:
-        return values
-    best_text, best_passage, best_score = ranked[0]
-    head = question.focus_stems - STOP_STEMS
-    if head:
-        values["focus_missing_sentence"] = 1.0 - len(head & stem_set(best_text)) / len(head)
-        context = stem_set(passage_context(passages[best_passage]))
-        values["focus_missing_passage"] = 1.0 - len(head & context) / len(head)
-    cited = [holds_new_value(question, text) for text, _, _ in ranked[:CITED_SENTENCES]]
-    values["value_missing"] = float(cited[0] is not None and not any(cited))
-    second = ranked[1][2] if len(ranked) > 1 else best_score - MAX_GAP
-    values["score_gap"] = min(best_score - second, MAX_GAP)
-    meeting = _meeting(passages[best_passage])
-    values["meeting_share"] = sum(_meeting(p) == meeting for p in shown) / len(shown)
-    periods = asked_periods(question)
-    said = find_dates(best_text)
-    if periods and said:
-        values["best_dates_outside"] = float(not any(d.first <= p.last and p.first <= d.last
-                                                     for d in said for p in periods))
-    return values

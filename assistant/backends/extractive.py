@@ -277,8 +277,6 @@ class ExtractiveBackend:
             question, query, passages, passages[by_score[0].passage], evidence,
             ANSWER_MODEL.probability(by_score[0].features(), without=ABSTENTION_UNSEEN),
             best_unmet=unmet is not None)
-        values.update(abstention.general_features(
-            question, passages, [(c.text, c.passage, c.score) for c in by_score]))
         unanswerable = ABSTAIN_MODEL.probability(values)
         notes.append(f"unanswerable_probability={unanswerable:.3f}")
         decision = _decision(values, unanswerable)
