@@ -182,7 +182,9 @@ def main_abstention(args) -> int:
     rows = [{**r, "features": {n: r["features"][n] for n in names} if r["features"] else None}
             for r in rows]  # a cache may hold features measured and left out
     decided = [r for r in rows if r["features"] is not None]
-    before = AbstainModel.load(args.out)
+    # The weights compared against: the file to be written if it exists, else the shipped ones
+    # (a trial fit into a new file compares with what the product uses).
+    before = AbstainModel.load(args.out if args.out.exists() else ABSTAIN_FILE)
     folds = {}
     for council in sorted({r["council"] for r in rows}):
         model = fit_abstention([r for r in decided if r["council"] != council], names)

@@ -70,6 +70,16 @@ def test_the_abstention_fit_reads_every_plan_each_from_its_own_data_dir(tmp_path
     assert sorted(fitted["out_of_fold"]) == ["a", "b"] and fitted["rows"] == 76
 
 
+def test_an_abstention_fit_into_a_new_file_is_compared_with_the_shipped_weights(tmp_path, monkeypatch):
+    monkeypatch.setattr(fit_answer_weights, "collect_items", lambda plan, data_dir, councils=None:
+                        abstention_rows(plan.stem))
+    out = tmp_path / "trial.json"  # does not exist yet
+    fit_answer_weights.main(["--abstention", "--plan", "a.toml", "--data-dir", "/tmp/a",
+                             "--plan", "b.toml", "--data-dir", "/tmp/b", "--out", str(out)])
+    fitted = json.loads(out.read_text())
+    assert set(fitted["out_of_fold"]["a"]["before"]) >= {"abstained", "false_abstention"}
+
+
 def test_a_plan_without_its_data_dir_is_refused():
     with pytest.raises(SystemExit):
         fit_answer_weights.main(["--abstention", "--plan", "a.toml", "--plan", "b.toml",
