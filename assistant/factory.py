@@ -9,41 +9,16 @@ from __future__ import annotations
 import functools
 import logging
 
-import numpy as np
-
 from assistant.answering import Assistant
 from assistant.backends.extractive import CachingEmbedder, ExtractiveBackend
 from assistant.records_route import PassageRecords
-from assistant.retrieval import AnswerabilityReranker, HybridRetriever
+from assistant.retrieval import HybridRetriever
 from ingest.committees import committee_aliases, known_committees, spell_out_abbreviations
 from minutes_core.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 
 log = logging.getLogger(__name__)
-
-
-class _NoMeaning:
-    """An embedder of zero vectors: every cosine is 0, so the answer model scores by its lexical
-    features alone and nothing is embedded."""
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return np.zeros(1, dtype=np.float32)
-
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
-        return np.zeros((len(texts), 1), dtype=np.float32)
-
-
-class _LexicalAnswerModel:
-    """A passage's best sentence by the answer model's lexical part, as log-odds (the
-    ``AnswerabilityReranker``'s signal): the extractive backend's own sentence scoring, one passage
-    at a time so that every passage's rank feature is the same."""
-
-    def __init__(self, settings, index):
-        self._backend = ExtractiveBackend(settings, _NoMeaning(), index)
-
-    def __call__(self, query: str, passage) -> float:
-        return max((c.score for c in self._backend._score(query, [passage])), default=-60.0)
 
 
 def build_assistant(settings: Settings | None = None, index=None, retriever=None) -> Assistant:
@@ -67,10 +42,8 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
         embedder = CachingEmbedder(embedder)
         if index is not None and hasattr(index, "embedder"):
             index.embedder = embedder
-    extractive = ExtractiveBackend(settings, embedder, index)
     if retriever is None:
-        retriever = HybridRetriever(index, settings,
-                                    reranker=AnswerabilityReranker(_LexicalAnswerModel(settings, index)))
+        retriever = HybridRetriever(index, settings)
     names, aliases_of = _committee_names(getattr(settings, "committee_aliases_file", ""))
     # Structured records answer list questions, unless a custom retriever is being measured
     # (the eval's naive baseline must not borrow our structure).
@@ -81,7 +54,7 @@ def build_assistant(settings: Settings | None = None, index=None, retriever=None
     return Assistant(
         settings,
         retriever,
-        extractive,
+        ExtractiveBackend(settings, embedder, index),
         catalog=index.stats if index is not None else None,
         committee_names=names,
         aliases_of=aliases_of,

@@ -3,9 +3,8 @@
 Dense search finds paraphrases ("children in care" for "looked after children"); BM25 finds the
 exact names, numbers and KPI labels that a 384-dimensional MiniLM vector blurs. Neither needs the
 other's scores calibrated, which is why they are fused by rank. No cross-encoder weights exist
-offline (docs: the dependency spike found none on PyPI), so re-ranking is an interface: the
-assistant's retriever re-ranks the fused head by the answer model's best sentence per passage
-(``AnswerabilityReranker``); a bare retriever keeps the fused order (``KeepOrder``).
+offline (docs: the dependency spike found none on PyPI), so re-ranking is an interface with a
+pass-through default that a real reranker can replace.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import logging
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -97,53 +95,10 @@ class Reranker(Protocol):
 
 
 class KeepOrder:
-    """The bare retriever's reranker: keeps the fused order (the eval's baselines, the fusion fit)."""
+    """The default reranker: keeps the fused order (no offline cross-encoder weights exist)."""
 
     def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
         return list(passages)
-
-
-# The answer model's lift of the fused head: chosen leave-one-council-out by
-# ``scripts/fit_fusion.py fit`` (its ``RERANK_GRID``) on the collected dev rankings of both plans.
-ANSWERABILITY_WEIGHT = 3.0
-ANSWERABILITY_DEPTH = 20
-# The fused list's first places the reranker leaves alone: it only fills the k-th (from
-# ``ANSWERABILITY_DEPTH``). Each passage it brings in displaces one the answer may have used.
-ANSWERABILITY_KEEP = 4
-
-
-class AnswerabilityReranker:
-    """Re-ranks the fused head by how likely its best sentence answers the question.
-
-    The first stage ranks passages by what they share with the question; the answer model
-    (``assistant.backends.answer_model``, fitted leave-one-council-out) says whether a sentence
-    answers it: holds a new thing of the kind asked for, does not merely restate the question,
-    meets its period and body. Its lexical part (``best_log_odds``: the sentence's cosine left at 0,
-    so nothing is embedded; about 1 ms a passage) scores each of the first ``depth`` passages by
-    its best sentence, and a passage's fused score is multiplied by (1 + ``weight`` x that
-    probability): at most 1 + weight, so a passage moves a few places, not from 20th to first.
-    The weight was chosen leave-one-council-out on the rankings that ``scripts/fit_fusion.py
-    collect`` keeps (docs/rules.md, 0.13.0 "retr"); the cosine of the best sentence in the
-    model's place lost more items than it fixed.
-    """
-
-    def __init__(self, best_log_odds, weight: float = ANSWERABILITY_WEIGHT,
-                 depth: int = ANSWERABILITY_DEPTH, keep: int = ANSWERABILITY_KEEP):
-        self.best_log_odds = best_log_odds
-        self.weight = weight
-        self.depth = depth
-        self.keep = keep
-
-    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
-        head, rest = passages[:self.depth], passages[self.depth:]
-        lifted = []
-        for passage in head:
-            log_odds = self.best_log_odds(query, passage)
-            probability = 1.0 / (1.0 + math.exp(-log_odds)) if log_odds > -60 else 0.0
-            factor = 1.0 + self.weight * probability
-            lifted.append(dataclasses.replace(passage, score=passage.score * factor,
-                                              scores={**passage.scores, "answerability": factor}))
-        return sorted(lifted, key=lambda p: (-p.score, p.id)) + list(rest)
 
 
 @dataclass
@@ -204,24 +159,10 @@ class HybridRetriever:
 
         if not isinstance(self.reranker, KeepOrder):
             with timer.stage("rerank"):
-                fused = self._select(self.reranker.rerank(query, fused), fused, k,
-                                     getattr(self.reranker, "keep", 0))
+                fused = self.reranker.rerank(query, fused)
         log.debug("retrieved %d dense + %d bm25 -> %d fused for %r", len(dense), len(keyword),
                   len(fused), query)
         return RetrievalResult(fused[:k], dict(timer.timings))
-
-    @staticmethod
-    def _select(reranked: list[Passage], fused: list[Passage], k: int, keep: int = 0) -> list[Passage]:
-        """The first stage's first ``keep`` passages, then the reranker's best of the others up to
-        ``k``, all in the first stage's order and with its scores; then the rest.
-
-        The reranker decides which passages are returned, not their order: the answer and
-        abstention models were fitted on passages in fused order with fused scores (a passage's
-        rank is one of the answer model's features), and re-ordering the five cost more answers
-        than the passages it brought in fixed (docs/rules.md, 0.13.0 "retr")."""
-        kept = {p.id for p in fused[:keep]}
-        chosen = kept | {p.id for p in [p for p in reranked if p.id not in kept][:max(k - len(kept), 0)]}
-        return [p for p in fused if p.id in chosen] + [p for p in fused if p.id not in chosen]
 
     def _period_scope(self, filters: Filters | None, hints: ParsedQuestion | None) -> Filters | None:
         """The filters of the period-scoped rankings, or None when the question prefers no period

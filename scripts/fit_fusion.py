@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.backends.extractive import Draft
-from assistant.factory import _LexicalAnswerModel, build_assistant
-from assistant.retrieval import (ANSWERABILITY_WEIGHT, AnswerabilityReranker, FusionWeights,
-                                 HybridRetriever)
+from assistant.factory import build_assistant
+from assistant.retrieval import FusionWeights, HybridRetriever
 from evals.metrics import evidence_in_passage, ranking_metrics
 from evals.plan import load_plan
 from evals.suite import load_suite
@@ -52,8 +51,6 @@ SETTING_GRID = {
     "rrf_k": [5, 10, 20, 60],
     "candidates": [20, 40, 60],
 }
-# The second stage's weight (``AnswerabilityReranker``: 0 keeps the fused order).
-RERANK_GRID = {"answerability": [0.0, 1.0, 2.0, 3.0, 5.0]}
 WEIGHT_GRID = {
     "sentence_match": [0.0, 0.5, 1.0, 1.5],
     "sentence_candidates": [10, 20, 40],
@@ -122,16 +119,6 @@ class Scorer:
         self.items = [i for i in items if i["answerable"]]
         self._match: dict[tuple[str, str, str], set[int]] = {}
         self.last_hits: dict[tuple[str, str], bool] = {}
-        model = _LexicalAnswerModel(Settings(), None)
-        self._log_odds: dict[tuple[str, str], float] = {}
-
-        def best_log_odds(query: str, passage) -> float:
-            # a passage's answer-model score depends on the question and the passage only
-            key = (query, passage.id)
-            if key not in self._log_odds:
-                self._log_odds[key] = model(query, passage)
-            return self._log_odds[key]
-        self.best_log_odds = best_log_odds
 
     def coverage(self, item, passages) -> list[set[int]]:
         """Per passage, the evidence quotes it holds; a quote's ``also_answered_by`` alternatives
@@ -151,8 +138,6 @@ class Scorer:
         """Per council: hit@5 and MRR@5 means under ``config`` (setting and weight values)."""
         settings = Settings(**{n: config[n] for n in SETTING_GRID if n != "candidates"})
         weights = FusionWeights(**{n: config[n] for n in WEIGHT_GRID})
-        reranker = (AnswerabilityReranker(self.best_log_odds, config["answerability"])
-                    if config.get("answerability", 0) > 0 else None)
         retriever = HybridRetriever(None, settings, weights=weights)
         depth = config["candidates"]
         sums: dict[str, list[float]] = {}
@@ -168,11 +153,7 @@ class Scorer:
                 # the whole-archive ones are cut to the depth tried.
                 rankings = {name: ranking[:depth] if name in ("dense", "bm25") else ranking
                             for name, ranking in search["rankings"].items()}
-                passages = retriever._fuse(search["query"], rankings, hints, search["k"])
-                if reranker is not None:  # as HybridRetriever.search: the reranker picks the five
-                    passages = retriever._select(reranker.rerank(search["query"], passages), passages, K,
-                                                 reranker.keep)
-                passages = passages[:K]
+                passages = retriever._fuse(search["query"], rankings, hints, search["k"])[:K]
             metrics = ranking_metrics(self.coverage(item, passages), len(item["evidences"]), K)
             self.last_hits[(item["council"], item["id"])] = metrics[f"hit@{K}"]
             row = sums.setdefault(item["council"], [0.0, 0.0, 0])
@@ -190,14 +171,14 @@ def objective(per_council: dict[str, dict]) -> float:
 def current_config() -> dict[str, Any]:
     defaults = Settings()
     return {**{n: getattr(defaults, n) for n in SETTING_GRID},
-            **dataclasses.asdict(FusionWeights()), "answerability": ANSWERABILITY_WEIGHT}
+            **dataclasses.asdict(FusionWeights())}
 
 
 def ascend(scorer: Scorer, councils: set[str], start: dict[str, Any], rounds: int = 1) -> dict[str, Any]:
     """Coordinate ascent: each weight in turn set to its best grid value, kept only if better."""
     best = dict(start)
     best_score = objective(scorer.run(best, councils))
-    grid = {**SETTING_GRID, **WEIGHT_GRID, **RERANK_GRID}
+    grid = {**SETTING_GRID, **WEIGHT_GRID}
     for _ in range(rounds):
         changed = False
         for name, values in grid.items():
@@ -239,7 +220,6 @@ def rules() -> dict[str, dict[str, Any]]:
         "sentence-match lift": {"sentence_match": 0.0},
         "date preference": {"date": 1.0},
         "meeting consensus": {"meeting": 0.0},
-        "answerability re-rank": {"answerability": 0.0},
     }
 
 
