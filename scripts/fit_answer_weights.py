@@ -16,6 +16,9 @@ archive's ``evals/plan-archive.toml``: its council is one more fold).
     PYTHONPATH=$PWD python scripts/fit_answer_weights.py --data-dir /tmp/ans-data \
         --features /tmp/answer-features.jsonl
 
+``--add NAME`` (repeatable) fits only the named features' weights, the file's others held;
+``--per-item`` fits them by a softmax over each item's sentences instead (``fit_added``).
+
 With ``--abstention`` it fits the abstention decision instead (``abstain_weights.json``, see
 ``assistant/backends/abstention.py``): one row per development item that the extractive backend
 answers (records answers and "no meeting in that range" answers make no such decision), its
@@ -255,8 +258,9 @@ def fit_added(rows: list[dict], names: str | list[str], before: AnswerModel,
     share the target), instead of one logistic regression over every sentence: what the backend
     does with the score is pick an item's best sentence, and a feature common among wrong
     sentences of every item (a figure, in a number question's candidates) is penalised by the
-    pooled fit though it tells the answer from its item's other sentences (``new_figure``: weight
-    -0.08 pooled, +2.26 per item; out of fold per item it raised top-1 on all four councils).
+    pooled fit though it tells the answer from its item's other sentences (0.13.0's ``new_figure``:
+    weight -0.08 pooled, +2.26 per item, out of fold per item top-1 rose on all four councils;
+    docs/rules.md).
     """
     names = [names] if isinstance(names, str) else list(names)
     answerable = {_item(r) for r in rows if r["label"]}

@@ -623,32 +623,3 @@ def test_a_part_of_a_compound_question_names_its_own_record(part, after, expecte
     passages = [passage("a", "x", meeting_date="2018-02-14", title="Work Programme 2017/18"),
                 passage("b", "y", meeting_date="2020-12-09", title="Work Programme 2020-2021")]
     assert _part_passages(part, passages, after) == expected
-
-
-def test_a_number_questions_new_figure_is_a_figure_the_question_does_not_state(backend):
-    # a paragraph number and a date are numbers to ``type_match``, but no figure that answers
-    question = "How many children were in care in 2018?"
-    heading = "4.2 Children in care in 2018 were reviewed on 12 March 2018."
-    answer = "There were 1805 children in care."
-    scored = {c.text: c for c in backend._score(question, [passage("plan", heading + " " + answer)])}
-    assert scored[answer].new_figure and not scored[heading].new_figure
-    # the question's own figure is not new, and another kind of question has none
-    assert not backend._score("Were 1805 children in care?", [passage("plan", answer)])[0].new_figure
-    assert not backend._score("Who counted the children in care?", [passage("plan", answer)])[0].new_figure
-
-
-def test_novelty_is_the_share_of_a_sentences_content_the_question_lacks(backend):
-    question = "What did the first Ofsted monitoring visit to the Children's Trust find?"
-    restating = "This was the first Ofsted monitoring visit to the Children's Trust."
-    finding = "Ofsted found further progress in services for young people leaving care."
-    scored = {c.text: c for c in backend._score(question, [passage("visit", f"{restating} {finding}")])}
-    assert scored[restating].novelty < 0.2 < 0.6 < scored[finding].novelty <= 1.0
-
-
-def test_the_sentences_after_the_one_restating_the_question_are_marked(backend):
-    question = "What did the committee decide about the Foynes road scheme?"
-    text = ("Members welcomed the Director. The committee considered the Foynes road scheme. "
-            "Members agreed to defer it. A site visit follows. Tea was served at noon.")
-    marked = {c.position: c.after_restatement
-              for c in backend._score(question, [passage("road", text)])}
-    assert marked == {0: False, 1: False, 2: True, 3: True, 4: False}

@@ -5,11 +5,7 @@ question: meaning (embedding cosine), shared terms (overall, its focus stressed,
 its passage's rank, whether it holds a new thing of the kind asked for, whether it merely
 restates the question, whether it meets the question's constraints, whether it opens its passage,
 and for a number or date question how much of the question it holds away from its figures and
-dates (``apart``); for a number question whether it states a figure the question does not
-(``new_figure``: a section number or a date is no answer to "how many"); whether it follows its
-passage's sentence holding most of the question (``after_restatement``: the motion's text or the
-heading comes first, the answer after it). ``novelty`` and ``overlap_type_miss`` are measured and
-weigh nothing (docs/rules.md, 0.13.0).
+dates (``apart``).
 Their weights are data, ``answer_weights.json``, fitted by ``scripts/fit_answer_weights.py`` with
 leave-one-council-out cross-validation on the development suites (the file records the
 out-of-fold figures); hand-set weights are what the fit replaced.

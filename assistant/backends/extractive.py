@@ -27,17 +27,16 @@ from ingest.tables import cells, column_names, header_rows, is_rule, is_table_ro
 from minutes_core.text.dates import human_date
 from assistant.fusion import is_noise
 from assistant.models import AnswerSentence
-from assistant.constraints import Unmet, answer_unmet, stated_figures, unmet_constraint, year_keys
+from assistant.constraints import Unmet, answer_unmet, unmet_constraint, year_keys
 from assistant.filters import find_dates
 from assistant.backends import abstention
 from assistant.backends.abstention import ABSTAIN_MODEL
 from assistant.backends.answer_model import ANSWER_MODEL
 from assistant.people_route import OUTCOME_STEMS, asks_outcome_of, proposes, states_outcome, topic_stems
-from assistant.question import (LEADS, NUMBER, YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
+from assistant.question import (LEADS, YESNO, Question, analyse, has_new_value, tokens, typed_values, value_windows,
                                 word_spans)
 from minutes_core.text.sentences import passage_units, stemmed_sentences
 from assistant.terms import STOP_STEMS, focus_terms, stem_set, weighted_terms
-from minutes_core.text.stems import stem
 from minutes_core.settings import Settings
 from vectorstore.models import Filters, Passage
 
@@ -79,7 +78,7 @@ VALUE_WINDOW = 5
 # unanswerable dev items (ba-03, ld2-05; ld015 on the whole archive). A refit with ``apart`` counted
 # gave the model's weight on ``best_probability`` nearly nothing and abstained wrongly more often
 # out of fold: kept as fitted (docs/rules.md, 0.11.0, "The abstention model refitted").
-ABSTENTION_UNSEEN = frozenset({"apart", "new_figure", "novelty", "after_restatement", "overlap_type_miss"})
+ABSTENTION_UNSEEN = frozenset({"apart"})
 # A sentence with fewer new content words than this restates the question ("This was the first
 # Ofsted monitoring visit to the Trust." for "What did the first Ofsted visit to the Trust find?").
 NEW_TERMS = 3
@@ -155,14 +154,6 @@ class _Candidate:
     # Of ``support``, the share held only away from every new number or date (``_apart``).
     apart: float = 0.0
     cosine: float = 0.0
-    # For a number question, the sentence states a figure the question does not
-    # (``constraints.stated_figures``: no date, year, label or leading paragraph number).
-    new_figure: bool = False
-    # Share of the sentence's content stems the question does not have (``_novelty``).
-    novelty: float = 0.0
-    # Comes one or two sentences after its passage's sentence holding most of the question
-    # (``_after_restatement``).
-    after_restatement: bool = False
 
     def features(self) -> dict[str, float]:
         """The sentence's features, named as in ``answer_weights.json``."""
@@ -172,9 +163,6 @@ class _Candidate:
             "type_miss": float(self.typed is False), "restates": float(self.restates),
             "meets_constraints": float(self.meets), "focus": self.focus,
             "first_in_passage": float(self.position == 0), "apart": self.apart,
-            "new_figure": float(self.new_figure), "novelty": self.novelty,
-            "after_restatement": float(self.after_restatement),
-            "overlap_type_miss": self.overlap * float(self.typed is False),
         }
 
     @property
@@ -431,10 +419,7 @@ class ExtractiveBackend:
                 focus = len(head & stems) / len(head) if head else 0.0
                 apart = _apart(question, sentence, query_terms, total, support)
                 candidates.append(_Candidate(sentence, i, position, stems, overlap, support, rank,
-                                             typed, restates, meets, focus, apart,
-                                             new_figure=_new_figure(question, sentence, asked),
-                                             novelty=_novelty(stems, asked)))
-        _after_restatement(candidates)
+                                             typed, restates, meets, focus, apart))
         if not candidates:
             return []
         candidates.sort(key=lambda c: (-c.score, c.passage, c.position))  # cosine still 0 here
@@ -574,37 +559,6 @@ def _apart(question: Question, sentence: str, terms: Mapping[str, float], total:
         return 0.0  # a sentence with no figure or date is ``type_miss``'s
     near = max(sum(w for t, w in terms.items() if t in stem_set(window)) for window in windows)
     return max(0.0, support - near / total)
-
-
-def _new_figure(question: Question, sentence: str, asked: set[str]) -> bool:
-    """For a number question, whether the sentence states a figure whose stem the question
-    (``asked``: its stems) does not hold: a "how many" question is not answered by a sentence
-    whose only numbers are a section number or a date, which ``type_match`` counts as numbers."""
-    if question.answer_type != NUMBER:
-        return False
-    return any(stem(figure.word) not in asked for figure in stated_figures(sentence))
-
-
-def _novelty(stems: frozenset[str], asked: set[str]) -> float:
-    """The share of the sentence's content stems the question does not have (``asked``: the
-    question's stems and the stop stems): a sentence that restates the question has little new,
-    the answer after it says something the question does not."""
-    content = stems - STOP_STEMS
-    return len(content - asked) / len(content) if content else 0.0
-
-
-def _after_restatement(candidates: list[_Candidate]) -> None:
-    """Mark the sentences one or two after their passage's sentence holding most of the
-    question's terms (``support``, the earliest on a tie): a motion's text or an item's heading
-    restates the question, and what was said or decided follows it."""
-    best: dict[int, _Candidate] = {}
-    for candidate in candidates:
-        held = best.get(candidate.passage)
-        if held is None or candidate.support > held.support:
-            best[candidate.passage] = candidate
-    for candidate in candidates:
-        top = best[candidate.passage]
-        candidate.after_restatement = top.support > 0 and 1 <= candidate.position - top.position <= 2
 
 
 def _meeting_constraints(question: Question, candidates: list[_Candidate], passages: list[Passage],
