@@ -16,6 +16,9 @@ archive's ``evals/plan-archive.toml``: its council is one more fold).
     PYTHONPATH=$PWD python scripts/fit_answer_weights.py --data-dir /tmp/ans-data \
         --features /tmp/answer-features.jsonl
 
+``--add NAME`` (repeatable) fits only the named features' weights, the file's others held;
+``--per-item`` fits them by a softmax over each item's sentences instead (``fit_added``).
+
 With ``--abstention`` it fits the abstention decision instead (``abstain_weights.json``, see
 ``assistant/backends/abstention.py``): one row per development item that the extractive backend
 answers (records answers and "no meeting in that range" answers make no such decision), its
@@ -39,7 +42,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from assistant.backends.abstention import FEATURES, WEIGHTS_FILE as ABSTAIN_FILE, AbstainModel
@@ -244,27 +247,47 @@ def _known(model: AnswerModel, features: dict[str, float], without: frozenset[st
     return model.probability({n: v for n, v in features.items() if n in model.weights}, without)
 
 
-def fit_added(rows: list[dict], name: str, before: AnswerModel) -> AnswerModel:
-    """``before`` with one more feature, ``name``, whose weight alone is fitted (the others
+def fit_added(rows: list[dict], names: str | list[str], before: AnswerModel,
+              per_item: bool = False) -> AnswerModel:
+    """``before`` with more features, ``names``, whose weights alone are fitted (the others
     held: their linear predictor is the offset), with the same regularisation as ``fit``.
 
-    A full refit moves every weight and, with them, answers the new feature has nothing to do
-    with; fitting the new weight alone measures what the feature adds. A weight ``before``
-    already has for ``name`` is left out of the offset (the feature is fitted again).
+    A full refit moves every weight and, with them, answers the new features have nothing to do
+    with; fitting the new weights alone measures what the features add. A weight ``before``
+    already has for one of ``names`` is left out of the offset (the feature is fitted again).
+
+    ``per_item``: a conditional logit, a softmax over each item's sentences (the answering ones
+    share the target), instead of one logistic regression over every sentence: what the backend
+    does with the score is pick an item's best sentence, and a feature common among wrong
+    sentences of every item (a figure, in a number question's candidates) is penalised by the
+    pooled fit though it tells the answer from its item's other sentences (0.13.0's ``new_figure``:
+    weight -0.08 pooled, +2.26 per item, out of fold per item top-1 rose on all four councils;
+    docs/rules.md).
     """
+    names = [names] if isinstance(names, str) else list(names)
     answerable = {_item(r) for r in rows if r["label"]}
-    train = [r for r in rows if _item(r) in answerable]
-    offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights},
-                                       frozenset({name})) for r in train])
-    x = np.array([r["features"][name] for r in train])
-    y = np.array([r["label"] for r in train], dtype=float)
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if _item(row) in answerable:
+            groups[_item(row)].append(row)
+    data = []
+    for group in (groups.values() if per_item else [[r for g in groups.values() for r in g]]):
+        offset = np.array([before.log_odds({n: v for n, v in r["features"].items() if n in before.weights},
+                                           frozenset(names)) for r in group])
+        x = np.array([[r["features"][n] for n in names] for r in group])
+        y = np.array([r["label"] for r in group], dtype=float)
+        data.append((offset, x, y / y.sum() if per_item else y))
 
-    def loss(w: float) -> float:
-        z = offset + w * x
-        return float(np.sum(np.logaddexp(0.0, z) - y * z)) + w * w / (2 * C)
+    def loss(w: np.ndarray) -> float:
+        total = 0.0
+        for offset, x, y in data:
+            z = offset + x @ w
+            total += float(np.logaddexp.reduce(z) - y @ z) if per_item else \
+                float(np.sum(np.logaddexp(0.0, z) - y * z))
+        return total + float(w @ w) / (2 * C)
 
-    weight = minimize_scalar(loss, bounds=(-10.0, 10.0), method="bounded").x
-    return AnswerModel({**before.weights, name: float(weight)}, before.bias)
+    weights = minimize(loss, np.zeros(len(names)), method="L-BFGS-B", bounds=[(-10.0, 10.0)] * len(names)).x
+    return AnswerModel({**before.weights, **dict(zip(names, map(float, weights)))}, before.bias)
 
 
 def main(argv=None) -> int:
@@ -279,8 +302,10 @@ def main(argv=None) -> int:
                         help="fit the abstention decision instead of the sentence scorer")
     parser.add_argument("--council", action="append",
                         help="with --abstention: collect only this council's items (repeatable)")
-    parser.add_argument("--add", metavar="FEATURE",
-                        help="fit this new feature's weight alone, the file's weights held")
+    parser.add_argument("--add", metavar="FEATURE", action="append",
+                        help="fit this new feature's weight alone, the file's weights held (repeatable)")
+    parser.add_argument("--per-item", action="store_true",
+                        help="with --add: fit by a softmax over each item's sentences (conditional logit)")
     args = parser.parse_args(argv)
     plans = args.plan or [PLAN]
     if len(plans) != len(args.data_dir):
@@ -301,13 +326,13 @@ def main(argv=None) -> int:
     before = AnswerModel.load(args.out)
     councils = sorted({r["council"] for r in rows})
     folds = {}
-    refit = (lambda train: fit_added(train, args.add, before)) if args.add else \
+    refit = (lambda train: fit_added(train, args.add, before, args.per_item)) if args.add else \
         (lambda train: fit(train, names))
     for council in councils:
         model = refit([r for r in rows if r["council"] != council])
         held = [r for r in rows if r["council"] == council]
         hits, total = top1(held, model.probability)
-        old_hits, _ = top1(held, lambda f: _known(before, f, frozenset({args.add} if args.add else ())))
+        old_hits, _ = top1(held, lambda f: _known(before, f, frozenset(args.add or ())))
         folds[council] = {"items": total, "top1_fitted": round(hits / total, 3) if total else None,
                           "top1_before": round(old_hits / total, 3) if total else None}
         log.info("%s (out of fold): best sentence holds the answer %d/%d (before %d/%d)",
@@ -315,7 +340,9 @@ def main(argv=None) -> int:
     final = refit(rows)
     args.out.write_text(json.dumps({
         "note": "fitted by scripts/fit_answer_weights.py (logistic regression, leave-one-council-out)"
-                + (f"; {args.add} added alone, the other weights held" if args.add else ""),
+                + (f"; {', '.join(args.add)} added alone, the other weights held"
+                   + (" (conditional logit: a softmax over each item's sentences)" if args.per_item else "")
+                   if args.add else ""),
         "weights": {n: round(w, 4) for n, w in final.weights.items()},
         "bias": round(final.bias, 4),
         "command": _command(argv),

@@ -108,3 +108,28 @@ def test_the_sentence_fit_records_its_command_rows_and_out_of_fold_figures(tmp_p
     # each council held out in turn: the other's rows teach that apart marks the wrong sentence
     assert fitted["out_of_fold"]["a"] == {"items": 10, "top1_fitted": 1.0, "top1_before": 1.0}
     assert fitted["weights"]["apart"] < 0
+
+
+def figure_rows(council: str, n: int) -> list[dict]:
+    """Items of one answer holding a new figure and four wrong sentences, one of which holds a
+    figure too; every sentence at the same cosine."""
+    out = []
+    for i in range(n):
+        item = f"{council}/{i}"
+        out.append({"council": council, "item": item, "label": True,
+                    "features": {"cosine": 0.5, "new_figure": 1.0, "apart": 0.0}})
+        for wrong in range(4):
+            out.append({"council": council, "item": item, "label": False,
+                        "features": {"cosine": 0.5, "new_figure": float(wrong == 0), "apart": 0.0}})
+    return out
+
+
+def test_a_per_item_fit_weighs_what_tells_the_answer_from_its_items_other_sentences():
+    fitted = fit_added(figure_rows("A", 20), ["new_figure", "apart"], BEFORE, per_item=True)
+    assert fitted.weights["cosine"] == BEFORE.weights["cosine"] and fitted.bias == BEFORE.bias
+    # the answer and one wrong sentence hold a figure: half the softmax's mass at best, so a
+    # clearly positive weight; ``apart`` never differs and stays at nothing
+    assert fitted.weights["new_figure"] > 1.0 and abs(fitted.weights["apart"]) < 1e-3
+    held = figure_rows("B", 5)
+    assert top1(held, fitted.probability) == (5, 5)  # the first of the two tied figures: the answer
+    assert top1(held[::-1], lambda f: BEFORE.probability({"cosine": f["cosine"]}))[0] == 0
