@@ -405,7 +405,8 @@ def stated_figures(sentence: str) -> list[Figure]:
         if _clock_or_ordinal(sentence, span.start, span.end, following):
             continue
         before = spans[n - 1].lower.rstrip(".") if n else ""
-        if (n == 0 and not share) or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
+        if (n == 0 and not share and _paragraph_number(word + after, spans[1].word if len(spans) > 1 else "")) \
+                or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
             continue
         if any(ch.isalpha() for ch in word) and "-" in word:  # a code, not "5.7m" or "£3,870"
             continue
@@ -415,6 +416,14 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue  # the "23" of "2022/23"
         found.append(Figure(word, share, money, unit, following))
     return found
+
+
+def _paragraph_number(word: str, next_word: str) -> bool:
+    """Whether the number opening a sentence numbers its paragraph ("8.3 2023 Water Rates", "5
+    Report to City Council", "4. Presentation"): not when a lower-case word follows an undotted
+    number, for then the sentence opens with a count or an amount ("26,408 pupils are isolating",
+    "12 schools closed"), which answers a "how many" as well as one in mid-sentence."""
+    return "." in word or not next_word[:1].islower()
 
 
 # What may follow a currency sign in a table's unit heading: "£m", "€000", "£'000", "$bn", "£".

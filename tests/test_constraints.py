@@ -299,6 +299,11 @@ def test_the_count_of_another_period_says_which_meeting_the_records_give():
     ("Presentations from 2.30pm on the 21st, 3 in all.", ["3"]),
     ("**4.Presentation on Roads** **5.Any Other Business** with 12 items", ["12"]),
     ("7% levy of the market value", ["7"]),  # a share opening the sentence is no paragraph number
+    # a count opening the sentence is a figure; a number before a capital or with a dot numbers it
+    ("26,408 pupils are isolating, 3,000 more than last week.", ["26,408", "3,000"]),
+    ("12 schools closed early.", ["12"]),
+    ("5 Report to City Council on 12 homes", ["12"]),
+    ("4. the panel met 3 times", ["3"]),
     ("", []),
 ])
 def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, found):
