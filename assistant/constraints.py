@@ -364,6 +364,8 @@ MONEY_QUESTION_WORDS = frozenset(
     "cost costs costing spend spent spending budget budgets price prices fee fees funding fund "
     "grant grants allocation allocated allocate levy rent income revenue overspend underspend "
     "deficit surplus savings drawdown paid pay payment".split())
+# Compared by stem, so that every form of a word of paying counts ("paying", "funded", "costing").
+_MONEY_QUESTION_STEMS = frozenset(stem_set(" ".join(MONEY_QUESTION_WORDS)))
 # Words after a figure that make it a time of day ("9.30 a.m.").
 _CLOCK_WORDS = frozenset("a.m am p.m pm".split())
 
@@ -473,8 +475,8 @@ def _clock_or_ordinal(sentence: str, start: int, end: int, following: str) -> bo
 def asks_money(question: Question) -> bool:
     """Whether the question asks a sum of money: it names a currency or a word of paying
     ("what did the festival cost?", "how much funding", "the total budget")."""
-    return any(ch in question.text for ch in _CURRENCY) or any(
-        w.lower() in MONEY_QUESTION_WORDS for w in question.words)
+    return any(ch in question.text for ch in _CURRENCY) or bool(
+        stem_set(" ".join(question.words)) & _MONEY_QUESTION_STEMS)
 
 
 def _figure(question: Question, sentence: str) -> Unmet | None:

@@ -356,6 +356,9 @@ def test_a_question_asks_money_when_it_names_a_currency_or_a_word_of_paying():
     assert asks_money(analyse("How much GMA funding did the district give?"))
     assert asks_money(analyse("Who proposed allocating €500 to the journal?"))
     assert not asks_money(analyse("How many homes were built?"))
+    # every form of a word of paying, by stem
+    assert asks_money(analyse("How much is the council paying the partnership for the work?"))
+    assert asks_money(analyse("What was the scheme costing the district each year?"))
 
 
 def test_a_figure_knows_whether_it_is_a_share_or_a_sum_of_money():
