@@ -475,3 +475,27 @@ def test_the_forecast_miss_says_what_the_records_give():
         "The closest records give a forecast or an expectation, not what was done."
 
 
+
+
+@pytest.mark.parametrize("question, meeting_date, missed", [
+    # a day that dates a paper: the meeting that took the paper up is held on or after it
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2019-09-23", None),
+    ("What did the letter dated 3rd May 2021 from the Minister ask the council to do?", "2021-05-17", None),
+    ("What did the 4 March 2022 memo say about the road closure?", "2022-03-28", None),
+    ("What loan did the Chief Executive's report of 1 February 2018 seek?", "2018-02-01", None),
+    # a meeting before the paper was written, or long after it, did not take it up
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2019-09-02", "day"),
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2020-12-03", "day"),
+    # a day of a meeting or of an event is still the day itself
+    ("What did the meeting of 12 September 2019 decide about the loan?", "2019-09-23", "day"),
+    ("What was the portfolio worth on 31 March 2023?", "2023-04-11", "day"),
+])
+def test_a_day_that_dates_a_paper_is_met_by_a_meeting_soon_after_it(question, meeting_date, missed):
+    """"The report of 12 September 2019" is the paper's date: the minutes of 23 September that
+    circulate it answer, though they never repeat the day."""
+    sentence = "Approval was given for a loan in the amount of €12,444,392."
+    unmet = answer_unmet(analyse(question), passage("p", sentence, meeting_date=meeting_date), sentence)
+    assert (unmet.kind if unmet is not None else None) == missed
