@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Mapping
 
-from assistant.filters import find_dates
+from assistant.filters import PAPER_LEAD_DAYS, dates_paper, find_dates
 from assistant.question import (_BE, _NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, PERSON, Period, Question,
                                 tokens, word_spans)
 from minutes_core.text.dates import MONTHS, human_date
@@ -161,7 +161,7 @@ def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
         return None
     if any(p.holds(passage.meeting_date) or p.holds(passage.metadata.get("doc_date")) for p in days):
         return None
-    if any(_dates_document(question.text, p) and _tabled_after(p, passage.meeting_date) for p in days):
+    if any(_dates_paper(question.text, p) and _tabled_after(p, passage.meeting_date) for p in days):
         return None
     said = find_dates(sentence)
     if any(d.first <= p.last and p.first <= d.last for d in said or _heading_date(passage.text, sentence)
@@ -172,26 +172,10 @@ def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     return Unmet("day", found, f"of {days[0].text}")
 
 
-# Words naming a paper: a day after "<paper> of" or "dated", or before the paper's name, dates the
-# paper, not a meeting ("the Director's report of 12 September 2019", "the letter dated 3 May").
-_PAPER_WORDS = frozenset("""report reports letter letters memo memorandum circular email e-mail note
-notes paper papers submission submissions statement briefing presentation""".split())
-# How many days after its date a paper is taken up at a meeting: reports are dated when they are
-# circulated, a week or a few before the meeting (the next monthly meeting at the latest).
-PAPER_LEAD_DAYS = 35
-
-
-def _dates_document(text: str, period: Period) -> bool:
-    """``period`` (a day of the question ``text``) dates a paper rather than a meeting: "the report
-    of 12 September 2019", "a letter dated 3rd May 2021", "the 12 September 2019 report"."""
+def _dates_paper(text: str, period: Period) -> bool:
+    """``period``, a day of the question ``text``, dates a paper (``filters.dates_paper``)."""
     at = text.find(period.text)
-    if at < 0:
-        return False
-    before = [s.lower for s in word_spans(text[:at])]
-    after = [s.lower for s in word_spans(text[at + len(period.text):])]
-    if before[-1:] == ["dated"] or after[:1] and after[0] in _PAPER_WORDS:
-        return True
-    return len(before) >= 2 and before[-1] == "of" and before[-2] in _PAPER_WORDS
+    return at >= 0 and dates_paper(text, at, at + len(period.text))
 
 
 def _tabled_after(period: Period, meeting_date: str | None) -> bool:
