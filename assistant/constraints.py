@@ -18,11 +18,12 @@ held against it, since a minute rarely repeats the period or the body it is the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Mapping
 
-from assistant.filters import find_dates
-from assistant.question import (_BE, _NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, PERSON, Question, tokens,
-                                word_spans)
+from assistant.filters import PAPER_LEAD_DAYS, dates_paper, find_dates
+from assistant.question import (_BE, _NUMBER_WORDS, _REFERENCE_WORDS, DATE, NUMBER, PERSON, Period, Question,
+                                tokens, word_spans)
 from minutes_core.text.dates import MONTHS, human_date
 from minutes_core.text.normalise import name_key
 from minutes_core.text.stems import stem_set, terms
@@ -126,7 +127,8 @@ def _body(question: Question, passage: Passage, sentence: str,
 # Words after which a year names a law, not a period ("the Local Government Act, 2001").
 _LAW_WORDS = frozenset("act acts regulations".split())
 # Words after which a number is a label, not a figure ("No. 2", "Report 14", "Minute 33").
-_LABEL_WORDS = frozenset("no number report minute resolution motion question by-law bylaw".split())
+_LABEL_WORDS = frozenset("no number report minute resolution motion question by-law bylaw objective objectives "
+                         "goal goals policy outcome standard theme".split())
 
 
 def answer_unmet(question: Question, passage: Passage, sentence: str) -> Unmet | None:
@@ -159,6 +161,8 @@ def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
         return None
     if any(p.holds(passage.meeting_date) or p.holds(passage.metadata.get("doc_date")) for p in days):
         return None
+    if any(_dates_paper(question.text, p) and _tabled_after(p, passage.meeting_date) for p in days):
+        return None
     said = find_dates(sentence)
     if any(d.first <= p.last and p.first <= d.last for d in said or _heading_date(passage.text, sentence)
            for p in days):
@@ -166,6 +170,24 @@ def _day(question: Question, passage: Passage, sentence: str) -> Unmet | None:
     found = f"of {said[-1].text}" if said else (
         f"of the meeting of {human_date(passage.meeting_date)}" if passage.meeting_date else "undated")
     return Unmet("day", found, f"of {days[0].text}")
+
+
+def _dates_paper(text: str, period: Period) -> bool:
+    """``period``, a day of the question ``text``, dates a paper (``filters.dates_paper``)."""
+    at = text.find(period.text)
+    return at >= 0 and dates_paper(text, at, at + len(period.text))
+
+
+def _tabled_after(period: Period, meeting_date: str | None) -> bool:
+    """A meeting held on the paper's day or within ``PAPER_LEAD_DAYS`` after it, which may have
+    taken the paper up (the minutes of 23 September record the report of 12 September)."""
+    if not meeting_date:
+        return False
+    try:
+        held = date.fromisoformat(meeting_date[:10])
+    except ValueError:
+        return False
+    return period.first <= held <= period.last + timedelta(days=PAPER_LEAD_DAYS)
 
 
 def _heading_date(text: str, sentence: str) -> list:
@@ -388,6 +410,7 @@ def stated_figures(sentence: str) -> list[Figure]:
     dated = [(d.start, d.end) for d in find_dates(sentence)]
     priced = prints_money_unit(sentence)
     spans = word_spans(sentence, ",.'’-")
+    outline = _outline_numbers(spans)
     found = []
     for n, span in enumerate(spans):
         word = span.word
@@ -408,7 +431,7 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue
         before = spans[n - 1].lower.rstrip(".") if n else ""
         if (n == 0 and not share and _paragraph_number(word + after, spans[1].word if len(spans) > 1 else "")) \
-                or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
+                or n in outline or before in _LABEL_WORDS or before in _REFERENCE_WORDS:
             continue
         if any(ch.isalpha() for ch in word) and "-" in word:  # a code, not "5.7m" or "£3,870"
             continue
@@ -426,6 +449,32 @@ def _paragraph_number(word: str, next_word: str) -> bool:
     number, for then the sentence opens with a count or an amount ("26,408 pupils are isolating",
     "12 schools closed"), which answers a "how many" as well as one in mid-sentence."""
     return "." in word or not next_word[:1].islower()
+
+
+# Function words that open a sentence: a number right before one ends a paragraph's number
+# ("5.1 The report"), where a table's row label ("No. of placements") may follow a figure.
+_SENTENCE_OPENERS = frozenset("the a an this that these those it its we our there in on at following".split())
+
+
+def _outline_numbers(spans: list) -> set[int]:
+    """The positions of paragraph numbers run into a sentence by flattened text ("None scheduled
+    5 Report to City Council / Pieces of Work 5.1 The report was debated"): a number before a
+    capitalised function word that opens a sentence ("5.1 The", "3 In June"), and a whole number
+    before a capitalised word whose first sub-paragraph ("5.1") follows in the same sentence. A
+    table row's figures before their next label ("88% National average 83%", "192.3 Core") or a
+    count of a capitalised noun ("12 Councillors") are left as figures."""
+    def capitalised(n: int) -> bool:
+        return n + 1 < len(spans) and spans[n + 1].word[:1].isupper()
+
+    def numeral(word: str) -> bool:
+        return word.replace(".", "").isdigit() and not word.endswith(".")
+
+    found = {n for n in range(1, len(spans)) if numeral(spans[n].word) and capitalised(n)
+             and spans[n + 1].lower in _SENTENCE_OPENERS}
+    heads = {spans[n].word.split(".")[0] for n in found if "." in spans[n].word}
+    found |= {n for n in range(1, len(spans)) if spans[n].word.isdigit() and capitalised(n)
+              and spans[n].word in heads}
+    return found
 
 
 # What may follow a currency sign in a table's unit heading: "£m", "€000", "£'000", "$bn", "£".
@@ -479,6 +528,12 @@ def asks_money(question: Question) -> bool:
         stem_set(" ".join(question.words)) & _MONEY_QUESTION_STEMS)
 
 
+# Head nouns of a question that asks a share: "what proportion of assessments", "what share".
+_SHARE_FOCUS = frozenset("percentage percent proportion share".split())
+# Words of a question of money that a rate may answer: "what levy", "the rent increase".
+_RATE_STEMS = frozenset(stem_set("levy rate increase rise decrease reduction cut interest charge"))
+
+
 def _figure(question: Question, sentence: str) -> Unmet | None:
     """The question asks for a number and the answer sentence states no figure the question does
     not already say ("How many councillors voted for it?" answered "Recommendation No. 2 ... at
@@ -489,8 +544,9 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
         return None
     said = {w.lower() for w in tokens(question.text)}
     counting = counts(question)
-    sharing = "percentage" in question.focus
+    sharing = bool(_SHARE_FOCUS.intersection(question.focus))
     paying = not counting and not sharing and asks_money(question)
+    rate = bool(stem_set(" ".join(question.words)) & _RATE_STEMS)
     for figure in stated_figures(sentence):
         if figure.word.lower() in said:
             continue
@@ -499,8 +555,10 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
             # "how many homes" is not answered by "4.5 per cent", "£310,000", "21.7 hectares" or
             # "520 audit days", but by "5 homes a year"
             continue
-        if paying and not (figure.money or figure.share):
-            continue  # "what did it cost" is not answered by "2 lanes" (a levy may be a rate)
+        if paying and not (figure.money or figure.share and rate):
+            # "what did it cost" is not answered by "2 lanes" nor by "an increase of 18%"; a levy
+            # or a rent increase may be a rate
+            continue
         if sharing and not figure.share:
             continue  # "what percentage" is not answered by "30 centimetres"
         return None

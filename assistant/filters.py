@@ -368,6 +368,26 @@ def _year_context(text: str, match: re.Match[str]) -> bool:
                 or _MEETING_AFTER.match(text, match.end()))
 
 
+# Words naming a paper: a day after "<paper> of" or "dated", or before the paper's name, dates the
+# paper, not a meeting ("the Director's report of 12 September 2019", "the letter dated 3 May").
+PAPER_WORDS = frozenset("""report reports letter letters memo memorandum circular email e-mail note
+notes paper papers submission submissions statement briefing presentation""".split())
+# How many days after its date a paper is taken up at a meeting: reports are dated when they are
+# circulated, a week or a few before the meeting (the next monthly meeting at the latest).
+PAPER_LEAD_DAYS = 35
+_WORD_EDGES = ".,;:!?()[]'’\"“”"
+
+
+def dates_paper(text: str, start: int, end: int) -> bool:
+    """The date at ``text[start:end]`` dates a paper rather than a meeting: "the report of 12
+    September 2019", "a letter dated 3rd May 2021", "the 12 September 2019 report"."""
+    before = [w.strip(_WORD_EDGES) for w in text[:start].lower().split()]
+    after = [w.strip(_WORD_EDGES) for w in text[end:].lower().split()]
+    if before[-1:] == ["dated"] or after[:1] and after[0] in PAPER_WORDS:
+        return True
+    return len(before) >= 2 and before[-1] == "of" and before[-2] in PAPER_WORDS
+
+
 def find_dates(text: str) -> list[DateMatch]:
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
@@ -441,4 +461,7 @@ def date_span(question: str) -> tuple[str | None, str | None, str] | None:
         return first.first.isoformat(), None, "since " + first.text
     if re.search(r"\b(until|up to|by)\s+(the\s+)?$", before):
         return None, first.last.isoformat(), "until " + first.text
+    if first.first == first.last and dates_paper(question, first.start, first.end):
+        # A paper's day: the meetings that took it up, on that day or in the weeks after it.
+        return first.first.isoformat(), (first.last + timedelta(days=PAPER_LEAD_DAYS)).isoformat(), first.text
     return first.first.isoformat(), first.last.isoformat(), first.text

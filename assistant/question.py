@@ -146,7 +146,7 @@ def _type_and_focus(words: list[str]) -> tuple[str, str | None, list[str]]:
                 # "what WAS the budget": the noun phrase after "be" is the focus; "what DID the
                 # committee decide": it is the subject, and the question has no head noun.
                 rest = rest[1:] if rest[0] in _BE else []
-            head = _head(rest)
+            head = _head(rest, possessed=True)
             # The head of a noun phrase is its last noun: "council tax increase" asks a number.
             kind = next((HEAD_NOUN_TYPE[w] for w in reversed(head) if w in HEAD_NOUN_TYPE), None)
             if head and head[0] in _REASON_NOUNS:
@@ -165,18 +165,25 @@ def _type_and_focus(words: list[str]) -> tuple[str, str | None, list[str]]:
     return "", DECISION if asks_decision else None, []
 
 
-def _head(words: list[str], size: int = 3) -> list[str]:
+def _head(words: list[str], size: int = 3, possessed: bool = False) -> list[str]:
     """Up to ``size`` words of the noun phrase that opens ``words``, stopping at a stopword.
 
     "the average caseload in ..." -> ["average", "caseload"]; "campaign did ..." -> ["campaign"].
+    With ``possessed`` (the noun phrase after "what" or "which"), a possessor is its determiner,
+    not its head: "the Harbour Trust's final outturn" -> ["final", "outturn"].
     """
     while words and words[0] in _DETERMINERS:
         words = words[1:]
-    head = []
-    for word in words[:size]:
+    head: list[str] = []
+    for word in words:
         if word in STOPWORDS or word in _AUXILIARIES or word in _DETERMINERS:
             break
+        if possessed and word.endswith(("'s", "’s")):
+            head = []
+            continue
         head.append(word)
+        if len(head) == size:
+            break
     return head
 
 

@@ -304,6 +304,17 @@ def test_the_count_of_another_period_says_which_meeting_the_records_give():
     ("12 schools closed early.", ["12"]),
     ("5 Report to City Council on 12 homes", ["12"]),
     ("4. the panel met 3 times", ["3"]),
+    # paragraph numbers run into flattened text: before a word that opens a sentence, or a
+    # whole number whose first sub-paragraph follows; a table row's next label, or a count of a
+    # capitalised noun, leaves a figure as it is
+    ("Call-in Requests: None scheduled 5 Report to Council / Work 5.1 The report was noted", []),
+    ("Items were deferred 6.2.9 The focus of the conference was neglect", []),
+    ("Requests: none 3 In June the panel met 4 times", ["4"]),
+    ("Inside 87% 88% National average 83%", ["87", "88", "83"]),
+    ("No. of children with 3 placements or more 108 48 No. of placements", ["3", "108", "48"]),
+    ("There were 12 Councillors present.", ["12"]),
+    # a number after the name of an objective, goal or policy labels it
+    ("to achieve the objective 3.0 of the plan and Policy 4 of the strategy", []),
     ("", []),
 ])
 def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, found):
@@ -325,6 +336,8 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("What percentage of its canopy did the city lose?", "Trees over 30 centimetres are protected.", True),
     ("What percentage of its canopy did the city lose?", "The city lost 4.2 per cent of its canopy.", False),
     ("What percentage of its canopy did the city lose?", "The city lost 4.2% of its canopy.", False),
+    ("What proportion of plans were issued on time?", "Plans are issued within 20 weeks.", True),
+    ("What share of plans were issued on time?", "Of 58 plans, 93.1% were on time.", False),
     ("Who seconded the motion?", "The motion was agreed.", False),  # no number asked
     # "how many" counts: a measure in another unit does not answer it
     ("How many homes does Phase 4 propose?", "The plan covers 21.7 hectares of land.", True),
@@ -340,6 +353,10 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("What did the festival cost?", "The festival cost €30,000 in all.", False),
     ("What did the festival cost?", "The festival cost 30,000 euro in all.", False),
     ("What levy will owners pay?", "A 7% levy of the market value will be charged.", False),
+    # a rise or a share of something else is not what it cost
+    ("What did the regatta cost?", "Attendance increased by +18% to 100,000.", True),
+    ("What does it cost per night to grit the roads?", "Approx 90% of roads are not gritted.", True),
+    ("What rent increase will tenants pay?", "Rents will rise by 3% in April.", False),
     ("How many fees were waived?", "In all, 5 fees were waived.", False),  # counting, not paying
     # a table's unit heading makes its rows' bare figures sums of money
     ("What core contract sum did the Council pay for 2020/21?",
@@ -458,3 +475,27 @@ def test_the_forecast_miss_says_what_the_records_give():
         "The closest records give a forecast or an expectation, not what was done."
 
 
+
+
+@pytest.mark.parametrize("question, meeting_date, missed", [
+    # a day that dates a paper: the meeting that took the paper up is held on or after it
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2019-09-23", None),
+    ("What did the letter dated 3rd May 2021 from the Minister ask the council to do?", "2021-05-17", None),
+    ("What did the 4 March 2022 memo say about the road closure?", "2022-03-28", None),
+    ("What loan did the Chief Executive's report of 1 February 2018 seek?", "2018-02-01", None),
+    # a meeting before the paper was written, or long after it, did not take it up
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2019-09-02", "day"),
+    ("According to the Director of Services' report of 12 September 2019, how big was the loan?",
+     "2020-12-03", "day"),
+    # a day of a meeting or of an event is still the day itself
+    ("What did the meeting of 12 September 2019 decide about the loan?", "2019-09-23", "day"),
+    ("What was the portfolio worth on 31 March 2023?", "2023-04-11", "day"),
+])
+def test_a_day_that_dates_a_paper_is_met_by_a_meeting_soon_after_it(question, meeting_date, missed):
+    """"The report of 12 September 2019" is the paper's date: the minutes of 23 September that
+    circulate it answer, though they never repeat the day."""
+    sentence = "Approval was given for a loan in the amount of €12,444,392."
+    unmet = answer_unmet(analyse(question), passage("p", sentence, meeting_date=meeting_date), sentence)
+    assert (unmet.kind if unmet is not None else None) == missed

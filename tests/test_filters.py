@@ -42,6 +42,8 @@ MEETINGS = ["2017-12-05", "2018-01-17", "2020-10-28", "2020-12-09"]
      "2018-12-01", "2019-01-31"),
     ("Who was in the chair at the meetings in November 2018 and who in September 2021?",
      "2018-11-01", "2018-11-30"),
+    # a paper's day names no meeting: the meetings in the weeks after it that took the paper up
+    ("What did the committee decide on the report dated 2 November 2020?", "2020-11-02", "2020-12-07"),
 ])
 def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, date_to):
     parsed = parse_question(question, ALIASES, MEETINGS)
@@ -50,6 +52,10 @@ def test_meeting_dates_in_a_question_become_a_date_filter(question, date_from, d
 
 
 @pytest.mark.parametrize("question, prefer_from, prefer_to", [
+    # a paper's day: the meetings that took the paper up, in the weeks after it
+    ("According to the Director's report of 12 September 2019, how big was the loan?", "2019-09-12", "2019-10-17"),
+    ("What did the letter dated 3rd May 2021 ask for?", "2021-05-03", "2021-06-07"),
+    ("What does the 4 March 2022 memo say about parking?", "2022-03-04", "2022-04-08"),
     ("What was KPI 13 in October 2020?", "2020-10-01", "2020-10-31"),
     ("How many children were in care in 2017?", "2017-01-01", "2017-12-31"),
     ("What was the caseload in autumn 2020?", "2020-09-01", "2020-11-30"),

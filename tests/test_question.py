@@ -33,6 +33,11 @@ ALIASES = committee_alias_table(["Metropolitan District of Limerick", "Planning 
     ("What did the festival cost?", NUMBER, []),
     ("What does it cost to salt the roads each night?", NUMBER, []),
     ("What did the committee say about the cost?", None, []),
+    # a possessor is the determiner of the noun phrase asked about, not its head
+    ("What was the Harbour Trust's final outturn for 2022/23?", NUMBER, ["final", "outturn"]),
+    ("What was Kestrel Vale's General Fund balance in March?", NUMBER, ["general", "fund", "balance"]),
+    ("Which meeting's notes did the panel confirm?", LIST, ["notes"]),
+    ("Who seconded Cllr Vance's motion?", PERSON, ["seconded", "cllr", "vance's"]),
     ("", None, []),
     ("???", None, []),
 ])
