@@ -444,7 +444,7 @@ def date_span(question: str) -> tuple[str | None, str | None, str] | None:
     first = dates[0]
     before = question[: first.start].lower()
     if len(dates) >= 2:
-        # "between May and July 2021", and two periods named together ("the December 2018 and
+        # "between May 2021 and July 2021", and two periods named together ("the December 2018 and
         # January 2019 meetings"): the range from the first to the last.
         second = dates[1]
         joiner = question[first.end: second.start].lower()
