@@ -437,10 +437,34 @@ def stated_figures(sentence: str) -> list[Figure]:
             continue
         if year_keys(word) or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")):
             continue
+        if _opens_year_range(sentence, spans, n):
+            continue  # the "1197" of "1197 — 2014"
         if n and sentence[span.start - 1:span.start] == "/" and year_keys(spans[n - 1].word):
             continue  # the "23" of "2022/23"
         found.append(Figure(word, share, money, unit, following))
     return found
+
+
+# Dashes that join the two ends of a range ("1197-2014", "1197 – 2014", "1197 — 2014").
+_RANGE_DASHES = ("-", "–", "—")
+
+
+def _opens_year_range(sentence: str, spans: list, n: int) -> bool:
+    """Whether the number at ``spans[n]`` opens a range of years whose end is a year, across a
+    dash: "1197 — 2014", "1197-2014", "1691–1999". Only years from 1900 are read as years on their
+    own, so an earlier year that opens a range ("an exhibition called '1197 — 2014'", "the
+    parish's records 1691-1999") was taken for a figure and answered "how many people visited".
+    The start must be a four-digit whole number below the end: "12-2020" and "500 - 2000
+    people" are no ranges of years."""
+    word = spans[n].word
+    if "-" in word:
+        start, _, end = word.partition("-")
+    elif n + 1 < len(spans) and sentence[spans[n].end:spans[n + 1].start].strip() in _RANGE_DASHES:
+        start, end = word, spans[n + 1].word
+    else:
+        return False
+    return (start.isdigit() and len(start) == 4 and end.isdigit() and len(end) == 4
+            and bool(year_keys(end)) and int(start) < int(end))
 
 
 def _paragraph_number(word: str, next_word: str) -> bool:

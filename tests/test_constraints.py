@@ -294,6 +294,10 @@ def test_the_count_of_another_period_says_which_meeting_the_records_give():
     ("Transactions totalling £3,870 and 5.7m, as in Appendix 3.", ["3,870", "5.7m"]),
     ("The board meets every three months.", ["three"]),
     ("The Action Plan 2019-2023 and the 2022/23 budget.", []),  # year ranges are years
+    # a range of years that opens before 1900 is years too, across any dash
+    ("An exhibition called '1197 — 2014; A Retrospective' opened.", []),
+    ("The parish records 1691-1999 and the 1845–1921 registers, 40 volumes.", ["40"]),
+    ("Some 1500 to 1800 people came, 300 — 400 a day, code 12-2020.", ["1500", "1800", "300", "400", "12-2020"]),
     # times of day, ordinals and item numbers run into their titles are not figures
     ("The meeting began at 9.30 a.m. and ended at 7:58 p.m. with 6 votes.", ["6"]),
     ("Presentations from 2.30pm on the 21st, 3 in all.", ["3"]),
@@ -348,6 +352,7 @@ def test_figures_leave_out_dates_labels_codes_and_paragraph_numbers(sentence, fo
     ("How many audit days did the plan provide?", "The plan provided for 520 audit days.", False),
     ("How many homes will the scheme build?", "The scheme will deliver 5 homes a year.", False),
     ("How many councillors voted against?", "The meeting began at 9.30 a.m.", True),
+    ("How many people visited the exhibition?", "The exhibition '1197 — 2014' was unveiled.", True),
     # a question of money needs a sum of money (or a rate: a levy may be a percentage)
     ("What did the festival cost?", "The festival closed 2 lanes.", True),
     ("What did the festival cost?", "The festival cost €30,000 in all.", False),
