@@ -17,8 +17,8 @@ held against it, since a minute rarely repeats the period or the body it is the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Mapping
 
 from assistant.filters import PAPER_LEAD_DAYS, dates_paper, find_dates
@@ -181,13 +181,7 @@ def _dates_paper(text: str, period: Period) -> bool:
 def _tabled_after(period: Period, meeting_date: str | None) -> bool:
     """A meeting held on the paper's day or within ``PAPER_LEAD_DAYS`` after it, which may have
     taken the paper up (the minutes of 23 September record the report of 12 September)."""
-    if not meeting_date:
-        return False
-    try:
-        held = date.fromisoformat(meeting_date[:10])
-    except ValueError:
-        return False
-    return period.first <= held <= period.last + timedelta(days=PAPER_LEAD_DAYS)
+    return replace(period, last=period.last + timedelta(days=PAPER_LEAD_DAYS)).holds(meeting_date)
 
 
 def _heading_date(text: str, sentence: str) -> list:
@@ -548,8 +542,7 @@ def _clock_or_ordinal(sentence: str, start: int, end: int, following: str) -> bo
 def asks_money(question: Question) -> bool:
     """Whether the question asks a sum of money: it names a currency or a word of paying
     ("what did the festival cost?", "how much funding", "the total budget")."""
-    return any(ch in question.text for ch in _CURRENCY) or bool(
-        stem_set(" ".join(question.words)) & _MONEY_QUESTION_STEMS)
+    return any(ch in question.text for ch in _CURRENCY) or bool(question.stems & _MONEY_QUESTION_STEMS)
 
 
 # Head nouns of a question that asks a share: "what proportion of assessments", "what share".
@@ -570,7 +563,7 @@ def _figure(question: Question, sentence: str) -> Unmet | None:
     counting = counts(question)
     sharing = bool(_SHARE_FOCUS.intersection(question.focus))
     paying = not counting and not sharing and asks_money(question)
-    rate = bool(stem_set(" ".join(question.words)) & _RATE_STEMS)
+    rate = bool(question.stems & _RATE_STEMS)
     for figure in stated_figures(sentence):
         if figure.word.lower() in said:
             continue

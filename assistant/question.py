@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Mapping
 
 from assistant.filters import find_committee, find_dates
 from minutes_core.text.dates import MONTHS
 from minutes_core.text.names import person_names
-from minutes_core.text.stems import stem
+from minutes_core.text.stems import stem, stem_set
 from minutes_core.text.stopwords import STOPWORDS
 
 NUMBER, DATE, PERSON, PLACE, POST, NAME, LIST, YESNO, DECISION, REASON = (
@@ -93,6 +94,12 @@ class Question:
     @property
     def focus_stems(self) -> set[str]:
         return {stem(w) for w in self.focus} - {""}
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """The terms of the question's words (``stems.stem_set``), read once: the answer checks
+        compare word lists by stem for every candidate sentence."""
+        return frozenset(stem_set(" ".join(self.words)))
 
 
 def tokens(text: str) -> list[str]:

@@ -445,7 +445,6 @@ def test_a_who_question_needs_the_post_asked_named_where_its_holder_is(question,
     assert (unmet.kind if unmet else None) == missed
 
 
-
 @pytest.mark.parametrize("question, sentence, missed", [
     # what was done, answered by a forecast, an estimate or an expectation
     ("What council tax increase did Ashworth finally set for 2023/24?",
@@ -478,8 +477,6 @@ def test_the_forecast_miss_says_what_the_records_give():
     sentence = "The overspend was forecast to be £7m."
     assert answer_unmet(question, passage("p", sentence), sentence).message(question) == \
         "The closest records give a forecast or an expectation, not what was done."
-
-
 
 
 @pytest.mark.parametrize("question, meeting_date, missed", [
