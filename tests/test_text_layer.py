@@ -47,9 +47,25 @@ def test_stem_gives_one_term_for_every_form_of_a_word(word, term):
     ("Tell me the latest", []),
     ("", []),
     ("*** --- ###", []),
+    ("snake_case £.£b --x", ["snake", "case", "b", "x"]),
 ])
 def test_terms_are_what_keyword_search_indexes(text, expected):
     assert terms(text, STOPWORDS) == expected
+
+
+def test_words_are_read_in_linear_time_on_runs_of_marks():
+    """Each "£" of "£.£.£..." could start a word that never ends on a letter; the old pattern
+    rescanned the run from every one of them (quadratic). Compared by ratio, not by a time."""
+    def seconds(text: str) -> float:
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            terms(text)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+    short, long = "£." * 4_000, "£." * 32_000
+    assert terms(long) == []
+    assert seconds(long) < 20 * max(seconds(short), 1e-4)
 
 
 def test_stem_set_keeps_stopwords_so_sentences_can_be_compared_whole():
