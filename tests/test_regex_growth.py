@@ -117,6 +117,10 @@ def adversarial_inputs(pattern: str, n: int) -> dict[str, str]:
     for unit in (" ", "\t", "a", "A", "1", ".", "-", "a ", "A ", "Aa ", "1 ", "1.", "12 ", "a.",
                  "A. ", ", ", "a-", "'", "a\n", " |", "*", "(", "1/", "12-", "2020 ", "a1 "):
         inputs[f"{unit!r} run"] = fill(unit)
+    # Each symbol the pattern names that is neither a letter nor ASCII punctuation ("£", "’",
+    # "€"), followed by a point: a word that may start on the symbol but must end on a letter.
+    for symbol in sorted({ch for ch in pattern if not ch.isascii() and not ch.isalpha()})[:8]:
+        inputs[f"{symbol + '.'!r} run"] = fill(symbol + ".")
     return inputs
 
 
