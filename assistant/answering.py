@@ -18,8 +18,8 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
-from assistant.followup import (cited_passages, continuations, decision_follow_up, previous_answer,
-                                with_carried)
+from assistant.followup import (by_rank, cited_passages, cited_sources, continuations,
+                                decision_follow_up, previous_answer, with_carried)
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -157,7 +157,7 @@ class Assistant:
                 applied = filters or Filters()
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
             if carried:
-                scoped = self._search_where_cited(question, carried[0], filters, k, parsed)
+                scoped = self._search_where_cited(question, carried, filters, k, parsed)
                 passages = with_carried(continuations(carried, self._index()), passages, k, scoped=scoped)
                 notes.append("The follow-up is answered first from the document the previous "
                              "answer cited, then from the passages it cited.")
@@ -255,16 +255,17 @@ class Assistant:
         """The index the retriever searches (None for a retriever without one)."""
         return getattr(self.retriever, "index", None)
 
-    def _search_where_cited(self, question: str, cited: Passage, filters: Filters | None,
+    def _search_where_cited(self, question: str, carried: list[Passage], filters: Filters | None,
                             k: int, parsed: ParsedQuestion) -> list[Passage]:
-        """The follow-up's own words searched only in the document of the passage the previous
-        answer cited: "how many homes are planned there?" is answered by the minutes that
-        discussed the site. The user's words, not the rewritten query: inside that document the
-        committee and date the rewrite adds match every passage and would rank its heading first."""
-        if not cited.source:
-            return []
-        scope = dataclasses.replace(filters or Filters(), source=cited.source)
-        return self._retrieve(question, scope, k, parsed, {})
+        """The follow-up's own words searched only in the documents of the passages the previous
+        answer cited, merged rank by rank (``followup.by_rank``): "how many homes are planned
+        there?" is answered by the minutes that discussed the site, which may be the second
+        cited paper (the first an agenda or a report). The user's words, not the rewritten
+        query: inside those documents the committee and date the rewrite adds match every
+        passage and would rank a heading first."""
+        rankings = [self._retrieve(question, dataclasses.replace(filters or Filters(), source=source),
+                                   k, parsed, {}) for source in cited_sources(carried)]
+        return by_rank(rankings)
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:

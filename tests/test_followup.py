@@ -7,8 +7,8 @@ import pytest
 
 from assistant.factory import build_assistant
 from assistant.followup import (
-    asks_decision_field, cited_passages, continuations, decision_follow_up, decision_line,
-    previous_answer, with_carried,
+    asks_decision_field, by_rank, cited_passages, cited_sources, continuations,
+    decision_follow_up, decision_line, previous_answer, with_carried,
 )
 from assistant.models import Turn
 from minutes_core.settings import Settings
@@ -99,6 +99,34 @@ HEADING = passage("heading", "Minutes of the special meeting of 8 November 2021.
 def test_a_follow_up_is_answered_from_the_cited_document_first_without_repeats(
         carried, passages, scoped, k, order):
     assert [p.id for p in with_carried(carried, passages, k, scoped=scoped)] == order
+
+
+AGENDA = passage("agenda", "Agenda: 5. Notice of motion on rezoning.", meeting_date="2021-11-11",
+                 committee="District", source="agenda.md")
+MINUTES = passage("minutes", "Councillor Carey asked for a special meeting on the rezoning.",
+                  meeting_date="2021-11-18", committee="District", source="minutes.md")
+
+
+@pytest.mark.parametrize("carried, sources", [
+    ([AGENDA, MINUTES], ["agenda.md", "minutes.md"]),
+    ([SITE, WORKS, AGENDA], ["special.md", "agenda.md"]),  # one document once, in cited order
+    ([dataclasses.replace(MOTION, source="")], []),  # a passage without a source gives no scope
+    ([], []),
+])
+def test_a_follow_up_is_scoped_to_every_document_the_previous_answer_cited(carried, sources):
+    assert cited_sources(carried) == sources
+
+
+@pytest.mark.parametrize("rankings, order", [
+    # each cited document's best before any document's second: the minutes' best is not lost
+    # behind the agenda's many chunks
+    ([[AGENDA, HEADING, WORKS], [MINUTES, SITE]], ["agenda", "minutes", "heading", "site", "works"]),
+    ([[SITE], [SITE, MINUTES]], ["site", "minutes"]),  # no repeats
+    ([[], [MINUTES]], ["minutes"]),
+    ([], []),
+])
+def test_the_cited_documents_rankings_are_merged_rank_by_rank(rankings, order):
+    assert [p.id for p in by_rank(rankings)] == order
 
 
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
