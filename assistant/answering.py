@@ -103,7 +103,7 @@ class Assistant:
         notes: list[str] = []
 
         with timer.stage("rewrite"):
-            query, leans_back, answer_query = self._rewrite(question, turns, generator, notes)
+            query, leans_back, answer_query, soft_date = self._rewrite(question, turns, generator, notes)
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
@@ -150,6 +150,14 @@ class Assistant:
                 return
 
         with timer.stage("retrieve"):
+            if soft_date and not missing_meeting and not caller_dates and \
+                    (applied.date_from or applied.date_to):
+                # The period a follow-up only inherits ranks its passages first, as a preference:
+                # the answer may be minuted at a later meeting than the one the conversation is at.
+                parsed.prefer_from, parsed.prefer_to = applied.date_from, applied.date_to
+                applied = _without_dates(applied)
+                notes.append("Passages from meetings "
+                             f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
@@ -214,22 +222,23 @@ class Assistant:
         return self._generative[name]
 
     def _rewrite(self, question: str, turns: list[Turn], generator,
-                 notes: list[str]) -> tuple[str, bool]:
+                 notes: list[str]) -> tuple[str, bool, str, bool]:
         """The standalone query, whether it leans on what the previous answer cited (a
-        follow-up that is not a "what about X?" swap of its subject), and the query the answer
-        is chosen by (``Rewrite.answer_query``)."""
+        follow-up that is not a "what about X?" swap of its subject), the query the answer
+        is chosen by (``Rewrite.answer_query``), and whether the date it holds is only inherited
+        from the conversation (``Rewrite.soft_date``)."""
         if not turns:
-            return question.strip(), False, question.strip()
+            return question.strip(), False, question.strip(), False
         rewrite = rewrite_follow_up(question, turns, self.catalog()[1])
         leans_back = rewrite.follow_up and not rewrite.swapped
         if generator is not None:
             try:
                 query = generator.rewrite(question, turns).strip() or question.strip()
-                return query, leans_back, query
+                return query, leans_back, query, False
             except BackendError as error:
                 log.warning("rewrite by %s failed: %s", generator.name, error)
                 notes.append(f"The follow-up was rewritten by rule: {error}")
-        return rewrite.query, leans_back, rewrite.answer_query
+        return rewrite.query, leans_back, rewrite.answer_query, rewrite.soft_date
 
     def _previously_cited(self, turns: list[Turn], filters: Filters | None, k: int) -> list[Passage]:
         """The passages the previous answer cited, found again (see ``assistant.followup``)."""

@@ -129,6 +129,25 @@ def test_the_cited_documents_rankings_are_merged_rank_by_rank(rankings, order):
     assert [p.id for p in by_rank(rankings)] == order
 
 
+def test_a_follow_up_inheriting_its_date_finds_what_a_later_meeting_minuted(tmp_path):
+    # The conversation is at the February 2023 meeting; the valuation came back in April. A
+    # date the follow-up only inherits is a preference, not a bound (the committee the rewrite
+    # carries would otherwise make it a meeting's date, which filters).
+    lease = passage("lease", "The committee deferred the depot lease until a valuation was done.",
+                    meeting_date="2023-02-14", committee="Finance Committee", source="feb.md")
+    valuation = passage("valuation", "The valuation of the depot came to 410,000 pounds.",
+                        meeting_date="2023-04-11", committee="Finance Committee", source="apr.md")
+    index = FakeIndex([lease, valuation, ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    answer = assistant.ask("How much did the valuation come to?", _asked(
+        "What did the Finance Committee decide about the depot lease in February 2023?",
+        "It deferred the lease until a valuation was done."))
+    assert answer.standalone_query.endswith("(Finance Committee) in February 2023?")
+    assert answer.filters.date_from is None and answer.filters.date_to is None
+    assert "valuation" in [p.id for p in answer.passages]
+    assert any("preferred" in note for note in answer.notes)
+
+
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
     index = FakeIndex([MOTION, ROADS, OTHER])
     assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
