@@ -18,8 +18,8 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
-from assistant.followup import (by_rank, cited_passages, cited_sources, continuations,
-                                decision_follow_up, previous_answer, with_carried)
+from assistant.followup import (by_rank, cited_passages, cited_period, cited_sources,
+                                continuations, decision_follow_up, previous_answer, with_carried)
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -154,10 +154,14 @@ class Assistant:
                     (applied.date_from or applied.date_to):
                 # The period a follow-up only inherits ranks its passages first, as a preference:
                 # the answer may be minuted at a later meeting than the one the conversation is at.
-                parsed.prefer_from, parsed.prefer_to = applied.date_from, applied.date_to
+                _prefer(parsed, applied.date_from, applied.date_to, notes)
                 applied = _without_dates(applied)
-                notes.append("Passages from meetings "
-                             f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
+            if carried and not missing_meeting and not (applied.date_from or applied.date_to or
+                                                        parsed.prefer_from or parsed.prefer_to):
+                # A follow-up naming no time is asked at the time of the passages the previous
+                # answer rests on: preferred, so that another period's papers on the same
+                # office or item rank behind them without being shut out.
+                _prefer(parsed, *cited_period(carried), notes)
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
@@ -345,6 +349,14 @@ class Assistant:
             listed += f" and {more} more"
         return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
                 f"the meetings indexed are {listed}.")
+
+
+def _prefer(parsed: ParsedQuestion, date_from: str | None, date_to: str | None,
+            notes: list[str]) -> None:
+    """Rank the passages of meetings from ``date_from`` to ``date_to`` first, and say so."""
+    parsed.prefer_from, parsed.prefer_to = date_from, date_to
+    if date_from or date_to:
+        notes.append(f"Passages from meetings {describe_range(date_from, date_to)} are preferred.")
 
 
 def _without_dates(filters: Filters) -> Filters:

@@ -120,6 +120,17 @@ def cited_sources(carried: list[Passage]) -> list[str]:
     return list(dict.fromkeys(p.source for p in carried if p.source))
 
 
+def cited_period(carried: list[Passage]) -> tuple[str | None, str | None]:
+    """The first and last meeting dates of the ``carried`` passages (None, None without any): the
+    time a follow-up that names none is asked at. "And who was chosen as his deputy?" after an
+    answer about a 2017 annual meeting asks of that meeting, not of the same office in the years
+    the archive also holds; the previous question may have named its period in words a date
+    parser does not read ("its 2017 annual meeting"), but the passages its answer rests on carry
+    their meeting's date."""
+    dates = sorted(p.meeting_date for p in carried if p.meeting_date)
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
 def by_rank(rankings: list[list[Passage]]) -> list[Passage]:
     """``rankings`` (one per cited document) merged rank by rank, without duplicates: every
     document's best passage before any document's second. The documents' own scores are not

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.factory import build_assistant
 from assistant.followup import (
-    asks_decision_field, by_rank, cited_passages, cited_sources, continuations,
+    asks_decision_field, by_rank, cited_passages, cited_period, cited_sources, continuations,
     decision_follow_up, decision_line, previous_answer, with_carried,
 )
 from assistant.models import Turn
@@ -117,6 +117,17 @@ def test_a_follow_up_is_scoped_to_every_document_the_previous_answer_cited(carri
     assert cited_sources(carried) == sources
 
 
+@pytest.mark.parametrize("carried, period", [
+    ([AGENDA, MINUTES], ("2021-11-11", "2021-11-18")),
+    ([MINUTES, SITE, AGENDA], ("2021-11-08", "2021-11-18")),  # first and last, whatever the order
+    ([MOTION], ("2018-11-26", "2018-11-26")),
+    ([dataclasses.replace(MOTION, meeting_date=None)], (None, None)),  # an undated paper: no time
+    ([], (None, None)),
+])
+def test_a_follow_up_naming_no_time_is_asked_at_the_cited_meetings(carried, period):
+    assert cited_period(carried) == period
+
+
 @pytest.mark.parametrize("rankings, order", [
     # each cited document's best before any document's second: the minutes' best is not lost
     # behind the agenda's many chunks
@@ -146,6 +157,23 @@ def test_a_follow_up_inheriting_its_date_finds_what_a_later_meeting_minuted(tmp_
     assert answer.filters.date_from is None and answer.filters.date_to is None
     assert "valuation" in [p.id for p in answer.passages]
     assert any("preferred" in note for note in answer.notes)
+
+
+def test_a_follow_up_naming_no_time_prefers_the_meeting_the_previous_answer_rests_on(tmp_path):
+    # "its 2017 annual meeting" is no date a parser reads; the passage the answer rests on is dated.
+    chair = passage("chair", "Councillor Collins was elected Cathaoirleach of the District.",
+                    meeting_date="2017-06-28", committee="District", source="annual17.md")
+    deputy = passage("deputy17", "Councillor Foley was elected Leas-Chathaoirleach of the District.",
+                     meeting_date="2017-06-28", committee="District", source="annual17.md")
+    later = passage("deputy22", "Councillor Ruddle was elected Leas-Chathaoirleach of the District.",
+                    meeting_date="2022-06-15", committee="District", source="annual22.md")
+    index = FakeIndex([chair, deputy, later, ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    answer = assistant.ask("And who was elected Leas-Chathaoirleach?", _asked(
+        "Who became Cathaoirleach of the District at its 2017 annual meeting?",
+        "Councillor Collins, elected Cathaoirleach unopposed."))
+    assert "Passages from meetings on 28 June 2017 are preferred." in answer.notes
+    assert "Foley" in answer.answer and "Ruddle" not in answer.answer
 
 
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
