@@ -258,8 +258,10 @@ class Assistant:
         found = self._retrieve(query, applied, k, parsed, {})
         if previous.answer and isinstance(self.retriever, HybridRetriever):
             # The previous answer quotes its passages, so its own words find them by keyword even
-            # where its question, asked of a whole archive, now ranks other meetings first.
-            quoted = self.retriever.index.keyword_search(previous.answer[:ANSWER_QUERY_CHARS], applied, k)
+            # where its question, asked of a whole archive, now ranks other meetings first, and
+            # in any period: the question's date may be the event's, minuted at a later meeting.
+            quoted = self.retriever.index.keyword_search(previous.answer[:ANSWER_QUERY_CHARS],
+                                                         _without_dates(applied), k)
             known = {p.id for p in found}
             found += [p for p in quoted if p.id not in known]
         return cited_passages(previous, found)

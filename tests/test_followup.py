@@ -176,6 +176,23 @@ def test_a_follow_up_naming_no_time_prefers_the_meeting_the_previous_answer_rest
     assert "Foley" in answer.answer and "Ruddle" not in answer.answer
 
 
+def test_the_previous_answer_is_found_again_at_a_later_meeting_than_its_question_named(tmp_path):
+    # The question named the month of the decision; the answer quotes the minutes of the
+    # committee that called it in a month later. Its words find them outside that month.
+    decision = passage("decision", "The Cabinet approved the depot strategy.",
+                       meeting_date="2017-12-05", committee="Cabinet", source="dec.md")
+    call_in = passage("callin", "The Scrutiny Committee decided not to call in the depot strategy "
+                      "but to write to the Cabinet Member setting out serious criticisms.",
+                      meeting_date="2018-01-08", committee="Scrutiny Committee", source="jan.md")
+    index = FakeIndex([decision, call_in, ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    carried = assistant._previously_cited(_asked(
+        "What did councillors decide about the Cabinet's December 2017 depot strategy decision?",
+        "The Scrutiny Committee decided not to call it in, but to write to the Cabinet Member "
+        "setting out serious criticisms."), None, 5)
+    assert "callin" in [p.id for p in carried]
+
+
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
     index = FakeIndex([MOTION, ROADS, OTHER])
     assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
