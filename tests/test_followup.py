@@ -361,6 +361,22 @@ def test_end_to_end_a_follow_up_is_searched_in_the_document_discussed(real_assis
     assert answer.passages[0].source == "004_5bd570638586239f.txt"
 
 
+@pytest.mark.slow
+def test_end_to_end_a_follow_up_reads_the_later_meeting_its_previous_answer_quoted(
+        real_assistant_sample):
+    # The question names the month of the Cabinet's decision; the answer is the call-in
+    # committee's of January 2018, which the follow-up is then asked of.
+    history = [Turn("user", "What did the scrutiny committee decide when the Cabinet's December "
+                            "2017 SEND strategy decision was called in?"),
+               Turn("assistant", "The Schools, Children and Families O&S Committee decided not to "
+                                 "call it in, but to send the Cabinet Member a letter setting out "
+                                 "serious criticisms of the report and strategy.")]
+    answer = real_assistant_sample.ask("What did the letter criticise?", history)
+    assert "Passages from meetings in December 2017 are preferred." in answer.notes
+    assert answer.filters.date_from is None
+    assert any("serious criticisms of the cabinet report" in p.text for p in answer.passages[:5])
+
+
 @pytest.fixture(scope="module")
 def real_assistant_sample(corpus_index):
     """The assistant over the session's ingested sample corpus (tests/conftest_corpus.py)."""
