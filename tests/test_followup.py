@@ -159,15 +159,18 @@ def test_a_follow_up_inheriting_its_date_finds_what_a_later_meeting_minuted(tmp_
     assert any("preferred" in note for note in answer.notes)
 
 
+def _election(pid: str, councillor: str, office: str, day: str):
+    """A district's annual meeting electing ``councillor`` to ``office``."""
+    return passage(pid, f"Councillor {councillor} was elected {office} of the District.",
+                   meeting_date=day, committee="District", source=f"annual{day[:4]}.md")
+
+
 def test_a_follow_up_naming_no_time_prefers_the_meeting_the_previous_answer_rests_on(tmp_path):
     # "its 2017 annual meeting" is no date a parser reads; the passage the answer rests on is dated.
-    chair = passage("chair", "Councillor Collins was elected Cathaoirleach of the District.",
-                    meeting_date="2017-06-28", committee="District", source="annual17.md")
-    deputy = passage("deputy17", "Councillor Foley was elected Leas-Chathaoirleach of the District.",
-                     meeting_date="2017-06-28", committee="District", source="annual17.md")
-    later = passage("deputy22", "Councillor Ruddle was elected Leas-Chathaoirleach of the District.",
-                    meeting_date="2022-06-15", committee="District", source="annual22.md")
-    index = FakeIndex([chair, deputy, later, ROADS, OTHER])
+    index = FakeIndex([_election("chair", "Collins", "Cathaoirleach", "2017-06-28"),
+                       _election("deputy17", "Foley", "Leas-Chathaoirleach", "2017-06-28"),
+                       _election("deputy22", "Ruddle", "Leas-Chathaoirleach", "2022-06-15"),
+                       ROADS, OTHER])
     assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
     answer = assistant.ask("And who was elected Leas-Chathaoirleach?", _asked(
         "Who became Cathaoirleach of the District at its 2017 annual meeting?",
