@@ -18,8 +18,8 @@ from assistant.backends import EXTRACTIVE, check_backend_name, load_generative_b
 from assistant.backends.errors import BackendError
 from assistant.backends.extractive import Draft, ExtractiveBackend
 from assistant.citations import any_supported_citation, is_refusal, parse_cited_answer
-from assistant.followup import (cited_passages, continuations, decision_follow_up, previous_answer,
-                                with_carried)
+from assistant.followup import (by_rank, cited_passages, cited_period, cited_sources,
+                                continuations, decision_follow_up, previous_answer, with_carried)
 from assistant.filters import (
     ParsedQuestion, committee_alias_table, describe_range, meetings_in_range,
     merge_filters, parse_question,
@@ -103,7 +103,7 @@ class Assistant:
         notes: list[str] = []
 
         with timer.stage("rewrite"):
-            query, leans_back, answer_query = self._rewrite(question, turns, generator, notes)
+            query, leans_back, answer_query, soft_date = self._rewrite(question, turns, generator, notes)
 
         with timer.stage("filters"):
             meetings, committees = self.catalog()
@@ -150,6 +150,18 @@ class Assistant:
                 return
 
         with timer.stage("retrieve"):
+            if soft_date and not missing_meeting and not caller_dates and \
+                    (applied.date_from or applied.date_to):
+                # The period a follow-up only inherits ranks its passages first, as a preference:
+                # the answer may be minuted at a later meeting than the one the conversation is at.
+                _prefer(parsed, applied.date_from, applied.date_to, notes)
+                applied = _without_dates(applied)
+            if carried and not missing_meeting and not (applied.date_from or applied.date_to or
+                                                        parsed.prefer_from or parsed.prefer_to):
+                # A follow-up naming no time is asked at the time of the passages the previous
+                # answer rests on: preferred, so that another period's papers on the same
+                # office or item rank behind them without being shut out.
+                _prefer(parsed, *cited_period(carried), notes)
             search_filters = _without_dates(applied) if missing_meeting else applied
             passages = self._retrieve(query, search_filters, k, parsed, timer.timings)
             if not passages and not missing_meeting and applied != (filters or Filters()):
@@ -157,7 +169,7 @@ class Assistant:
                 applied = filters or Filters()
                 passages = self._retrieve(query, filters, k, parsed, timer.timings)
             if carried:
-                scoped = self._search_where_cited(question, carried[0], filters, k, parsed)
+                scoped = self._search_where_cited(question, carried, filters, k, parsed)
                 passages = with_carried(continuations(carried, self._index()), passages, k, scoped=scoped)
                 notes.append("The follow-up is answered first from the document the previous "
                              "answer cited, then from the passages it cited.")
@@ -214,22 +226,23 @@ class Assistant:
         return self._generative[name]
 
     def _rewrite(self, question: str, turns: list[Turn], generator,
-                 notes: list[str]) -> tuple[str, bool]:
+                 notes: list[str]) -> tuple[str, bool, str, bool]:
         """The standalone query, whether it leans on what the previous answer cited (a
-        follow-up that is not a "what about X?" swap of its subject), and the query the answer
-        is chosen by (``Rewrite.answer_query``)."""
+        follow-up that is not a "what about X?" swap of its subject), the query the answer
+        is chosen by (``Rewrite.answer_query``), and whether the date it holds is only inherited
+        from the conversation (``Rewrite.soft_date``)."""
         if not turns:
-            return question.strip(), False, question.strip()
+            return question.strip(), False, question.strip(), False
         rewrite = rewrite_follow_up(question, turns, self.catalog()[1])
         leans_back = rewrite.follow_up and not rewrite.swapped
         if generator is not None:
             try:
                 query = generator.rewrite(question, turns).strip() or question.strip()
-                return query, leans_back, query
+                return query, leans_back, query, False
             except BackendError as error:
                 log.warning("rewrite by %s failed: %s", generator.name, error)
                 notes.append(f"The follow-up was rewritten by rule: {error}")
-        return rewrite.query, leans_back, rewrite.answer_query
+        return rewrite.query, leans_back, rewrite.answer_query, rewrite.soft_date
 
     def _previously_cited(self, turns: list[Turn], filters: Filters | None, k: int) -> list[Passage]:
         """The passages the previous answer cited, found again (see ``assistant.followup``)."""
@@ -245,8 +258,10 @@ class Assistant:
         found = self._retrieve(query, applied, k, parsed, {})
         if previous.answer and isinstance(self.retriever, HybridRetriever):
             # The previous answer quotes its passages, so its own words find them by keyword even
-            # where its question, asked of a whole archive, now ranks other meetings first.
-            quoted = self.retriever.index.keyword_search(previous.answer[:ANSWER_QUERY_CHARS], applied, k)
+            # where its question, asked of a whole archive, now ranks other meetings first, and
+            # in any period: the question's date may be the event's, minuted at a later meeting.
+            quoted = self.retriever.index.keyword_search(previous.answer[:ANSWER_QUERY_CHARS],
+                                                         _without_dates(applied), k)
             known = {p.id for p in found}
             found += [p for p in quoted if p.id not in known]
         return cited_passages(previous, found)
@@ -255,16 +270,17 @@ class Assistant:
         """The index the retriever searches (None for a retriever without one)."""
         return getattr(self.retriever, "index", None)
 
-    def _search_where_cited(self, question: str, cited: Passage, filters: Filters | None,
+    def _search_where_cited(self, question: str, carried: list[Passage], filters: Filters | None,
                             k: int, parsed: ParsedQuestion) -> list[Passage]:
-        """The follow-up's own words searched only in the document of the passage the previous
-        answer cited: "how many homes are planned there?" is answered by the minutes that
-        discussed the site. The user's words, not the rewritten query: inside that document the
-        committee and date the rewrite adds match every passage and would rank its heading first."""
-        if not cited.source:
-            return []
-        scope = dataclasses.replace(filters or Filters(), source=cited.source)
-        return self._retrieve(question, scope, k, parsed, {})
+        """The follow-up's own words searched only in the documents of the passages the previous
+        answer cited, merged rank by rank (``followup.by_rank``): "how many homes are planned
+        there?" is answered by the minutes that discussed the site, which may be the second
+        cited paper (the first an agenda or a report). The user's words, not the rewritten
+        query: inside those documents the committee and date the rewrite adds match every
+        passage and would rank a heading first."""
+        rankings = [self._retrieve(question, dataclasses.replace(filters or Filters(), source=source),
+                                   k, parsed, {}) for source in cited_sources(carried)]
+        return by_rank(rankings)
 
     def _retrieve(self, query: str, filters: Filters | None, k: int, parsed: ParsedQuestion,
                   timings: dict[str, float]) -> list[Passage]:
@@ -335,6 +351,14 @@ class Assistant:
             listed += f" and {more} more"
         return (f"The records hold no meeting {describe_range(applied.date_from, applied.date_to)}; "
                 f"the meetings indexed are {listed}.")
+
+
+def _prefer(parsed: ParsedQuestion, date_from: str | None, date_to: str | None,
+            notes: list[str]) -> None:
+    """Rank the passages of meetings from ``date_from`` to ``date_to`` first, and say so."""
+    parsed.prefer_from, parsed.prefer_to = date_from, date_to
+    if date_from or date_to:
+        notes.append(f"Passages from meetings {describe_range(date_from, date_to)} are preferred.")
 
 
 def _without_dates(filters: Filters) -> Filters:

@@ -112,6 +112,40 @@ def with_carried(carried: list[Passage], passages: list[Passage], k: int,
     return merged[:k]
 
 
+def cited_sources(carried: list[Passage]) -> list[str]:
+    """The documents of the ``carried`` passages, in their order, each once. The previous answer
+    often rests on two papers of one meeting (its agenda and its minutes) or on a report and the
+    minutes that discussed it, and the first carried passage is not always the paper that goes on
+    to say what the follow-up asks."""
+    return list(dict.fromkeys(p.source for p in carried if p.source))
+
+
+def cited_period(carried: list[Passage]) -> tuple[str | None, str | None]:
+    """The first and last meeting dates of the ``carried`` passages (None, None without any): the
+    time a follow-up that names none is asked at. "And who was chosen as his deputy?" after an
+    answer about a 2017 annual meeting asks of that meeting, not of the same office in the years
+    the archive also holds; the previous question may have named its period in words a date
+    parser does not read ("its 2017 annual meeting"), but the passages its answer rests on carry
+    their meeting's date."""
+    dates = sorted(p.meeting_date for p in carried if p.meeting_date)
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def by_rank(rankings: list[list[Passage]]) -> list[Passage]:
+    """``rankings`` (one per cited document) merged rank by rank, without duplicates: every
+    document's best passage before any document's second. The documents' own scores are not
+    compared: each was searched alone, so a long document's many matching chunks say nothing
+    about whether it or a short one answers."""
+    seen: set[str] = set()
+    merged: list[Passage] = []
+    for rank in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking) and ranking[rank].id not in seen:
+                seen.add(ranking[rank].id)
+                merged.append(ranking[rank])
+    return merged
+
+
 def continuations(carried: list[Passage], index) -> list[Passage]:
     """Each of the ``carried`` passages followed by the chunk after it in its document when that
     chunk is of the same item: what a follow-up asks next ("when did he come back?", "where and

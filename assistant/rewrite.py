@@ -190,6 +190,10 @@ class Rewrite:
     # The query without the committee and date carried only to narrow the search: in the
     # meeting's own passages every sentence holds them, so they would only blur which one answers.
     answer_query: str = ""
+    # The date was carried only because the follow-up names none: the time the conversation is
+    # at, which places what is asked next without bounding it (the papers of a later meeting
+    # report what was said or done; "seized in 2019, according to the February 2020 minutes").
+    soft_date: bool = False
 
     def __post_init__(self):
         self.answer_query = self.answer_query or self.query
@@ -392,13 +396,16 @@ def _resolve(question: str, context: _Context | None, committees: Mapping[str, s
             not (committees and find_committee(text, committees)):
         text += f" ({context.committee})"
         carried["committee"] = context.committee
+    soft_date = False
     if later:
         carried["date"] = _later_date(context.date_text, later[2], later[3])
         text += f" {carried['date']}"
     elif context.date and "date" not in carried and not find_dates(text):
         text += f" {context.date}"
         carried["date"] = context.date
-    return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried, answer_query=answer_query)
+        soft_date = True
+    return Rewrite(_tidy(text) + "?", follow_up=True, carried=carried, answer_query=answer_query,
+                   soft_date=soft_date)
 
 
 def _swap(subject: str, context: _Context, committees: Mapping[str, str] | None,

@@ -7,8 +7,8 @@ import pytest
 
 from assistant.factory import build_assistant
 from assistant.followup import (
-    asks_decision_field, cited_passages, continuations, decision_follow_up, decision_line,
-    previous_answer, with_carried,
+    asks_decision_field, by_rank, cited_passages, cited_period, cited_sources, continuations,
+    decision_follow_up, decision_line, previous_answer, with_carried,
 )
 from assistant.models import Turn
 from minutes_core.settings import Settings
@@ -99,6 +99,101 @@ HEADING = passage("heading", "Minutes of the special meeting of 8 November 2021.
 def test_a_follow_up_is_answered_from_the_cited_document_first_without_repeats(
         carried, passages, scoped, k, order):
     assert [p.id for p in with_carried(carried, passages, k, scoped=scoped)] == order
+
+
+AGENDA = passage("agenda", "Agenda: 5. Notice of motion on rezoning.", meeting_date="2021-11-11",
+                 committee="District", source="agenda.md")
+MINUTES = passage("minutes", "Councillor Carey asked for a special meeting on the rezoning.",
+                  meeting_date="2021-11-18", committee="District", source="minutes.md")
+
+
+@pytest.mark.parametrize("carried, sources", [
+    ([AGENDA, MINUTES], ["agenda.md", "minutes.md"]),
+    ([SITE, WORKS, AGENDA], ["special.md", "agenda.md"]),  # one document once, in cited order
+    ([dataclasses.replace(MOTION, source="")], []),  # a passage without a source gives no scope
+    ([], []),
+])
+def test_a_follow_up_is_scoped_to_every_document_the_previous_answer_cited(carried, sources):
+    assert cited_sources(carried) == sources
+
+
+@pytest.mark.parametrize("carried, period", [
+    ([AGENDA, MINUTES], ("2021-11-11", "2021-11-18")),
+    ([MINUTES, SITE, AGENDA], ("2021-11-08", "2021-11-18")),  # first and last, whatever the order
+    ([MOTION], ("2018-11-26", "2018-11-26")),
+    ([dataclasses.replace(MOTION, meeting_date=None)], (None, None)),  # an undated paper: no time
+    ([], (None, None)),
+])
+def test_a_follow_up_naming_no_time_is_asked_at_the_cited_meetings(carried, period):
+    assert cited_period(carried) == period
+
+
+@pytest.mark.parametrize("rankings, order", [
+    # each cited document's best before any document's second: the minutes' best is not lost
+    # behind the agenda's many chunks
+    ([[AGENDA, HEADING, WORKS], [MINUTES, SITE]], ["agenda", "minutes", "heading", "site", "works"]),
+    ([[SITE], [SITE, MINUTES]], ["site", "minutes"]),  # no repeats
+    ([[], [MINUTES]], ["minutes"]),
+    ([], []),
+])
+def test_the_cited_documents_rankings_are_merged_rank_by_rank(rankings, order):
+    assert [p.id for p in by_rank(rankings)] == order
+
+
+def test_a_follow_up_inheriting_its_date_finds_what_a_later_meeting_minuted(tmp_path):
+    # The conversation is at the February 2023 meeting; the valuation came back in April. A
+    # date the follow-up only inherits is a preference, not a bound (the committee the rewrite
+    # carries would otherwise make it a meeting's date, which filters).
+    lease = passage("lease", "The committee deferred the depot lease until a valuation was done.",
+                    meeting_date="2023-02-14", committee="Finance Committee", source="feb.md")
+    valuation = passage("valuation", "The valuation of the depot came to 410,000 pounds.",
+                        meeting_date="2023-04-11", committee="Finance Committee", source="apr.md")
+    index = FakeIndex([lease, valuation, ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    answer = assistant.ask("How much did the valuation come to?", _asked(
+        "What did the Finance Committee decide about the depot lease in February 2023?",
+        "It deferred the lease until a valuation was done."))
+    assert answer.standalone_query.endswith("(Finance Committee) in February 2023?")
+    assert answer.filters.date_from is None and answer.filters.date_to is None
+    assert "valuation" in [p.id for p in answer.passages]
+    assert any("preferred" in note for note in answer.notes)
+
+
+def _election(pid: str, councillor: str, office: str, day: str):
+    """A district's annual meeting electing ``councillor`` to ``office``."""
+    return passage(pid, f"Councillor {councillor} was elected {office} of the District.",
+                   meeting_date=day, committee="District", source=f"annual{day[:4]}.md")
+
+
+def test_a_follow_up_naming_no_time_prefers_the_meeting_the_previous_answer_rests_on(tmp_path):
+    # "its 2017 annual meeting" is no date a parser reads; the passage the answer rests on is dated.
+    index = FakeIndex([_election("chair", "Collins", "Cathaoirleach", "2017-06-28"),
+                       _election("deputy17", "Foley", "Leas-Chathaoirleach", "2017-06-28"),
+                       _election("deputy22", "Ruddle", "Leas-Chathaoirleach", "2022-06-15"),
+                       ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    answer = assistant.ask("And who was elected Leas-Chathaoirleach?", _asked(
+        "Who became Cathaoirleach of the District at its 2017 annual meeting?",
+        "Councillor Collins, elected Cathaoirleach unopposed."))
+    assert "Passages from meetings on 28 June 2017 are preferred." in answer.notes
+    assert "Foley" in answer.answer and "Ruddle" not in answer.answer
+
+
+def test_the_previous_answer_is_found_again_at_a_later_meeting_than_its_question_named(tmp_path):
+    # The question named the month of the decision; the answer quotes the minutes of the
+    # committee that called it in a month later. Its words find them outside that month.
+    decision = passage("decision", "The Cabinet approved the depot strategy.",
+                       meeting_date="2017-12-05", committee="Cabinet", source="dec.md")
+    call_in = passage("callin", "The Scrutiny Committee decided not to call in the depot strategy "
+                      "but to write to the Cabinet Member setting out serious criticisms.",
+                      meeting_date="2018-01-08", committee="Scrutiny Committee", source="jan.md")
+    index = FakeIndex([decision, call_in, ROADS, OTHER])
+    assistant = build_assistant(Settings(data_dir=tmp_path, abstain_threshold=0.1), index=index)
+    carried = assistant._previously_cited(_asked(
+        "What did councillors decide about the Cabinet's December 2017 depot strategy decision?",
+        "The Scrutiny Committee decided not to call it in, but to write to the Cabinet Member "
+        "setting out serious criticisms."), None, 5)
+    assert "callin" in [p.id for p in carried]
 
 
 def test_who_seconded_it_is_answered_from_the_motion_the_previous_answer_cited(tmp_path):
@@ -267,6 +362,22 @@ def test_end_to_end_a_follow_up_is_searched_in_the_document_discussed(real_assis
     answer = real_assistant_sample.ask("And what did it find about staff morale?", history)
     assert "good morale amongst the staff they met with" in answer.answer
     assert answer.passages[0].source == "004_5bd570638586239f.txt"
+
+
+@pytest.mark.slow
+def test_end_to_end_a_follow_up_reads_the_later_meeting_its_previous_answer_quoted(
+        real_assistant_sample):
+    # The question names the month of the Cabinet's decision; the answer is the call-in
+    # committee's of January 2018, which the follow-up is then asked of.
+    history = [Turn("user", "What did the scrutiny committee decide when the Cabinet's December "
+                            "2017 SEND strategy decision was called in?"),
+               Turn("assistant", "The Schools, Children and Families O&S Committee decided not to "
+                                 "call it in, but to send the Cabinet Member a letter setting out "
+                                 "serious criticisms of the report and strategy.")]
+    answer = real_assistant_sample.ask("What did the letter criticise?", history)
+    assert "Passages from meetings in December 2017 are preferred." in answer.notes
+    assert answer.filters.date_from is None
+    assert any("serious criticisms of the cabinet report" in p.text for p in answer.passages[:5])
 
 
 @pytest.fixture(scope="module")

@@ -232,6 +232,21 @@ def test_a_later_time_is_read_from_the_conversations_date(turns, question, expec
     assert rewrite_follow_up(question, history(*turns), ALIASES).query == expected
 
 
+@pytest.mark.parametrize("turns, question, soft", [
+    # the date only inherited: a preference (what the meeting did may be minuted later)
+    (LEASE, "Who proposed the valuation?", True),
+    (PUPILS, "How many of them were in primary schools?", True),
+    # a date of the follow-up's own, a later time, or "that meeting" named: a bound
+    (LEASE, "Was the lease approved in 2024?", False),
+    (LEASE, "Was the lease finally approved?", False),
+    (LEASE, "Who chaired that meeting?", False),
+])
+def test_a_date_the_follow_up_only_inherits_is_soft(turns, question, soft):
+    rewrite = rewrite_follow_up(question, history(*turns), ALIASES)
+    assert rewrite.follow_up
+    assert rewrite.soft_date is soft
+
+
 def test_the_person_he_stands_for_is_not_named_again_in_the_carried_topic():
     turns = ("What did Councillor Carey want rezoned at the City Council in November 2021?",
              "A site by the car park, from residential to commercial. [1]")
