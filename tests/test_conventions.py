@@ -551,6 +551,28 @@ def test_file_and_folder_names(name, body, date, doc):
     assert (facts.body, facts.date, facts.doc) == (body, date, doc)
 
 
+@pytest.mark.parametrize("heading, body", [
+    # the kind of meeting printed after the council's name
+    ("MINUTES OF WATTLEBURY CITY COUNCIL\nORDINARY COUNCIL MEETING\n"
+     "HELD AT THE CIVIC CENTRE ON TUESDAY, 4 JUNE 2024 AT 6.00PM", "Wattlebury City Council"),
+    # Markdown headings: the council over "Minutes of the Ordinary Council Meeting"
+    ("# Wattlebury City Council\n\n## Minutes of the Ordinary Council Meeting\n\n"
+     "**Held in the Civic Centre on Tuesday 4 June 2024, commencing at 6.00pm**", "Wattlebury City Council"),
+    # a title block whose second line is a committee of the council named on the first
+    ("WATTLEBURY CITY COUNCIL\nFINANCE AND AUDIT COMMITTEE\n\nMINUTES - TUESDAY 4 JUNE 2024 - 2.00PM",
+     "Finance and Audit Committee"),
+    # a line between body and MINUTES that names no body is skipped, as before
+    ("WATTLEBURY CITY COUNCIL\nPUBLIC HEARING\n\nMINUTES - TUESDAY 4 JUNE 2024", "Wattlebury City Council"),
+    ("Minutes of the Planning Committee held on 8 February 2023", "Planning Committee"),
+])
+def test_the_body_a_heading_names_is_the_council_or_its_committee_not_the_kind_of_meeting(
+        tmp_path, heading, body):
+    path = tmp_path / "minutes.md"
+    path.write_text(f"{heading}\n\nPRESENT: Cr A Smith, Cr B Jones\n\n1. APOLOGIES\n\nNil.\n", encoding="utf-8")
+    documents = parse_file(load_file(path, Settings()), Settings()).documents
+    assert [d.committee for d in documents] == [body]
+
+
 # -- OCR ------------------------------------------------------------------------------------
 
 def _image_only_pdf(path: Path, lines: list[str]) -> None:
