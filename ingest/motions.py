@@ -44,7 +44,7 @@ OPEN_QUOTES = "“\"‘'"
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
-    r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
+    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
     r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
@@ -338,10 +338,17 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if told:
                 close()
                 motions.extend(told)
+            # "RESOLVED 2023/199 (Cr X / Cr Y)": the resolution names its own mover and seconder.
+            mover = match.groupdict().get("name") or match.groupdict().get("mover")
             motion = current
-            if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer):
+            if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer) \
+                    or (mover and motion.proposer and not _same_person(motion.proposer, person_name(mover))):
                 close()
                 motion = start(block)
+            if mover:
+                motion.proposer = person_name(mover)
+                if match.groupdict().get("seconder"):
+                    motion.seconder = person_name(match.group("seconder"))
             motion.resolved = True
             motion.note(block, rule.origin)
             _outcome_in(head, motion, conventions)
