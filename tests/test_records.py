@@ -976,3 +976,19 @@ def test_a_meeting_time_printed_with_pm_is_read_on_the_24_hour_clock(tmp_path, t
     path.write_text(text, encoding="utf-8")
     meetings = parse_file(load_file(path, Settings()), Settings()).records.meetings
     assert [(m.time, m.ended) for m in meetings] == [(time, ended)]
+
+
+def test_mover_seconder_and_outcome_lines_repeated_motion_after_motion_are_no_page_header(tmp_path):
+    # the same two members move three motions; a real running header repeats too and is dropped
+    motions = []
+    for n, subject in enumerate(["the fees", "the grant", "the lease"], 1):
+        motions.append(f"Works Committee Minutes 4 June 2024\n\n{n}. ITEM {n}\n\n"
+                       f"Moved: Cr Alan Smith\n\nSeconded: Cr Beth Jones\n\nThat Council adopt {subject}.\n\n"
+                       "Carried unanimously\n")
+    path = tmp_path / "minutes.md"
+    path.write_text("MINUTES\n\n" + "\n".join(motions), encoding="utf-8")
+    lines = clean_lines(load_file(path, Settings()))
+    assert [line.kind for line in lines if line.content.startswith("Seconded")] == ["text"] * 3
+    assert [line.kind for line in lines if line.content.startswith("Works")] == ["text", "header", "header"]
+    decisions = parse_file(load_file(path, Settings()), Settings()).records.decisions
+    assert [(d.proposer, d.seconder, d.outcome) for d in decisions] == [("Alan Smith", "Beth Jones", "carried")] * 3
