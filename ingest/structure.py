@@ -514,12 +514,18 @@ def _numbered_in_sequence(headings: list[_Heading]) -> list[_Heading]:
 
     A number with no mark is an address ("3 Main Street") or a date as often as an item; but
     minutes written in a word processor's numbered heading style ("1   Opening of Meeting",
-    "2   Apologies", ...) print every item so. Such a heading counts when two others like it
-    are numbered next to it (N-2, N-1; N-1, N+1; or N+1, N+2).
+    "2   Apologies", ...) print every item so. Such headings count in a run of three or more,
+    each the next of its kind in the text and numbered one more than the one before (a list of
+    addresses is numbered by house, not in sequence).
     """
-    bare = {h.number for h in headings if h.bare}
-    return [h for h in headings if not h.bare or any(
-        {h.number + a, h.number + b} <= bare for a, b in ((-2, -1), (-1, 1), (1, 2)))]
+    runs: list[list[_Heading]] = []
+    for heading in (h for h in headings if h.bare):
+        if runs and heading.number == runs[-1][-1].number + 1:
+            runs[-1].append(heading)
+        else:
+            runs.append([heading])
+    kept = {id(h) for run in runs if len(run) >= 3 for h in run}
+    return [h for h in headings if not h.bare or id(h) in kept]
 
 
 @dataclass

@@ -257,6 +257,14 @@ def test_a_number_with_no_mark_alone_is_no_item(tmp_path):
     assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Disposal of Land")]
 
 
+def test_addresses_numbered_by_house_are_no_items(tmp_path):
+    # a list of addresses whose house numbers happen to include 1, 2, 3 and 21, 22
+    text = _numbered("1. Adoption of Minutes", "3 Long Lane, Northfield.|", "2 Dromore Rise, Westvale.|",
+                     "21 The Glebe, Northfield.|", "22 The Glebe, Northfield.|", "1 Collins Avenue, Southill.",
+                     "2. Housing Directorate")
+    assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Housing Directorate")]
+
+
 def test_a_table_of_contents_gives_no_items_the_headings_after_it_do(tmp_path):
     contents = [f"{n}. {title} {'.' * 30} {n + 1}|" for n, title in
                 enumerate(["Opening of Meeting", "Apologies", "Confidential Matters"], 1)]
