@@ -163,7 +163,11 @@ def names_in(text: str) -> list[str]:
 
 
 def _flat(block: Block) -> str:
-    text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8])
+    """A paragraph as the rules read it: markup gone, spaces collapsed; a paragraph set in
+    Markdown italics as a whole ("*CARRIED*", "_Lost_") without its marks."""
+    text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8]).strip()
+    if len(text) > 2 and text[0] in "*_" and text[-1] == text[0]:
+        text = text.strip(text[0])
     return re.sub(r"\s+", " ", fold_quotes(text)).strip()[:MAX_PARAGRAPH]
 
 

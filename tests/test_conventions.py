@@ -288,6 +288,11 @@ MOTION_CASES = [
       "CARRIED"],
      [("Raman", "Prendergast", "agreed", "be exhibited."), ("Cavanagh", "Wexford", "lost", "for 60 days."),
       ("Raman", "Prendergast", "carried", "for 28 days.")]),
+    # an outcome set in Markdown italics
+    ("italic-outcome-lines", ["Moved: Cr Alan Smith", "Seconded: Cr Beth Jones", "That the fees be adopted.",
+                              "*CARRIED*", "Moved: Cr Beth Jones", "Seconded: Cr Alan Smith",
+                              "That the lease be renewed.", "_Lost_"],
+     [("Alan Smith", "Beth Jones", "carried", "be adopted."), ("Beth Jones", "Alan Smith", "lost", "be renewed.")]),
     ("narrative-only", ["The Chair thanked officers for the report.", "Members discussed it."], []),
     ("empty", [], []),
 ]
