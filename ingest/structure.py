@@ -514,9 +514,10 @@ def _numbered_in_sequence(headings: list[_Heading]) -> list[_Heading]:
 
     A number with no mark is an address ("3 Main Street") or a date as often as an item; but
     minutes written in a word processor's numbered heading style ("1   Opening of Meeting",
-    "2   Apologies", ...) print every item so. Such headings count in a run of three or more,
-    each the next of its kind in the text and numbered one more than the one before (a list of
-    addresses is numbered by house, not in sequence).
+    "2   Apologies", ...) print every item so. Such headings count in a run of three or more
+    from 1, each the next of its kind in the text, numbered one more than the one before and
+    titled differently (a list of addresses is numbered by house: out of sequence, or "24
+    Nicholas Street", "25 Nicholas Street", ...).
     """
     runs: list[list[_Heading]] = []
     for heading in (h for h in headings if h.bare):
@@ -524,7 +525,8 @@ def _numbered_in_sequence(headings: list[_Heading]) -> list[_Heading]:
             runs[-1].append(heading)
         else:
             runs.append([heading])
-    kept = {id(h) for run in runs if len(run) >= 3 for h in run}
+    kept = {id(h) for run in runs if len(run) >= 3 and run[0].number == 1
+            and len({h.title.lower() for h in run}) == len(run) for h in run}
     return [h for h in headings if not h.bare or id(h) in kept]
 
 

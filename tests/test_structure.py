@@ -263,6 +263,10 @@ def test_addresses_numbered_by_house_are_no_items(tmp_path):
                      "21 The Glebe, Northfield.|", "22 The Glebe, Northfield.|", "1 Collins Avenue, Southill.",
                      "2. Housing Directorate")
     assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Housing Directorate")]
+    # houses of one street, numbered in sequence
+    text = _numbered("1. Adoption of Minutes", "24 Nicholas Street|", "25 Nicholas Street|", "26 Nicholas Street",
+                     "2. Housing Directorate")
+    assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Housing Directorate")]
 
 
 def test_a_table_of_contents_gives_no_items_the_headings_after_it_do(tmp_path):
