@@ -293,6 +293,16 @@ MOTION_CASES = [
                               "*CARRIED*", "Moved: Cr Beth Jones", "Seconded: Cr Alan Smith",
                               "That the lease be renewed.", "_Lost_"],
      [("Alan Smith", "Beth Jones", "carried", "be adopted."), ("Beth Jones", "Alan Smith", "lost", "be renewed.")]),
+    # the subject, then "on being put to the meeting", then the word; a count in words may follow
+    ("motion-on-being-put-to-the-meeting-was-lost",
+     ["Moved: Cr Alan Smith", "Seconded: Cr Beth Jones", "That the fees be waived.",
+      "The Motion on being put to the meeting was LOST, three votes to five."],
+     [("Alan Smith", "Beth Jones", "lost", "be waived.")]),
+    ("amendment-on-being-put-to-the-meeting-was-lost-the-motion-stands",
+     ["Moved: Cr Alan Smith  Seconded: Cr Beth Jones", "That the plan be exhibited for 28 days.",
+      "Moved: Cr Carl Ito  Seconded: Cr Dana Wu", "That the plan be exhibited for 42 days.",
+      "The Amendment on being put to the meeting was LOST."],
+     [("Alan Smith", "Beth Jones", "agreed", "for 28 days."), ("Carl Ito", "Dana Wu", "lost", "for 42 days.")]),
     ("narrative-only", ["The Chair thanked officers for the report.", "Members discussed it."], []),
     ("empty", [], []),
 ]
