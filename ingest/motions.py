@@ -40,6 +40,7 @@ MAX_PARAGRAPH = 4000
 MAX_SENTENCE = 800
 MAX_SENTENCES = 60
 OPEN_QUOTES = "“\"‘'"
+ITALIC_OUTCOME_WORDS = 3  # an outcome printed alone ("Carried unanimously"), not a motion's words
 # Where a name printed in a label ends and the paragraph's next matter begins (see ``person_name``).
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
@@ -163,11 +164,13 @@ def names_in(text: str) -> list[str]:
 
 
 def _flat(block: Block) -> str:
-    """A paragraph as the rules read it: markup gone, spaces collapsed; a paragraph set in
-    Markdown italics as a whole ("*CARRIED*", "_Lost_") without its marks."""
+    """A paragraph as the rules read it: markup gone, spaces collapsed; a word or three set in
+    Markdown italics ("*CARRIED*", "_Carried unanimously_": an outcome) without their marks (a
+    motion's text in italics keeps them: they tell it is the motion's words)."""
     text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8]).strip()
-    if len(text) > 2 and text[0] in "*_" and text[-1] == text[0]:
-        text = text.strip(text[0])
+    if len(text) > 2 and text[0] in "*_" and text[-1] == text[0] and text[0] not in text[1:-1] \
+            and len(text.split()) <= ITALIC_OUTCOME_WORDS:
+        text = text[1:-1]
     return re.sub(r"\s+", " ", fold_quotes(text)).strip()[:MAX_PARAGRAPH]
 
 
