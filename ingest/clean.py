@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ingest.conventions import Conventions, load_conventions
 from ingest.models import LoadedFile
 from minutes_core.text.normalise import BULLET_GLYPHS, is_table_rule, key_of, strip_markup
 from minutes_core.text.sentences import ends_with_wrapped_compound, fit_pieces
@@ -206,7 +207,8 @@ def _mark_repeated_headers(lines: list[Line]) -> None:
 
     Where page starts are known, only lines at the top of a page qualify, so a bullet repeated in
     the body of a report ("- Previous 12 month cumulative performance average") stays. A
-    council-name header is never dropped: it opens a document, it does not decorate a page.
+    council-name header is never dropped: it opens a document, it does not decorate a page; nor
+    is a motion's label line (``_motion_label``).
     """
     has_pages = sum(line.page_start for line in lines) >= 3
     sightings: dict[str, list[int]] = defaultdict(list)
@@ -227,8 +229,9 @@ def _mark_repeated_headers(lines: list[Line]) -> None:
             and (not has_pages or lines_since_page_start <= 3)
         ):
             sightings[key_of(content)].append(i)
+    conventions = load_conventions()
     for positions in sightings.values():
-        if len(positions) < REPEAT_MIN:
+        if len(positions) < REPEAT_MIN or _motion_label(lines[positions[0]].content, conventions):
             continue
         run = [positions[0]]
         for previous, current in zip(positions, positions[1:]):
@@ -238,6 +241,12 @@ def _mark_repeated_headers(lines: list[Line]) -> None:
             _drop_run(lines, run)
             run = [current]
         _drop_run(lines, run)
+
+
+def _motion_label(content: str, conventions: Conventions) -> bool:
+    """"Seconded: Cr A Smith", "Carried unanimously": a line a meeting's record repeats, motion
+    after motion, as often as a page header; it is the record, so never dropped as one."""
+    return any(conventions.first(kind, content) for kind in ("proposer", "seconder", "outcome"))
 
 
 def _drop_run(lines: list[Line], run: list[int]) -> None:

@@ -40,7 +40,7 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "attendance": {"groups": {"rest", "rest2"}, "keys": {"role"}},
     "proposer": {"groups": {"name", "seconder", "rest", "mover"}, "keys": set()},
     "seconder": {"groups": {"name", "rest", "second"}, "keys": set()},
-    "resolved": {"groups": {"text"}, "keys": set()},
+    "resolved": {"groups": {"text", "name", "mover", "seconder"}, "keys": set()},
     "proposal": {"groups": {"name", "seconder", "text"}, "keys": {"account"}},
     "seconding": {"groups": {"name", "second"}, "keys": set()},
     "agreement": {"groups": set(), "keys": {"outcome"}},

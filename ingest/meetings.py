@@ -47,6 +47,12 @@ KIND_WORDS = re.compile(
 # "MINUTES OF PROCEEDINGS AT <kind> MEETING OF X": "proceedings at/of" is the heading's wording.
 PROCEEDINGS = re.compile(r"^proceedings\s+(?:at|of)\s+(?:(?:the|an?)\s+)?", re.I)
 LEADING_MEETING = re.compile(r"^(?:[\w\-]+\s+){0,4}?meeting\s*(?:\([^()]{1,40}\)\s*)?(?:of\s+(?:the\s+)?|[-–—]\s+)", re.I)
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# A kind of meeting printed after the body's name: "X SHIRE COUNCIL ORDINARY COUNCIL MEETING",
+# "X Council Extraordinary Meeting": the body is the name before it.
+TRAILING_KIND = re.compile(
+    r"\s+(?:(?:monthly|special|annual|ordinary|extraordinary|budget|adjourned|statutory|inaugural|"
+    r"regular|full|emergency)\s+)+(?:council\s+|committee\s+|general\s+)?meeting$", re.I)
 # Nouns that end the name of a body (a council, its committees, districts and boards).
 BODY_NOUN = re.compile(r"\b(?:committee|sub-?committee|council|cabinet|board|panel|forum|assembly|"
                        r"commission|authority|executive|district|group|spc|jpc)\b", re.I)
@@ -93,8 +99,9 @@ class FolderContext:
 
 
 def tidy(text: str) -> str:
-    """Markup stripped, quotes folded, OCR ordinals mended, spaces collapsed: what rules read."""
-    text = fold_quotes(strip_markup(text)).replace("_", " ").replace("\u00a0", " ")
+    """Markup stripped (a Markdown heading's marks too), quotes folded, OCR ordinals mended, spaces
+    collapsed: what rules read."""
+    text = fold_quotes(strip_markup(MARKDOWN_HEADING.sub("", text))).replace("_", " ").replace("\u00a0", " ")
     text = OCR_ORDINAL.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -116,6 +123,8 @@ def clean_body(name: str | None) -> str | None:
         # "Special Meeting (Quorum Only) of X", "Draft Budgetary Plan Meeting - X": the body follows.
         name = LEADING_MEETING.sub("", name)
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).strip(" ,.;:-–—")
+    if (kind := TRAILING_KIND.search(name)) and BODY_NOUN.search(name[:kind.start()].rsplit(None, 1)[-1]):
+        name = name[:kind.start()]
     if re.search(r"\bmeeting$", name, re.I) and not BODY_NOUN.search(name):
         return None  # "Draft Budgetary Plan Meeting": a kind of meeting, no body named
     name = re.sub(r"(?<!\s)\s+meeting$", "", name, flags=re.I)
@@ -175,7 +184,7 @@ def heading_facts(parsed: ParsedDocument, conventions: Conventions) -> MeetingFa
         if found := conventions.first("meeting_heading", text):
             facts = _facts(*found, conventions, texts[start].number)
             if facts.body:
-                return facts
+                return _body_named_above(facts, heading[:start])
     for start in range(min(TITLE_BLOCK_LINES, len(heading))):  # a title block, one line a part
         text = " | ".join(heading[start:start + 4])[:HEADING_CHARS]
         if found := conventions.first("title_block", text):
@@ -198,6 +207,18 @@ def heading_facts(parsed: ParsedDocument, conventions: Conventions) -> MeetingFa
                     return facts
         paragraph, first_line = ([content], line.number) if line is not None else ([], None)
     return None
+
+
+def _body_named_above(facts: MeetingFacts, above: list[str]) -> MeetingFacts:
+    """A heading that names only a kind of meeting of a bare "Council" ("# X Shire Council" over
+    "## Minutes of the Ordinary Council Meeting"): the body is the name on the line above, when
+    that name ends with the same noun."""
+    noun = (facts.body or "").lower()
+    if BODY_NOUN.fullmatch(noun) and above:
+        named = clean_body(above[-1])
+        if named and named.lower().endswith(" " + noun) and len(named) <= 120:
+            facts.body = named
+    return facts
 
 
 def name_facts(name: str, conventions: Conventions) -> MeetingFacts | None:

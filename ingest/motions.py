@@ -40,11 +40,12 @@ MAX_PARAGRAPH = 4000
 MAX_SENTENCE = 800
 MAX_SENTENCES = 60
 OPEN_QUOTES = "“\"‘'"
+ITALIC_OUTCOME_WORDS = 3  # an outcome printed alone ("Carried unanimously"), not a motion's words
 # Where a name printed in a label ends and the paragraph's next matter begins (see ``person_name``).
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
-    r"^(?:(?:councillors?|cllrs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
+    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
     r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
@@ -163,7 +164,13 @@ def names_in(text: str) -> list[str]:
 
 
 def _flat(block: Block) -> str:
-    text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8])
+    """A paragraph as the rules read it: markup gone, spaces collapsed; a word or three set in
+    Markdown italics ("*CARRIED*", "_Carried unanimously_": an outcome) without their marks (a
+    motion's text in italics keeps them: they tell it is the motion's words)."""
+    text = IMAGE_PLACEHOLDER.sub(" ", strip_markup(block.text)[:MAX_PARAGRAPH * 8]).strip()
+    if len(text) > 2 and text[0] in "*_" and text[-1] == text[0] and text[0] not in text[1:-1] \
+            and len(text.split()) <= ITALIC_OUTCOME_WORDS:
+        text = text[1:-1]
     return re.sub(r"\s+", " ", fold_quotes(text)).strip()[:MAX_PARAGRAPH]
 
 
@@ -338,10 +345,17 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if told:
                 close()
                 motions.extend(told)
+            # "RESOLVED 2023/199 (Cr X / Cr Y)": the resolution names its own mover and seconder.
+            mover = match.groupdict().get("name") or match.groupdict().get("mover")
             motion = current
-            if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer):
+            if motion is None or motion.resolved or motion.text_done or (motion.text and not motion.proposer) \
+                    or (mover and motion.proposer and not _same_person(motion.proposer, person_name(mover))):
                 close()
                 motion = start(block)
+            if mover:
+                motion.proposer = person_name(mover)
+                if match.groupdict().get("seconder"):
+                    motion.seconder = person_name(match.group("seconder"))
             motion.resolved = True
             motion.note(block, rule.origin)
             _outcome_in(head, motion, conventions)

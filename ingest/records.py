@@ -31,6 +31,7 @@ from ingest.chunking import BOILERPLATE_TEXT
 from ingest.attendance import MAX_LABEL_LINE, entry_texts, find_sections, officials, staff_parts
 from ingest.clean import Block, Line, reflow
 from ingest.conventions import Conventions, load_conventions
+from ingest.meetings import clock
 from ingest.motions import find_motions
 from ingest.structure import AGENDA_ITEM, ParsedDocument, minutes_items
 from minutes_core.text.names import ORGANISATION, POST_NOMINAL
@@ -203,17 +204,13 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", strip_markup(text)).strip()
 
 
-def _hhmm(raw: str) -> str:
-    digits = re.sub(r"\D", "", raw)
-    return f"{digits[:-2].zfill(2)}:{digits[-2:]}"
-
-
 ONLINE = re.compile(r"\b(on-?line|virtual|remote|microsoft teams|zoom|webex)\b", re.I)
 
 
 # -- minutes ---------------------------------------------------------------------------------------
 
-ENDED = re.compile(r"\bthe meeting ended at\s+(\d{1,2}[.:]\d{2})", re.I)
+# (the clock read with its "pm": "ended at 7.45pm" is 19:45)
+ENDED = re.compile(r"\bthe meeting ended at\s+(\d{1,2}[.:]\d{2}(?:\s*[ap]\.?m\b)?)", re.I)
 RULE_LINE = re.compile(r"^[_\-=]{5,}$")
 # "RESOLVED", "RESOLVED:", "RESOLVED:-", "RESOLVED – That ..."; a line that opens with the word.
 RESOLVED_LABEL = re.compile(r"^\W*RESOLVED\b\s*[:\-–—]*\s*-?\s*(?P<rest>.*)$", re.I)
@@ -248,7 +245,7 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
     if meeting_index is not None:
         content = fold_quotes(lines[meeting_index].content)
         match = MEETING_LINE.search(content)
-        time = _hhmm(re.match(r"(?<!\s)\s*(\d{1,2}[:.]?\d{2})", match.group(0)).group(1))
+        time = clock(re.match(r"\d{1,2}[:.]?\d{2}\s*[a-z]+", match.group(0), re.I).group(0))
         venue = re.sub(r"(?<!\s)\s*[-–—]\s*(actions?|action notes|minutes)\s*$", "", content[match.end():],
                        flags=re.I).strip(" ,;-–")
         venue = venue or None
@@ -263,7 +260,7 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
         header_end = min(len(lines), header_end + 5)
     records.meetings.append(MeetingRecord(
         **common, committee_printed=doc.committee_printed, time=time, venue=venue,
-        online=online, ended=_hhmm(ended) if ended else None,
+        online=online, ended=clock(ended) if ended else None,
         record="minutes", pack_date=doc.pack_date, **_provenance(parsed, lines[:header_end]),
     ))
 
@@ -720,8 +717,9 @@ def _declarations(parsed: ParsedDocument, block: Block, common: dict) -> list[At
 
 # -- agendas ---------------------------------------------------------------------------------------
 
-AGENDA_WHEN = re.compile(rf"{DAY_MONTH_YEAR.pattern}\s*(?:,?\s*at\s+(?P<time>\d{{1,2}}[:.]\d{{2}})"
-                         rf"\s*(?:hours|hrs|am|pm)?)?", re.I)
+# (the time keeps its "pm": "at 5.00pm" is 17:00)
+AGENDA_WHEN = re.compile(rf"{DAY_MONTH_YEAR.pattern}\s*(?:,?\s*at\s+(?P<time>\d{{1,2}}[:.]\d{{2}}"
+                         rf"\s*(?:hours|hrs|am|pm)?))?", re.I)
 AGENDA_MARK = re.compile(r"^(a g e n d a|agenda)$", re.I)
 
 
@@ -753,7 +751,7 @@ def _agenda(parsed: ParsedDocument, records: Records) -> None:
     common = {"committee": doc.committee, "meeting_date": first_date(when.group(0))}
     records.meetings.append(MeetingRecord(
         **common, committee_printed=doc.committee_printed,
-        time=_hhmm(when.group("time")) if when.group("time") else None, venue=venue,
+        time=clock(when.group("time")) if when.group("time") else None, venue=venue,
         online=bool(venue and ONLINE.search(venue)), ended=None, record="agenda",
         **_provenance(parsed, used, text="\n".join(line.text.strip() for line in used)),
     ))

@@ -48,6 +48,8 @@ OUTLINE_LINE = re.compile(r"^\t+\S")
 # (Possessive runs and a greedy title keep these linear on long lines; callers strip the title's
 # trailing spaces and "**".)
 AGENDA_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.?\s++(?:\*\*)?\s*+([A-Z(][^a-z]{3,})$")
+# A table of contents line: a title, a dot leader and a page number ("Apologies ........ 2").
+CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…\s*\d{1,4}\s*$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
 
 # Kinds of paper, recognised from a document's first lines (title lines first, then its opening).
@@ -504,7 +506,28 @@ def minutes_items(lines: list[Line]) -> list[tuple[int, str, str]]:
         if line.kind == "text" and (heading := _item_heading(lines, i)):
             heading.listed = bool(headings) and ranks[i] - ranks[headings[-1].end] <= 1
             headings.append(heading)
-    return [(h.line, str(h.number), fold_quotes(h.title)) for h in _item_runs(headings)]
+    return [(h.line, str(h.number), fold_quotes(h.title)) for h in _item_runs(_numbered_in_sequence(headings))]
+
+
+def _numbered_in_sequence(headings: list[_Heading]) -> list[_Heading]:
+    """The headings, less those numbered "N Title" (no mark after the number) that stand alone.
+
+    A number with no mark is an address ("3 Main Street") or a date as often as an item; but
+    minutes written in a word processor's numbered heading style ("1   Opening of Meeting",
+    "2   Apologies", ...) print every item so. Such headings count in a run of three or more
+    from 1, each the next of its kind in the text, numbered one more than the one before and
+    titled differently (a list of addresses is numbered by house: out of sequence, or "24
+    Nicholas Street", "25 Nicholas Street", ...).
+    """
+    runs: list[list[_Heading]] = []
+    for heading in (h for h in headings if h.bare):
+        if runs and heading.number == runs[-1][-1].number + 1:
+            runs[-1].append(heading)
+        else:
+            runs.append([heading])
+    kept = {id(h) for run in runs if len(run) >= 3 and run[0].number == 1
+            and len({h.title.lower() for h in run}) == len(run) for h in run}
+    return [h for h in headings if not h.bare or id(h) in kept]
 
 
 @dataclass
@@ -515,6 +538,7 @@ class _Heading:
     title: str
     marked: bool  # an "Item" label, upper case, bold or a Markdown heading
     listed: bool = False  # on the text line right after the heading before it, as in a list
+    bare: bool = False  # numbered "N Title", with no mark after the number
 
 
 def _item_runs(headings: list[_Heading]) -> list[_Heading]:
@@ -602,10 +626,12 @@ TITLE_JOINERS = frozenset("a an and at by for from in of on or the to with".spli
 def _item_heading(lines: list[Line], i: int) -> _Heading | None:
     """The item heading line ``i`` opens, from its number prefix and its title; None if none.
 
-    A prefix is "N." (or "N:"), or "Item N" with or without a mark; "N" alone is a date, an
-    address or a page number, and "4.1", "4(a)" are parts of an item. A title too long or too
-    lower-case to be a heading, or one whose sentence runs on in lower case on the next line,
-    is a numbered paragraph. A title left empty ("Item 4", "4.") is the next text line.
+    A prefix is "N." (or "N:"), or "Item N" with or without a mark; "N" alone followed by a
+    title is ``bare`` (kept only in a sequence, ``_numbered_in_sequence``: alone it is a date or an
+    address), and "4.1", "4(a)" are parts of an item. A title too long or too lower-case to be a
+    heading, one whose sentence runs on in lower case on the next line, or a line of a table of
+    contents ("5. Confirmation of Minutes ........ 2") is no heading. A title left empty ("Item
+    4", "4.") is the next text line.
     """
     raw = lines[i].text.strip()
     text = lines[i].content.lstrip("#").strip()
@@ -618,15 +644,22 @@ def _item_heading(lines: list[Line], i: int) -> _Heading | None:
     if not 1 <= digits <= 2:
         return None
     number, rest = text[:digits], text[digits:]
+    bare = False
     if rest[:1] in (".", ":"):
         rest = rest[1:]
     elif not labelled:
+        if not rest[:1].isspace() or not rest.lstrip()[:1].isupper():
+            return None
+        bare = True
+    if CONTENTS_LINE.search(rest):
         return None
     if rest[:1].isdigit() or rest[:1] == "(" or (rest[:1].isalpha() and not rest[:1].isupper()):
         return None
     title = rest.strip().lstrip("–—-:").strip().rstrip(":").strip()
     end = i
     if not title:
+        if bare:
+            return None
         end = next((j for j in range(i + 1, min(len(lines), i + 4)) if lines[j].kind == "text"), None)
         if end is None:
             return None
@@ -637,7 +670,7 @@ def _item_heading(lines: list[Line], i: int) -> _Heading | None:
     if not marked and end == i and _runs_on(lines, end, title):
         return None
     title, end = _with_wrapped_title(lines, end, title)
-    return _Heading(i, end, int(number), title, marked)
+    return _Heading(i, end, int(number), title, marked, bare=bare)
 
 
 def _runs_on(lines: list[Line], i: int, title: str) -> bool:

@@ -270,6 +270,39 @@ MOTION_CASES = [
      ["The minutes of the meeting held on 8th October, 2018 were proposed by Cllr. G. Mitchell & seconded by "
       "Cllr. M. McCreesh."],
      [("G. Mitchell", "M. McCreesh", "agreed", "M. McCreesh.")]),
+    # a numbered resolution naming mover and seconder in brackets (Australian and New Zealand minutes)
+    ("resolved-number-mover-slash-seconder",
+     ["RESOLVED 2023/199 (Cr Oakes / Cr Wexford)", "That leave of absence be granted.", "CARRIED"],
+     [("Oakes", "Wexford", "carried", "be granted.")]),
+    ("resolution-number-movers-and-text-on-one-line",
+     ["RESOLUTION 24/031 (Councillor Ama Lee/Councillor Ben Ito) That the report be received."],
+     [("Ama Lee", "Ben Ito", "received", "be received.")]),
+    ("resolved-mover-alone-a-mayoral-minute", ["RESOLVED 2023/201 (Cr Tindall)", "That Council write to the family."],
+     [("Tindall", None, "agreed", "to the family.")]),
+    ("resolved-bracket-that-names-no-one-is-no-mover",
+     ["RESOLVED (unanimously)", "That the minutes be confirmed."], [(None, None, "agreed", "be confirmed.")]),
+    ("resolution-after-a-lost-amendment-is-its-own-decision",
+     ["Moved: Cr Raman  Seconded: Cr Prendergast", "That the strategy be exhibited.",
+      "Moved: Cr Cavanagh  Seconded: Cr Wexford", "That the strategy be exhibited for 60 days.",
+      "LOST", "RESOLVED 2023/209 (Cr Raman / Cr Prendergast)", "That the strategy be exhibited for 28 days.",
+      "CARRIED"],
+     [("Raman", "Prendergast", "agreed", "be exhibited."), ("Cavanagh", "Wexford", "lost", "for 60 days."),
+      ("Raman", "Prendergast", "carried", "for 28 days.")]),
+    # an outcome set in Markdown italics
+    ("italic-outcome-lines", ["Moved: Cr Alan Smith", "Seconded: Cr Beth Jones", "That the fees be adopted.",
+                              "*CARRIED*", "Moved: Cr Beth Jones", "Seconded: Cr Alan Smith",
+                              "That the lease be renewed.", "_Lost_"],
+     [("Alan Smith", "Beth Jones", "carried", "be adopted."), ("Beth Jones", "Alan Smith", "lost", "be renewed.")]),
+    # the subject, then "on being put to the meeting", then the word; a count in words may follow
+    ("motion-on-being-put-to-the-meeting-was-lost",
+     ["Moved: Cr Alan Smith", "Seconded: Cr Beth Jones", "That the fees be waived.",
+      "The Motion on being put to the meeting was LOST, three votes to five."],
+     [("Alan Smith", "Beth Jones", "lost", "be waived.")]),
+    ("amendment-on-being-put-to-the-meeting-was-lost-the-motion-stands",
+     ["Moved: Cr Alan Smith  Seconded: Cr Beth Jones", "That the plan be exhibited for 28 days.",
+      "Moved: Cr Carl Ito  Seconded: Cr Dana Wu", "That the plan be exhibited for 42 days.",
+      "The Amendment on being put to the meeting was LOST."],
+     [("Alan Smith", "Beth Jones", "agreed", "for 28 days."), ("Carl Ito", "Dana Wu", "lost", "for 42 days.")]),
     ("narrative-only", ["The Chair thanked officers for the report.", "Members discussed it."], []),
     ("empty", [], []),
 ]
@@ -549,6 +582,28 @@ def test_file_and_folder_names(name, body, date, doc):
         assert facts is None
         return
     assert (facts.body, facts.date, facts.doc) == (body, date, doc)
+
+
+@pytest.mark.parametrize("heading, body", [
+    # the kind of meeting printed after the council's name
+    ("MINUTES OF WATTLEBURY CITY COUNCIL\nORDINARY COUNCIL MEETING\n"
+     "HELD AT THE CIVIC CENTRE ON TUESDAY, 4 JUNE 2024 AT 6.00PM", "Wattlebury City Council"),
+    # Markdown headings: the council over "Minutes of the Ordinary Council Meeting"
+    ("# Wattlebury City Council\n\n## Minutes of the Ordinary Council Meeting\n\n"
+     "**Held in the Civic Centre on Tuesday 4 June 2024, commencing at 6.00pm**", "Wattlebury City Council"),
+    # a title block whose second line is a committee of the council named on the first
+    ("WATTLEBURY CITY COUNCIL\nFINANCE AND AUDIT COMMITTEE\n\nMINUTES - TUESDAY 4 JUNE 2024 - 2.00PM",
+     "Finance and Audit Committee"),
+    # a line between body and MINUTES that names no body is skipped, as before
+    ("WATTLEBURY CITY COUNCIL\nPUBLIC HEARING\n\nMINUTES - TUESDAY 4 JUNE 2024", "Wattlebury City Council"),
+    ("Minutes of the Planning Committee held on 8 February 2023", "Planning Committee"),
+])
+def test_the_body_a_heading_names_is_the_council_or_its_committee_not_the_kind_of_meeting(
+        tmp_path, heading, body):
+    path = tmp_path / "minutes.md"
+    path.write_text(f"{heading}\n\nPRESENT: Cr A Smith, Cr B Jones\n\n1. APOLOGIES\n\nNil.\n", encoding="utf-8")
+    documents = parse_file(load_file(path, Settings()), Settings()).documents
+    assert [d.committee for d in documents] == [body]
 
 
 # -- OCR ------------------------------------------------------------------------------------

@@ -69,6 +69,9 @@ HAND_CHECK = [
     ("C.McMahon", "McMahon", "mcmahon", "c"),
     ("An CathaoirleachCllr. Michael Murphy", "Murphy", "murphy", "m"),
     ("Senator Maria Byrne", "Byrne", "byrne", "m"),
+    # Australian and New Zealand minutes title a councillor "Cr".
+    ("Cr Leah Nakamura", "Nakamura", "nakamura", "l"),
+    ("Cr. Oakes", "Oakes", "oakes", ""),
 ])
 def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, initial):
     parsed = parse_name(printed)
@@ -77,7 +80,7 @@ def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, init
 
 @pytest.mark.parametrize("printed", ["", "the Mayor", "Item 1: Adopt minutes of the Committee",
                                      "Clare Energy Agency)", "Cllr", "***", "An Cathaoirleach",
-                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC"])
+                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC", "Cr", "Crs"])
 def test_text_that_is_not_a_name_is_refused(printed):
     assert parse_name(printed) is None
 

@@ -957,3 +957,38 @@ def test_an_amendment_and_the_resolution_after_it_are_two_stored_decisions(other
 ])
 def test_the_apologies_lead_in_is_cut_before_the_names(sentence, names):
     assert APOLOGIES_LEAD.sub("", sentence) == names
+
+
+@pytest.mark.parametrize("text, time, ended", [
+    # a notice's date and time: "pm" makes the afternoon
+    ("AGENDA\n\nPlanning Committee\n\nTuesday, 25 July 2023 at 5.00pm\n\nCouncil Chamber\n\n"
+     "1. Apologies\n\n2. Minutes\n", "17:00", None),
+    ("AGENDA\n\nPlanning Committee\n\nTuesday, 25 July 2023 at 10.30am\n\nCouncil Chamber\n\n"
+     "1. Apologies\n\n2. Minutes\n", "10:30", None),
+    # minutes opening "<time> on <date>", and the time they ended
+    ("MINUTES\n\nPlanning Committee\n\n2.00pm on Tuesday, 7 March 2023, Council Chamber\n\n"
+     "1. APOLOGIES\n\nNone.\n\nThe meeting ended at 4.15pm.\n", "14:00", "16:15"),
+    ("MINUTES\n\nPlanning Committee\n\n1000 hours on Tuesday, 7 March 2023, Council Chamber\n\n"
+     "1. APOLOGIES\n\nNone.\n\nThe meeting ended at 11.40\n", "10:00", "11:40"),
+])
+def test_a_meeting_time_printed_with_pm_is_read_on_the_24_hour_clock(tmp_path, text, time, ended):
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    meetings = parse_file(load_file(path, Settings()), Settings()).records.meetings
+    assert [(m.time, m.ended) for m in meetings] == [(time, ended)]
+
+
+def test_mover_seconder_and_outcome_lines_repeated_motion_after_motion_are_no_page_header(tmp_path):
+    # the same two members move three motions; a real running header repeats too and is dropped
+    motions = []
+    for n, subject in enumerate(["the fees", "the grant", "the lease"], 1):
+        motions.append(f"Works Committee Minutes 4 June 2024\n\n{n}. ITEM {n}\n\n"
+                       f"Moved: Cr Alan Smith\n\nSeconded: Cr Beth Jones\n\nThat Council adopt {subject}.\n\n"
+                       "Carried unanimously\n")
+    path = tmp_path / "minutes.md"
+    path.write_text("MINUTES\n\n" + "\n".join(motions), encoding="utf-8")
+    lines = clean_lines(load_file(path, Settings()))
+    assert [line.kind for line in lines if line.content.startswith("Seconded")] == ["text"] * 3
+    assert [line.kind for line in lines if line.content.startswith("Works")] == ["text", "header", "header"]
+    decisions = parse_file(load_file(path, Settings()), Settings()).records.decisions
+    assert [(d.proposer, d.seconder, d.outcome) for d in decisions] == [("Alan Smith", "Beth Jones", "carried")] * 3

@@ -242,6 +242,41 @@ def _numbered(*headings: str) -> str:
     return "MINUTES\n\n" + "\n\n".join(parts) + "\n"
 
 
+@pytest.mark.parametrize("layout", ["{n}   {title}", "{n}\t{title}", "### {n} {title}", "{n} {title}"])
+def test_items_numbered_with_no_mark_are_found_in_sequence(tmp_path, layout):
+    # a word processor's numbered heading style: "1   Opening of Meeting", "2   Apologies", ...
+    titles = ["Opening of Meeting", "Apologies", "Confirmation of Minutes", "Reports of the Manager"]
+    text = _numbered(*(layout.format(n=n, title=title) for n, title in enumerate(titles, 1)))
+    assert _minutes_items(tmp_path, text) == [(str(n), title) for n, title in enumerate(titles, 1)]
+
+
+def test_a_number_with_no_mark_alone_is_no_item(tmp_path):
+    # an address and a date among numbered items: no sequence of their own
+    text = _numbered("1. Adoption of Minutes", "3 Main Street, Northfield", "2. Disposal of Land",
+                     "17 October 2023")
+    assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Disposal of Land")]
+
+
+def test_addresses_numbered_by_house_are_no_items(tmp_path):
+    # a list of addresses whose house numbers happen to include 1, 2, 3 and 21, 22
+    text = _numbered("1. Adoption of Minutes", "3 Long Lane, Northfield.|", "2 Dromore Rise, Westvale.|",
+                     "21 The Glebe, Northfield.|", "22 The Glebe, Northfield.|", "1 Collins Avenue, Southill.",
+                     "2. Housing Directorate")
+    assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Housing Directorate")]
+    # houses of one street, numbered in sequence
+    text = _numbered("1. Adoption of Minutes", "24 Nicholas Street|", "25 Nicholas Street|", "26 Nicholas Street",
+                     "2. Housing Directorate")
+    assert _minutes_items(tmp_path, text) == [("1", "Adoption of Minutes"), ("2", "Housing Directorate")]
+
+
+def test_a_table_of_contents_gives_no_items_the_headings_after_it_do(tmp_path):
+    contents = [f"{n}. {title} {'.' * 30} {n + 1}|" for n, title in
+                enumerate(["Opening of Meeting", "Apologies", "Confidential Matters"], 1)]
+    text = _numbered(*contents, "## 1 Opening of Meeting", "## 2 Apologies", "## 3 Confidential Matters")
+    assert _minutes_items(tmp_path, text) == [
+        ("1", "Opening of Meeting"), ("2", "Apologies"), ("3", "Confidential Matters")]
+
+
 def test_a_list_inside_an_item_numbered_on_from_the_items_is_no_item(tmp_path):
     # "1." to "5." of a list of estates, one a line, under item 2: its "3." is no item 3
     text = _numbered("1. Adoption of Minutes", "2. Taking in Charge of Estates",

@@ -123,6 +123,10 @@ def test_person_names_skip_organisations_and_keep_order():
     assert last_person(text) == "Cllr Yip"
 
 
+def test_cr_titles_a_councillor_as_cllr_does():
+    assert person_names("The motion of Cr Oakes was seconded by Cr Leah Wexford.") == ["Cr Oakes", "Cr Leah Wexford"]
+
+
 def test_stage_timer_adds_up_repeated_stages_and_times_a_failing_one():
     timer = StageTimer({"load": 1.0})
     for _ in range(2):
