@@ -45,8 +45,10 @@ ITALIC_OUTCOME_WORDS = 3  # an outcome printed alone ("Carried unanimously"), no
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
-    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
-    r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
+    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor\s+pro\s+tem(?:pore)?|"
+    r"vice[\s-]mayor|mayor|deputy\s+mayor|council\s*members?|council(?:wo)?man|commissioners?|supervisors?|"
+    r"vice[\s-]chair(?:man|woman|person)?|chair(?:man|woman|person)?|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+",
+    re.I)
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
 # A paragraph that is the text of a motion printed before its proposer ("“I will move at the next

@@ -72,6 +72,13 @@ HAND_CHECK = [
     # Australian and New Zealand minutes title a councillor "Cr".
     ("Cr Leah Nakamura", "Nakamura", "nakamura", "l"),
     ("Cr. Oakes", "Oakes", "oakes", ""),
+    # United States cities title a member "Councilmember", "Council Member", "Commissioner"; the
+    # Mayor Pro Tem and Vice Chair are chair titles.
+    ("Councilmember Rosa Delgado", "Delgado", "delgado", "r"),
+    ("Council Member Delgado", "Delgado", "delgado", ""),
+    ("Mayor Pro Tem Hal Ng", "Ng", "ng", "h"),
+    ("Vice Chair Pruett", "Pruett", "pruett", ""),
+    ("Commissioner Ada Lowe", "Lowe", "lowe", "a"),
 ])
 def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, initial):
     parsed = parse_name(printed)
@@ -80,7 +87,8 @@ def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, init
 
 @pytest.mark.parametrize("printed", ["", "the Mayor", "Item 1: Adopt minutes of the Committee",
                                      "Clare Energy Agency)", "Cllr", "***", "An Cathaoirleach",
-                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC", "Cr", "Crs"])
+                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC", "Cr", "Crs",
+                                     "Councilmember", "Council Member", "Mayor Pro Tem", "Vice Chair"])
 def test_text_that_is_not_a_name_is_refused(printed):
     assert parse_name(printed) is None
 
