@@ -992,3 +992,27 @@ def test_mover_seconder_and_outcome_lines_repeated_motion_after_motion_are_no_pa
     assert [line.kind for line in lines if line.content.startswith("Works")] == ["text", "header", "header"]
     decisions = parse_file(load_file(path, Settings()), Settings()).records.decisions
     assert [(d.proposer, d.seconder, d.outcome) for d in decisions] == [("Alan Smith", "Beth Jones", "carried")] * 3
+
+
+@pytest.mark.parametrize("name, source, votes", [
+    # a roll call printed a line each with no blank line, "ABSENT:" and "RECUSED:" after it, and the
+    # result opening a line that goes on: the lists end at "ABSENT:", the result is read
+    ("roll-call-lines-then-result-sentence",
+     "MINUTES\n\n1. NEW BUSINESS\n\nMOTION: Councilmember Lee moved, seconded by Councilmember Ng,\n"
+     "to install speed humps.\n\nAYES:     Lee, Ng\nNOES:     Park, Quinn\nABSENT:   None\nRECUSED:  Ortiz\n"
+     "The motion failed on a 2-2 tie vote. No further action was taken.\n",
+     ("lost", 2, 2, ["Park", "Quinn"])),
+    # a Markdown table of two columns is a table, a side a row
+    ("two-column-markdown-roll-call",
+     "# MINUTES\n\n### 1. NEW BUSINESS\n\n**MOTION:** Councilmember Lee moved, seconded by Councilmember Ng, "
+     "to adopt the plan.\n\n| | |\n|---|---|\n| AYES: | Councilmembers Lee, Ng, Quinn |\n"
+     "| NOES: | Councilmember Park |\n| ABSENT: | Councilmember Ortiz |\n\nThe motion **carried 3-1**. "
+     "The Clerk read the title.\n",
+     ("carried", 3, 1, ["Park"])),
+])
+def test_us_roll_call_lines_and_tables_give_the_vote(tmp_path, name, source, votes):
+    path = tmp_path / f"{name}.md"
+    path.write_text(source, encoding="utf-8")
+    (decision,) = parse_file(load_file(path, Settings()), Settings()).records.decisions
+    assert (decision.outcome, decision.votes_for, decision.votes_against) == votes[:3]
+    assert decision.names_against == votes[3]
