@@ -163,6 +163,11 @@ def person_name(text: str) -> str:
     return TITLES.sub("", name).strip(" ;:,.") or name
 
 
+def _no_one(text: str) -> bool:
+    """Whether a roll-call list names no one ("None.", "Nil")."""
+    return fold_quotes(strip_markup(text)).strip(" .;:*_").lower() in NO_ONE
+
+
 def names_in(text: str) -> list[str]:
     """The people named in a roll-call list ("Councillors Collins (J), Galvin and O’Donnell.")."""
     flat = fold_quotes(strip_markup(text)).strip(" .;:")
@@ -413,6 +418,10 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 vote_side = None
                 continue
             current.names[vote_side].extend(names_in(rest))
+            if _no_one(rest):
+                current.votes[vote_side] = 0  # "Noes: None."
+                vote_side = None
+                continue
             count = BRACKET_COUNT.search(rest)
             if count:
                 current.votes[vote_side] = int(count.group(1))
@@ -422,6 +431,11 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             if found := conventions.first("vote_count", flat):
                 current.votes[vote_side] = int(found[1].group("count"))
                 current.note(block, found[0].origin)
+                vote_side = None
+                continue
+            if _no_one(flat):  # "Against:" / "None"
+                current.votes[vote_side] = 0
+                current.note(block, "vote names")
                 vote_side = None
                 continue
             names = [] if conventions.first("outcome", flat) or OTHER_LABEL.match(flat) \

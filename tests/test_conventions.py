@@ -359,6 +359,9 @@ def test_motion_styles(name, texts, expected):
     (["MOTION: Councilmember Lee moved, seconded by Councilmember Ng, to adopt the plan.", "AYES: Lee, Ng",
       "NOES: Park, Quinn", "ABSENT: None", "RECUSED: Ortiz", "The motion failed on a 2-2 tie vote."], (2, 2, None),
      ["Park", "Quinn"]),
+    # a list of its own lines that names no one counts none
+    (["Proposed by Councillor Lee", "Seconded by Councillor Ng", "That the plan be adopted.", "In Favour:",
+      "Councillor Lee", "Councillor Ng", "Against:", "None", "This concluded the Meeting."], (2, 0, None), []),
     # the names of who voted no, in brackets after the count
     (["MOTION: Councilmember Lee moved, seconded by Councilmember Ng, to adopt the plan.",
       "Motion carried 5-2 (Noes: Park, Ortiz)."], (5, 2, None), ["Park", "Ortiz"]),
