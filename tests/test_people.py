@@ -185,6 +185,15 @@ def test_vote_and_mover_questions_are_answered_from_the_decision_and_cite_it(que
     assert answer.citations[1].text == answer.citations[1].text.strip() and answer.citations[1].page == 2
 
 
+def test_a_side_recorded_as_none_is_said_none_not_counted_zero():
+    # "Against: None" under a roll call: the paper's word, not "Against 0"
+    lap = _decision("That the Colbert Park amendment be adopted.", proposer="Galvin", seconder="Foley",
+                    outcome="carried", votes_for=4, votes_against=0, votes_abstain=1, names_abstain=["Collins"])
+    answer = answer_about_people("How many voted against the Colbert Park amendment?", None,
+                                 FakeStore(decisions=[lap, OTHER]))
+    assert "Against: none" in answer.answer and "Abstained 1: Councillors Collins" in answer.answer
+
+
 def test_a_question_on_a_topic_no_decision_holds_goes_to_retrieval():
     assert answer_about_people("Who proposed the motion on the swimming pool?", None,
                                FakeStore(decisions=[VOTE, OTHER])) is None
