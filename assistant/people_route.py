@@ -397,6 +397,9 @@ def _votes(question: str, scope: Scope, store) -> Answer | None:
             count = row.get(f"votes_{vote}")
             if count is None and not names:
                 continue
+            if count == 0 and not names:
+                parts.append(f"{label}: none")  # the paper's "Against: None"
+                continue
             who = f": Councillors {_join(names)}" if names else ""
             parts.append(f"{label} {count if count is not None else len(names)}{who}")
         if row.get("votes_against") is None and not row.get("names_against"):

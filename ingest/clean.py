@@ -336,7 +336,10 @@ def reflow(lines: list[Line]) -> list[Block]:
         content = line.content
         if is_table_rule(line.text):
             continue
-        is_table_row = "\t" in line.text.strip() or line.text.count(" | ") >= 2
+        row = line.text.strip()
+        # (a Markdown table of two columns, "| AYES: | A, B |", holds one " | " a row)
+        is_table_row = "\t" in row or row.count(" | ") >= 2 or (
+            row.startswith("|") and row.endswith("|") and row.count("|") >= 3)
         if is_table_row:
             if kind != "table":
                 flush()

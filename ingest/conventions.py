@@ -47,7 +47,7 @@ KINDS: dict[str, dict[str, set[str]]] = {
     "resolution_outcome": {"groups": set(), "keys": {"outcome"}},
     "outcome": {"groups": {"for", "against", "abstain", "word", "names_for", "names_against", "names_abstain"},
                 "keys": {"outcome"}},
-    "vote_list": {"groups": {"rest"}, "keys": {"vote"}},
+    "vote_list": {"groups": {"rest", "count"}, "keys": {"vote"}},
     "division": {"groups": {"motion", "amendment"}, "keys": set()},
     "vote_count": {"groups": {"count"}, "keys": set()},
     "vote_value": {"groups": set(), "keys": {"vote"}},

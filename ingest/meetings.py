@@ -106,11 +106,19 @@ def tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# A city's (county's, town's) name printed before its body: "CITY OF X - CITY COUNCIL", "City of X
+# City Council", "County of X, Board of Supervisors": the body is what follows.
+JURISDICTION = re.compile(r"^(city|county|town|village|borough|township)\s+of\s+[^\s,\-–—]+(?:\s+[^\s,\-–—]+)?"
+                          r"(?:\s*,\s*[^\s,\-–—]+)?(?:\s*[-–—,]\s*|\s+(?=\1\b))", re.I)
+
+
 def clean_body(name: str | None) -> str | None:
     """A body as printed, without a meeting's kind words or trailing punctuation."""
     if not name:
         return None
     name = tidy(name).strip(" ,.;:-–—")
+    if (jurisdiction := JURISDICTION.match(name)) and BODY_NOUN.search(name[jurisdiction.end():]):
+        name = name[jurisdiction.end():]
     name = PROCEEDINGS.sub("", name)
     name = KIND_WORDS.sub("", name)
     # A heading that restarts as a sentence ("... DEVELOPMENT SPC A meeting of X was held"): the

@@ -45,10 +45,22 @@ ITALIC_OUTCOME_WORDS = 3  # an outcome printed alone ("Carried unanimously"), no
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
-    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor|deputy\s+mayor|"
-    r"council\s*member|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+", re.I)
+    r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor\s+pro\s+tem(?:pore)?|"
+    r"vice[\s-]mayor|mayor|deputy\s+mayor|council\s*members?|council(?:wo)?man|commissioners?|supervisors?|"
+    r"vice[\s-]chair(?:man|woman|person)?|chair(?:man|woman|person)?|member|mr|mrs|ms|miss|dr|prof)\b\.?\s*)+",
+    re.I)
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
 NAME_SPLIT = re.compile(r"(?:(?<!\s)\s++)?[,;&]\s*|(?<!\s)\s++and\s+")
+# Where the last name of a counted roll call ends when a page's footer or the next item was joined
+# on after it ("No: 1 - Park City Council Minutes - Page 3 of 5").
+COUNTED_LIST_TAIL = re.compile(r"(?<!\s)\s++(?=[-–]|\d|(?:City|Council|Committee|Commission|Board|Meeting|Minutes|Agenda|Page)\b)")
+# A roll-call list that names no one ("Noes: None", "Absent: Nil").
+NO_ONE = frozenset({"none", "nil", "nobody", "no one", "n/a"})
+# A label line that ends a roll-call list the lines before continued ("ABSENT: None", "RECUSED: X").
+OTHER_LABEL = re.compile(r"^\W{0,3}[A-Za-z][A-Za-z ]{1,30}:")
+# An outcome line about the motion a substitute or amendment was moved against ("The main motion
+# then carried by the following vote:").
+MAIN_MOTION = re.compile(r"\b(?:main|original|substantive)\s+motion\b", re.I)
 # A paragraph that is the text of a motion printed before its proposer ("“I will move at the next
 # meeting that ...”" / "Proposed: X" / "Seconded: Y"): a quotation, a notice of motion, a "That ...".
 MOTION_TEXT = re.compile(r"^\W{0,3}(?:[i!|1l]\s+(?:will\s+)?(?:move|ask)\b|that\b)|^\W{0,3}[“\"‘]", re.I)
@@ -151,6 +163,11 @@ def person_name(text: str) -> str:
     return TITLES.sub("", name).strip(" ;:,.") or name
 
 
+def _no_one(text: str) -> bool:
+    """Whether a roll-call list names no one ("None.", "Nil")."""
+    return fold_quotes(strip_markup(text)).strip(" .;:*_").lower() in NO_ONE
+
+
 def names_in(text: str) -> list[str]:
     """The people named in a roll-call list ("Councillors Collins (J), Galvin and O’Donnell.")."""
     flat = fold_quotes(strip_markup(text)).strip(" .;:")
@@ -158,7 +175,8 @@ def names_in(text: str) -> list[str]:
     out = []
     for part in NAME_SPLIT.split(flat):
         name = person_name(part)
-        if name and len(name) <= 60 and any(c.isalpha() for c in name) and not name[:1].islower():
+        if name and len(name) <= 60 and any(c.isalpha() for c in name) and not name[:1].islower() \
+                and name.lower() not in NO_ONE:
             out.append(name)
     return out
 
@@ -388,7 +406,22 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
             vote_side = side
             current.note(block, rule.origin)
             rest = match.groupdict().get("rest") or ""
+            if match.groupdict().get("count"):
+                # "No: 1 - Pettibone": the count says how many names the list holds; what a page
+                # joined on after them (a footer, the next item) is no vote.
+                count = int(match.group("count"))
+                listed = names_in(rest)[:count]
+                if listed:
+                    listed[-1] = COUNTED_LIST_TAIL.split(listed[-1], maxsplit=1)[0] or listed[-1]
+                current.names[vote_side].extend(listed)
+                current.votes[vote_side] = count
+                vote_side = None
+                continue
             current.names[vote_side].extend(names_in(rest))
+            if _no_one(rest):
+                current.votes[vote_side] = 0  # "Noes: None."
+                vote_side = None
+                continue
             count = BRACKET_COUNT.search(rest)
             if count:
                 current.votes[vote_side] = int(count.group(1))
@@ -400,12 +433,27 @@ def find_motions(blocks: list[Block], conventions: Conventions) -> list[Motion]:
                 current.note(block, found[0].origin)
                 vote_side = None
                 continue
-            names = [] if conventions.first("outcome", flat) else names_in(flat)  # "Motion Passed (4 to 2)"
+            if _no_one(flat):  # "Against:" / "None"
+                current.votes[vote_side] = 0
+                current.note(block, "vote names")
+                vote_side = None
+                continue
+            names = [] if conventions.first("outcome", flat) or OTHER_LABEL.match(flat) \
+                else names_in(flat)  # "Motion Passed (4 to 2)", "ABSENT: None"
             if names and len(flat) <= 600 and not re.search(r"\b(?:was|were|is|are|declared)\b", flat):
                 current.names[vote_side].extend(names)
                 current.note(block, "vote names")
                 continue
             vote_side = None
+        if current is not None and current.outcome and len(flat) <= SHORT_TITLE and MAIN_MOTION.search(flat) \
+                and (main := next((m for m in reversed(motions) if m.outcome is None), None)) is not None:
+            # "The substitute motion failed ..." / "The main motion then carried by the following
+            # vote:", "ROLL CALL VOTE ON THE MAIN MOTION:": the result and the roll call after it
+            # are the main motion's.
+            close()
+            current = main
+            if _outcome_in(flat, current, conventions, block) or flat.rstrip("*_ ").endswith(":"):
+                continue  # the result, or the roll call's lead-in: no words of the motion
         if current is not None and _outcome_in(flat, current, conventions, block):
             if current.outcome in ("carried", "lost", "deferred", "withdrawn") and current.text:
                 current.text_done = True

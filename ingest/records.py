@@ -335,6 +335,8 @@ ITEM_ROW = re.compile(r"^\d{1,3}(?:[./]\d{1,3})?\.?\s\|\s")
 # Label kinds that open a line of their own in minutes printed without blank lines (PDF text):
 # "Moved by ...", "Seconded by ...", "Yeas: ...", "Motion Passed (4 to 2)", "RESOLVED:".
 LINE_LABELS = ("proposer", "seconder", "vote_list", "outcome", "resolved")
+# A roll call's other lines ("ABSENT: None", "RECUSED: X"): after a vote list they end it.
+ROLL_CALL_OTHER = re.compile(r"^\W{0,3}(?:absent|recused|excused|abstain(?:ed|ing)?|not\s+voting)\s*:", re.I)
 
 
 def _rows_apart(lines: list[Line]) -> list[Line]:
@@ -358,8 +360,10 @@ def _labels_apart(blocks: list[Block], lines: list[Line], conventions: Conventio
     out: list[Block] = []
     for block in blocks:
         span = [by_number[n] for n in range(block.line_start, block.line_end + 1) if n in by_number]
+        voted = [i for i, line in enumerate(span) if _opens_with_label(line.content, conventions, ("vote_list",))]
         cuts = [i for i, line in enumerate(span) if i and (
-            _opens_with_label(line.content, conventions) or _opens_with_label(span[i - 1].content, conventions, ("outcome",)))]
+            _opens_with_label(line.content, conventions) or _opens_with_label(span[i - 1].content, conventions, ("outcome",))
+            or voted and voted[0] < i and ROLL_CALL_OTHER.match(line.content))]
         if block.kind == "table" or not cuts or block.text != " ".join(l.text.strip() for l in span):
             out.append(block)  # (a block cut by size, or joined without spaces, is kept whole)
             continue
@@ -378,7 +382,11 @@ def _opens_with_label(content: str, conventions: Conventions, kinds: tuple[str, 
         return False  # a wrapped sentence's end ("approved.") is no outcome line
     # The label opens the line ("Moved by ...", "Motion Passed (4 to 2)"); a rule that finds its
     # words later in the line ("... the following Motion was agreed.") does not cut a paragraph.
-    return any((found := conventions.first(kind, text)) and found[1].start() <= 3 for kind in kinds)
+    # An outcome sentence may open a line that goes on ("The motion failed on a 3-3 tie vote. No
+    # further action was taken.").
+    first = split_paragraph(text)[0] if "outcome" in kinds and ". " in text else text
+    return any((found := conventions.first(kind, text) or (kind == "outcome" and conventions.first(kind, first)))
+               and found[1].start() <= 3 for kind in kinds)
 
 
 # -- people lists ----------------------------------------------------------------------------------

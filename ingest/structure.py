@@ -51,6 +51,11 @@ AGENDA_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.?\s++(?:\*\*)?\s*+([A-Z(
 # A table of contents line: a title, a dot leader and a page number ("Apologies ........ 2").
 CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…\s*\d{1,4}\s*$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
+# A title line that names the paper an agenda ("City Council Regular Meeting Agenda", "AGENDA -
+# Tuesday, June 11, 2024", "CITY COUNCIL AGENDA PACKET"), never minutes: read before the meeting's
+# date line, which agendas print as minutes do.
+AGENDA_TITLE = re.compile(r"^(?![^\n]{0,200}\bminutes\b)[^\n.!?]{0,100}\bagenda(?:\s+packet|\s+pack)?"
+                          r"(?:\s*[-–—:,]\s*[^\n.!?]{0,60})?$", re.I | re.M)
 
 # Kinds of paper, recognised from a document's first lines (title lines first, then its opening).
 DOC_TYPES_BY_TITLE: list[tuple[str, re.Pattern[str]]] = [
@@ -270,6 +275,8 @@ def _doc_type(texts: list[str]) -> str:
         return "pdf_outline"
     opening = "\n".join(texts[:14])
     if re.search(r"\ba g e n d a\b|^agenda$", opening, re.I | re.M):
+        return "agenda"
+    if AGENDA_TITLE.search("\n".join(texts[:3])):
         return "agenda"
     if any(meeting_line_date(t) for t in texts[:12]):
         return "minutes"

@@ -303,6 +303,37 @@ MOTION_CASES = [
       "Moved: Cr Carl Ito  Seconded: Cr Dana Wu", "That the plan be exhibited for 42 days.",
       "The Amendment on being put to the meeting was LOST."],
      [("Alan Smith", "Beth Jones", "agreed", "for 28 days."), ("Carl Ito", "Dana Wu", "lost", "for 42 days.")]),
+    # United States minutes: "X moved, seconded by Y, to ...", "A motion was made by X, seconded by
+    # Y", "Motion: X. Second: Y.", results with a hyphenated count
+    ("us-motion-label-member-moved-seconded-by-to",
+     ["MOTION: Councilmember Rosa Delgado moved, seconded by Council Member Hal Ng, to approve the consent calendar.",
+      "VOTE: Motion carried 6-0 (Absent: Ortiz)."],
+     [("Rosa Delgado", "Hal Ng", "carried", "to approve the consent calendar.")]),
+    ("us-a-motion-was-made-by-carried-by-the-following-vote",
+     ["A motion was made by Councilmember Delgado, seconded by Mayor Pro Tem Ng, to adopt the fee schedule. "
+      "The motion carried by the following vote:", "Aye: 4 - Delgado, Ng, Ortiz and Park", "No: 1 - Quinn"],
+     [("Delgado", "Ng", "carried", "to adopt the fee schedule.")]),
+    ("us-motion-colon-second-colon-result-approved",
+     ["Motion: Council Member Delgado. Second: Mayor Pro Tem Ng. Approve the Consent Calendar.",
+      "Ayes: Delgado, Ng, Park", "Noes: None. Absent: Ortiz.", "Result: Approved 3-0."],
+     [("Delgado", "Ng", "carried", "Approve the Consent Calendar.")]),
+    ("us-substitute-motion-fails-then-vote-on-the-main-motion",
+     ["Motion: Council Member Delgado. Second: Council Member Ng. Adopt the budget.",
+      "Substitute motion: Council Member Park. Second: Council Member Ortiz. Continue the item.",
+      "Ayes: Park, Ortiz", "Noes: Delgado, Ng, Quinn", "Result: Substitute motion failed 2-3.",
+      "Vote on the main motion:", "Ayes: Delgado, Ng, Quinn", "Noes: Park, Ortiz", "Result: Approved 3-2."],
+     [("Delgado", "Ng", "carried", "Adopt the budget."), ("Park", "Ortiz", "lost", "Continue the item.")]),
+    ("us-commissioner-motion-fails-on-a-tie-vote",
+     ["MOTION: Commissioner Park moved, seconded by Chair Quinn, to deny the permit.",
+      "The motion failed on a 3-3 tie vote."],
+     [("Park", "Quinn", "lost", "to deny the permit.")]),
+    ("us-main-motion-then-carried-after-a-failed-substitute",
+     ["A motion was made by Councilmember Tsai, seconded by Councilmember Lee, to adopt the program.",
+      "Councilmember Park offered a substitute motion, seconded by Councilmember Ortiz, to defer the plaza. "
+      "The substitute motion failed by the following vote:", "Aye: 2 - Park and Ortiz",
+      "No: 3 - Tsai, Lee and Quinn", "The main motion then carried by the following vote:",
+      "Aye: 4 - Tsai, Lee, Quinn and Ortiz", "No: 1 - Park"],
+     [("Tsai", "Lee", "carried", "to adopt the program."), ("Park", "Ortiz", "lost", "to defer the plaza.")]),
     ("narrative-only", ["The Chair thanked officers for the report.", "Members discussed it."], []),
     ("empty", [], []),
 ]
@@ -314,6 +345,31 @@ def test_motion_styles(name, texts, expected):
     assert [(m.proposer, m.seconder, m.outcome) for m in motions] == [e[:3] for e in expected]
     for motion, (*_, ending) in zip(motions, expected):
         assert motion.decision.endswith(ending)
+
+
+@pytest.mark.parametrize("texts, votes, against", [
+    # a roll call's count before its names bounds the list: a page footer joined after it is no vote
+    (["MOTION: Councilmember Lee moved, seconded by Councilmember Ng, to adopt the plan.",
+      "Aye: 3 - Lee, Ng and Quinn", "No: 1 - Park City Council Minutes, Page 3 of 5, 9.B Other business",
+      "Abstain: 1 - Ortiz"], (3, 1, 1), ["Park"]),
+    # "Noes: None. Absent: X": no one voted no; the absent member is not on the list
+    (["Motion: Council Member Lee. Second: Council Member Ng. Adopt the plan.", "Ayes: Lee, Ng, Quinn",
+      "Noes: None. Absent: Ortiz.", "Result: Approved 3-0."], (3, 0, None), []),
+    # an "ABSENT:" or "RECUSED:" line ends the list above it
+    (["MOTION: Councilmember Lee moved, seconded by Councilmember Ng, to adopt the plan.", "AYES: Lee, Ng",
+      "NOES: Park, Quinn", "ABSENT: None", "RECUSED: Ortiz", "The motion failed on a 2-2 tie vote."], (2, 2, None),
+     ["Park", "Quinn"]),
+    # a list of its own lines that names no one counts none
+    (["Proposed by Councillor Lee", "Seconded by Councillor Ng", "That the plan be adopted.", "In Favour:",
+      "Councillor Lee", "Councillor Ng", "Against:", "None", "This concluded the Meeting."], (2, 0, None), []),
+    # the names of who voted no, in brackets after the count
+    (["MOTION: Councilmember Lee moved, seconded by Councilmember Ng, to adopt the plan.",
+      "Motion carried 5-2 (Noes: Park, Ortiz)."], (5, 2, None), ["Park", "Ortiz"]),
+])
+def test_us_roll_calls_give_counts_and_names(texts, votes, against):
+    (motion,) = find_motions(_blocks(*texts), load_conventions())
+    assert (motion.votes["for"], motion.votes["against"], motion.votes["abstain"]) == votes
+    assert motion.names["against"] == against
 
 
 def test_a_seconding_that_completes_no_proposal_keeps_the_sentence_it_seconded():

@@ -72,6 +72,13 @@ HAND_CHECK = [
     # Australian and New Zealand minutes title a councillor "Cr".
     ("Cr Leah Nakamura", "Nakamura", "nakamura", "l"),
     ("Cr. Oakes", "Oakes", "oakes", ""),
+    # United States cities title a member "Councilmember", "Council Member", "Commissioner"; the
+    # Mayor Pro Tem and Vice Chair are chair titles.
+    ("Councilmember Rosa Delgado", "Delgado", "delgado", "r"),
+    ("Council Member Delgado", "Delgado", "delgado", ""),
+    ("Mayor Pro Tem Hal Ng", "Ng", "ng", "h"),
+    ("Vice Chair Pruett", "Pruett", "pruett", ""),
+    ("Commissioner Ada Lowe", "Lowe", "lowe", "a"),
 ])
 def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, initial):
     parsed = parse_name(printed)
@@ -80,7 +87,8 @@ def test_printed_names_reduce_to_surname_and_initial(printed, surname, key, init
 
 @pytest.mark.parametrize("printed", ["", "the Mayor", "Item 1: Adopt minutes of the Committee",
                                      "Clare Energy Agency)", "Cllr", "***", "An Cathaoirleach",
-                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC", "Cr", "Crs"])
+                                     "Azad Talukder Cllr. PJ Carey", "Novak Uí", "MCC", "Cr", "Crs",
+                                     "Councilmember", "Council Member", "Mayor Pro Tem", "Vice Chair"])
 def test_text_that_is_not_a_name_is_refused(printed):
     assert parse_name(printed) is None
 
@@ -175,6 +183,15 @@ def test_vote_and_mover_questions_are_answered_from_the_decision_and_cite_it(que
     assert all(word in answer.answer for word in must)
     assert all(s.citations for s in answer.sentences)
     assert answer.citations[1].text == answer.citations[1].text.strip() and answer.citations[1].page == 2
+
+
+def test_a_side_recorded_as_none_is_said_none_not_counted_zero():
+    # "Against: None" under a roll call: the paper's word, not "Against 0"
+    lap = _decision("That the Colbert Park amendment be adopted.", proposer="Galvin", seconder="Foley",
+                    outcome="carried", votes_for=4, votes_against=0, votes_abstain=1, names_abstain=["Collins"])
+    answer = answer_about_people("How many voted against the Colbert Park amendment?", None,
+                                 FakeStore(decisions=[lap, OTHER]))
+    assert "Against: none" in answer.answer and "Abstained 1: Councillors Collins" in answer.answer
 
 
 def test_a_question_on_a_topic_no_decision_holds_goes_to_retrieval():

@@ -992,3 +992,60 @@ def test_mover_seconder_and_outcome_lines_repeated_motion_after_motion_are_no_pa
     assert [line.kind for line in lines if line.content.startswith("Works")] == ["text", "header", "header"]
     decisions = parse_file(load_file(path, Settings()), Settings()).records.decisions
     assert [(d.proposer, d.seconder, d.outcome) for d in decisions] == [("Alan Smith", "Beth Jones", "carried")] * 3
+
+
+@pytest.mark.parametrize("name, source, votes", [
+    # a roll call printed a line each with no blank line, "ABSENT:" and "RECUSED:" after it, and the
+    # result opening a line that goes on: the lists end at "ABSENT:", the result is read
+    ("roll-call-lines-then-result-sentence",
+     "MINUTES\n\n1. NEW BUSINESS\n\nMOTION: Councilmember Lee moved, seconded by Councilmember Ng,\n"
+     "to install speed humps.\n\nAYES:     Lee, Ng\nNOES:     Park, Quinn\nABSENT:   None\nRECUSED:  Ortiz\n"
+     "The motion failed on a 2-2 tie vote. No further action was taken.\n",
+     ("lost", 2, 2, ["Park", "Quinn"])),
+    # a Markdown table of two columns is a table, a side a row
+    ("two-column-markdown-roll-call",
+     "# MINUTES\n\n### 1. NEW BUSINESS\n\n**MOTION:** Councilmember Lee moved, seconded by Councilmember Ng, "
+     "to adopt the plan.\n\n| | |\n|---|---|\n| AYES: | Councilmembers Lee, Ng, Quinn |\n"
+     "| NOES: | Councilmember Park |\n| ABSENT: | Councilmember Ortiz |\n\nThe motion **carried 3-1**. "
+     "The Clerk read the title.\n",
+     ("carried", 3, 1, ["Park"])),
+])
+def test_us_roll_call_lines_and_tables_give_the_vote(tmp_path, name, source, votes):
+    path = tmp_path / f"{name}.md"
+    path.write_text(source, encoding="utf-8")
+    (decision,) = parse_file(load_file(path, Settings()), Settings()).records.decisions
+    assert (decision.outcome, decision.votes_for, decision.votes_against) == votes[:3]
+    assert decision.names_against == votes[3]
+
+
+@pytest.mark.parametrize("name, source, doc_type, body", [
+    # an agenda's title line names it an agenda, though its date line reads as minutes' do
+    ("agenda-title-line-names-the-body",
+     "CITY OF ELMWOOD, OREGON - CITY COUNCIL AGENDA PACKET\n\nCity Council Regular Meeting Agenda\n\n"
+     "Tuesday, July 11, 2023 - Regular Session 6:00 p.m.\n\n1. Call to Order\n\n2. Roll Call\n",
+     "agenda", "City Council"),
+    ("agenda-dash-date-title",
+     "CITY OF ELMWOOD - CITY COUNCIL - REGULAR MEETING AGENDA PACKET\n\nAGENDA - Tuesday, June 11, 2024\n\n"
+     "Closed Session 5:15 p.m.\n\n1. Call to Order\n", "agenda", "City Council"),
+    # a web page's title block naming the paper first, then the body
+    ("minutes-line-then-body-line",
+     "City of Elmwood 100 Main Street\n\n# Meeting Minutes - Final\n\n## City Council\n\nTuesday, July 11, 2023\n\n"
+     "1. CALL TO ORDER\n\nThe Mayor called the meeting to order.\n", "minutes", "City Council"),
+    ("minutes-line-then-body-line-special-meeting",
+     "# Meeting Minutes\n\n## City Council - Special Meeting\n\nTuesday, January 30, 2024\n\n"
+     "1. CALL TO ORDER\n\nThe Mayor called the meeting to order.\n", "minutes", "City Council"),
+    # the city's name before a dash, or before its own "City Council", is no part of the body
+    ("city-of-x-dash-body",
+     "# CITY OF ELMWOOD - CITY COUNCIL\n\n## MINUTES - REGULAR MEETING\n\n**Tuesday, October 10, 2023**\n\n"
+     "### 1. CALL TO ORDER\n\nThe Mayor called the meeting to order.\n", "minutes", "City Council"),
+    # "Regular Meeting of Wednesday, April 17": a day is no body
+    ("regular-meeting-of-a-day-is-no-body",
+     "**ELMWOOD PLANNING COMMISSION**\n**ACTION MINUTES**\n**Regular Meeting of Wednesday, April 17, 2024, "
+     "6:30 p.m.**\n\n## CALL TO ORDER\n\nThe Chair called the meeting to order.\n", "minutes",
+     "Elmwood Planning Commission"),
+])
+def test_us_title_blocks_name_the_body_and_the_kind_of_paper(tmp_path, name, source, doc_type, body):
+    path = tmp_path / f"{name}.md"
+    path.write_text(source, encoding="utf-8")
+    (document,) = [p.document for p in parse_file(load_file(path, Settings()), Settings()).parsed]
+    assert (document.doc_type, document.committee) == (doc_type, body)

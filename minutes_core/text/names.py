@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# "Cr"/"Crs": the councillor title of Australian and New Zealand councils.
-TITLE = r"(?:Cllrs?\.?|Crs?\.?|Councillors?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
+# "Cr"/"Crs": the councillor title of Australian and New Zealand councils; "Councilmember",
+# "Council Member", "Commissioner", "Supervisor": United States cities' and counties'.
+TITLE = r"(?:Cllrs?\.?|Crs?\.?|Councillors?|Council\s?[Mm]embers?|Commissioners?|Supervisors?|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Professor|Prof\.?|Sir|Dame)"
 NAME_WORD = r"[A-Z][a-zA-Z'’\-]+"
 # Words that follow "Name Surname, " in the who-is-who lines of minutes and reports.
 ROLE = (r"(?:Chair|Vice|Chief|Director|Cabinet|Independent|Business|Acting|Head|Assistant|Scrutiny|"
@@ -34,7 +35,7 @@ PERSON_PATTERNS = [
 POST_NOMINAL = re.compile(r"(?:[A-Z]\.\s?){1,4}[A-Z]\.?|[A-Z]{2,4}")
 # The person a question names with a title, in any case ("did councillor Yip declare ...?"):
 # ``name`` without the title.
-TITLED_PERSON = re.compile(r"\b(?i:councillor|cllr\.?|cr\.?|dr|mr|mrs|ms)\s+"
+TITLED_PERSON = re.compile(r"\b(?i:councillor|council\s?member|commissioner|supervisor|cllr\.?|cr\.?|dr|mr|mrs|ms)\s+"
                            r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 # The last word of an organisation's name: "Westvale Children's Trust, Chair" names no person.
 ORGANISATION = re.compile(
