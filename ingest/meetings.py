@@ -49,10 +49,11 @@ PROCEEDINGS = re.compile(r"^proceedings\s+(?:at|of)\s+(?:(?:the|an?)\s+)?", re.I
 LEADING_MEETING = re.compile(r"^(?:[\w\-]+\s+){0,4}?meeting\s*(?:\([^()]{1,40}\)\s*)?(?:of\s+(?:the\s+)?|[-–—]\s+)", re.I)
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 # A kind of meeting printed after the body's name: "X SHIRE COUNCIL ORDINARY COUNCIL MEETING",
-# "X Council Extraordinary Meeting": the body is the name before it.
+# "X Council Extraordinary Meeting": the body is the name before it. (At most four kind words, each
+# run of spaces taken from its start: a name of repeated kind words is not rescanned from each.)
 TRAILING_KIND = re.compile(
-    r"\s+(?:(?:monthly|special|annual|ordinary|extraordinary|budget|adjourned|statutory|inaugural|"
-    r"regular|full|emergency)\s+)+(?:council\s+|committee\s+|general\s+)?meeting$", re.I)
+    r"(?<!\s)\s++(?:(?:monthly|special|annual|ordinary|extraordinary|budget|adjourned|statutory|inaugural|"
+    r"regular|full|emergency)\s++){1,4}+(?:council\s+|committee\s+|general\s+)?meeting$", re.I)
 # Nouns that end the name of a body (a council, its committees, districts and boards).
 BODY_NOUN = re.compile(r"\b(?:committee|sub-?committee|council|cabinet|board|panel|forum|assembly|"
                        r"commission|authority|executive|district|group|spc|jpc)\b", re.I)

@@ -49,7 +49,9 @@ OUTLINE_LINE = re.compile(r"^\t+\S")
 # trailing spaces and "**".)
 AGENDA_ITEM = re.compile(r"^\s*+(?:\*\*)?\s*+(\d{1,2})\.?\s++(?:\*\*)?\s*+([A-Z(][^a-z]{3,})$")
 # A table of contents line: a title, a dot leader and a page number ("Apologies ........ 2").
-CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…\s*\d{1,4}\s*$")
+# (Read from the first point of a run only, the loop possessive: a long run of points is scanned
+# once, not from each of its points.)
+CONTENTS_LINE = re.compile(r"(?<!\.)(?<!\.\s)(?:\.\s?){4,}+\s*+\d{1,4}\s*$|…\s*+\d{1,4}\s*$")
 PAGE_RANGE = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
 # A title line that names the paper an agenda ("City Council Regular Meeting Agenda", "AGENDA -
 # Tuesday, June 11, 2024", "CITY COUNCIL AGENDA PACKET"), never minutes: read before the meeting's
