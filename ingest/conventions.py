@@ -55,7 +55,8 @@ KINDS: dict[str, dict[str, set[str]]] = {
 }
 # Lists of words (``[[words]]`` tables), what each is for. A council's file adds to the shipped words.
 WORD_KINDS: dict[str, str] = {
-    "person_title": "a title printed before a person's name (Councillor, Cllr, Dr); never a name itself",
+    "member_title": "a title printed before a council member's name (Councillor, Cllr, Cr, Councilmember)",
+    "person_title": "another title printed before a person's name (Mr, Dr, Senator); never a name itself",
     "chair_title": "the title of whoever chairs a meeting (Chair, Chairperson, Mayor, Cathaoirleach)",
     "role_word": "a word of a role or office that is not a person's name (Director, Officer, Engineer)",
 }

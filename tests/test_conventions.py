@@ -58,7 +58,8 @@ def test_invalid_council_rule_is_refused_with_file_line_and_reason(tmp_path, bod
 def test_word_lists_are_data_a_council_extends_and_a_bad_list_is_refused(tmp_path):
     shipped = load_conventions()
     assert {"cathaoirleach", "chairperson", "mayor"} <= shipped.words_of("chair_title")
-    assert {"cllr", "councillor", "cmhlr"} <= shipped.words_of("person_title")
+    assert {"cllr", "councillor", "cmhlr", "cr", "councilmember"} <= shipped.words_of("member_title")
+    assert {"mr", "dr"} <= shipped.words_of("person_title")
     local = tmp_path / "local.toml"
     local.write_text('[[words]]\nkind = "chair_title"\nwords = ["Cathaoirleach an Choiste"]\n', encoding="utf-8")
     extended = load_conventions(str(local))
@@ -560,6 +561,7 @@ def test_elections_to_two_offices_are_two_decisions():
     ("L. Galvin 2.Update from Chief Superintendent", "L. Galvin"),
     ("Cllr. John Costelloe Item 2: Matters arising from the Minutes", "John Costelloe"),
     ("Collins (J)requesting RTE to broadcast", "Collins (J)"),
+    ("Crs Ames and Wilson The votes being equal, the Mayor", "Ames and Wilson"),
     ("Cllr. Lisa Marie Sheehy", "Lisa Marie Sheehy"),
     ("Cmhlr. Ó Ceallaigh", "Ó Ceallaigh"),
     ("Councillor de Burca", "de Burca"),

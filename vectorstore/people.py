@@ -78,10 +78,11 @@ class PrintedName:
 
 @lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
-    """Words printed before a name that are never the name: person and chair titles, from the
+    """Words printed before a name that are never the name: member, person and chair titles, from the
     conventions file's ``[[words]]`` lists (a title of several words counts word by word)."""
     conventions = load_conventions()
-    words = conventions.words_of("person_title") | conventions.words_of("chair_title")
+    words = conventions.words_of("member_title") | conventions.words_of("person_title") \
+        | conventions.words_of("chair_title")
     return frozenset(part for title in words for part in title.split())
 
 
