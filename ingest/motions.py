@@ -41,9 +41,11 @@ MAX_SENTENCE = 800
 MAX_SENTENCES = 60
 OPEN_QUOTES = "“\"‘'"
 ITALIC_OUTCOME_WORDS = 3  # an outcome printed alone ("Carried unanimously"), not a motion's words
-# Where a name printed in a label ends and the paragraph's next matter begins (see ``person_name``).
+# Where a name printed in a label ends and the paragraph's next matter begins (see ``person_name``):
+# the next item, running words in lower case, a sentence opening ("... and Wilson The votes being equal").
 # (A run of spaces is taken only from its start, so no split is tried from inside a long one.)
-NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b)|(?<=\))(?=[a-z]{4,}\b)")
+NAME_TAIL = re.compile(r"(?<!\s)\s++(?=\d{1,2}[.)]\s?[A-Za-z]|[Ii]tem\s\d|[a-z]{4,}\b|(?:The|This|That|It|There)\s[a-z])"
+                       r"|(?<=\))(?=[a-z]{4,}\b)")
 TITLES = re.compile(
     r"^(?:(?:councillors?|cllrs?|crs?|clirs?|cmhlr|comhairleoir|alderman|alderwoman|mayor\s+pro\s+tem(?:pore)?|"
     r"vice[\s-]mayor|mayor|deputy\s+mayor|council\s*members?|council(?:wo)?man|commissioners?|supervisors?|"
@@ -155,8 +157,9 @@ def person_name(text: str) -> str:
     """"Councillor O’Brien;" -> "O'Brien": a name as printed, without the title and punctuation.
 
     What a paragraph joined on after the name is cut off: the next item's number ("L. Galvin
-    2.Update from ..."), its label ("John Costelloe Item 2: ..."), or running words in lower case
-    ("Collins (J)requesting RTE ...") - no name has a lower-case word of four letters or more.
+    2.Update from ..."), its label ("John Costelloe Item 2: ..."), running words in lower case
+    ("Collins (J)requesting RTE ...") - no name has a lower-case word of four letters or more - or
+    the next sentence ("Wilson The votes being equal, ...").
     """
     name = fold_quotes(strip_markup(text)).strip(" ;:,.-–")
     name = NAME_TAIL.split(name, maxsplit=1)[0]
