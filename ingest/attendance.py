@@ -32,9 +32,9 @@ WRAPPED = re.compile(r"(,|\band|&)\s*$", re.I)
 PLURAL_LIST = re.compile(r"^\W*(?:councillors|cllrs|clirs|members)\b", re.I)
 # A line that opens its own list: "Other Voting Representatives: ...".
 NEW_LABEL = re.compile(r"^[A-Z][A-Za-z ]{2,60}:(?:\s|$)")
-# A line ending on a lone initial ("K. Sheahan, M.C.C., S. Keary, M.C.C., D." / "Naughton, M.C.C.") was
-# cut inside a name: the next line finishes it.
-INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.\s*$")
+# A line ending on a lone initial ("K. Sheahan, M.C.C., S. Keary, M.C.C., D." / "Naughton, M.C.C.",
+# "Cllr P Keller, Cllr J" / "Pond") was cut inside a name: the next line finishes it.
+INITIAL_END = re.compile(r"(?<![\w.])[A-Z]\.?\s*$")
 # A line that stops on a capitalised word, and a line of one or two capitalised words that ends the
 # sentence: one name broken over two lines.
 NAME_END = re.compile(r"(?<![.,;:])\b[A-Z][\w'’\-]*+$")
@@ -51,8 +51,8 @@ ITEM_START = re.compile(r"^\W*(?:item\s+(?:no\.?\s*)?\d{1,2}\b|\d{1,2}[.)]\s+[A-
 NAME_IN_BRACKETS = re.compile(r"\((?P<name>(?:mr|mrs|ms|miss|dr|prof)\.?\s[^()]{2,60})\)", re.I)
 ROLE_CHARS = 160
 # Where one "Name (Role)" of a staff list ends and the next begins: after the closing bracket,
-# a comma or "and".
-STAFF_BRACKET_END = re.compile(r"(?<=\))\s*(?:,|\band\b)\s*")
+# a comma, "and", or the next line's name ("A (Role)" / "B (Role)" one to a line).
+STAFF_BRACKET_END = re.compile(r"(?<=\))\s*(?:,|\band\b)\s*|(?<=\))\s+(?=[A-Z])")
 
 
 @dataclass
@@ -75,9 +75,19 @@ class Section:
 LABEL_CELL = re.compile(r"^(?P<label>[^|:]{2,80}:)\s*\|\s*")
 
 
+# A gap of three spaces or more inside a line: the columns of a plain-text list ("Ms A. Name      Chair").
+COLUMN_GAP = re.compile(r"(?<=\S) {3,}+(?=\S)")
+# A line that names a person with a title first ("Mr A. Name (Role)", "Cr A. Name"): after an entry
+# that closed its bracket, it opens the next entry rather than continuing that one.
+TITLED_LINE = re.compile(r"^\W*(?:mr|mrs|ms|miss|mx|dr|prof|cr|crs|cllr|councillor|councilmember)\b\.?\s+[A-Z]", re.I)
+# A name's last word that the label's line left for the next: "Vice Chair Terrence" / "Adeyemi, ...".
+NAME_CONTINUES = re.compile(r"^[A-Z][\w'’\-]*+(?:,|\s+and\b|\.?$)")
+
+
 def _line_text(content: str) -> str:
-    """A line as the rules read it, a label cell and its names cell joined as one line."""
-    return LABEL_CELL.sub(r"\g<label> ", tidy(content), count=1)
+    """A line as the rules read it, a label cell and its names cell joined as one line; columns a
+    wide gap sets apart are cells too ("Ms A. Name      Independent Chair")."""
+    return LABEL_CELL.sub(r"\g<label> ", tidy(COLUMN_GAP.sub(" | ", content)), count=1)
 
 
 def label_of(content: str, conventions: Conventions):
@@ -114,8 +124,8 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
                 and not re.match(r"^(?:and\b|&|[a-z])", text) and not _name_cut(_last_text(current), text))):
             current = None  # a list of the absent never runs on into another list
             continue
-        if NEW_LABEL.match(text) and text.rstrip().endswith(":"):
-            current = None  # a heading of its own ("Press:"): the people under it did not attend as members
+        if NEW_LABEL.match(text) and text.rstrip().endswith(":") or ended and _is_heading(text):
+            current = None  # a heading of its own ("Press:", "PUBLIC COMMENT"): the people under it did not attend as members
             continue
         continues = not ended or LIST_ENTRY.match(text) or NEW_LABEL.match(text)
         if not continues or len(text) > 400 or _is_prose(text):
@@ -123,7 +133,8 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
             continue
         entry = " ".join(_line_text(l.content) for l in current.entries[-1]) if current.entries else ""
         adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
-        joined = bool(entry) and not NEW_LABEL.match(text) and (adjacent or bool(WRAPPED.search(entry))
+        own_entry = entry.rstrip(" .").endswith(")") and bool(TITLED_LINE.match(text))
+        joined = bool(entry) and not NEW_LABEL.match(text) and not own_entry and (adjacent or bool(WRAPPED.search(entry))
                                   or bool(INITIAL_END.search(entry)) or text[:1].islower()
                                   or entry.count("(") > entry.count(")")
                                   or bool(PLURAL_LIST.match(entry)) and not entry.endswith("."))
@@ -133,6 +144,11 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
             current.entries.append([line])
         ended = _ends_entry(text)
     return sections
+
+
+def _is_heading(text: str) -> bool:
+    """A line in capitals with no list punctuation ("PUBLIC COMMENT"): the next part of the minutes."""
+    return text.isupper() and not re.search(r"[,.;:()]", text)
 
 
 def _name_cut(before: str, text: str) -> bool:
@@ -174,14 +190,15 @@ def entry_texts(section: Section) -> list[str]:
     ends with the rows (a line that is no row starts the page's next part)."""
     texts = []
     for entry in section.entries:
-        rows = list(takewhile(lambda line: " | " in line.content, entry))
-        if len(rows) > 1:
+        rows = list(takewhile(lambda line: " | " in _line_text(line.content), entry))
+        if len(rows) > 1 or rows and " | " not in rows[0].content:  # (one row, its columns set apart by a gap)
             texts += [", ".join(cell.strip() for cell in _line_text(row.content).split(" | ")) for row in rows]
         else:
             texts.append(" ".join(_line_text(line.content) for line in entry))
     if section.first:
         if texts and (re.search(r"(,|\band|&|councillors?|from)\s*$", section.first, re.I)
                       or INITIAL_END.search(section.first) or _name_cut(section.first, texts[0])
+                      or re.search(r"[^\W\d_]\s*$", section.first) and NAME_CONTINUES.match(texts[0])
                       or re.match(r"^(?:and\b|&|[a-z])", texts[0])):
             texts[0] = f"{section.first} {texts[0]}"
         else:

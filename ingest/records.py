@@ -217,6 +217,12 @@ RESOLVED_LABEL = re.compile(r"^\W*RESOLVED\b\s*[:\-–—]*\s*-?\s*(?P<rest>.*)$
 # The label of a list in the attendance block, or of the apologies paragraph.
 ATTENDANCE_LABEL = re.compile(r"^(?P<label>present|also present|in attendance)\s*:\s*(?P<rest>.*)$", re.I)
 APOLOGIES_ITEM = re.compile(r"\bapolog", re.I)
+# An item that takes the roll: "2. ROLL CALL", "CALL TO ORDER AND ROLL CALL", "Attendance".
+ROLL_CALL_ITEM = re.compile(r"\broll\s+call\b|^\W*(?:attendance|members\s+present)\W*$", re.I)
+# "That the apology of the Mayor, Cr X, who is ..., be accepted": who sent the apology, as a
+# resolution of the Apologies item words it (Australian and New Zealand minutes).
+APOLOGY_OF = re.compile(r"\bapolog(?:y|ies)\s+(?:of|from)\s+(?P<who>[^.;]{3,200}?)"
+                        r"(?=,\s*who\b|\s+be\s|\s+(?:was|were|is|are|has|have)\s|[.;]|$)", re.I)
 # "Apologies [for absence | for their inability to attend the meeting] were received from":
 # the lead-in before the names (a few words ending in absence or attend, no more).
 APOLOGIES_LEAD = re.compile(
@@ -275,6 +281,12 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
         records.items.append(ItemRecord(**common, number=number, item_title=title, record="minutes",
                                         **_provenance(parsed, span[:1], text=span[0].text.strip())))
         records.decisions.extend(_decisions(parsed, span[1:], number, title, common, conventions))
+        if ROLL_CALL_ITEM.search(title):
+            # "2. ROLL CALL" / "Present: ..." as an item of its own (United States minutes)
+            listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
+            records.attendance.extend(r for r in _attendance_block(parsed, span[1:], common, conventions)
+                                      + _attendance_table(parsed, span[1:], common, conventions)
+                                      if (r.meeting_date, r.committee, r.role, r.name) not in listed)
         if APOLOGIES_ITEM.search(title):
             # (the header's "Apologies:" and the item "Apologies for absence" name one person twice)
             listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
@@ -401,10 +413,32 @@ ROLE_WORDS = re.compile(
     r"partnership|service|services|scrutiny|police|forum|team|group|authority|ccg|nhs|"
     r"education|skills|safeguarding|care|health|policy|research|secretary|clerk|"
     r"co-?ordinator|consultant|mayor|portfolio|send|senar|bscp|bscb|"
-    r"solicitor|planner|engineer|treasurer|accountant|administrator|auditor|surveyor|architect)\b",
+    r"solicitor|planner|engineer|treasurer|accountant|administrator|auditor|surveyor|architect|"
+    r"attorney|counsel|supervisor)\b",
     re.I,
 )
-COUNCILLOR = re.compile(r"^(?:councillors?|cllrs?|clirs?|cilrs?|cmhlr)\.?\s+", re.I)
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    """A pattern of ``words`` (conventions' word lists), longest first, a space as any spaces."""
+    return "|".join(r"\s+".join(map(re.escape, word.split())) for word in sorted(words, key=len, reverse=True))
+
+
+_MEMBER_TITLES = load_conventions().words_of("member_title")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
+_PLURAL_TITLES = frozenset(w for w in _MEMBER_TITLES if w.endswith("s") and w[:-1] in _MEMBER_TITLES)
+# A member's title before a name: "Cllr.", "Cr", "Councilmember", "Council Members" (conventions'
+# ``member_title``); the plural, a list of members after it.
+COUNCILLOR = re.compile(rf"^(?:{_alternatives(_MEMBER_TITLES)})\.?\s+", re.I)
+PLURAL_TITLE = re.compile(rf"^(?:{_alternatives(_PLURAL_TITLES)})\b\.?\s*", re.I)
+# A title leading a part of a list: a member's or a chair's ("Mayor Pro Tem Howard Tsai").
+LEAD_TITLE = re.compile(rf"^(?P<title>{_alternatives(_MEMBER_TITLES | load_conventions().words_of('chair_title') | _HONORIFICS)})"
+                        r"\.?\s+(?=[A-Z])", re.I)
+# The end of a list's sentence: a full stop after a word or a closing bracket, then the next
+# sentence ("... (substitute for Councillor X). Co-opted member: ...").
+LIST_END = re.compile(r"(?<=[a-z]|\))\.\s+(?=[A-Z])")
+# "Present: 6 - A, B, ...": the count a roll call prints before its names.
+COUNT_LEAD = re.compile(r"^\d{1,3}\s*[-–—:]\s*")
 # A councillor's title inside a run of names printed without commas ("Azad Talukder Cllr. PJ Carey",
 # "In the ChairCllr B. O'Donnell"): a new person starts there.
 INNER_TITLE = re.compile(r"(?<=[a-z.])(?<!\band)\s*+(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b\.?\s[A-Z])")
@@ -502,22 +536,24 @@ def _titles_as_capacity(people: list[Person], titles: frozenset[str]) -> list[Pe
 
 
 def _parse_people(entry: str, single: bool) -> list[Person]:
-    entry = INNER_TITLE.sub(", ", _clean(entry)).rstrip(".")
+    entry = COUNT_LEAD.sub("", INNER_TITLE.sub(", ", _clean(entry)).rstrip("."), count=1)
     if not entry or NONE_TEXT.match(entry):
         return []
     group = None
     label = LIST_LABEL.match(entry)
     if label:
         group, entry = label.group("label").strip(), label.group("rest")
-    plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", group or entry, re.I)
+    if not group and (titled := _titled_list(entry)):
+        return titled
+    plural = PLURAL_TITLE.match(group or entry)
     if plural and not group:
         entry = entry[plural.end():]
     if single and not group and not plural:
         listed = _comma_list(entry)
         if listed:
             return listed
-        name, _, role = entry.partition(",")
-        return [_person(name, role.strip() or None, None)]
+        name, role = _first_part(entry)
+        return [_person(name, role or None, None)]
     people: list[Person] = []
     for part in (p.strip() for p in re.split(r",\s*|(?<!\s)\s+and\s+|(?<!\s)\s*;\s*", entry)):
         if not part:
@@ -527,6 +563,102 @@ def _parse_people(entry: str, single: bool) -> list[Person]:
         elif people:
             last = people[-1]
             last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+    return people
+
+
+# Where one part of a list ends: a comma, a semicolon, "and" or "&" (outside brackets: "Cr A
+# (Deputy Mayor, in the Chair), Cr B" is two parts).
+LIST_SEPARATOR = re.compile(r",\s*|;\s*|(?<!\s)\s++(?:and|&)\s+")
+
+
+def split_list(text: str) -> list[str]:
+    """The parts of a list of people, split at separators outside brackets, in one pass."""
+    parts: list[str] = []
+    start = depth_at = depth = 0
+    for match in LIST_SEPARATOR.finditer(text):
+        between = text[depth_at:match.start()]
+        depth = max(0, depth + between.count("(") - between.count(")"))
+        depth_at = match.start()
+        if depth == 0:
+            parts.append(text[start:match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _first_sentence(entry: str) -> str:
+    """A list up to the full stop that ends its sentence, not a title's ("Cllr. A, Mr. B")."""
+    for end in LIST_END.finditer(entry):
+        word = entry[:end.start()].rsplit(None, 1)[-1].lower()
+        if word not in _MEMBER_TITLES | _HONORIFICS:
+            return entry[:end.start()]
+    return entry
+
+
+def _initialled(text: str) -> bool:
+    """A name printed with run-together initials after its title ("P.J O'Grady")."""
+    words = BRACKETED.sub("", text).split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not ROLE_WORDS.search(text)
+
+
+def _titled_list(entry: str) -> list[Person]:
+    """The people of a list whose titles lead the names, as United States and Australian minutes
+    print their members: "Mayor A, Mayor Pro Tem B, Councilmembers C, D and E", "6 - Mayor A,
+    Councilmember B", "Cr A (Mayor), Cr B (Deputy Mayor, in the Chair), Cr C". A plural title
+    titles each name after it until the next title; a chair's title is the person's capacity;
+    every titled person is a member. A part that is no name ("participating by teleconference")
+    is the capacity of the person before it. Empty unless the first part is titled, two people
+    are named, and no untitled name stands outside a plural title's list (that list is another
+    council's form, read by ``_parse_people``)."""
+    parts = split_list(_first_sentence(entry))
+    if len(parts) < 2 or not LEAD_TITLE.match(parts[0]):
+        return []
+    people: list[Person] = []
+    plural = False
+    for part in parts:
+        lead = LEAD_TITLE.match(part)
+        if lead:
+            title = " ".join(lead.group("title").lower().split())
+            plural = title in _PLURAL_TITLES
+            capacity = None if title in _MEMBER_TITLES | _HONORIFICS else lead.group("title")
+            rest = part[lead.end():]
+            if title in _HONORIFICS:  # "Mr. P.J O'Grady": a guest or an officer, not a member
+                rest = part
+            if _looks_like_name(rest) or _initialled(rest):
+                people.append(_person(rest, capacity, None, title not in _HONORIFICS))
+                continue
+            return []
+        if plural and _looks_like_name(part):
+            people.append(_person(part, None, None, True))
+        elif people and not _looks_like_name(part):
+            last = people[-1]
+            last.capacity = f"{last.capacity}, {part}" if last.capacity else part
+        else:
+            return []
+    return people if len(people) >= 2 else []
+
+
+def _first_part(entry: str) -> tuple[str, str]:
+    """An entry cut at its first comma outside brackets: "Ms A. Name (Member, via Teams), Role"."""
+    start = 0
+    while (comma := entry.find(",", start)) >= 0:
+        if entry.count("(", 0, comma) <= entry.count(")", 0, comma):
+            return entry[:comma], entry[comma + 1:].strip()
+        start = comma + 1
+    return entry, ""
+
+
+def _role_led(text: str) -> list[Person]:
+    """The officers of a list printing each role before the name: "City Manager A. Name, City
+    Attorney B. Name; Police Chief Name" (United States staff lists). Empty unless every part is a
+    role (a word of ``ROLE_WORDS`` last) then a name."""
+    people: list[Person] = []
+    for part in split_list(_clean(text).rstrip(".")):
+        roles = list(ROLE_WORDS.finditer(part))
+        name = part[roles[-1].end():].strip() if roles else ""
+        if not name or not part[:1].isupper() or not _looks_like_name(name) or len(name.split()) > 3:
+            return []
+        people.append(Person(name, False, part[:roles[-1].end()].strip(), None))
     return people
 
 
@@ -571,15 +703,15 @@ def absent_people(entry: str) -> list[Person]:
     "Councillors Donegan, O'Donoghue". Each part is one person: the name is its last one to three
     capitalised words (initials included), the words before it are the role.
     """
-    entry = INNER_TITLE.sub(", ", _clean(entry))
+    entry = COUNT_LEAD.sub("", INNER_TITLE.sub(", ", _clean(entry)), count=1)
     entry = SENTENCE_END.split(entry, maxsplit=1)[0].rstrip(".")  # "... and Imran Gulzar. Councillor X attended ..."
     if not entry or NONE_TEXT.match(entry):
         return []
-    plural = re.match(r"^(?:councillors|cllrs)\b\.?\s*", entry, re.I)
+    plural = PLURAL_TITLE.match(entry)
     if plural:
         entry = entry[plural.end():]
     people: list[Person] = []
-    for part in (p.strip(" .") for p in re.split(r",\s*|(?<!\s)\s++and\s+|(?:(?<!\s)\s++)?;\s*|(?<!\s)\s++&\s+", entry)):
+    for part in (p.strip(" .") for p in split_list(entry)):
         part = BRACKETED.sub(lambda m: m.group(0) if INITIAL.fullmatch(m.group(1).strip()) else "", part).strip()
         if not part or not part[:1].isupper():
             continue
@@ -602,8 +734,11 @@ def absent_people(entry: str) -> list[Person]:
             role = ""
         first = name.split()[0]
         if ROLE_WORDS.fullmatch(first) or HONORIFIC.match(first):  # "Mayor Byrne": role, then name
-            role, name = f"{role} {first}".strip(), name[len(first):].strip()
-        if name and not ROLE_WORDS.fullmatch(name):
+            role = role if HONORIFIC.match(first) else f"{role} {first}".strip()
+            name = name[len(first):].strip()
+        if name and ROLE_WORDS.search(name) and not role and people and not people[-1].capacity:
+            people[-1].capacity = name  # "Mr A. Name, Independent Member": the role of the person before
+        elif name and not ROLE_WORDS.fullmatch(name):
             people.append(Person(name, councillor, role or None, None))
     return people
 
@@ -647,6 +782,8 @@ def _attendance_block(parsed: ParsedDocument, lines: list[Line], common: dict,
                 found = [Person(name, False, role, None) for name, role in people]
             elif section.role in ("apologies", "absent"):
                 found = absent_people(text)
+            elif section.role in STAFF_ROLES and (led := _role_led(text)):
+                found = led
             elif section.role in STAFF_ROLES:
                 found = [person for part in staff_parts(text)
                          for person in parse_people(part, single=True, titles=titles)
@@ -676,7 +813,14 @@ def _attendance_table(parsed: ParsedDocument, lines: list[Line], common: dict,
         found = conventions.first("attendance_value", cells[-1].lower()[:MAX_LABEL_LINE])
         if not found or not found[1].group(0) == cells[-1].lower():
             continue
-        person = _person(cells[0], cells[1] if len(cells) > 2 else None, None)
+        capacity = cells[1] if len(cells) > 2 else None
+        lead = LEAD_TITLE.match(cells[0])
+        lead = lead if lead and lead.group("title").lower() not in _HONORIFICS else None
+        if lead:  # "Chair Terrence Adeyemi | Present": the title is the capacity
+            capacity = capacity or lead.group("title")
+        person = _person(cells[0][lead.end():] if lead else cells[0], capacity, None, councillor=bool(lead))
+        # "Howard Tsai | Mayor Pro Tem | Present": a member's title in the capacity cell
+        person.councillor = person.councillor or bool(capacity and LEAD_TITLE.match(f"{capacity} X"))
         if not person.name or not _looks_like_name(person.name):
             continue
         out.append(AttendanceRecord(
@@ -692,7 +836,8 @@ def _apologies(parsed: ParsedDocument, span: list[Line], common: dict) -> list[A
     for entry in _entries(body):
         text = _clean(" ".join(line.text.strip() for line in entry))
         text = APOLOGIES_LEAD.sub("", text) if text.lower().startswith("apolog") else text
-        for person in parse_people(text):
+        sentence = APOLOGY_OF.search(text)
+        for person in absent_people(sentence.group("who")) if sentence else parse_people(text):
             out.append(AttendanceRecord(
                 **common, role="apologies", name=person.name, councillor=person.councillor,
                 capacity=person.capacity, group=person.group, interest=None,

@@ -385,6 +385,31 @@ def test_tracker_cell_column_rules(cell, column):
     ("Cllr. Azad Talukder Cilr. PJ Carey", True, [("Azad Talukder", True, None), ("PJ Carey", True, None)]),
     ("Councillors Daly (Chairperson), Butler, Ó Ceallaigh", False,
      [("Daly", True, "Chairperson"), ("Butler", True, None), ("Ó Ceallaigh", True, None)]),
+    # titles leading the names (United States and Australian minutes): a plural title titles each
+    # name after it; a chair's title is the capacity; every titled person is a member
+    ("Mayor Ann Vole, Mayor Pro Tem Bo Park, Councilmembers Cy Lund, Di Moss and Ed Nye", True,
+     [("Ann Vole", True, "Mayor"), ("Bo Park", True, "Mayor Pro Tem"), ("Cy Lund", True, None),
+      ("Di Moss", True, None), ("Ed Nye", True, None)]),
+    ("Councilmembers Lund, Moss, Mayor Pro Tem Park and Mayor Vole", True,
+     [("Lund", True, None), ("Moss", True, None), ("Park", True, "Mayor Pro Tem"), ("Vole", True, "Mayor")]),
+    ("6 - Mayor Vole, Councilmember Lund and Council Member Moss", True,
+     [("Vole", True, "Mayor"), ("Lund", True, None), ("Moss", True, None)]),
+    ("Cr Jan Toll (Deputy Mayor, in the Chair), Cr Kit Ames, Cr Lou Birt", True,
+     [("Jan Toll", True, "Deputy Mayor, in the Chair"), ("Kit Ames", True, None), ("Lou Birt", True, None)]),
+    ("Chair Ida Roe, Vice Chair Max Fenn, Commissioners Ola Berg and Pia Holt", True,
+     [("Ida Roe", True, "Chair"), ("Max Fenn", True, "Vice Chair"), ("Ola Berg", True, None),
+      ("Pia Holt", True, None)]),
+    ("1 - Councilmember Lund, participating by teleconference from a hotel", True,
+     [("Lund", True, "participating by teleconference from a hotel")]),
+    ("Cllr. Ann Ryan, Mr. P.J O'Hara, Cllr. Bo Walsh", True,
+     [("Ann Ryan", True, None), ("Mr. P.J O'Hara", False, None), ("Bo Walsh", True, None)]),
+    # the list's sentence ends: what follows is another list, not the last member's capacity
+    ("Councillor Ann Vole (Chair); Councillors Bo Park and Cy Lund (substitute for Councillor Di Moss). "
+     "Co-opted member: Mr Ed Nye, Independent Person", True,
+     [("Ann Vole", True, "Chair"), ("Bo Park", True, None), ("Cy Lund", True, "substitute for, Councillor Di Moss")]),
+    # an untitled name outside a plural title's list: not this form (read as before)
+    ("Councillor A. Byrne and B. Walsh, Director", True, [("A. Byrne and B. Walsh", True, "Director")]),
+    ("Ms Ann Vole (Independent Member, via video link)", True, [("Ms Ann Vole", False, "Independent Member, via video link")]),
 ])
 def test_people_lists(entry, single, expected):
     people = [(p.name, p.councillor, p.capacity) for p in parse_people(entry, single=single)]
@@ -422,6 +447,11 @@ def test_a_chair_title_beside_a_name_is_that_members_capacity(entry, expected):
     # each name with its own title, joined by "and"
     ("Cllr Donegan and Cllr O'Donnell.", [("Donegan", True, None), ("O'Donnell", True, None)]),
     ("", []),
+    # United States and Australian titles; a bracket's comma is inside the note, not a new person
+    ("Council Member Park (excused, family matter).", [("Park", True, None)]),
+    ("1 - Councilmember Lund", [("Lund", True, None)]),
+    ("the Mayor, Cr Vole", [("Vole", True, None)]),
+    ("Mr Ed Nye, Independent Member", [("Ed Nye", False, "Independent Member")]),
 ])
 def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected):
     assert [(p.name, p.councillor, p.capacity) for p in absent_people(entry)] == expected
@@ -440,6 +470,22 @@ def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected)
      [("apologies", ["Councillor Elena Secas."]), ("officials", [])]),
     (["Present: Councillor A. Smith.", "", "The Chair welcomed everyone to the meeting of the committee."],
      [("present", ["Councillor A. Smith."])]),
+    # one person a line, each "Title Name (Role)": an entry each
+    (["PRESENT:        Ms Ann Vole (Independent Chair)", "                Mr Bo Park (Independent Member)",
+      "                Cr Cy Lund (Councillor Member, non-voting)"],
+     [("present", ["Ms Ann Vole (Independent Chair)", "Mr Bo Park (Independent Member)",
+                   "Cr Cy Lund (Councillor Member, non-voting)"])]),
+    # columns set apart by a wide gap: "name, role" a row
+    (["Members present:", "  Ms Ann Vole      Independent Chair", "  Cr Cy Lund       Councillor Member",
+      "", "Apologies:", "  Mr Bo Park        Independent Member"],
+     [("present", ["Ms Ann Vole, Independent Chair", "Cr Cy Lund, Councillor Member"]),
+      ("apologies", ["Mr Bo Park, Independent Member"])]),
+    # a name the label's line broke off is finished by the next line
+    (["Commissioners Present:  Chair Ida Roe, Vice Chair Max", "     Fenn, Commissioners Ola Berg"],
+     [("present", ["Chair Ida Roe, Vice Chair Max Fenn, Commissioners Ola Berg"])]),
+    # a heading in capitals after the list's full stop ends it
+    (["Staff: Ann Vole, Planner; Bo Park, Engineer.", "PUBLIC COMMENT"],
+     [("officials", ["Ann Vole, Planner; Bo Park, Engineer."])]),
 ])
 def test_attendance_list_entries(lines, expected):
     rows = [Line(n, text, kind="text" if text else "blank") for n, text in enumerate(lines, start=1)]
@@ -484,6 +530,15 @@ def test_attendance_tables_and_label_cells(tmp_path, source, expected):
      "Also in attendance\nDeborah Ashcroft | Director of Finance\nPriya Sandhu | Chief Accountant\n"
      "Items\nNo. | Item\n1/23 | Minutes\n",
      [("Deborah Ashcroft", "Director of Finance"), ("Priya Sandhu", "Chief Accountant")]),
+    # the role printed before each name (United States staff lists), commas or semicolons apart
+    ("CITY COUNCIL MINUTES\nRegular Meeting of 9 July 2024\nPresent: Mayor Vole, Councilmember Lund\n"
+     "Also present: City Manager Ann Holt, City Attorney Bo Rusk; Police Chief Quill\n1. Call to Order\n",
+     [("Ann Holt", "City Manager"), ("Bo Rusk", "City Attorney"), ("Quill", "Police Chief")]),
+    # officers one to a line, "Name (Role)"
+    ("Minutes of the Audit Committee held on 15 November 2022\nPresent: Councillor P. Nkemelu (Chair)\n"
+     "IN ATTENDANCE:  Ann Holt (General Manager)\n                Bo Rusk (Chief Financial Officer)\n"
+     "                Cy Dunn (Governance Coordinator)\n1. Minutes\n",
+     [("Ann Holt", "General Manager"), ("Bo Rusk", "Chief Financial Officer"), ("Cy Dunn", "Governance Coordinator")]),
 ])
 def test_a_staff_list_names_each_officer_with_their_post(tmp_path, source, expected):
     path = tmp_path / "minutes.txt"
@@ -492,6 +547,33 @@ def test_a_staff_list_names_each_officer_with_their_post(tmp_path, source, expec
     staff = [(r.name, r.capacity) for r in found.attendance if r.role in ("officials", "also present")]
     assert staff == expected
     assert not any(r.councillor for r in found.attendance if r.role in ("officials", "also present"))
+
+
+@pytest.mark.parametrize("name, source, expected", [
+    # the roll call taken as an item of its own (United States minutes), the count before the names
+    ("roll-call-item",
+     "CITY COUNCIL\nMINUTES OF THE REGULAR MEETING OF 9 JULY 2024\n\n1. CALL TO ORDER\n\n"
+     "The Mayor called the meeting to order at 6:00 p.m.\n\n2. ROLL CALL\n\n"
+     "Present: 3 - Mayor Vole, Councilmember Lund and Councilmember Moss\n"
+     "Remote: 1 - Councilmember Nye, by teleconference\nAbsent at roll call: 1 - Councilmember Park\n\n"
+     "3. PUBLIC COMMENT\n\nNone.\n",
+     [("present", "Vole", True), ("present", "Lund", True), ("present", "Moss", True),
+      ("remote", "Nye", True), ("absent", "Park", True)]),
+    # the apology accepted by resolution in the Apologies item (Australian minutes)
+    ("apology-of-resolution",
+     "MINUTES OF THE ORDINARY COUNCIL MEETING HELD ON 9 JULY 2024 AT 5.00PM\n\n"
+     "PRESENT: Cr Ann Vole (Mayor), Cr Cy Lund, Cr Di Moss\n\n1   Opening of Meeting\n\nOpened.\n\n"
+     "2   Apologies and Applications for Leave of Absence\n\nRESOLUTION 2024/001\n"
+     "Moved: Cr Lund    Seconded: Cr Moss\n"
+     "That the apology of Cr Bo Park, who is overseas, be accepted.\nCARRIED\n\n3   Disclosures of Interest\n\nNil.\n",
+     [("present", "Ann Vole", True), ("present", "Cy Lund", True), ("present", "Di Moss", True),
+      ("apologies", "Bo Park", True)]),
+])
+def test_roll_calls_and_apologies_inside_items_give_attendance(tmp_path, name, source, expected):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(source, encoding="utf-8")
+    found = parse_file(load_file(path, Settings()), Settings()).records.attendance
+    assert [(r.role, r.name, r.councillor) for r in found] == expected
 
 
 def test_each_item_row_of_a_web_page_of_minutes_is_read_on_its_own():
