@@ -819,7 +819,8 @@ def _present(question: str, scope: Scope, store) -> Answer | None:
     sentences = []
     for row in rows:
         role = " (in the chair)" if row.get("role") == "chair" else ""
-        post = f", {row['capacity']}," if row.get("capacity") and not row.get("councillor") else ""
+        # (a member's capacity too: "Councillor A, Chair," / "Councillor B, substitute for Councillor C,")
+        post = f", {row['capacity']}," if row.get("capacity") else ""
         sentences.append((f"{_when(row)}: {_councillor(row)}{row['name']}{post}{role} was present.", row))
     return _answer(question, scope, "attendance", sentences, "attendance", store)
 

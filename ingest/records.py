@@ -465,6 +465,7 @@ class Person:
     group: str | None
 
 
+BRACKET_TITLE_COMMA = re.compile(r",\s(?=(?:Cllrs?|Councillors?|Clirs?|Cilr|Cmhlr)\b)")
 BRACKETED = re.compile(r"(?<!\s)\s*[\[(]([^\[\]()]+)[\])]\s*$")
 INITIAL = re.compile(r"[A-Z]{1,2}\.?")
 
@@ -481,7 +482,8 @@ def _person(part: str, capacity: str | None, group: str | None, councillor: bool
     if bracket and INITIAL.fullmatch(bracket.group(1).strip()):
         bracket = None  # "Collins (B)": the initial tells two members of one name apart
     if bracket:
-        capacity = capacity or bracket.group(1).strip()
+        # (the comma ``INNER_TITLE`` put before a title inside the bracket is no part of it)
+        capacity = capacity or BRACKET_TITLE_COMMA.sub(" ", bracket.group(1).strip())
         part = part[: bracket.start()]
     is_councillor = (councillor and not HONORIFIC_START.match(part)) or bool(COUNCILLOR.match(part))
     return Person(COUNCILLOR.sub("", part).strip(), is_councillor, capacity, group)

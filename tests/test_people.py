@@ -525,6 +525,17 @@ def test_which_staff_attended_lists_the_officers_with_their_posts_not_the_member
     assert "Teskey" in members.answer and "Butler" not in members.answer
 
 
+def test_who_attended_gives_a_members_capacity_a_substitute_for_whom():
+    store = FakeStore([_att("A. Vole", "present", "2019-01-08") | {"capacity": "Chair"},
+                       _att("B. Park", "present", "2019-01-08") | {"capacity": "substitute for Councillor C. Lund"},
+                       _att("D. Moss", "present", "2019-01-08")])
+    answer = answer_about_people("Who attended the meeting of 8 January 2019?", None, store)
+    assert answer.answer.splitlines() == [
+        "8 January 2019: Councillor A. Vole, Chair, was present. [1]",
+        "8 January 2019: Councillor B. Park, substitute for Councillor C. Lund, was present. [1]",
+        "8 January 2019: Councillor D. Moss was present. [1]"]
+
+
 @pytest.mark.parametrize("question", [
     "Who is the Chief Executive of the Children's Trust?",  # another body's post: no row holds it
     "Who is the Council's Vacant Homes Officer?",  # a post no list names

@@ -406,7 +406,7 @@ def test_tracker_cell_column_rules(cell, column):
     # the list's sentence ends: what follows is another list, not the last member's capacity
     ("Councillor Ann Vole (Chair); Councillors Bo Park and Cy Lund (substitute for Councillor Di Moss). "
      "Co-opted member: Mr Ed Nye, Independent Person", True,
-     [("Ann Vole", True, "Chair"), ("Bo Park", True, None), ("Cy Lund", True, "substitute for, Councillor Di Moss")]),
+     [("Ann Vole", True, "Chair"), ("Bo Park", True, None), ("Cy Lund", True, "substitute for Councillor Di Moss")]),
     # an untitled name outside a plural title's list: not this form (read as before)
     ("Councillor A. Byrne and B. Walsh, Director", True, [("A. Byrne and B. Walsh", True, "Director")]),
     ("Ms Ann Vole (Independent Member, via video link)", True, [("Ms Ann Vole", False, "Independent Member, via video link")]),
