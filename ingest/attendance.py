@@ -80,6 +80,8 @@ COLUMN_GAP = re.compile(r"(?<=\S) {3,}+(?=\S)")
 # A line that names a person with a title first ("Mr A. Name (Role)", "Cr A. Name"): after an entry
 # that closed its bracket, it opens the next entry rather than continuing that one.
 TITLED_LINE = re.compile(r"^\W*(?:mr|mrs|ms|miss|mx|dr|prof|cr|crs|cllr|councillor|councilmember)\b\.?\s+[A-Z]", re.I)
+# A line that ends on a member's title and one word: the name goes on in the next line.
+TITLE_WORD_END = re.compile(r"\b(?i:cllrs?|councillors?|cr)\b\.?\s*+[A-Z][\w'’\-]*+$")
 # A name's last word that the label's line left for the next: "Vice Chair Terrence" / "Adeyemi, ...".
 NAME_CONTINUES = re.compile(r"^[A-Z][\w'’\-]*+(?:,|\s+and\b|\.?$)")
 
@@ -134,7 +136,9 @@ def find_sections(lines: list[Line], conventions: Conventions) -> list[Section]:
         entry = " ".join(_line_text(l.content) for l in current.entries[-1]) if current.entries else ""
         adjacent = bool(current.entries) and line.number == current.entries[-1][-1].number + 1
         own_entry = entry.rstrip(" .").endswith(")") and bool(TITLED_LINE.match(text))
-        joined = bool(entry) and not NEW_LABEL.match(text) and not own_entry and (adjacent or bool(WRAPPED.search(entry))
+        # "Cllr. Michael" / "Hourigan, Cllr. ...": a line ending on a title and one word, no comma, was cut mid-name
+        cut_name = bool(TITLE_WORD_END.search(entry)) and bool(NAME_CONTINUES.match(text))
+        joined = bool(entry) and not NEW_LABEL.match(text) and not own_entry and (adjacent or cut_name or bool(WRAPPED.search(entry))
                                   or bool(INITIAL_END.search(entry)) or text[:1].islower()
                                   or entry.count("(") > entry.count(")")
                                   or bool(PLURAL_LIST.match(entry)) and not entry.endswith("."))

@@ -483,6 +483,9 @@ def test_apologies_lists_keep_letters_and_bodies_off_the_people(entry, expected)
     # a name the label's line broke off is finished by the next line
     (["Commissioners Present:  Chair Ida Roe, Vice Chair Max", "     Fenn, Commissioners Ola Berg"],
      [("present", ["Chair Ida Roe, Vice Chair Max Fenn, Commissioners Ola Berg"])]),
+    # a line ending on a title and a first name, a blank line, then the surname (PDF text)
+    (["PRESENT:", "", "Cllr. Ann Vole, Cllr. Michael", "", "Hourigan, Cllr. Bo Park."],
+     [("present", ["Cllr. Ann Vole, Cllr. Michael Hourigan, Cllr. Bo Park."])]),
     # a heading in capitals after the list's full stop ends it
     (["Staff: Ann Vole, Planner; Bo Park, Engineer.", "PUBLIC COMMENT"],
      [("officials", ["Ann Vole, Planner; Bo Park, Engineer."])]),

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, structure detection, chunking or record extraction changes what a file
 # parses into: files ingested by an older version are then parsed again (see ``parser_key``).
-PARSER_VERSION = "18"
+PARSER_VERSION = "19"
 STAGES = ("load", "clean", "structure", "chunk", "embed", "write")
 
 
