@@ -136,6 +136,16 @@ def test_a_member_in_neither_list_of_a_meeting_is_counted_absent():
         ("2020-01-10", "present", False), ("2020-02-10", "absent", True)]
 
 
+def test_a_substitute_for_a_member_is_not_counted_absent_from_the_bodys_other_meetings():
+    store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Foley", "present", "2020-01-10"),
+                       _att("Galvin", "present", "2020-01-10") | {"capacity": "substitute for Councillor Moss"},
+                       _att("Ryan", "present", "2020-02-10"), _att("Foley", "present", "2020-02-10")])
+    (galvin,) = People(store).find("Galvin")
+    (ryan,) = People(store).find("Ryan")
+    assert [(a.meeting_date, a.status) for a in galvin.appearances] == [("2020-01-10", "present")]
+    assert [a.status for a in ryan.appearances] == ["present", "present"]
+
+
 def test_no_one_is_called_absent_from_a_meeting_whose_members_list_was_not_read():
     store = FakeStore([_att("Ryan", "present", "2020-01-10"), _att("Galvin", "present", "2020-01-10"),
                        _att("Ryan", "chair", "2020-02-10")])

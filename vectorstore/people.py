@@ -479,7 +479,8 @@ class People:
             day = _day(when)
             if day is None or not self._people[pid].councillor or appearance.status == "official":
                 continue
-            attended[committee][pid].append(day)
+            if not _substitute(appearance.row):
+                attended[committee][pid].append(day)  # (a substitute for a member is not one)
             if appearance.status == "present":
                 meetings.setdefault((committee, when), appearance.row)
                 listed[(committee, when)] += appearance.row.get("role") != "chair"
@@ -529,6 +530,11 @@ def _dominant(initials: Counter | None) -> str:
         return ""
     initial, count = initials.most_common(1)[0]
     return initial if count >= DOMINANT_SHARE * sum(initials.values()) else ""
+
+
+def _substitute(row: dict[str, Any]) -> bool:
+    """Whether a row lists someone attending in a member's place ("substitute for Councillor X")."""
+    return (row.get("capacity") or "").lower().startswith(("substitute", "substituting", "deputising"))
 
 
 def _decision_names(row: dict[str, Any]) -> list[str]:
