@@ -190,13 +190,15 @@ def asks_absences(words: list[str]) -> bool:
 
 def asks_attended(words: list[str]) -> bool:
     """"Did X attend ...?", "Was X present ...?", "Was X at the (Metropolitan District) meeting
-    ...?": "at" and, a few words on, the meeting or the body met."""
+    ...?": a word of attending, or "was" and, after "at", the meeting or the body met a few words
+    on. "Did X declare an interest at the meeting?" asks what X did there, not whether X came:
+    "at the meeting" counts only after "was" or "were"."""
     for aux in ("did", "was", "were"):
         if aux in words:
             rest = words[words.index(aux) + 1:]
-            if any(w in _ATTENDANCE_WORDS for w in rest) or any(
+            if any(w in _ATTENDANCE_WORDS for w in rest) or (aux != "did" and any(
                     word == "at" and any(w in _MET_WORDS for w in rest[i + 1:i + 1 + MET_WORDS_AFTER])
-                    for i, word in enumerate(rest)):
+                    for i, word in enumerate(rest))):
                 return True
     return False
 

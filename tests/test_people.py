@@ -303,6 +303,15 @@ def test_was_a_member_at_a_place_is_no_attendance_question():
     assert answer_about_people("Was Cllr Ryan at the opening of the new library in Bruff?", None, store) is None
 
 
+@pytest.mark.parametrize("question", [
+    "Why did Councillor Ryan declare a pecuniary interest at the March 2022 meeting?",
+    "What did Cllr Ryan say at the District meeting of 10 March 2022?",
+])
+def test_what_a_member_did_at_a_meeting_is_no_attendance_question(question):
+    store = FakeStore([_att("Ryan", "present", "2022-03-10")])
+    assert answer_about_people(question, None, store) is None
+
+
 @pytest.mark.parametrize("sentence", [
     "The Director explained the process to follow if the motion was agreed by the committee.",
     "Members asked whether the item had been deferred.",
