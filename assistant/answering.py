@@ -118,9 +118,7 @@ class Assistant:
                 parsed.prefer_from = parsed.prefer_from or applied.date_from
                 parsed.prefer_to = parsed.prefer_to or applied.date_to
                 applied = _without_dates(applied)
-            if parsed.prefer_from or parsed.prefer_to:
-                notes.append("Passages from meetings "
-                             f"{describe_range(parsed.prefer_from, parsed.prefer_to)} are preferred.")
+            _note_preference(parsed, notes)
             if parsed.committee and not applied.committee:
                 # A body the question names may be the subject of another body's papers: say
                 # that every body's papers were searched (its own records answers are narrowed).
@@ -357,8 +355,14 @@ def _prefer(parsed: ParsedQuestion, date_from: str | None, date_to: str | None,
             notes: list[str]) -> None:
     """Rank the passages of meetings from ``date_from`` to ``date_to`` first, and say so."""
     parsed.prefer_from, parsed.prefer_to = date_from, date_to
-    if date_from or date_to:
-        notes.append(f"Passages from meetings {describe_range(date_from, date_to)} are preferred.")
+    _note_preference(parsed, notes)
+
+
+def _note_preference(parsed: ParsedQuestion, notes: list[str]) -> None:
+    """Say which meetings' passages are preferred, when the question prefers a period."""
+    if parsed.prefer_from or parsed.prefer_to:
+        notes.append(f"Passages from meetings {describe_range(parsed.prefer_from, parsed.prefer_to)} "
+                     "are preferred.")
 
 
 def _without_dates(filters: Filters) -> Filters:

@@ -283,17 +283,20 @@ def _minutes(parsed: ParsedDocument, records: Records, conventions: Conventions)
         records.decisions.extend(_decisions(parsed, span[1:], number, title, common, conventions))
         if ROLL_CALL_ITEM.search(title):
             # "2. ROLL CALL" / "Present: ..." as an item of its own (United States minutes)
-            listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
-            records.attendance.extend(r for r in _attendance_block(parsed, span[1:], common, conventions)
-                                      + _attendance_table(parsed, span[1:], common, conventions)
-                                      if (r.meeting_date, r.committee, r.role, r.name) not in listed)
+            _add_unlisted(records, _attendance_block(parsed, span[1:], common, conventions)
+                          + _attendance_table(parsed, span[1:], common, conventions))
         if APOLOGIES_ITEM.search(title):
-            # (the header's "Apologies:" and the item "Apologies for absence" name one person twice)
-            listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
-            records.attendance.extend(r for r in _apologies(parsed, span[1:], common)
-                                      if (r.meeting_date, r.committee, r.role, r.name) not in listed)
+            _add_unlisted(records, _apologies(parsed, span[1:], common))
     for block in reflow(lines[first_item:]):
         records.attendance.extend(_declarations(parsed, block, common))
+
+
+def _add_unlisted(records: Records, rows: list[AttendanceRecord]) -> None:
+    """Add the attendance ``rows`` the records do not list yet: the header's "Present:" or
+    "Apologies:" and an item of the same name ("Roll Call", "Apologies for absence") name one
+    person twice."""
+    listed = {(r.meeting_date, r.committee, r.role, r.name) for r in records.attendance}
+    records.attendance.extend(r for r in rows if (r.meeting_date, r.committee, r.role, r.name) not in listed)
 
 
 def _wrapped_title(title: str, span: list[Line]) -> str:
